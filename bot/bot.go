@@ -1,0 +1,345 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+	"unicode/utf8"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/yilianpay/yilianbot/kb"
+)
+
+// knowledge is what the bot needs of the knowledge base. *kb.Index and *kb.Live satisfy it.
+type knowledge interface {
+	Search(ctx context.Context, q string, n int) (kb.Result, error)
+	Content() *kb.Content
+}
+
+// MaxReplyBytes is WeChat's limit for a passive text reply.
+const MaxReplyBytes = 2048
+
+// Options configure a Bot. Zero values take the documented defaults.
+type Options struct {
+	Redis         redis.UniversalClient // nil: stateless, as in degraded mode
+	Prefix        string                // Redis key prefix, default "yl:"
+	RedisTimeout  time.Duration         // per Redis call on the hot path, default 500ms
+	SessionTTL    time.Duration         // idle time after which a conversation starts fresh, default 30m
+	TranscriptTTL time.Duration         // default 7 days
+	RateLimit     int                   // messages per openid per minute, default 20
+	Hours         Hours
+	Notices       []Notice
+	// Contact holds the template variables of the knowledge base (hotline, ...).
+	Contact   map[string]string
+	KfAccount string
+	Now       func() time.Time
+	Logger    *slog.Logger
+	// Registerer receives the bot's metrics; nil registers nothing.
+	Registerer prometheus.Registerer
+}
+
+// Notice is a maintenance or incident notice prepended to replies while active.
+type Notice struct {
+	Text       string
+	Start, End time.Time
+}
+
+// Bot answers WeChat users. It is safe for concurrent use.
+type Bot struct {
+	kb         knowledge
+	st         *store // nil when stateless
+	log        *slog.Logger
+	now        func() time.Time
+	hours      Hours
+	notices    []Notice
+	contactMap map[string]string
+	kfAccount  string
+	sessionTTL time.Duration
+	rateLimit  int
+	redisTO    time.Duration
+
+	// downUntil is when to try Redis again after it failed (unix nanos); 0 when healthy.
+	downUntil atomic.Int64
+	metrics   metrics
+}
+
+type metrics struct {
+	degraded   prometheus.Counter
+	dedupeHits prometheus.Counter
+	decisions  *prometheus.CounterVec
+}
+
+// New returns a Bot answering from k.
+func New(k knowledge, o Options) *Bot {
+	if o.Prefix == "" {
+		o.Prefix = "yl:"
+	}
+	if o.RedisTimeout <= 0 {
+		o.RedisTimeout = 500 * time.Millisecond
+	}
+	if o.SessionTTL <= 0 {
+		o.SessionTTL = 30 * time.Minute
+	}
+	if o.TranscriptTTL <= 0 {
+		o.TranscriptTTL = 7 * 24 * time.Hour
+	}
+	if o.RateLimit <= 0 {
+		o.RateLimit = 20
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Hours.Location == nil {
+		loc, err := time.LoadLocation("Asia/Shanghai")
+		if err != nil {
+			loc = time.FixedZone("CST", 8*3600)
+		}
+		o.Hours = Hours{Location: loc, Open: 8 * 60, Close: 22 * 60}
+	}
+	b := &Bot{
+		kb:         k,
+		log:        o.Logger,
+		now:        o.Now,
+		hours:      o.Hours,
+		notices:    o.Notices,
+		contactMap: o.Contact,
+		kfAccount:  o.KfAccount,
+		sessionTTL: o.SessionTTL,
+		rateLimit:  o.RateLimit,
+		redisTO:    o.RedisTimeout,
+		metrics: metrics{
+			degraded: prometheus.NewCounter(prometheus.CounterOpts{
+				Name: "yilianbot_degraded_replies_total",
+				Help: "Replies made without Redis (no session, no de-duplication) because Redis did not answer.",
+			}),
+			dedupeHits: prometheus.NewCounter(prometheus.CounterOpts{
+				Name: "yilianbot_dedupe_hits_total",
+				Help: "Re-delivered WeChat messages answered from the stored reply.",
+			}),
+			decisions: prometheus.NewCounterVec(prometheus.CounterOpts{
+				Name: "yilianbot_faq_decisions_total",
+				Help: "FAQ retrieval outcomes by decision.",
+			}, []string{"decision"}),
+		},
+	}
+	if o.Redis != nil {
+		b.st = &store{
+			rdb: o.Redis, prefix: o.Prefix,
+			dedupeTTL:     10 * time.Minute,
+			lockTTL:       5 * time.Second,
+			sessionKeep:   max(24*time.Hour, 2*o.SessionTTL),
+			transcriptTTL: o.TranscriptTTL,
+			transcriptLen: 50,
+		}
+	}
+	if o.Registerer != nil {
+		o.Registerer.MustRegister(b.metrics.degraded, b.metrics.dedupeHits, b.metrics.decisions)
+	}
+	return b
+}
+
+func (b *Bot) contact(name string) string { return b.contactMap[name] }
+
+// Reply answers one inbound message. A re-delivery of a message that was answered before gets
+// the identical reply. When Redis does not answer, the bot still answers statelessly.
+func (b *Bot) Reply(ctx context.Context, m Message) (Reply, error) {
+	now := b.now()
+	if m.Kind == KindEvent && !actionableEvent(m) {
+		return Reply{}, nil // unsubscribe, VIEW, LOCATION, ...: acknowledged with "success"
+	}
+	if b.st == nil || b.redisDown(now) {
+		return b.stateless(ctx, m, now)
+	}
+
+	rctx, cancel := context.WithTimeout(ctx, b.redisTO)
+	c, err := b.st.begin(rctx, m, now)
+	cancel()
+	for err == nil && c.busy {
+		// Another message of this user is being answered: wait for it so that replies keep
+		// the order the user typed in. Past the wait, answer anyway rather than not at all.
+		select {
+		case <-ctx.Done():
+			return Reply{}, ctx.Err()
+		case <-time.After(25 * time.Millisecond):
+		}
+		if b.now().Sub(now) > time.Second {
+			return b.stateless(ctx, m, now)
+		}
+		rctx, cancel := context.WithTimeout(ctx, b.redisTO)
+		c, err = b.st.begin(rctx, m, now)
+		cancel()
+	}
+	if err != nil {
+		b.markDown(ctx, now, err)
+		return b.stateless(ctx, m, now)
+	}
+	if c.dup {
+		b.metrics.dedupeHits.Inc()
+		if c.cached != nil {
+			return *c.cached, nil
+		}
+		return b.st.waitReply(ctx, m)
+	}
+
+	cv := &conv{b: b, ctx: ctx, m: m, now: now}
+	cv.s = decodeSession(c.session)
+	var r Reply
+	switch {
+	case c.count > int64(b.rateLimit)+1:
+		// Silence until the window passes; the notice was given once.
+	case c.count == int64(b.rateLimit)+1:
+		r = Reply{Text: textRateLimited}
+	default:
+		if cv.s.stale(now, b.sessionTTL) {
+			cv.expired = true
+			cv.s = &session{}
+		}
+		r, err = cv.respond()
+		if err != nil {
+			// Let a retry of this delivery try again from scratch.
+			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.redisTO)
+			defer cancel()
+			if rerr := b.st.release(rctx, m, c); rerr != nil {
+				b.log.WarnContext(ctx, "release claim", "error", rerr)
+			}
+			return Reply{}, err
+		}
+	}
+	r.Time = now
+	cv.s.Seen = now
+	sess, _ := json.Marshal(cv.s)
+	w := commit{reply: r, session: sess, stats: cv.stats, unknown: cv.unknown, unknownDay: day(now, b.hours.Location)}
+	if cv.userText != "" {
+		w.turns = append(w.turns, turn{Time: now, From: "user", Text: cv.userText})
+		if r.Text != "" {
+			w.turns = append(w.turns, turn{Time: now, From: "bot", Text: r.Text})
+		} else if r.Transfer {
+			w.turns = append(w.turns, turn{Time: now, From: "bot", Text: "[转接人工客服]"})
+		}
+	}
+	// The reply is made: store it even if the request's own deadline has passed, so that
+	// WeChat's retry gets it.
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.redisTO)
+	defer cancel()
+	if err := b.st.commit(wctx, m, c, w); err != nil {
+		b.markDown(ctx, now, err)
+	}
+	return r, nil
+}
+
+// stateless answers without Redis: FAQ and fixed texts only, no menus numbers or flows.
+func (b *Bot) stateless(ctx context.Context, m Message, now time.Time) (Reply, error) {
+	b.metrics.degraded.Inc()
+	cv := &conv{b: b, ctx: ctx, m: m, now: now, s: &session{}, stateless: true}
+	r, err := cv.respond()
+	r.Time = now
+	return r, err
+}
+
+func (b *Bot) redisDown(now time.Time) bool {
+	until := b.downUntil.Load()
+	return until != 0 && now.UnixNano() < until
+}
+
+// markDown makes the bot skip Redis for a moment, so that every message does not wait for
+// a timeout while Redis is away; it retries by itself afterwards.
+func (b *Bot) markDown(ctx context.Context, now time.Time, err error) {
+	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
+		return // the caller gave up; Redis is not to blame
+	}
+	b.downUntil.Store(now.Add(2 * time.Second).UnixNano())
+	b.log.WarnContext(ctx, "redis unavailable; answering without session state", "error", err)
+}
+
+// Healthy reports whether the bot currently uses Redis (false in degraded mode).
+func (b *Bot) Healthy(ctx context.Context) error {
+	if b.st == nil {
+		return nil
+	}
+	return b.st.rdb.Ping(ctx).Err()
+}
+
+func actionableEvent(m Message) bool {
+	switch strings.ToLower(m.Event) {
+	case "subscribe", "click", "scan":
+		return true
+	}
+	return false
+}
+
+func day(t time.Time, loc *time.Location) string { return t.In(loc).Format("20060102") }
+
+// session is a user's conversation state, stored as JSON.
+type session struct {
+	Seen   time.Time `json:"seen"`
+	Prompt prompt    `json:"prompt,omitzero"`
+	Misses int       `json:"misses,omitempty"`
+	// Last is the entry answered last, for feedback; Alts are the runners-up of that search.
+	Last string   `json:"last,omitempty"`
+	Alts []string `json:"alts,omitempty"`
+	// More is the rest of a long reply, shown on "继续".
+	More string `json:"more,omitempty"`
+	// Handoff is set when the user asked for a human inside service hours: the next message
+	// goes to the agents.
+	Handoff bool `json:"handoff,omitempty"`
+	Urgent  bool `json:"urgent,omitempty"`
+}
+
+// prompt is what the last reply offered by number.
+type prompt struct {
+	Kind    string   `json:"kind,omitempty"` // "menu", "category", "suggest", "related"
+	Options []string `json:"opts,omitempty"` // what 1..n mean: category slugs or entry ids
+	Parent  string   `json:"parent,omitempty"`
+}
+
+func decodeSession(raw []byte) *session {
+	s := &session{}
+	if len(raw) > 0 {
+		_ = json.Unmarshal(raw, s) // a corrupt session starts fresh
+	}
+	return s
+}
+
+// stale reports whether the session had state that has expired.
+func (s *session) stale(now time.Time, ttl time.Duration) bool {
+	return !s.Seen.IsZero() && now.Sub(s.Seen) > ttl && (s.Prompt.Kind != "" || s.More != "" || s.Handoff)
+}
+
+// split cuts a reply that is over WeChat's limit at a sentence boundary; the rest is returned
+// for "继续".
+func split(text string) (head, rest string) {
+	if len(text) <= MaxReplyBytes {
+		return text, ""
+	}
+	limit := MaxReplyBytes - len(textMoreSuffix)
+	cut := 0
+	for i, r := range text {
+		if i+utf8.RuneLen(r) > limit {
+			break
+		}
+		if strings.ContainsRune("。！？!?\n；;", r) {
+			cut = i + utf8.RuneLen(r)
+		}
+	}
+	if cut == 0 { // no boundary: cut at the last whole rune
+		for i, r := range text {
+			if i+utf8.RuneLen(r) > limit {
+				break
+			}
+			cut = i + utf8.RuneLen(r)
+		}
+	}
+	return strings.TrimRight(text[:cut], "\n") + textMoreSuffix, strings.TrimLeft(text[cut:], "\n")
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

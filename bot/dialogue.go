@@ -1,0 +1,449 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/yilianpay/yilianbot/kb"
+)
+
+// conv is one message being answered: the session it may change and what it will record.
+type conv struct {
+	b         *Bot
+	ctx       context.Context
+	m         Message
+	now       time.Time
+	s         *session
+	stateless bool // no Redis: nothing is remembered
+	expired   bool // the previous conversation timed out
+
+	userText string // the user's words as they may be stored (secrets masked)
+	stats    []statIncr
+	unknown  string
+}
+
+// Stat names, per day and category (see Stats).
+const (
+	statAnswered   = "answered"
+	statSuggested  = "suggested"
+	statNone       = "none"
+	statHelpful    = "helpful"
+	statNotHelpful = "not_helpful"
+	statHandoff    = "handoff"
+)
+
+func (c *conv) count(category, name string) {
+	if category == "" {
+		category = "_"
+	}
+	c.stats = append(c.stats, statIncr{day: day(c.now, c.b.hours.Location), field: category + ":" + name})
+}
+
+// respond makes the reply for the message; c.s is updated in place.
+func (c *conv) respond() (Reply, error) {
+	m := c.m
+	switch m.Kind {
+	case KindEvent:
+		return c.event()
+	case KindText, KindVoice:
+	default:
+		name := mediaName[m.Kind]
+		if name == "" {
+			name = "消息"
+		}
+		return c.text(fmt.Sprintf(textMediaPrefix, name) + textMediaHelp), nil
+	}
+	text := strings.TrimSpace(m.Text)
+	if text == "" {
+		if m.Kind == KindVoice {
+			return c.text(textAskToType), nil
+		}
+		return c.text(textEmpty), nil
+	}
+
+	// 1. Payment-data guardrail: mask first, so nothing below sees or stores the secret.
+	g := guard(text)
+	c.userText = maskPhones(g.masked)
+	if g.found() {
+		c.s.Prompt = prompt{}
+		c.s.Handoff = false
+		return c.text(c.b.guardText(g.kinds)), nil
+	}
+
+	// A user who asked for a human inside hours is transferred with this message.
+	if c.s.Handoff && !isMenuWord(text) && !isCancel(text) {
+		c.s.Handoff = false
+		c.s.Prompt = prompt{}
+		return Reply{Transfer: true, KfAccount: c.b.kfAccount}, nil
+	}
+	c.s.Handoff = false
+
+	// 2. Handoff words.
+	if isHandoff(text) {
+		return c.handoff(urgentRE.MatchString(text))
+	}
+
+	// 4. Menu navigation.
+	if r, ok := c.navigate(text); ok {
+		return r, nil
+	}
+
+	// 6. Feedback on the last answer.
+	if r, ok := c.feedback(text); ok {
+		return r, nil
+	}
+
+	// 5. FAQ retrieval.
+	return c.faq(text)
+}
+
+func (c *conv) event() (Reply, error) {
+	switch strings.ToLower(c.m.Event) {
+	case "subscribe":
+		c.s.Prompt = c.menuPrompt()
+		return c.text(c.b.welcomeText()), nil
+	case "click":
+		return c.click(c.m.EventKey)
+	case "scan":
+		return c.text("您好，欢迎回来！\n\n" + c.b.menuText()), nil
+	}
+	return Reply{}, nil
+}
+
+// Menu keys of the custom menu's click buttons.
+const (
+	KeyHandoff   = "handoff"
+	KeyMyTickets = "my_tickets"
+	KeyMenu      = "menu"
+	KeyCategory  = "cat:" // followed by a slug
+)
+
+func (c *conv) click(key string) (Reply, error) {
+	switch {
+	case key == KeyHandoff:
+		return c.handoff(false)
+	case key == KeyMenu:
+		return c.showMenu(""), nil
+	case strings.HasPrefix(key, KeyCategory):
+		if r, ok := c.showCategory(strings.TrimPrefix(key, KeyCategory)); ok {
+			return r, nil
+		}
+	}
+	return c.showMenu(""), nil
+}
+
+func (c *conv) text(s string) Reply {
+	s = c.withNotice(s)
+	if c.expired {
+		s = textSessionExpired + "\n" + s
+	}
+	head, rest := split(s)
+	c.s.More = rest
+	return Reply{Text: head}
+}
+
+func (c *conv) withNotice(s string) string {
+	for _, n := range c.b.notices {
+		if !c.now.Before(n.Start) && c.now.Before(n.End) {
+			s = "【公告】" + n.Text + "\n\n" + s
+		}
+	}
+	return s
+}
+
+var (
+	handoffExact = []string{"人工", "转人工", "人工客服", "找客服", "真人", "找人工", "要人工", "人工服务",
+		"我要人工", "转接人工", "联系人工", "人工坐席", "客服", "在线客服", "接人工", "人工在吗", "有人吗", "真人客服", "转客服"}
+	handoffRE = regexp.MustCompile(`转人工|人工客服|找人工|要人工|人工服务|转接人工|联系人工|真人客服|找客服|人工坐席|接人工`)
+	urgentRE  = regexp.MustCompile(`被骗|诈骗|骗子|盗刷|被盗|资金冻结|冻结|资金损失|钱被扣|扣了钱|扣款.*没到|没到账.*扣|钱没了|损失`)
+	punctRE   = regexp.MustCompile(`[\s\p{P}\p{S}]+`)
+)
+
+// bare is the message without spaces, punctuation and emoji, for matching command words.
+func bare(s string) string { return punctRE.ReplaceAllString(strings.ToLower(foldASCII(s)), "") }
+
+func foldASCII(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 0xFF01 && r <= 0xFF5E {
+			return r - 0xFEE0
+		}
+		return r
+	}, s)
+}
+
+func isHandoff(text string) bool {
+	b := bare(text)
+	return slices.Contains(handoffExact, b) || (len([]rune(b)) <= 20 && handoffRE.MatchString(b))
+}
+
+func isMenuWord(text string) bool {
+	if t := strings.TrimSpace(text); t == "?" || t == "？" {
+		return true
+	}
+	switch bare(text) {
+	case "菜单", "帮助", "主菜单", "目录", "help", "menu":
+		return true
+	}
+	return false
+}
+
+func isCancel(text string) bool {
+	switch bare(text) {
+	case "取消", "算了", "不用了", "退出":
+		return true
+	}
+	return false
+}
+
+// handoff hands the user to a human inside service hours, or offers a work order outside.
+func (c *conv) handoff(urgent bool) (Reply, error) {
+	c.count("", statHandoff)
+	c.s.Prompt = prompt{}
+	if urgent {
+		c.s.Urgent = true
+	}
+	if c.b.hours.open(c.now) {
+		c.s.Handoff = !c.stateless
+		if c.stateless {
+			// Without a session the next message cannot be recognised: transfer this one.
+			return Reply{Transfer: true, KfAccount: c.b.kfAccount}, nil
+		}
+		return c.text(c.b.handoffOpenText()), nil
+	}
+	t := c.b.handoffClosedText()
+	if urgent || c.s.Urgent {
+		t = c.b.urgentClosedText()
+	}
+	for _, n := range c.b.hours.notes(c.now) {
+		t += "\n" + n
+	}
+	return c.text(t), nil
+}
+
+// navigate handles menu words, numbers, 返回 and 继续.
+func (c *conv) navigate(text string) (Reply, bool) {
+	b := bare(text)
+	if isMenuWord(text) {
+		return c.showMenu(""), true
+	}
+	if strings.TrimSpace(text) == "#" {
+		return c.back(), true
+	}
+	switch b {
+	case "返回", "上一级", "上一步":
+		return c.back(), true
+	case "继续", "更多", "继续看":
+		if c.s.More == "" {
+			return c.text(textContinueNone), true
+		}
+		more := c.s.More
+		c.s.More = ""
+		head, rest := split(more)
+		c.s.More = rest
+		return Reply{Text: head}, true
+	}
+	n, err := strconv.Atoi(b)
+	if err != nil || len(b) > 3 {
+		return Reply{}, false
+	}
+	if n == 0 {
+		r, _ := c.handoff(false)
+		return r, true
+	}
+	p := c.s.Prompt
+	if c.stateless || p.Kind == "" || n > len(p.Options) {
+		hint := textNoSuchOption
+		if c.expired {
+			hint = "请重新选择："
+		}
+		return c.showMenu(hint), true
+	}
+	opt := p.Options[n-1]
+	if p.Kind == "menu" {
+		r, _ := c.showCategory(opt)
+		return r, true
+	}
+	r, _ := c.answer(opt, nil)
+	return r, true
+}
+
+func (c *conv) menuPrompt() prompt {
+	var slugs []string
+	for _, cat := range c.b.kb.Content().Categories {
+		slugs = append(slugs, cat.Slug)
+	}
+	return prompt{Kind: "menu", Options: slugs}
+}
+
+func (c *conv) showMenu(hint string) Reply {
+	c.s.Prompt = c.menuPrompt()
+	t := c.b.menuText()
+	if hint != "" {
+		t = hint + "\n" + t
+	}
+	return c.text(t)
+}
+
+// categoryListSize is how many questions a category listing shows.
+const categoryListSize = 9
+
+func (c *conv) showCategory(slug string) (Reply, bool) {
+	cat, ok := c.b.kb.Content().Category(slug)
+	if !ok {
+		return Reply{}, false
+	}
+	var ids, qs []string
+	for i, e := range cat.Entries {
+		if i == categoryListSize {
+			break
+		}
+		ids = append(ids, e.ID)
+		qs = append(qs, e.Question)
+	}
+	c.s.Prompt = prompt{Kind: "category", Options: ids, Parent: slug}
+	title := fmt.Sprintf("【%s】%s\n常见问题：", cat.Name, cat.Description)
+	return c.text(numbered(title, qs, textCategoryFooter)), true
+}
+
+func (c *conv) back() Reply {
+	p := c.s.Prompt
+	switch {
+	case p.Kind == "related" && p.Parent != "":
+		if r, ok := c.showCategory(p.Parent); ok {
+			return r
+		}
+	case p.Kind == "menu":
+		return c.showMenu(textNothingToGoUp)
+	}
+	return c.showMenu("")
+}
+
+// answer replies with an entry's answer, its related questions and the feedback prompt.
+func (c *conv) answer(id string, alts []string) (Reply, bool) {
+	e, ok := c.b.kb.Content().Entry(id)
+	if !ok {
+		return c.showMenu(textNoSuchOption), true
+	}
+	c.count(e.Category, statAnswered)
+	c.s.Misses = 0
+	c.s.Last = e.ID
+	c.s.Alts = alts
+	var sb strings.Builder
+	sb.WriteString(e.Answer)
+	var rel, relQ []string
+	for _, r := range e.Related {
+		if re, ok := c.b.kb.Content().Entry(r); ok && len(rel) < 3 {
+			rel = append(rel, r)
+			relQ = append(relQ, re.Question)
+		}
+	}
+	if len(rel) > 0 && !c.stateless {
+		sb.WriteString("\n\n")
+		sb.WriteString(numbered(textRelatedTitle, relQ, ""))
+		c.s.Prompt = prompt{Kind: "related", Options: rel, Parent: e.Category}
+	} else {
+		c.s.Prompt = prompt{Kind: "related", Parent: e.Category}
+	}
+	if e.Urgent {
+		c.s.Urgent = true
+	}
+	if !c.stateless {
+		sb.WriteString("\n\n")
+		if e.OfferTicket {
+			sb.WriteString("问题仍未解决？回复“提交工单”，客服会跟进处理。")
+		} else {
+			sb.WriteString(textFeedbackAsk)
+		}
+	}
+	return c.text(sb.String()), true
+}
+
+var (
+	helpfulWords    = []string{"有用", "有帮助", "解决了", "明白了", "懂了", "好的谢谢", "谢谢", "感谢", "多谢", "thx", "thanks", "好的", "ok", "好"}
+	notHelpfulWords = []string{"没用", "没帮助", "没有帮助", "没解决", "没有用", "不是这个", "不对", "答非所问", "没看懂", "看不懂", "不行", "还是不行"}
+)
+
+func (c *conv) feedback(text string) (Reply, bool) {
+	b := bare(text)
+	if c.s.Last == "" {
+		if slices.Contains(helpfulWords, b) {
+			return c.text("不客气！还有其他问题可以随时问我。"), true
+		}
+		return Reply{}, false
+	}
+	e, _ := c.b.kb.Content().Entry(c.s.Last)
+	cat := ""
+	if e != nil {
+		cat = e.Category
+	}
+	switch {
+	case slices.Contains(helpfulWords, b):
+		c.count(cat, statHelpful)
+		c.s.Last, c.s.Alts = "", nil
+		return c.text(textThanks), true
+	case slices.Contains(notHelpfulWords, b):
+		c.count(cat, statNotHelpful)
+		alts := c.s.Alts
+		c.s.Last, c.s.Alts = "", nil
+		if len(alts) == 0 {
+			c.s.Prompt = prompt{}
+			return c.text("抱歉没能帮到您。您可以回复“提交工单”留下问题，由客服跟进处理；或回复“人工”联系人工客服。"), true
+		}
+		var qs []string
+		for _, id := range alts {
+			if a, ok := c.b.kb.Content().Entry(id); ok {
+				qs = append(qs, a.Question)
+			}
+		}
+		c.s.Prompt = prompt{Kind: "suggest", Options: alts}
+		return c.text(numbered(textSorryAlts, qs, "回复数字查看答案。如果都不是，回复“提交工单”由客服跟进。")), true
+	}
+	return Reply{}, false
+}
+
+// faq answers from the knowledge base.
+func (c *conv) faq(text string) (Reply, error) {
+	res, err := c.b.kb.Search(c.ctx, text, 5)
+	if err != nil {
+		return Reply{}, err
+	}
+	c.b.metrics.decisions.WithLabelValues(string(res.Decision)).Inc()
+	switch res.Decision {
+	case kb.Answer:
+		var alts []string
+		for _, h := range res.Hits[1:] {
+			if len(alts) < 3 {
+				alts = append(alts, h.ID)
+			}
+		}
+		r, _ := c.answer(res.Hits[0].ID, alts)
+		return r, nil
+	case kb.Suggest:
+		c.count(res.Hits[0].Category, statSuggested)
+		c.s.Misses = 0
+		var ids, qs []string
+		for _, h := range res.Hits {
+			ids = append(ids, h.ID)
+			qs = append(qs, h.Question)
+		}
+		if c.stateless {
+			return c.text(numbered(textSuggestTitle, qs, "请直接发送上面的问题查看答案。")), nil
+		}
+		c.s.Prompt = prompt{Kind: "suggest", Options: ids}
+		return c.text(numbered(textSuggestTitle, qs, textSuggestFooter)), nil
+	}
+	c.count("", statNone)
+	c.unknown = c.userText
+	c.s.Misses++
+	if c.s.Misses >= 2 {
+		c.s.Misses = 0
+		c.s.Prompt = prompt{}
+		return c.text(c.b.twoMissesText()), nil
+	}
+	return c.showMenu(textNotUnderstood), nil
+}

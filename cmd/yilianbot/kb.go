@@ -1,0 +1,167 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"strings"
+
+	"github.com/yilianpay/yilianbot/config"
+	"github.com/yilianpay/yilianbot/kb"
+)
+
+// contentFS returns the knowledge-base folder: KB_DIR when set, else the embedded content.
+func contentFS(cfg config.Config) fs.FS {
+	if cfg.KBDir != "" {
+		return os.DirFS(cfg.KBDir)
+	}
+	return kb.EmbeddedFS()
+}
+
+func thresholds(cfg config.Config) kb.Thresholds {
+	r := cfg.File.Retrieval
+	return kb.Thresholds{
+		AnswerConfidence:  r.AnswerConfidence,
+		AnswerMargin:      r.AnswerMargin,
+		SuggestConfidence: r.SuggestConfidence,
+		PerCategory:       r.PerCategory,
+	}
+}
+
+// buildIndex loads and indexes the knowledge base.
+func buildIndex(cfg config.Config) (*kb.Index, error) {
+	c, err := kb.Load(contentFS(cfg), cfg.File.Variables())
+	if err != nil {
+		return nil, err
+	}
+	return kb.Build(c, thresholds(cfg))
+}
+
+// runKB implements `yilianbot kb search|check|eval|unknown`.
+func runKB(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return errors.New("usage: yilianbot kb search|check|eval|unknown")
+	}
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return err
+	}
+	switch args[0] {
+	case "check":
+		c, err := kb.Load(contentFS(cfg), cfg.File.Variables())
+		var probs kb.Problems
+		if errors.As(err, &probs) {
+			for _, p := range probs {
+				fmt.Fprintln(stdout, p)
+			}
+			return fmt.Errorf("kb check: %d problems", len(probs))
+		}
+		if err != nil {
+			return err
+		}
+		n := 0
+		for _, cat := range c.Categories {
+			n += len(cat.Entries)
+		}
+		fmt.Fprintf(stdout, "ok: %d categories, %d entries\n", len(c.Categories), n)
+		return nil
+	case "search":
+		return kbSearch(ctx, cfg, args[1:], stdin, stdout)
+	case "eval":
+		return kbEval(ctx, cfg, args[1:], stdout)
+	case "unknown":
+		return kbUnknown(ctx, cfg, args[1:], getenv, stdout, stderr)
+	}
+	return fmt.Errorf("kb: unknown command %q (want search, check, eval or unknown)", args[0])
+}
+
+func kbSearch(ctx context.Context, cfg config.Config, args []string, stdin io.Reader, stdout io.Writer) error {
+	fl := flag.NewFlagSet("kb search", flag.ContinueOnError)
+	asJSON := fl.Bool("json", false, "print one JSON object per query")
+	if err := fl.Parse(args); err != nil {
+		return err
+	}
+	ix, err := buildIndex(cfg)
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	one := func(q string) error {
+		res, err := ix.Search(ctx, q, 5)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			type out struct {
+				Query    string   `json:"query"`
+				Decision string   `json:"decision"`
+				Hits     []kb.Hit `json:"hits"`
+			}
+			hits := res.Hits
+			if hits == nil {
+				hits = []kb.Hit{}
+			}
+			b, err := json.Marshal(out{q, string(res.Decision), hits})
+			if err != nil {
+				return err
+			}
+			_, err = fmt.Fprintf(stdout, "%s\n", b)
+			return err
+		}
+		fmt.Fprintf(stdout, "%s → %s (margin %.2f)\n", q, res.Decision, res.Margin)
+		for i, h := range res.Hits {
+			fmt.Fprintf(stdout, "  %d. [%s] %s  %s score=%.3f confidence=%.2f\n", i+1, h.Category, h.ID, h.Question, h.Score, h.Confidence)
+		}
+		return nil
+	}
+	if fl.NArg() > 0 {
+		return one(strings.Join(fl.Args(), " "))
+	}
+	sc := bufio.NewScanner(stdin)
+	for sc.Scan() {
+		q := strings.TrimSpace(sc.Text())
+		if q == "" {
+			continue
+		}
+		if err := one(q); err != nil {
+			return err
+		}
+	}
+	return sc.Err()
+}
+
+func kbEval(ctx context.Context, cfg config.Config, args []string, stdout io.Writer) error {
+	if len(args) != 1 {
+		return errors.New("usage: yilianbot kb eval FILE.tsv")
+	}
+	f, err := os.Open(args[0])
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	cases, err := kb.ParseEval(f)
+	if err != nil {
+		return fmt.Errorf("%s: %w", args[0], err)
+	}
+	ix, err := buildIndex(cfg)
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	rep, err := kb.Evaluate(ctx, ix, cases)
+	if err != nil {
+		return err
+	}
+	for _, m := range rep.Misses {
+		fmt.Fprintf(stdout, "miss %s:%d want=%s got=%s decision=%s\t%s\n", args[0], m.Case.Line,
+			strings.Join(m.Case.Expected, "|"), strings.Join(m.Got, ","), m.Decision, m.Case.Query)
+	}
+	fmt.Fprintln(stdout, rep.Summary())
+	return nil
+}

@@ -1,0 +1,450 @@
+// Package config loads yilianbot's configuration from the environment and an optional YAML file.
+//
+// Secrets (tokens, keys) come only from the environment; the file named by CONFIG_FILE holds
+// non-secret settings an operator edits: contact details, service hours, notices and the custom menu.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/goccy/go-yaml"
+)
+
+// Secret is a string that never prints: fmt, slog and JSON all see a redaction marker.
+type Secret string
+
+// String returns a redaction marker, so a Secret formatted with %s or %v does not leak.
+func (s Secret) String() string {
+	if s == "" {
+		return ""
+	}
+	return "[REDACTED]"
+}
+
+// GoString redacts the value under %#v too.
+func (s Secret) GoString() string { return s.String() }
+
+// LogValue implements slog.LogValuer.
+func (s Secret) LogValue() slog.Value { return slog.StringValue(s.String()) }
+
+// MarshalText redacts the value in JSON and YAML output.
+func (s Secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// Reveal returns the secret itself, for the one place that must use it.
+func (s Secret) Reveal() string { return string(s) }
+
+// DevToken is the WeChat token used in development mode (no REDIS_URL) when WECHAT_TOKEN is unset.
+const DevToken = "yilianbotdev"
+
+// DefaultAPIBase is WeChat's API host.
+const DefaultAPIBase = "https://api.weixin.qq.com"
+
+// Config is the whole configuration of the process.
+type Config struct {
+	HTTPAddr  string
+	LogLevel  slog.Level
+	LogFormat string // "text" or "json"
+
+	// RedisURL is empty in development mode: an embedded Redis that keeps nothing is started.
+	RedisURL     string
+	RedisPrefix  string
+	RedisTimeout time.Duration
+
+	WeChat     WeChat
+	AdminToken Secret
+
+	// DevMode is true when REDIS_URL is empty: embedded Redis and development tokens.
+	DevMode bool
+	// DevDefaults lists the settings that were filled with development values.
+	DevDefaults []string
+	// Warnings are problems that do not stop the process; run logs them.
+	Warnings []string
+
+	ReplyBudget   time.Duration
+	SessionTTL    time.Duration
+	TranscriptTTL time.Duration
+	RateLimit     int // messages per openid per minute
+	KBDir         string
+	ConfigFile    string
+
+	File File
+}
+
+// WeChat holds the official account's credentials.
+type WeChat struct {
+	AppID          string
+	AppSecret      Secret
+	Token          Secret
+	EncodingAESKey Secret
+	APIBase        string
+	// KfAccount optionally names the agent account that handoffs go to.
+	KfAccount string
+}
+
+// File is the content of CONFIG_FILE: settings an operator edits that are not secrets.
+type File struct {
+	Contact      Contact       `yaml:"contact"`
+	ServiceHours ServiceHours  `yaml:"service_hours"`
+	Notices      []Notice      `yaml:"notices"`
+	Retrieval    Retrieval     `yaml:"retrieval"`
+	Menu         []MenuGroup   `yaml:"menu"`
+	Tickets      TicketOptions `yaml:"tickets"`
+}
+
+// Contact holds the contact details that knowledge-base answers refer to as template variables.
+type Contact struct {
+	Hotline          string `yaml:"hotline"`
+	HotlineMenu      string `yaml:"hotline_menu"`
+	EmergencyLine    string `yaml:"emergency_line"`
+	ServiceEmail     string `yaml:"service_email"`
+	ComplaintEmail   string `yaml:"complaint_email"`
+	CrossBorderHours string `yaml:"cross_border_hours"`
+	PeakHours        string `yaml:"peak_hours"`
+	AccountName      string `yaml:"account_name"`
+}
+
+// ServiceHours says when human agents answer.
+type ServiceHours struct {
+	TimeZone string `yaml:"time_zone"`
+	Open     string `yaml:"open"`  // "08:00"
+	Close    string `yaml:"close"` // "22:00"
+	Peaks    []Peak `yaml:"peaks"`
+	Holidays []Note `yaml:"holidays"`
+}
+
+// Peak is a dated period with extended hours (the seed: 双十一 and 春节 until 01:00).
+type Peak struct {
+	Name  string `yaml:"name"`
+	From  string `yaml:"from"` // "2026-11-10"
+	To    string `yaml:"to"`   // "2026-11-12", inclusive
+	Close string `yaml:"close"`
+}
+
+// Note is a dated remark shown to users, for example a holiday schedule.
+type Note struct {
+	From string `yaml:"from"`
+	To   string `yaml:"to"`
+	Text string `yaml:"text"`
+}
+
+// Notice is a maintenance or incident notice prepended to replies while active.
+type Notice struct {
+	Text  string    `yaml:"text"`
+	Start time.Time `yaml:"start"`
+	End   time.Time `yaml:"end"`
+}
+
+// Retrieval holds the FAQ decision thresholds.
+type Retrieval struct {
+	AnswerConfidence  float64            `yaml:"answer_confidence"`
+	AnswerMargin      float64            `yaml:"answer_margin"`
+	SuggestConfidence float64            `yaml:"suggest_confidence"`
+	PerCategory       map[string]float64 `yaml:"answer_confidence_by_category"`
+}
+
+// MenuGroup is one top-level button of the official account's custom menu.
+type MenuGroup struct {
+	Name  string   `yaml:"name"`
+	Key   string   `yaml:"key"`   // a click button when Items is empty
+	Items []string `yaml:"items"` // category slugs or the keys "handoff" and "my_tickets"
+}
+
+// TicketOptions configures work orders.
+type TicketOptions struct {
+	TemplateID string `yaml:"template_id"`
+}
+
+// Variables returns the knowledge base's template variables filled from the contact details
+// and service hours.
+func (f File) Variables() map[string]string {
+	c := f.Contact
+	return map[string]string{
+		"hotline":            c.Hotline,
+		"hotline_menu":       c.HotlineMenu,
+		"emergency_line":     c.EmergencyLine,
+		"service_email":      c.ServiceEmail,
+		"complaint_email":    c.ComplaintEmail,
+		"service_hours":      "每天 " + f.ServiceHours.Open + "-" + f.ServiceHours.Close,
+		"peak_hours":         c.PeakHours,
+		"cross_border_hours": c.CrossBorderHours,
+		"account_name":       c.AccountName,
+	}
+}
+
+// Load reads the configuration from getenv and, when CONFIG_FILE is set, from that file.
+// Every problem is reported in one error, naming each variable.
+func Load(getenv func(string) string) (Config, error) {
+	var errs []error
+	c := Config{
+		HTTPAddr:    or(getenv("HTTP_ADDR"), ":8080"),
+		LogFormat:   or(getenv("LOG_FORMAT"), "text"),
+		RedisURL:    strings.TrimSpace(getenv("REDIS_URL")),
+		RedisPrefix: or(getenv("REDIS_PREFIX"), "yl:"),
+		WeChat: WeChat{
+			AppID:          strings.TrimSpace(getenv("WECHAT_APP_ID")),
+			AppSecret:      Secret(strings.TrimSpace(getenv("WECHAT_APP_SECRET"))),
+			Token:          Secret(strings.TrimSpace(getenv("WECHAT_TOKEN"))),
+			EncodingAESKey: Secret(strings.TrimSpace(getenv("WECHAT_ENCODING_AES_KEY"))),
+			APIBase:        strings.TrimRight(or(getenv("WECHAT_API_BASE"), DefaultAPIBase), "/"),
+			KfAccount:      strings.TrimSpace(getenv("WECHAT_KF_ACCOUNT")),
+		},
+		AdminToken: Secret(strings.TrimSpace(getenv("ADMIN_TOKEN"))),
+		KBDir:      strings.TrimSpace(getenv("KB_DIR")),
+		ConfigFile: strings.TrimSpace(getenv("CONFIG_FILE")),
+	}
+	c.DevMode = c.RedisURL == ""
+
+	duration := func(name string, def time.Duration, dst *time.Duration) {
+		v := getenv(name)
+		if v == "" {
+			*dst = def
+			return
+		}
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			errs = append(errs, fmt.Errorf("%s: %q is not a positive duration such as 4.5s", name, v))
+			return
+		}
+		*dst = d
+	}
+	duration("REPLY_BUDGET", 4500*time.Millisecond, &c.ReplyBudget)
+	duration("REDIS_TIMEOUT", 500*time.Millisecond, &c.RedisTimeout)
+	duration("SESSION_TTL", 30*time.Minute, &c.SessionTTL)
+	duration("TRANSCRIPT_TTL", 7*24*time.Hour, &c.TranscriptTTL)
+	if c.ReplyBudget > 4900*time.Millisecond {
+		errs = append(errs, fmt.Errorf("REPLY_BUDGET: %s leaves no time before WeChat's 5 s limit; use at most 4.9s", c.ReplyBudget))
+	}
+
+	c.RateLimit = 20
+	if v := getenv("RATE_LIMIT"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 {
+			errs = append(errs, fmt.Errorf("RATE_LIMIT: %q is not a positive number of messages per minute", v))
+		} else {
+			c.RateLimit = n
+		}
+	}
+
+	switch v := strings.ToUpper(or(getenv("LOG_LEVEL"), "INFO")); v {
+	case "DEBUG", "INFO", "WARN", "ERROR":
+		_ = c.LogLevel.UnmarshalText([]byte(v))
+	default:
+		errs = append(errs, fmt.Errorf("LOG_LEVEL: %q is not one of debug, info, warn, error", v))
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, fmt.Errorf("LOG_FORMAT: %q is not text or json", c.LogFormat))
+	}
+
+	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
+		errs = append(errs, fmt.Errorf("HTTP_ADDR: %q is not host:port (for example :8080)", c.HTTPAddr))
+	}
+	if c.RedisURL != "" {
+		if err := checkRedisURL(c.RedisURL); err != nil {
+			errs = append(errs, fmt.Errorf("REDIS_URL: %w", err))
+		}
+	}
+	if u, err := url.Parse(c.WeChat.APIBase); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		errs = append(errs, fmt.Errorf("WECHAT_API_BASE: %q is not an http(s) URL", c.WeChat.APIBase))
+	}
+
+	// Development mode fills what a bare machine lacks; production requires it.
+	if c.WeChat.Token == "" {
+		if c.DevMode {
+			c.WeChat.Token = DevToken
+			c.DevDefaults = append(c.DevDefaults, "WECHAT_TOKEN")
+		} else {
+			errs = append(errs, errors.New("WECHAT_TOKEN: required (the Token set in the official account's server configuration)"))
+		}
+	}
+	if t := string(c.WeChat.Token); t != "" && !tokenRE.MatchString(t) {
+		// WeChat's console only accepts 3-32 letters or digits; anything else is almost
+		// certainly a copy-paste slip, but a stand-in server may use other tokens.
+		if strings.ContainsAny(t, " \t\r\n") || len(t) > 64 {
+			errs = append(errs, errors.New("WECHAT_TOKEN: contains whitespace or is longer than 64 characters"))
+		} else {
+			c.Warnings = append(c.Warnings, "WECHAT_TOKEN is not 3-32 letters or digits, which WeChat's console requires")
+		}
+	}
+	if c.AdminToken == "" {
+		if c.DevMode {
+			c.AdminToken = Secret(DevToken + "-admin")
+			c.DevDefaults = append(c.DevDefaults, "ADMIN_TOKEN")
+		} else {
+			errs = append(errs, errors.New("ADMIN_TOKEN: required (bearer token of the agent API)"))
+		}
+	}
+	if len(c.AdminToken) < 16 && !c.DevMode {
+		c.Warnings = append(c.Warnings, "ADMIN_TOKEN is shorter than 16 characters; use a long random value")
+	}
+	if k := string(c.WeChat.EncodingAESKey); k != "" {
+		if !aesKeyRE.MatchString(k) {
+			errs = append(errs, errors.New("WECHAT_ENCODING_AES_KEY: must be exactly 43 letters or digits"))
+		}
+		if c.WeChat.AppID == "" {
+			errs = append(errs, errors.New("WECHAT_APP_ID: required when WECHAT_ENCODING_AES_KEY is set (it is checked in every encrypted message)"))
+		}
+	}
+	if c.WeChat.AppID != "" && !appIDRE.MatchString(c.WeChat.AppID) {
+		errs = append(errs, fmt.Errorf("WECHAT_APP_ID: %q does not look like an AppID (wx followed by letters and digits)", c.WeChat.AppID))
+	}
+
+	c.File = DefaultFile()
+	if c.ConfigFile != "" {
+		if err := loadFile(c.ConfigFile, &c.File); err != nil {
+			errs = append(errs, fmt.Errorf("CONFIG_FILE: %w", err))
+		}
+	}
+	errs = append(errs, c.File.validate()...)
+
+	if len(errs) > 0 {
+		return Config{}, fmt.Errorf("invalid configuration:\n  %w", joinLines(errs))
+	}
+	return c, nil
+}
+
+var (
+	tokenRE  = regexp.MustCompile(`^[A-Za-z0-9]{3,32}$`)
+	aesKeyRE = regexp.MustCompile(`^[A-Za-z0-9]{43}$`)
+	appIDRE  = regexp.MustCompile(`^wx[A-Za-z0-9]{6,30}$`)
+	clockRE  = regexp.MustCompile(`^([01][0-9]|2[0-4]):[0-5][0-9]$`)
+)
+
+// DefaultFile returns the settings used when CONFIG_FILE does not override them; the contact
+// details are those of the seed article.
+func DefaultFile() File {
+	return File{
+		Contact: Contact{
+			Hotline:          "400-800-9000",
+			HotlineMenu:      "按1商户服务，按2技术支持，按3投诉建议，按0人工导引",
+			EmergencyLine:    "010-88888888",
+			ServiceEmail:     "service@yeepay.com",
+			ComplaintEmail:   "complaint@yeepay.com",
+			CrossBorderHours: "09:00-18:00",
+			PeakHours:        "双十一、春节等高峰期延长至次日 01:00",
+			AccountName:      "易联支付",
+		},
+		ServiceHours: ServiceHours{TimeZone: "Asia/Shanghai", Open: "08:00", Close: "22:00"},
+		Retrieval: Retrieval{
+			AnswerConfidence:  0.35,
+			AnswerMargin:      0.15,
+			SuggestConfidence: 0.2,
+		},
+		Menu: []MenuGroup{
+			{Name: "交易结算", Items: []string{"txn-status", "settlement", "reconciliation", "refund", "fees"}},
+			{Name: "商户服务", Items: []string{"onboarding", "merchant-info", "api-integration", "login-password", "risk-limits"}},
+			{Name: "联系客服", Items: []string{"handoff", "my_tickets", "anti-fraud", "contact"}},
+		},
+	}
+}
+
+func loadFile(path string, f *File) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	// Decode over the defaults so the file only needs what it changes.
+	if err := yaml.UnmarshalWithOptions(b, f, yaml.Strict()); err != nil {
+		return fmt.Errorf("%s: %s", path, yaml.FormatError(err, false, true))
+	}
+	return nil
+}
+
+func (f File) validate() []error {
+	var errs []error
+	sh := f.ServiceHours
+	if _, err := time.LoadLocation(sh.TimeZone); err != nil {
+		errs = append(errs, fmt.Errorf("service_hours.time_zone: %q is not a time zone", sh.TimeZone))
+	}
+	if !clockRE.MatchString(sh.Open) || !clockRE.MatchString(sh.Close) {
+		errs = append(errs, fmt.Errorf("service_hours: open %q and close %q must be HH:MM", sh.Open, sh.Close))
+	}
+	for i, p := range f.ServiceHours.Peaks {
+		if _, err := time.Parse(time.DateOnly, p.From); err != nil {
+			errs = append(errs, fmt.Errorf("service_hours.peaks[%d].from: %q is not YYYY-MM-DD", i, p.From))
+		}
+		if _, err := time.Parse(time.DateOnly, p.To); err != nil {
+			errs = append(errs, fmt.Errorf("service_hours.peaks[%d].to: %q is not YYYY-MM-DD", i, p.To))
+		}
+		if !clockRE.MatchString(p.Close) {
+			errs = append(errs, fmt.Errorf("service_hours.peaks[%d].close: %q is not HH:MM", i, p.Close))
+		}
+	}
+	for i, n := range f.Notices {
+		if n.Text == "" || n.End.Before(n.Start) {
+			errs = append(errs, fmt.Errorf("notices[%d]: needs text and an end after its start", i))
+		}
+	}
+	r := f.Retrieval
+	for name, v := range map[string]float64{"answer_confidence": r.AnswerConfidence, "answer_margin": r.AnswerMargin, "suggest_confidence": r.SuggestConfidence} {
+		if v < 0 || v > 1 {
+			errs = append(errs, fmt.Errorf("retrieval.%s: %v is outside 0..1", name, v))
+		}
+	}
+	for slug, v := range r.PerCategory {
+		if v < 0 || v > 1 {
+			errs = append(errs, fmt.Errorf("retrieval.answer_confidence_by_category.%s: %v is outside 0..1", slug, v))
+		}
+	}
+	if len(f.Menu) > 3 {
+		errs = append(errs, errors.New("menu: WeChat allows at most 3 top-level buttons"))
+	}
+	for i, g := range f.Menu {
+		if g.Name == "" || len(g.Name) > 16 {
+			errs = append(errs, fmt.Errorf("menu[%d].name: %q must be 1-16 bytes", i, g.Name))
+		}
+		if len(g.Items) > 5 {
+			errs = append(errs, fmt.Errorf("menu[%d]: WeChat allows at most 5 sub-buttons", i))
+		}
+		if len(g.Items) == 0 && g.Key == "" {
+			errs = append(errs, fmt.Errorf("menu[%d]: needs items or a key", i))
+		}
+	}
+	return errs
+}
+
+func checkRedisURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return errors.New("not a URL such as redis://127.0.0.1:6379/0")
+	}
+	switch u.Scheme {
+	case "redis", "rediss", "unix":
+	default:
+		return fmt.Errorf("scheme %q is not redis, rediss or unix", u.Scheme)
+	}
+	if u.Scheme != "unix" && u.Host == "" {
+		return errors.New("has no host, for example redis://127.0.0.1:6379/0")
+	}
+	return nil
+}
+
+func or(v, def string) string {
+	if v = strings.TrimSpace(v); v != "" {
+		return v
+	}
+	return def
+}
+
+// lines is an error that prints one cause per line and still unwraps to each of them.
+type lines []error
+
+func (l lines) Error() string {
+	s := make([]string, len(l))
+	for i, e := range l {
+		s[i] = e.Error()
+	}
+	return strings.Join(s, "\n  ")
+}
+
+func (l lines) Unwrap() []error { return l }
+
+func joinLines(errs []error) error { return lines(errs) }
