@@ -91,7 +91,7 @@ func (b *Bot) handoffOpenText() string {
 
 func (b *Bot) handoffClosedText() string {
 	now := b.now()
-	s := fmt.Sprintf("人工客服的服务时间是每天 %s，现在不在服务时间，%s起可以为您服务。\n"+
+	s := fmt.Sprintf("人工客服的服务时间是每天 %s，现在不在服务时间，%s 起可以为您服务。\n"+
 		"您可以回复“提交工单”留下问题，我们上班后会按时效优先处理；也可以继续向我提问。",
 		b.hours.window(now), b.hours.nextOpen(now))
 	if b.contact("hotline") != "" {

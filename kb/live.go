@@ -1,7 +1,11 @@
 package kb
 
 import (
+	"bytes"
 	"context"
+	_ "embed"
+	"fmt"
+	"io/fs"
 	"sync/atomic"
 )
 
@@ -32,3 +36,46 @@ func (l *Live) Search(ctx context.Context, q string, n int) (Result, error) {
 
 // Content returns the current index's content.
 func (l *Live) Content() *Content { return l.cur.Load().Content() }
+
+// devSet is the development evaluation set; a reload must not make it worse.
+//
+//go:embed testdata/eval.tsv
+var devSet []byte
+
+// DevSet returns the development evaluation set shipped in the binary.
+func DevSet() ([]EvalCase, error) { return ParseEval(bytes.NewReader(devSet)) }
+
+// Reload builds an index from fsys and serves it only if the content passes validation and
+// top-1 on the development set does not drop; otherwise the current index stays and the
+// error says why. It returns the index it replaced, which the caller closes once searches in
+// flight on it are done, and the new and old top-1.
+func (l *Live) Reload(ctx context.Context, fsys fs.FS, vars Variables, th Thresholds) (old *Index, newTop1, oldTop1 float64, err error) {
+	c, err := Load(fsys, vars)
+	if err != nil {
+		return nil, 0, 0, fmt.Errorf("kb: reload refused, content does not pass check:\n%w", err)
+	}
+	ix, err := Build(c, th)
+	if err != nil {
+		return nil, 0, 0, fmt.Errorf("kb: reload refused: %w", err)
+	}
+	cases, err := DevSet()
+	if err != nil {
+		ix.Close()
+		return nil, 0, 0, err
+	}
+	newRep, err := Evaluate(ctx, ix, cases)
+	if err != nil {
+		ix.Close()
+		return nil, 0, 0, err
+	}
+	oldRep, err := Evaluate(ctx, l.Current(), cases)
+	if err != nil {
+		ix.Close()
+		return nil, 0, 0, err
+	}
+	if newRep.Top1 < oldRep.Top1 {
+		ix.Close()
+		return nil, newRep.Top1Rate(), oldRep.Top1Rate(), fmt.Errorf("kb: reload refused, top-1 on the development set would drop from %.3f to %.3f", oldRep.Top1Rate(), newRep.Top1Rate())
+	}
+	return l.Swap(ix), newRep.Top1Rate(), oldRep.Top1Rate(), nil
+}

@@ -1,0 +1,341 @@
+// Command yilianbot is the customer-service chatbot behind 易联支付's WeChat official account.
+//
+// Usage:
+//
+//	yilianbot [serve]          run the webhook server (the default)
+//	yilianbot chat             try the bot in the terminal, as a WeChat user would
+//	yilianbot kb search|check|eval|unknown
+//
+// Configuration comes from the environment; see README.md.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/alicebob/miniredis/v2"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/redis/go-redis/v9"
+	"github.com/sirupsen/logrus"
+
+	"github.com/yilianpay/yilianbot/bot"
+	"github.com/yilianpay/yilianbot/config"
+	"github.com/yilianpay/yilianbot/handlers"
+	"github.com/yilianpay/yilianbot/kb"
+)
+
+func main() {
+	if err := run(context.Background(), os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "yilianbot:", err)
+		os.Exit(1)
+	}
+}
+
+const usage = `usage: yilianbot [command]
+
+commands:
+  serve            run the WeChat webhook server (default)
+  chat             talk to the bot in this terminal through the real webhook path
+  kb search [--json] [QUERY...]   search the knowledge base (queries from stdin when none given)
+  kb check         validate the knowledge-base content
+  kb eval FILE.tsv measure retrieval on rows of expected-slug<TAB>query
+  kb unknown       list the most frequent questions the bot could not answer (needs REDIS_URL)
+
+configuration is read from the environment; see README.md`
+
+// run is the whole program; main only reports its error.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	// The WeChat SDK logs every decrypted message through the global logrus logger; nothing of
+	// it may reach our logs.
+	logrus.SetOutput(io.Discard)
+	logrus.SetLevel(logrus.PanicLevel)
+
+	cmd := "serve"
+	if len(args) > 0 {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return serve(ctx, getenv, stderr)
+	case "chat":
+		return chat(ctx, getenv, stdin, stdout, stderr)
+	case "kb":
+		return runKB(ctx, args, getenv, stdin, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprintln(stdout, usage)
+		return nil
+	}
+	return fmt.Errorf("unknown command %q\n%s", cmd, usage)
+}
+
+func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// app is everything serve and chat share: Redis, the knowledge base, the bot and the handler.
+type app struct {
+	cfg     config.Config
+	log     *slog.Logger
+	rdb     redis.UniversalClient
+	live    *kb.Live
+	bot     *bot.Bot
+	handler http.Handler
+	closers []func() error
+}
+
+func (a *app) Close() {
+	for i := len(a.closers) - 1; i >= 0; i-- {
+		a.closers[i]()
+	}
+}
+
+// newApp builds the application from its configuration.
+func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, warn io.Writer) (*app, error) {
+	a := &app{cfg: cfg, log: log}
+	ok := false
+	defer func() {
+		if !ok {
+			a.Close()
+		}
+	}()
+	for _, w := range cfg.Warnings {
+		log.Warn(w)
+	}
+
+	if cfg.DevMode {
+		mr := miniredis.NewMiniRedis()
+		if err := mr.StartAddr("127.0.0.1:0"); err != nil {
+			return nil, fmt.Errorf("start embedded redis: %w", err)
+		}
+		a.closers = append(a.closers, func() error { mr.Close(); return nil })
+		a.rdb = redis.NewClient(&redis.Options{Addr: mr.Addr()})
+		fmt.Fprintf(warn, "\n"+
+			"**********************************************************************\n"+
+			"*  DEVELOPMENT MODE: REDIS_URL is not set, so an embedded in-memory    *\n"+
+			"*  Redis is used. NOTHING IS KEPT ACROSS RESTARTS: sessions, tickets  *\n"+
+			"*  and transcripts are lost when the process stops.                   *\n"+
+			"*  For real use set REDIS_URL=redis://HOST:6379/0                     *\n"+
+			"**********************************************************************\n")
+		if len(cfg.DevDefaults) > 0 {
+			fmt.Fprintf(warn, "development values are used for %s (WECHAT_TOKEN=%s)\n\n", strings.Join(cfg.DevDefaults, ", "), config.DevToken)
+		}
+	} else {
+		rdb, err := connectRedis(ctx, cfg.RedisURL)
+		if err != nil {
+			return nil, err
+		}
+		a.rdb = rdb
+	}
+	a.closers = append(a.closers, a.rdb.Close)
+
+	start := time.Now()
+	ix, err := buildIndex(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("knowledge base: %w", err)
+	}
+	a.live = kb.NewLive(ix)
+	a.closers = append(a.closers, func() error { return a.live.Current().Close() })
+	log.Info("knowledge base loaded", "categories", len(ix.Content().Categories), "duration_ms", time.Since(start).Milliseconds(), "source", kbSource(cfg))
+
+	hours, err := botHours(cfg.File.ServiceHours)
+	if err != nil {
+		return nil, err
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	var notices []bot.Notice
+	for _, n := range cfg.File.Notices {
+		notices = append(notices, bot.Notice{Text: n.Text, Start: n.Start, End: n.End})
+	}
+	a.bot = bot.New(a.live, bot.Options{
+		Redis:         a.rdb,
+		Prefix:        cfg.RedisPrefix,
+		RedisTimeout:  cfg.RedisTimeout,
+		SessionTTL:    cfg.SessionTTL,
+		TranscriptTTL: cfg.TranscriptTTL,
+		RateLimit:     cfg.RateLimit,
+		Hours:         hours,
+		Notices:       notices,
+		Contact:       cfg.File.Variables(),
+		KfAccount:     cfg.WeChat.KfAccount,
+		Logger:        log,
+		Registerer:    reg,
+	})
+	a.handler = handlers.New(log, a.bot, handlers.Options{
+		WeChat: handlers.WeChat{
+			AppID:          cfg.WeChat.AppID,
+			Token:          cfg.WeChat.Token.Reveal(),
+			EncodingAESKey: cfg.WeChat.EncodingAESKey.Reveal(),
+		},
+		ReplyBudget: cfg.ReplyBudget,
+		Ready: func(ctx context.Context) error {
+			if err := a.rdb.Ping(ctx).Err(); err != nil {
+				return fmt.Errorf("redis: %w", err)
+			}
+			if a.live.Current() == nil {
+				return errors.New("knowledge base not loaded")
+			}
+			return nil
+		},
+		Registerer: reg,
+		Gatherer:   reg,
+	})
+	ok = true
+	return a, nil
+}
+
+func kbSource(cfg config.Config) string {
+	if cfg.KBDir != "" {
+		return cfg.KBDir
+	}
+	return "embedded"
+}
+
+// connectRedis connects to REDIS_URL and pings it. A URL with master_name is a Sentinel
+// setup, one with several addr parameters a Cluster; both come back as a UniversalClient.
+func connectRedis(ctx context.Context, raw string) (redis.UniversalClient, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, errors.New("REDIS_URL: not a URL")
+	}
+	q := u.Query()
+	var rdb redis.UniversalClient
+	switch {
+	case q.Has("master_name"):
+		o, err := redis.ParseFailoverURL(raw)
+		if err != nil {
+			return nil, fmt.Errorf("REDIS_URL: %w", err)
+		}
+		rdb = redis.NewFailoverClient(o)
+	case len(q["addr"]) > 0:
+		o, err := redis.ParseClusterURL(raw)
+		if err != nil {
+			return nil, fmt.Errorf("REDIS_URL: %w", err)
+		}
+		rdb = redis.NewClusterClient(o)
+	default:
+		o, err := redis.ParseURL(raw)
+		if err != nil {
+			return nil, fmt.Errorf("REDIS_URL: %w", err)
+		}
+		if o.DialTimeout == 0 || o.DialTimeout > 2*time.Second {
+			o.DialTimeout = 2 * time.Second
+		}
+		rdb = redis.NewClient(o)
+	}
+	pctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	if err := rdb.Ping(pctx).Err(); err != nil {
+		rdb.Close()
+		// u.Redacted hides a password in the URL.
+		return nil, fmt.Errorf("cannot reach Redis at %s: %w (check REDIS_URL, or leave it empty for the embedded development Redis)", u.Redacted(), err)
+	}
+	return rdb, nil
+}
+
+func botHours(sh config.ServiceHours) (bot.Hours, error) {
+	loc, err := time.LoadLocation(sh.TimeZone)
+	if err != nil {
+		return bot.Hours{}, fmt.Errorf("service hours: %w", err)
+	}
+	open, err := bot.ParseClock(sh.Open)
+	if err != nil {
+		return bot.Hours{}, err
+	}
+	closing, err := bot.ParseClock(sh.Close)
+	if err != nil {
+		return bot.Hours{}, err
+	}
+	h := bot.Hours{Location: loc, Open: open, Close: closing}
+	for _, p := range sh.Peaks {
+		from, _ := time.ParseInLocation(time.DateOnly, p.From, loc)
+		to, _ := time.ParseInLocation(time.DateOnly, p.To, loc)
+		c, err := bot.ParseClock(p.Close)
+		if err != nil {
+			return bot.Hours{}, err
+		}
+		h.Peaks = append(h.Peaks, bot.Peak{Name: p.Name, From: from, To: to, Close: c})
+	}
+	for _, n := range sh.Holidays {
+		from, _ := time.ParseInLocation(time.DateOnly, n.From, loc)
+		to, _ := time.ParseInLocation(time.DateOnly, n.To, loc)
+		h.Notes = append(h.Notes, bot.DatedNote{From: from, To: to, Text: n.Text})
+	}
+	return h, nil
+}
+
+// serve runs the webhook server until ctx is done or SIGINT/SIGTERM arrives.
+func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) error {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg, stderr)
+	slog.SetDefault(log)
+	a, err := newApp(ctx, cfg, log, stderr)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+
+	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("HTTP_ADDR: %w", err)
+	}
+	srv := &http.Server{
+		Handler:           a.handler,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      15 * time.Second,
+		IdleTimeout:       90 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	mode := "plain"
+	if cfg.WeChat.EncodingAESKey != "" {
+		mode = "plain+aes"
+	}
+	log.Info("serving", "addr", ln.Addr().String(), "wechat_modes", mode, "dev_mode", cfg.DevMode)
+
+	reloadDone := make(chan struct{})
+	go func() {
+		defer close(reloadDone)
+		watchReload(ctx, a, log)
+	}()
+
+	select {
+	case err := <-serveErr:
+		stop()
+		<-reloadDone
+		return fmt.Errorf("http server: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	err = srv.Shutdown(sctx)
+	<-reloadDone
+	if err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,118 @@
+// Package handlers is yilianbot's HTTP edge: the WeChat webhook, health and metrics endpoints
+// and the agent API. Handlers translate between HTTP/XML/JSON and the bot package and hold no
+// business rules.
+package handlers
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// Options configure the HTTP handler.
+type Options struct {
+	WeChat      WeChat
+	ReplyBudget time.Duration // default 4.5s
+	// Ready reports whether the process can serve (Redis answers, knowledge loaded).
+	Ready func(ctx context.Context) error
+	// Gatherer serves /metrics; Registerer receives the handlers' own metrics.
+	Registerer prometheus.Registerer
+	Gatherer   prometheus.Gatherer
+	Now        func() time.Time
+}
+
+// New returns the HTTP handler of the whole service.
+func New(logger *slog.Logger, b replier, opts Options) http.Handler {
+	if opts.ReplyBudget <= 0 {
+		opts.ReplyBudget = 4500 * time.Millisecond
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Ready == nil {
+		opts.Ready = func(context.Context) error { return nil }
+	}
+	if opts.Registerer == nil {
+		opts.Registerer = prometheus.NewRegistry()
+	}
+	if opts.Gatherer == nil {
+		opts.Gatherer = prometheus.NewRegistry()
+	}
+	mux := http.NewServeMux()
+	addRoutes(mux, logger, b, opts, newWebhookMetrics(opts.Registerer))
+	return recoverPanics(logger, mux)
+}
+
+type webhookMetrics struct {
+	callbacks *prometheus.CounterVec
+	rejected  *prometheus.CounterVec
+	latency   prometheus.Histogram
+}
+
+func newWebhookMetrics(reg prometheus.Registerer) *webhookMetrics {
+	m := &webhookMetrics{
+		callbacks: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "yilianbot_callbacks_total",
+			Help: "WeChat callbacks answered, by message type and outcome (replied, no_reply, timeout, error).",
+		}, []string{"type", "outcome"}),
+		rejected: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "yilianbot_callbacks_rejected_total",
+			Help: "WeChat callbacks refused, by reason.",
+		}, []string{"reason"}),
+		latency: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "yilianbot_reply_duration_seconds",
+			Help:    "Time to answer a WeChat callback.",
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 4.5},
+		}),
+	}
+	reg.MustRegister(m.callbacks, m.rejected, m.latency)
+	return m
+}
+
+// handleHealthz handles "GET /healthz": the process is up and serving.
+func handleHealthz() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Write([]byte("ok\n"))
+	})
+}
+
+// handleReadyz handles "GET /readyz": Redis answers and the knowledge base is loaded.
+func handleReadyz(logger *slog.Logger, ready func(context.Context) error) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		if err := ready(ctx); err != nil {
+			logger.WarnContext(ctx, "not ready", "error", err)
+			w.WriteHeader(http.StatusServiceUnavailable)
+			w.Write([]byte("not ready: " + err.Error() + "\n"))
+			return
+		}
+		w.Write([]byte("ready\n"))
+	})
+}
+
+func handleMetrics(g prometheus.Gatherer) http.Handler {
+	return promhttp.HandlerFor(g, promhttp.HandlerOpts{})
+}
+
+// recoverPanics turns a panic in a handler into a logged 500 instead of a dropped connection.
+func recoverPanics(logger *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				logger.ErrorContext(r.Context(), "panic in handler", "path", r.URL.Path, "panic", p)
+				http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
