@@ -220,11 +220,11 @@ func (b *Bot) Reply(ctx context.Context, m Message) (Reply, error) {
 	sess, _ := json.Marshal(cv.s)
 	w := commit{reply: r, session: sess, stats: cv.stats, unknown: cv.unknown, unknownDay: day(now, b.hours.Location)}
 	if cv.userText != "" {
-		w.turns = append(w.turns, turn{Time: now, From: "user", Text: cv.userText})
+		w.turns = append(w.turns, Turn{Time: now, From: "user", Text: cv.userText})
 		if r.Text != "" {
-			w.turns = append(w.turns, turn{Time: now, From: "bot", Text: r.Text})
+			w.turns = append(w.turns, Turn{Time: now, From: "bot", Text: r.Text})
 		} else if r.Transfer {
-			w.turns = append(w.turns, turn{Time: now, From: "bot", Text: "[转接人工客服]"})
+			w.turns = append(w.turns, Turn{Time: now, From: "bot", Text: "[转接人工客服]"})
 		}
 	}
 	// The reply is made: store it even if the request's own deadline has passed, so that
@@ -259,6 +259,14 @@ func (b *Bot) markDown(ctx context.Context, now time.Time, err error) {
 	}
 	b.downUntil.Store(now.Add(2 * time.Second).UnixNano())
 	b.log.WarnContext(ctx, "redis unavailable; answering without session state", "error", err)
+}
+
+// Transcript returns the last n turns of a user's masked transcript, oldest first.
+func (b *Bot) Transcript(ctx context.Context, openID string, n int) ([]Turn, error) {
+	if b.st == nil {
+		return nil, nil
+	}
+	return b.st.transcript(ctx, openID, int64(n))
 }
 
 // Healthy reports whether the bot currently uses Redis (false in degraded mode).

@@ -122,8 +122,8 @@ func (s *store) waitReply(ctx context.Context, m Message) (Reply, error) {
 	}
 }
 
-// turn is one line of the masked transcript.
-type turn struct {
+// Turn is one line of a user's masked transcript.
+type Turn struct {
 	Time time.Time `json:"t"`
 	From string    `json:"from"` // "user" or "bot"
 	Text string    `json:"text"`
@@ -133,7 +133,7 @@ type turn struct {
 type commit struct {
 	reply      Reply
 	session    []byte // nil deletes the session
-	turns      []turn
+	turns      []Turn
 	stats      []statIncr
 	unknown    string // masked question nobody could answer
 	unknownDay string
@@ -199,14 +199,14 @@ func (s *store) release(ctx context.Context, m Message, c claim) error {
 }
 
 // transcript returns the last n turns of a user, oldest first.
-func (s *store) transcript(ctx context.Context, openID string, n int64) ([]turn, error) {
+func (s *store) transcript(ctx context.Context, openID string, n int64) ([]Turn, error) {
 	raw, err := s.rdb.LRange(ctx, s.userKey(openID, "tr"), 0, n-1).Result()
 	if err != nil {
 		return nil, fmt.Errorf("bot: transcript: %w", err)
 	}
-	out := make([]turn, 0, len(raw))
+	out := make([]Turn, 0, len(raw))
 	for i := len(raw) - 1; i >= 0; i-- {
-		var t turn
+		var t Turn
 		if json.Unmarshal([]byte(raw[i]), &t) == nil {
 			out = append(out, t)
 		}

@@ -36,11 +36,9 @@ func New(logger *slog.Logger, b replier, opts Options) http.Handler {
 	if opts.Ready == nil {
 		opts.Ready = func(context.Context) error { return nil }
 	}
-	if opts.Registerer == nil {
-		opts.Registerer = prometheus.NewRegistry()
-	}
-	if opts.Gatherer == nil {
-		opts.Gatherer = prometheus.NewRegistry()
+	if opts.Registerer == nil || opts.Gatherer == nil {
+		reg := prometheus.NewRegistry()
+		opts.Registerer, opts.Gatherer = reg, reg
 	}
 	mux := http.NewServeMux()
 	addRoutes(mux, logger, b, opts, newWebhookMetrics(opts.Registerer))

@@ -1,0 +1,87 @@
+// Package redistest gives tests a real Redis with a key prefix of their own.
+//
+// It connects to TEST_REDIS_URL (default redis://127.0.0.1:6379/0). Where no Redis answers it
+// falls back to an embedded miniredis and says so, unless CI=true, where a missing Redis fails
+// the test: CI always proves the real thing.
+package redistest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"os"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/alicebob/miniredis/v2"
+	"github.com/redis/go-redis/v9"
+)
+
+// URL returns the Redis URL tests use.
+func URL() string {
+	if u := os.Getenv("TEST_REDIS_URL"); u != "" {
+		return u
+	}
+	return "redis://127.0.0.1:6379/0"
+}
+
+var unsafe = regexp.MustCompile(`[^A-Za-z0-9]+`)
+
+// Prefix returns a key prefix unique to this test run.
+func Prefix(tb testing.TB) string {
+	b := make([]byte, 4)
+	rand.Read(b)
+	name := unsafe.ReplaceAllString(tb.Name(), "_")
+	if len(name) > 40 {
+		name = name[:40]
+	}
+	return "test:" + name + ":" + hex.EncodeToString(b) + ":"
+}
+
+// New returns a client and a fresh key prefix; every key under the prefix is deleted when the
+// test ends.
+func New(tb testing.TB) (redis.UniversalClient, string) {
+	tb.Helper()
+	url := URL()
+	opt, err := redis.ParseURL(url)
+	if err != nil {
+		tb.Fatalf("TEST_REDIS_URL %q: %v", url, err)
+	}
+	rdb := redis.NewClient(opt)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	if err := rdb.Ping(ctx).Err(); err != nil {
+		rdb.Close()
+		if os.Getenv("CI") == "true" {
+			tb.Fatalf("CI=true but no Redis answers at %s: %v", url, err)
+		}
+		tb.Logf("no Redis at %s (%v): using an embedded miniredis instead", url, err)
+		mr := miniredis.RunT(tb)
+		rdb = redis.NewClient(&redis.Options{Addr: mr.Addr()})
+	}
+	prefix := Prefix(tb)
+	tb.Cleanup(func() {
+		Clean(tb, rdb, prefix)
+		rdb.Close()
+	})
+	return rdb, prefix
+}
+
+// Clean deletes every key under prefix.
+func Clean(tb testing.TB, rdb redis.UniversalClient, prefix string) {
+	tb.Helper()
+	ctx := context.Background()
+	iter := rdb.Scan(ctx, 0, prefix+"*", 500).Iterator()
+	var keys []string
+	for iter.Next(ctx) {
+		keys = append(keys, iter.Val())
+	}
+	if err := iter.Err(); err != nil {
+		tb.Logf("clean %s: %v", prefix, err)
+		return
+	}
+	if len(keys) > 0 {
+		rdb.Del(ctx, keys...)
+	}
+}
