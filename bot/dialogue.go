@@ -413,6 +413,9 @@ func (c *conv) faq(text string) (Reply, error) {
 		return Reply{}, err
 	}
 	c.b.metrics.decisions.WithLabelValues(string(res.Decision)).Inc()
+	if res.Smalltalk != "" {
+		return c.text(res.Smalltalk), nil
+	}
 	switch res.Decision {
 	case kb.Answer:
 		var alts []string
@@ -439,6 +442,10 @@ func (c *conv) faq(text string) (Reply, error) {
 	}
 	c.count("", statNone)
 	c.unknown = c.userText
+	if res.OutOfScope != "" {
+		c.s.Prompt = prompt{}
+		return c.text(fmt.Sprintf(textOutOfScope, res.OutOfScope)), nil
+	}
 	c.s.Misses++
 	if c.s.Misses >= 2 {
 		c.s.Misses = 0

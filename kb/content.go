@@ -70,10 +70,23 @@ type Synonyms struct {
 	Groups [][]string `yaml:"groups"`
 }
 
+// Scope says what the knowledge base does not cover (scope.yaml).
+type Scope struct {
+	OutOfScope []string    `yaml:"out_of_scope"`
+	Smalltalk  []Smalltalk `yaml:"smalltalk"`
+}
+
+// Smalltalk is a reply to messages that are not questions, such as greetings.
+type Smalltalk struct {
+	Say   []string `yaml:"say"`
+	Reply string   `yaml:"reply"`
+}
+
 // Content is a loaded, validated knowledge base.
 type Content struct {
 	Categories []Category // in menu order
 	Synonyms   Synonyms
+	Scope      Scope
 
 	byID map[string]*Entry
 }
@@ -144,6 +157,23 @@ func Load(fsys fs.FS, vars Variables) (*Content, error) {
 		b, err := fs.ReadFile(fsys, name)
 		if err != nil {
 			return nil, fmt.Errorf("kb: read %s: %w", name, err)
+		}
+		if name == "scope.yaml" {
+			if err := yaml.UnmarshalWithOptions(b, &c.Scope, yaml.Strict()); err != nil {
+				probs = append(probs, yamlProblem(name, err))
+			}
+			for i := range c.Scope.Smalltalk {
+				st := &c.Scope.Smalltalk[i]
+				filled, unknown := fill(st.Reply, vars)
+				for _, u := range unknown {
+					probs = append(probs, Problem{name, lineOf(b, fmt.Sprintf("$.smalltalk[%d].reply", i)), fmt.Sprintf("unresolved template variable {{%s}}", u)})
+				}
+				if len(st.Say) == 0 || strings.TrimSpace(st.Reply) == "" {
+					probs = append(probs, Problem{name, lineOf(b, fmt.Sprintf("$.smalltalk[%d]", i)), "smalltalk needs say and reply"})
+				}
+				st.Reply = strings.TrimSpace(filled)
+			}
+			continue
 		}
 		if name == "synonyms.yaml" {
 			if err := yaml.UnmarshalWithOptions(b, &c.Synonyms, yaml.Strict()); err != nil {

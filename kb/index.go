@@ -4,15 +4,18 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"unicode"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
-	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	bleveunicode "github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 )
@@ -42,6 +45,11 @@ type Hit struct {
 type Result struct {
 	Decision Decision
 	Hits     []Hit
+	// Smalltalk is the reply to a message that is not a question (a greeting, thanks); the
+	// decision is then None.
+	Smalltalk string
+	// OutOfScope is the word that put the query outside the knowledge base, if any.
+	OutOfScope string
 	// Margin is 1 - s2/s1 between the two best entries' scores.
 	Margin float64
 }
@@ -69,12 +77,22 @@ type Index struct {
 	variants map[string][]vector
 	df       map[string]int
 	n        int
+
+	smalltalk  map[string]string // bare message → reply
+	outOfScope []string          // folded words
+	entryText  map[string]string // entry id → folded questions and keywords
+
+	// cache holds recent results by folded query: users ask the same few questions all day.
+	mu    sync.RWMutex
+	cache map[string]Result
 }
 
+// cacheSize bounds the result cache; when full it starts over.
+const cacheSize = 4096
+
 const (
-	fieldQ  = "q"
-	fieldKw = "kw"
-	zhFAQ   = "zh_faq"
+	fieldQ = "q"
+	zhFAQ  = "zh_faq"
 )
 
 // Build indexes c in memory (scorch) with the analysis chosen in the retrieval notes:
@@ -89,7 +107,7 @@ func Build(c *Content, th Thresholds) (*Index, error) {
 	}
 	if err := im.AddCustomAnalyzer(zhFAQ, map[string]any{
 		"type":          custom.Name,
-		"tokenizer":     unicode.Name,
+		"tokenizer":     bleveunicode.Name,
 		"token_filters": []string{cjk.WidthName, lowercase.Name, "cjk_bigram_uni"},
 	}); err != nil {
 		return nil, fmt.Errorf("kb: mapping: %w", err)
@@ -105,7 +123,6 @@ func Build(c *Content, th Thresholds) (*Index, error) {
 	}
 	dm := bleve.NewDocumentStaticMapping()
 	dm.AddFieldMappingsAt(fieldQ, text())
-	dm.AddFieldMappingsAt(fieldKw, text())
 	im.DefaultMapping = dm
 	im.DefaultAnalyzer = zhFAQ
 
@@ -113,7 +130,18 @@ func Build(c *Content, th Thresholds) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("kb: new index: %w", err)
 	}
-	ix := &Index{content: c, idx: idx, fold: newFolder(c.Synonyms), th: th, variants: map[string][]vector{}, df: map[string]int{}}
+	ix := &Index{content: c, idx: idx, fold: newFolder(c.Synonyms), th: th, variants: map[string][]vector{}, df: map[string]int{}, cache: map[string]Result{}}
+
+	ix.smalltalk = map[string]string{}
+	for _, st := range c.Scope.Smalltalk {
+		for _, say := range st.Say {
+			ix.smalltalk[bareText(ix.fold.fold(say))] = st.Reply
+		}
+	}
+	for _, w := range c.Scope.OutOfScope {
+		ix.outOfScope = append(ix.outOfScope, ix.fold.fold(w))
+	}
+	ix.entryText = map[string]string{}
 
 	batch := idx.NewBatch()
 	var allGrams []map[string]float64
@@ -121,15 +149,20 @@ func Build(c *Content, th Thresholds) (*Index, error) {
 	for _, cat := range c.Categories {
 		for _, e := range cat.Entries {
 			kw := ix.fold.fold(strings.Join(e.Keywords, " "))
-			for i, q := range append([]string{e.Question}, e.Similar...) {
+			var qs []string
+			for _, q := range append([]string{e.Question}, e.Similar...) {
 				fq := ix.fold.fold(q)
-				doc := map[string]any{fieldQ: fq, fieldKw: kw}
-				if err := batch.Index(e.ID+"#"+strconv.Itoa(i), doc); err != nil {
-					idx.Close()
-					return nil, fmt.Errorf("kb: index %s: %w", e.ID, err)
-				}
+				qs = append(qs, fq)
 				allGrams = append(allGrams, grams(fq))
 				owners = append(owners, e.ID)
+			}
+			if kw != "" {
+				qs = append(qs, kw)
+			}
+			ix.entryText[e.ID] = strings.Join(qs, "\n")
+			if err := batch.Index(e.ID, map[string]any{fieldQ: qs}); err != nil {
+				idx.Close()
+				return nil, fmt.Errorf("kb: index %s: %w", e.ID, err)
 			}
 		}
 	}
@@ -166,15 +199,40 @@ func (ix *Index) Search(ctx context.Context, query string, n int) (Result, error
 	if strings.TrimSpace(fq) == "" || n <= 0 {
 		return Result{Decision: None}, nil
 	}
+	key := strconv.Itoa(n) + "\x00" + fq
+	ix.mu.RLock()
+	r, ok := ix.cache[key]
+	ix.mu.RUnlock()
+	if ok {
+		return r.clone(), nil
+	}
+	r, err := ix.search(ctx, fq, n)
+	if err != nil {
+		return Result{}, err
+	}
+	ix.mu.Lock()
+	if len(ix.cache) >= cacheSize {
+		clear(ix.cache)
+	}
+	ix.cache[key] = r
+	ix.mu.Unlock()
+	return r.clone(), nil
+}
+
+func (r Result) clone() Result {
+	r.Hits = slices.Clone(r.Hits)
+	return r
+}
+
+// search runs the folded query on the index, bypassing the cache.
+func (ix *Index) search(ctx context.Context, fq string, n int) (Result, error) {
+	if reply, ok := ix.smalltalk[bareText(fq)]; ok {
+		return Result{Decision: None, Smalltalk: reply}, nil
+	}
 	mq := bleve.NewMatchQuery(fq)
 	mq.SetField(fieldQ)
 	mq.Analyzer = zhFAQ
-	mq.SetBoost(3)
-	kq := bleve.NewMatchQuery(fq)
-	kq.SetField(fieldKw)
-	kq.Analyzer = zhFAQ
-	kq.SetBoost(2)
-	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(mq, kq), 60, 0, false)
+	req := bleve.NewSearchRequestOptions(mq, 20, 0, false)
 	res, err := ix.idx.SearchInContext(ctx, req)
 	if err != nil {
 		return Result{}, fmt.Errorf("kb: search: %w", err)
@@ -207,7 +265,26 @@ func (ix *Index) Search(ctx context.Context, query string, n int) (Result, error
 		}
 		hits[i].Score = math.Round(hits[i].Score*1000) / 1000
 	}
-	return ix.decide(hits), nil
+	r := ix.decide(hits)
+	// A question about another company's product is not ours to answer, however well its
+	// other words match.
+	for _, w := range ix.outOfScope {
+		if strings.Contains(fq, w) && (len(hits) == 0 || !strings.Contains(ix.entryText[hits[0].ID], w)) {
+			r.Decision, r.OutOfScope = None, w
+			break
+		}
+	}
+	return r, nil
+}
+
+// bareText drops spaces, punctuation and symbols, for matching whole messages.
+func bareText(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) {
+			return -1
+		}
+		return r
+	}, s)
 }
 
 func (ix *Index) decide(hits []Hit) Result {
