@@ -85,3 +85,23 @@ func Clean(tb testing.TB, rdb redis.UniversalClient, prefix string) {
 		rdb.Del(ctx, keys...)
 	}
 }
+
+// NewURL is New for tests that connect by URL, such as the end-to-end test through run: it
+// returns a Redis URL (an embedded one where no real Redis answers, unless CI=true) and a key
+// prefix that is cleaned when the test ends.
+func NewURL(tb testing.TB) (string, string) {
+	tb.Helper()
+	rdb, prefix := New(tb)
+	if c, ok := rdb.(*redis.Client); ok && c.Options().Addr != mustAddr(tb, URL()) {
+		return "redis://" + c.Options().Addr + "/0", prefix
+	}
+	return URL(), prefix
+}
+
+func mustAddr(tb testing.TB, url string) string {
+	opt, err := redis.ParseURL(url)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return opt.Addr
+}

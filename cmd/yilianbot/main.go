@@ -52,6 +52,7 @@ commands:
   kb check         validate the knowledge-base content
   kb eval FILE.tsv measure retrieval on rows of expected-slug<TAB>query
   kb unknown       list the most frequent questions the bot could not answer (needs REDIS_URL)
+  healthcheck      exit 0 when the local server's /readyz answers 200 (for container healthchecks)
 
 configuration is read from the environment; see README.md`
 
@@ -73,6 +74,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return chat(ctx, getenv, stdin, stdout, stderr)
 	case "kb":
 		return runKB(ctx, args, getenv, stdin, stdout, stderr)
+	case "healthcheck":
+		return healthcheck(ctx, getenv)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil
@@ -336,6 +339,36 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 	<-reloadDone
 	if err != nil {
 		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+// healthcheck asks the server on HTTP_ADDR whether it is ready; container images have no curl.
+func healthcheck(ctx context.Context, getenv func(string) string) error {
+	addr := getenv("HTTP_ADDR")
+	if addr == "" {
+		addr = ":8080"
+	}
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("HTTP_ADDR: %w", err)
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+net.JoinHostPort(host, port)+"/readyz", nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("readyz answered %s", resp.Status)
 	}
 	return nil
 }

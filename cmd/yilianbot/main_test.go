@@ -1,0 +1,206 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/yilianpay/yilianbot/bot/redistest"
+	"github.com/yilianpay/yilianbot/handlers"
+)
+
+// freeAddr returns a loopback address with a port nobody listens on.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// syncBuffer collects the process's log output from several goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// startRun runs the binary's run in the background with env and waits for /healthz.
+func startRun(t *testing.T, env map[string]string) (base string, logs *syncBuffer) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	logs = &syncBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, strings.NewReader(""), io.Discard, logs)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("run returned %v after shutdown, want nil", err)
+			}
+		case <-time.After(15 * time.Second):
+			t.Error("run did not return after its context was cancelled")
+		}
+	})
+	base = "http://" + env["HTTP_ADDR"]
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		select {
+		case err := <-done:
+			t.Fatalf("run exited before it was ready: %v\n%s", err, logs)
+		default:
+		}
+		resp, err := http.Get(base + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return base, logs
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("/healthz not ready after 20 s\n%s", logs)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestServeEndToEnd(t *testing.T) {
+	t.Parallel()
+	for _, mode := range []string{"plain", "aes"} {
+		t.Run(mode, func(t *testing.T) {
+			t.Parallel()
+			url, prefix := redistest.NewURL(t)
+			env := map[string]string{
+				"HTTP_ADDR":     freeAddr(t),
+				"REDIS_URL":     url,
+				"REDIS_PREFIX":  prefix,
+				"WECHAT_TOKEN":  "e2etoken",
+				"WECHAT_APP_ID": "wxb11529c136998cb6",
+				"ADMIN_TOKEN":   "e2e-admin-token-0123456789",
+			}
+			wc := handlers.WeChat{Token: "e2etoken", AppID: "wxb11529c136998cb6"}
+			if mode == "aes" {
+				env["WECHAT_ENCODING_AES_KEY"] = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
+				wc.EncodingAESKey = env["WECHAT_ENCODING_AES_KEY"]
+			}
+			base, logs := startRun(t, env)
+			sim := handlers.NewSimulator(wc)
+
+			post := func(plain []byte) handlers.Reply {
+				t.Helper()
+				req, err := sim.Request(base+"/wechat", plain, time.Now())
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer resp.Body.Close()
+				body, _ := io.ReadAll(resp.Body)
+				if resp.StatusCode != 200 {
+					t.Fatalf("POST /wechat: HTTP %d %s", resp.StatusCode, body)
+				}
+				r, err := sim.Open(body)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return r
+			}
+
+			r := post(sim.TextXML("o_e2e_user", "对账单在哪下载", sim.NextMsgID(), time.Now()))
+			if r.MsgType != "text" || !strings.Contains(r.Content, "对账单") || r.To != "o_e2e_user" || r.From != sim.AccountID {
+				t.Errorf("text reply = %+v, want an answer about 对账单 addressed back to the user", r)
+			}
+			r = post(sim.TextXML("o_e2e_user", "我的验证码是384756，你帮我看看", sim.NextMsgID(), time.Now()))
+			if !strings.Contains(r.Content, "验证码") || strings.Contains(r.Content, "384756") {
+				t.Errorf("guardrail reply = %q, want a warning about 验证码 without the code", r.Content)
+			}
+			if r := post(sim.EventXML("o_e2e_user", "unsubscribe", "", time.Now())); !r.Success {
+				t.Errorf("unsubscribe reply = %+v, want success", r)
+			}
+			resp, err := http.Get(base + "/readyz")
+			if err != nil || resp.StatusCode != 200 {
+				t.Errorf("/readyz = %v %v, want 200", resp, err)
+			}
+			if strings.Contains(logs.String(), "384756") || strings.Contains(logs.String(), "o_e2e_user") {
+				t.Errorf("logs contain a secret or a raw openid:\n%s", logs)
+			}
+		})
+	}
+}
+
+func TestRunRejectsBadConfig(t *testing.T) {
+	t.Parallel()
+	env := map[string]string{
+		"REDIS_URL":               "redis://127.0.0.1:6379/0",
+		"WECHAT_ENCODING_AES_KEY": "short",
+		"REPLY_BUDGET":            "forever",
+	}
+	var stderr bytes.Buffer
+	err := run(context.Background(), nil, func(k string) string { return env[k] }, strings.NewReader(""), io.Discard, &stderr)
+	if err == nil {
+		t.Fatal("run with bad configuration returned nil")
+	}
+	for _, name := range []string{"WECHAT_TOKEN", "ADMIN_TOKEN", "WECHAT_ENCODING_AES_KEY", "WECHAT_APP_ID", "REPLY_BUDGET"} {
+		if !strings.Contains(err.Error(), name) {
+			t.Errorf("error does not name %s:\n%v", name, err)
+		}
+	}
+}
+
+func TestRunUnreachableRedis(t *testing.T) {
+	t.Parallel()
+	env := map[string]string{
+		"HTTP_ADDR":    freeAddr(t),
+		"REDIS_URL":    "redis://:s3cretpass@" + freeAddr(t) + "/0",
+		"WECHAT_TOKEN": "e2etoken",
+		"ADMIN_TOKEN":  "e2e-admin-token-0123456789",
+	}
+	err := run(context.Background(), nil, func(k string) string { return env[k] }, strings.NewReader(""), io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "cannot reach Redis") {
+		t.Fatalf("run with an unreachable Redis = %v, want a clear error", err)
+	}
+	if strings.Contains(err.Error(), "s3cretpass") {
+		t.Errorf("error leaks the Redis password: %v", err)
+	}
+}
+
+func TestChat(t *testing.T) {
+	t.Parallel()
+	in := strings.NewReader("/sub\n对账单在哪下载\n/user other\n1\n/quit\n")
+	var out, errs syncBuffer
+	if err := run(context.Background(), []string{"chat"}, func(string) string { return "" }, in, &out, &errs); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"欢迎关注", "对账", "已切换到用户", "没有这个选项"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("chat output lacks %q:\n%s", want, out.String())
+		}
+	}
+	if !strings.Contains(errs.String(), "NOTHING IS KEPT") {
+		t.Errorf("chat with the embedded Redis did not warn that nothing is kept:\n%s", errs.String())
+	}
+}

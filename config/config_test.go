@@ -1,0 +1,100 @@
+package config
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestLoadDefaults(t *testing.T) {
+	t.Parallel()
+	c, err := Load(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.DevMode || c.HTTPAddr != ":8080" || c.ReplyBudget != 4500*time.Millisecond || c.RateLimit != 20 || c.SessionTTL != 30*time.Minute {
+		t.Errorf("defaults = %+v", c)
+	}
+	if c.WeChat.Token.Reveal() != DevToken || c.WeChat.APIBase != DefaultAPIBase {
+		t.Errorf("dev token %q api %q", c.WeChat.Token.Reveal(), c.WeChat.APIBase)
+	}
+	if got := c.File.Variables()["hotline"]; got != "400-800-9000" {
+		t.Errorf("default hotline = %q, want the seed's", got)
+	}
+}
+
+func TestLoadReportsEveryProblem(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		env  map[string]string
+		want []string
+	}{
+		{"production without secrets", map[string]string{"REDIS_URL": "redis://127.0.0.1:6379/0"}, []string{"WECHAT_TOKEN", "ADMIN_TOKEN"}},
+		{"bad values", map[string]string{
+			"REDIS_URL": "http://x", "HTTP_ADDR": "8080", "WECHAT_ENCODING_AES_KEY": "tooshort",
+			"REPLY_BUDGET": "9s", "RATE_LIMIT": "-1", "LOG_LEVEL": "loud", "WECHAT_API_BASE": "ftp://x",
+		}, []string{"REDIS_URL", "HTTP_ADDR", "WECHAT_ENCODING_AES_KEY", "WECHAT_APP_ID", "REPLY_BUDGET", "RATE_LIMIT", "LOG_LEVEL", "WECHAT_API_BASE"}},
+		{"missing config file", map[string]string{"CONFIG_FILE": "/nonexistent/yilianbot.yaml"}, []string{"CONFIG_FILE"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Load(env(tt.env))
+			if err == nil {
+				t.Fatal("Load succeeded, want an error")
+			}
+			for _, name := range tt.want {
+				if !strings.Contains(err.Error(), name) {
+					t.Errorf("error does not name %s:\n%v", name, err)
+				}
+			}
+		})
+	}
+}
+
+func TestSecretsNeverPrint(t *testing.T) {
+	t.Parallel()
+	c, err := Load(env(map[string]string{
+		"REDIS_URL": "redis://127.0.0.1:6379/0", "WECHAT_TOKEN": "tokenvalue123", "ADMIN_TOKEN": "adminvalue-0123456789",
+		"WECHAT_APP_ID": "wx1234567890abcdef", "WECHAT_APP_SECRET": "appsecretvalue", "WECHAT_ENCODING_AES_KEY": strings.Repeat("k", 43),
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	slog.New(slog.NewJSONHandler(&buf, nil)).Info("config", "cfg", c.WeChat, "admin", c.AdminToken)
+	fmt.Fprintf(&buf, "%v %+v %#v %s", c, c, c, c.WeChat.AppSecret)
+	j, _ := json.Marshal(c)
+	buf.Write(j)
+	for _, secret := range []string{"tokenvalue123", "adminvalue-0123456789", "appsecretvalue", strings.Repeat("k", 43)} {
+		if strings.Contains(buf.String(), secret) {
+			t.Errorf("a secret was printed: %s", secret)
+		}
+	}
+}
+
+func TestConfigFile(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "yilianbot.yaml")
+	os.WriteFile(path, []byte("contact:\n  hotline: 400-123-4567\nservice_hours:\n  close: \"21:00\"\n  peaks:\n    - {name: 双十一, from: 2026-11-10, to: 2026-11-12, close: \"01:00\"}\n"), 0o644)
+	c, err := Load(env(map[string]string{"CONFIG_FILE": path}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := c.File.Variables()
+	if v["hotline"] != "400-123-4567" || v["service_email"] != "service@yeepay.com" || v["service_hours"] != "每天 08:00-21:00" {
+		t.Errorf("variables = %v, want the file's hotline and hours over the defaults", v)
+	}
+	os.WriteFile(path, []byte("contact:\n  hotlne: typo\n"), 0o644)
+	if _, err := Load(env(map[string]string{"CONFIG_FILE": path})); err == nil || !strings.Contains(err.Error(), "hotlne") {
+		t.Errorf("unknown key in the file: %v, want an error naming it", err)
+	}
+}
