@@ -43,6 +43,11 @@ type Options struct {
 	Logger    *slog.Logger
 	// Registerer receives the bot's metrics; nil registers nothing.
 	Registerer prometheus.Registerer
+	// Messenger delivers agents' replies; nil keeps them pending until the user writes.
+	Messenger Messenger
+	// TemplateID is the template message that tells a user outside the 48-hour window that
+	// a ticket has news; empty sends none.
+	TemplateID string
 }
 
 // Notice is a maintenance or incident notice prepended to replies while active.
@@ -64,6 +69,9 @@ type Bot struct {
 	sessionTTL time.Duration
 	rateLimit  int
 	redisTO    time.Duration
+
+	messenger  Messenger
+	templateID string
 
 	// downUntil is when to try Redis again after it failed (unix nanos); 0 when healthy.
 	downUntil atomic.Int64
@@ -117,6 +125,8 @@ func New(k knowledge, o Options) *Bot {
 		sessionTTL: o.SessionTTL,
 		rateLimit:  o.RateLimit,
 		redisTO:    o.RedisTimeout,
+		messenger:  o.Messenger,
+		templateID: o.TemplateID,
 		metrics: metrics{
 			degraded: prometheus.NewCounter(prometheus.CounterOpts{
 				Name: "yilianbot_degraded_replies_total",
@@ -191,7 +201,7 @@ func (b *Bot) Reply(ctx context.Context, m Message) (Reply, error) {
 		return b.st.waitReply(ctx, m)
 	}
 
-	cv := &conv{b: b, ctx: ctx, m: m, now: now}
+	cv := &conv{b: b, ctx: ctx, m: m, now: now, pending: c.pending, csat: c.csat}
 	cv.s = decodeSession(c.session)
 	var r Reply
 	switch {
@@ -218,7 +228,8 @@ func (b *Bot) Reply(ctx context.Context, m Message) (Reply, error) {
 	r.Time = now
 	cv.s.Seen = now
 	sess, _ := json.Marshal(cv.s)
-	w := commit{reply: r, session: sess, stats: cv.stats, unknown: cv.unknown, unknownDay: day(now, b.hours.Location)}
+	w := commit{reply: r, session: sess, stats: cv.stats, unknown: cv.unknown, unknownDay: day(now, b.hours.Location),
+		pendingDone: cv.pendingShown, csatDone: cv.csatDone}
 	if cv.userText != "" {
 		w.turns = append(w.turns, Turn{Time: now, From: "user", Text: cv.userText})
 		if r.Text != "" {
@@ -234,7 +245,26 @@ func (b *Bot) Reply(ctx context.Context, m Message) (Reply, error) {
 	if err := b.st.commit(wctx, m, c, w); err != nil {
 		b.markDown(ctx, now, err)
 	}
+	b.markDelivered(wctx, cv.pending[:cv.pendingShown], now)
 	return r, nil
+}
+
+// markDelivered records on the tickets that pending replies reached the user.
+func (b *Bot) markDelivered(ctx context.Context, shown []pendingReply, now time.Time) {
+	for _, p := range shown {
+		if p.Index < 0 {
+			continue
+		}
+		_, err := b.st.updateTicket(ctx, p.No, "delivered", func(t *Ticket) (map[string]any, error) {
+			if p.Index < len(t.Replies) {
+				t.Replies[p.Index].Pending, t.Replies[p.Index].DeliveredAt = false, &now
+			}
+			return nil, nil
+		})
+		if err != nil {
+			b.log.WarnContext(ctx, "mark reply delivered", "ticket", p.No, "error", err)
+		}
+	}
 }
 
 // stateless answers without Redis: FAQ and fixed texts only, no menus numbers or flows.
@@ -301,6 +331,10 @@ type session struct {
 	// goes to the agents.
 	Handoff bool `json:"handoff,omitempty"`
 	Urgent  bool `json:"urgent,omitempty"`
+	// LastCategory is the category the bot last answered from, for tickets.
+	LastCategory string `json:"cat,omitempty"`
+	// Flow is the ticket flow in progress (or paused with what the user gave).
+	Flow *flow `json:"flow,omitempty"`
 }
 
 // prompt is what the last reply offered by number.
@@ -320,7 +354,7 @@ func decodeSession(raw []byte) *session {
 
 // stale reports whether the session had state that has expired.
 func (s *session) stale(now time.Time, ttl time.Duration) bool {
-	return !s.Seen.IsZero() && now.Sub(s.Seen) > ttl && (s.Prompt.Kind != "" || s.More != "" || s.Handoff)
+	return !s.Seen.IsZero() && now.Sub(s.Seen) > ttl && (s.Prompt.Kind != "" || s.More != "" || s.Handoff || s.Flow != nil)
 }
 
 // split cuts a reply that is over WeChat's limit at a sentence boundary; the rest is returned

@@ -25,6 +25,11 @@ type conv struct {
 	userText string // the user's words as they may be stored (secrets masked)
 	stats    []statIncr
 	unknown  string
+
+	pending      []pendingReply // agents' replies waiting for this user
+	pendingShown int            // how many of them this reply shows
+	csat         string         // ticket whose satisfaction score was asked for
+	csatDone     bool
 }
 
 // Stat names, per day and category (see Stats).
@@ -41,7 +46,7 @@ func (c *conv) count(category, name string) {
 	if category == "" {
 		category = "_"
 	}
-	c.stats = append(c.stats, statIncr{day: day(c.now, c.b.hours.Location), field: category + ":" + name})
+	c.stats = append(c.stats, statIncr{field: category + ":" + name})
 }
 
 // respond makes the reply for the message; c.s is updated in place.
@@ -69,10 +74,31 @@ func (c *conv) respond() (Reply, error) {
 	// 1. Payment-data guardrail: mask first, so nothing below sees or stores the secret.
 	g := guard(text)
 	c.userText = maskPhones(g.masked)
+	f := c.s.Flow
+	inFlow := f != nil && !f.Paused && !c.stateless
 	if g.found() {
-		c.s.Prompt = prompt{}
 		c.s.Handoff = false
-		return c.text(c.b.guardText(g.kinds)), nil
+		warning := c.b.guardText(g.kinds)
+		if inFlow && f.Step == stepDesc {
+			// The description is kept with the secret masked; the warning comes first.
+			r, err := c.flowInput(g.masked)
+			r.Text = warning + "\n\n" + r.Text
+			return r, err
+		}
+		if inFlow {
+			return c.text(warning + "\n\n您正在提交工单，" + c.flowPrompt()), nil
+		}
+		c.s.Prompt = prompt{}
+		return c.text(warning), nil
+	}
+	b := bare(text)
+
+	// A satisfaction score for a resolved ticket, asked for in the last message we sent.
+	if c.csat != "" {
+		c.csatDone = true
+		if len(b) == 1 && b >= "1" && b <= "5" {
+			return c.rate(c.csat, int(b[0]-'0'))
+		}
 	}
 
 	// A user who asked for a human inside hours is transferred with this message.
@@ -85,7 +111,33 @@ func (c *conv) respond() (Reply, error) {
 
 	// 2. Handoff words.
 	if isHandoff(text) {
+		if inFlow && !c.b.hours.open(c.now) {
+			return c.text(fmt.Sprintf("人工客服的服务时间是每天 %s，现在不在服务时间。您正在提交的工单会在上班后优先处理。\n\n%s",
+				c.b.hours.window(c.now), c.flowPrompt())), nil
+		}
+		if f != nil {
+			f.Paused = true
+		}
 		return c.handoff(urgentRE.MatchString(text))
+	}
+
+	// 3. Ticket lookup and the ticket flow.
+	if r, ok, err := c.lookup(text); ok || err != nil {
+		return r, err
+	}
+	if !c.stateless {
+		switch {
+		case inFlow && isCancel(text):
+			f.Paused = true
+			return c.text("已退出工单提交。您已填写的内容会保留一段时间，回复“提交工单”可以接着填写。"), nil
+		case inFlow && isMenuWord(text):
+			f.Paused = true
+			return c.showMenu("工单已暂停填写，回复“提交工单”可以接着填写。"), nil
+		case isTicketStart(b):
+			return c.startFlow("", isComplaintStart(b) && f == nil), nil
+		case inFlow:
+			return c.flowInput(text)
+		}
 	}
 
 	// 4. Menu navigation.
@@ -100,6 +152,25 @@ func (c *conv) respond() (Reply, error) {
 
 	// 5. FAQ retrieval.
 	return c.faq(text)
+}
+
+// rate stores a satisfaction score on the user's ticket.
+func (c *conv) rate(no string, score int) (Reply, error) {
+	_, err := c.b.st.updateTicket(c.ctx, no, "rated", func(t *Ticket) (map[string]any, error) {
+		if t.OpenID != c.m.OpenID {
+			return nil, ErrNoTicket
+		}
+		t.CSAT = score
+		t.UpdatedAt = c.now
+		return map[string]any{"csat": score}, nil
+	})
+	if err != nil && err != ErrNoTicket {
+		return Reply{}, err
+	}
+	if score <= 2 {
+		return c.text("感谢您的评分，很抱歉这次没能让您满意。我们会认真改进；问题仍未解决的话，回复“提交工单”告诉我们。"), nil
+	}
+	return c.text("感谢您的评分！还有其他问题可以随时问我。"), nil
 }
 
 func (c *conv) event() (Reply, error) {
@@ -138,6 +209,16 @@ func (c *conv) click(key string) (Reply, error) {
 }
 
 func (c *conv) text(s string) Reply {
+	if len(c.pending) > 0 {
+		// Agents' replies that could not be pushed come first, oldest first.
+		var sb strings.Builder
+		for _, p := range c.pending {
+			sb.WriteString(p.Text)
+			sb.WriteString("\n\n")
+		}
+		s = sb.String() + "——\n" + s
+		c.pendingShown = len(c.pending)
+	}
 	s = c.withNotice(s)
 	if c.expired {
 		s = textSessionExpired + "\n" + s
@@ -222,7 +303,10 @@ func (c *conv) handoff(urgent bool) (Reply, error) {
 	for _, n := range c.b.hours.notes(c.now) {
 		t += "\n" + n
 	}
-	return c.text(t), nil
+	if c.stateless {
+		return c.text(t), nil
+	}
+	return c.startFlow(t, false), nil
 }
 
 // navigate handles menu words, numbers, 返回 and 继续.
@@ -330,6 +414,7 @@ func (c *conv) answer(id string, alts []string) (Reply, bool) {
 		return c.showMenu(textNoSuchOption), true
 	}
 	c.count(e.Category, statAnswered)
+	c.s.LastCategory = e.Category
 	c.s.Misses = 0
 	c.s.Last = e.ID
 	c.s.Alts = alts

@@ -17,7 +17,8 @@ const (
 var (
 	// A verification code: a keyword, then within a few characters 4-8 digits; or the digits
 	// first ("384756是验证码").
-	codeRE     = regexp.MustCompile(`(?i)(验证码|校验码|短信码|动态码|动态密码|确认码|code)[^0-9]{0,8}?([0-9]{4,8})`)
+	// A bare "code" is not enough: "error code 40001" is what technical support asks for.
+	codeRE     = regexp.MustCompile(`(?i)(验证码|校验码|短信码|动态码|动态密码|确认码|sms ?code|verification ?code|verify ?code|otp)[^0-9]{0,8}?([0-9]{4,8})`)
 	codeRevRE  = regexp.MustCompile(`([0-9]{4,8})[^0-9]{0,3}(是|为)?(验证码|校验码|短信码|动态码)`)
 	passwordRE = regexp.MustCompile(`(?i)(密码|口令|password|passwd|pwd)\s*(?:是|为|:|：|=)\s*([A-Za-z0-9!@#$%^&*._\-]{4,32})`)
 	cvvRE      = regexp.MustCompile(`(?i)(cvv2?|cvc|安全码|背面三位|背面后三位|卡背面)[^0-9]{0,6}([0-9]{3,4})`)
@@ -38,6 +39,9 @@ func (g guardResult) found() bool { return len(g.kinds) > 0 }
 // 16-19 digits, CVVs and Chinese ID numbers. Phone numbers are left for flows to use; maskPhones
 // hides them before storage.
 func guard(s string) guardResult {
+	if !hasASCIIAlnum(s) {
+		return guardResult{masked: s} // every pattern needs a digit or a latin letter
+	}
 	found := map[string]bool{}
 	out := longDigitsRE.ReplaceAllStringFunc(s, func(m string) string {
 		digits := strings.Map(func(r rune) rune {
@@ -87,6 +91,9 @@ func guard(s string) guardResult {
 
 // maskPhones hides the middle of mobile numbers: 13812345678 → 138****5678.
 func maskPhones(s string) string {
+	if !hasASCIIAlnum(s) {
+		return s
+	}
 	// Run twice: adjacent numbers share the separator the pattern consumes.
 	for range 2 {
 		s = phoneRE.ReplaceAllString(s, "${1}${2}****${4}${5}")
@@ -96,6 +103,16 @@ func maskPhones(s string) string {
 
 // redact is what may be stored or logged of a user's words: secrets and phone numbers masked.
 func redact(s string) string { return maskPhones(guard(s).masked) }
+
+func hasASCIIAlnum(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i] | 0x20
+		if (s[i] >= '0' && s[i] <= '9') || (c >= 'a' && c <= 'z') {
+			return true
+		}
+	}
+	return false
+}
 
 func isDigits(s string) bool {
 	for _, r := range s {

@@ -93,7 +93,7 @@ func (b *Bot) handoffOpenText() string {
 func (b *Bot) handoffClosedText() string {
 	now := b.now()
 	s := fmt.Sprintf("人工客服的服务时间是每天 %s，现在不在服务时间，%s 起可以为您服务。\n"+
-		"您可以回复“提交工单”留下问题，我们上班后会按时效优先处理；也可以继续向我提问。",
+		"我先帮您登记工单，客服上班后会按时效优先处理；不需要的话回复“取消”，也可以继续向我提问。",
 		b.hours.window(now), b.hours.nextOpen(now))
 	if b.contact("hotline") != "" {
 		s += "\n客服热线：" + b.contact("hotline")
@@ -104,7 +104,7 @@ func (b *Bot) handoffClosedText() string {
 func (b *Bot) urgentClosedText() string {
 	return fmt.Sprintf("您反映的问题涉及资金安全，我们会优先处理。\n"+
 		"1. 如遇诈骗或盗刷，请立即联系开户银行冻结账户，并保留交易截图；\n"+
-		"2. 现在人工客服不在服务时间（每天 %s），请回复“提交工单”，工单会进入加急通道；\n"+
+		"2. 现在人工客服不在服务时间（每天 %s），我先帮您登记工单，工单会进入加急通道；\n"+
 		"3. 也可拨打官方热线 %s。",
 		b.hours.window(b.now()), b.contact("hotline"))
 }

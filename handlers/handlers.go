@@ -23,6 +23,11 @@ type Options struct {
 	Registerer prometheus.Registerer
 	Gatherer   prometheus.Gatherer
 	Now        func() time.Time
+	// Desk serves the agent API under /api/v1, guarded by AdminToken; nil serves none.
+	Desk       Desk
+	AdminToken string
+	// ReloadKB rebuilds the knowledge base (POST /api/v1/kb/reload).
+	ReloadKB func(context.Context) error
 }
 
 // New returns the HTTP handler of the whole service.

@@ -12,4 +12,14 @@ func addRoutes(mux *http.ServeMux, logger *slog.Logger, b replier, opts Options,
 	mux.Handle("GET /healthz", handleHealthz())
 	mux.Handle("GET /readyz", handleReadyz(logger, opts.Ready))
 	mux.Handle("GET /metrics", handleMetrics(opts.Gatherer))
+
+	if opts.Desk != nil {
+		auth := func(h http.Handler) http.Handler { return requireToken(opts.AdminToken, h) }
+		mux.Handle("GET /api/v1/tickets", auth(handleListTickets(logger, opts.Desk)))
+		mux.Handle("GET /api/v1/tickets/{no}", auth(handleGetTicket(logger, opts.Desk)))
+		mux.Handle("POST /api/v1/tickets/{no}/replies", auth(handleReplyTicket(logger, opts.Desk)))
+		mux.Handle("PATCH /api/v1/tickets/{no}", auth(handlePatchTicket(logger, opts.Desk)))
+		mux.Handle("GET /api/v1/stats", auth(handleStats(logger, opts.Desk)))
+		mux.Handle("POST /api/v1/kb/reload", auth(handleReloadKB(logger, opts.ReloadKB)))
+	}
 }

@@ -353,6 +353,9 @@ func answer(ctx context.Context, log *slog.Logger, b replier, msg bot.Message) (
 		}
 		return res.r, "replied"
 	case <-ctx.Done():
+		if !errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return bot.Reply{}, "client_gone" // WeChat hung up; nobody reads this reply
+		}
 		log.WarnContext(ctx, "reply budget exceeded; sent the fallback text")
 		return bot.Reply{Text: FallbackText}, "timeout"
 	}

@@ -21,6 +21,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -100,9 +101,18 @@ type app struct {
 	bot     *bot.Bot
 	handler http.Handler
 	closers []func() error
+
+	mu      sync.Mutex
+	retired []*kb.Index // replaced by reloads, closed with the app
 }
 
 func (a *app) Close() {
+	a.mu.Lock()
+	for _, ix := range a.retired {
+		ix.Close()
+	}
+	a.retired = nil
+	a.mu.Unlock()
 	for i := len(a.closers) - 1; i >= 0; i-- {
 		a.closers[i]()
 	}
@@ -198,6 +208,9 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, warn io.Wr
 		},
 		Registerer: reg,
 		Gatherer:   reg,
+		Desk:       a.bot,
+		AdminToken: cfg.AdminToken.Reveal(),
+		ReloadKB:   a.reload,
 	})
 	ok = true
 	return a, nil

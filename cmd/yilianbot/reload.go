@@ -6,40 +6,36 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
-
-	"github.com/yilianpay/yilianbot/kb"
 )
 
-// watchReload rebuilds the knowledge base on SIGHUP until ctx is done. A replaced index is
-// closed a while later, when no search can still be using it.
+// reload rebuilds the knowledge base from its source and serves it if it passes `kb check` and
+// does not lower top-1 on the development set. The replaced index is closed when the app
+// closes: a search may still be running on it, and an index is a few MiB.
+func (a *app) reload(ctx context.Context) error {
+	old, newTop1, oldTop1, err := a.live.Reload(ctx, contentFS(a.cfg), a.cfg.File.Variables(), thresholds(a.cfg))
+	if err != nil {
+		return err
+	}
+	a.mu.Lock()
+	a.retired = append(a.retired, old)
+	a.mu.Unlock()
+	a.log.Info("knowledge base reloaded", "source", kbSource(a.cfg), "dev_top1", newTop1, "previous_dev_top1", oldTop1)
+	return nil
+}
+
+// watchReload reloads the knowledge base on SIGHUP until ctx is done.
 func watchReload(ctx context.Context, a *app, log *slog.Logger) {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
-	var retired []*kb.Index
-	defer func() {
-		for _, ix := range retired {
-			ix.Close()
-		}
-	}()
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-time.After(time.Minute):
-			for _, ix := range retired {
-				ix.Close()
-			}
-			retired = nil
 		case <-hup:
-			old, newTop1, oldTop1, err := a.live.Reload(ctx, contentFS(a.cfg), a.cfg.File.Variables(), thresholds(a.cfg))
-			if err != nil {
+			if err := a.reload(ctx); err != nil {
 				log.Error("knowledge base reload refused; the previous index stays", "error", err)
-				continue
 			}
-			retired = append(retired, old)
-			log.Info("knowledge base reloaded", "source", kbSource(a.cfg), "dev_top1", newTop1, "previous_dev_top1", oldTop1)
 		}
 	}
 }

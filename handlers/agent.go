@@ -1,0 +1,206 @@
+package handlers
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/yilianpay/yilianbot/bot"
+)
+
+// Desk is what the agent API needs of the ticket domain; *bot.Bot implements it.
+type Desk interface {
+	Tickets(ctx context.Context, f bot.TicketFilter) (bot.TicketPage, error)
+	Ticket(ctx context.Context, no string) (*bot.Ticket, error)
+	ReplyTicket(ctx context.Context, no, agent, text string) (*bot.Ticket, error)
+	UpdateTicket(ctx context.Context, no, status, priority string) (*bot.Ticket, error)
+	Stats(ctx context.Context) (bot.DeskStats, error)
+}
+
+// apiError is the JSON error body of the agent API.
+type apiError struct {
+	Error struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	} `json:"error"`
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+}
+
+func writeError(w http.ResponseWriter, status int, code, msg string) {
+	var e apiError
+	e.Error.Code, e.Error.Message = code, msg
+	writeJSON(w, status, e)
+}
+
+// deskError maps a domain error to the API's status and code, logging internal ones once.
+func deskError(ctx context.Context, logger *slog.Logger, w http.ResponseWriter, err error) {
+	switch {
+	case errors.Is(err, bot.ErrNoTicket):
+		writeError(w, http.StatusNotFound, "not_found", "no such ticket")
+	case errors.Is(err, bot.ErrInvalidUpdate):
+		writeError(w, http.StatusUnprocessableEntity, "invalid_request", strings.TrimPrefix(err.Error(), "bot: invalid ticket update: "))
+	default:
+		logger.ErrorContext(ctx, "agent api", "error", err)
+		writeError(w, http.StatusInternalServerError, "internal", "internal error")
+	}
+}
+
+// requireToken lets a request through only with "Authorization: Bearer <token>".
+func requireToken(token string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok || token == "" || subtle.ConstantTimeCompare([]byte(got), []byte(token)) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="yilianbot"`)
+			writeError(w, http.StatusUnauthorized, "unauthorized", "missing or wrong bearer token")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// handleListTickets handles "GET /api/v1/tickets".
+func handleListTickets(logger *slog.Logger, d Desk) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		f := bot.TicketFilter{Status: q.Get("status"), Priority: q.Get("priority")}
+		var err error
+		if v := q.Get("overdue"); v != "" {
+			if f.Overdue, err = strconv.ParseBool(v); err != nil {
+				writeError(w, http.StatusBadRequest, "invalid_request", "overdue must be true or false")
+				return
+			}
+		}
+		for name, dst := range map[string]*int{"page": &f.Page, "per_page": &f.PerPage} {
+			if v := q.Get(name); v != "" {
+				if *dst, err = strconv.Atoi(v); err != nil || *dst < 1 {
+					writeError(w, http.StatusBadRequest, "invalid_request", name+" must be a positive number")
+					return
+				}
+			}
+		}
+		page, err := d.Tickets(r.Context(), f)
+		if err != nil {
+			deskError(r.Context(), logger, w, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, page)
+	})
+}
+
+// handleGetTicket handles "GET /api/v1/tickets/{no}".
+func handleGetTicket(logger *slog.Logger, d Desk) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		no := strings.ToUpper(r.PathValue("no"))
+		if !bot.TicketNoRE.MatchString(no) || len(no) != 14 {
+			writeError(w, http.StatusNotFound, "not_found", "no such ticket")
+			return
+		}
+		t, err := d.Ticket(r.Context(), no)
+		if err != nil {
+			deskError(r.Context(), logger, w, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, t)
+	})
+}
+
+// maxAPIBody bounds agent API request bodies.
+const maxAPIBody = 64 << 10
+
+func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxAPIBody))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		writeError(w, http.StatusBadRequest, "invalid_request", "body must be a JSON object: "+err.Error())
+		return false
+	}
+	return true
+}
+
+// handleReplyTicket handles "POST /api/v1/tickets/{no}/replies".
+func handleReplyTicket(logger *slog.Logger, d Desk) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var body struct {
+			Agent string `json:"agent"`
+			Text  string `json:"text"`
+		}
+		if !decodeBody(w, r, &body) {
+			return
+		}
+		body.Agent, body.Text = strings.TrimSpace(body.Agent), strings.TrimSpace(body.Text)
+		if body.Agent == "" || body.Text == "" {
+			writeError(w, http.StatusUnprocessableEntity, "invalid_request", "agent and text are required")
+			return
+		}
+		if utf8.RuneCountInString(body.Text) > 1500 {
+			writeError(w, http.StatusUnprocessableEntity, "invalid_request", "text is longer than 1500 characters")
+			return
+		}
+		t, err := d.ReplyTicket(r.Context(), strings.ToUpper(r.PathValue("no")), body.Agent, body.Text)
+		if err != nil {
+			deskError(r.Context(), logger, w, err)
+			return
+		}
+		writeJSON(w, http.StatusCreated, t)
+	})
+}
+
+// handlePatchTicket handles "PATCH /api/v1/tickets/{no}".
+func handlePatchTicket(logger *slog.Logger, d Desk) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var body struct {
+			Status   string `json:"status"`
+			Priority string `json:"priority"`
+		}
+		if !decodeBody(w, r, &body) {
+			return
+		}
+		t, err := d.UpdateTicket(r.Context(), strings.ToUpper(r.PathValue("no")), body.Status, body.Priority)
+		if err != nil {
+			deskError(r.Context(), logger, w, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, t)
+	})
+}
+
+// handleStats handles "GET /api/v1/stats".
+func handleStats(logger *slog.Logger, d Desk) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s, err := d.Stats(r.Context())
+		if err != nil {
+			deskError(r.Context(), logger, w, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, s)
+	})
+}
+
+// handleReloadKB handles "POST /api/v1/kb/reload": the same as SIGHUP.
+func handleReloadKB(logger *slog.Logger, reload func(context.Context) error) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if reload == nil {
+			writeError(w, http.StatusNotImplemented, "not_configured", "reload is not configured")
+			return
+		}
+		if err := reload(r.Context()); err != nil {
+			logger.WarnContext(r.Context(), "knowledge base reload refused", "error", err)
+			writeError(w, http.StatusUnprocessableEntity, "reload_refused", err.Error())
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]string{"status": "reloaded"})
+	})
+}

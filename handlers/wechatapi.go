@@ -1,0 +1,351 @@
+package handlers
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/silenceper/wechat/v2/credential"
+	"github.com/silenceper/wechat/v2/officialaccount/menu"
+	"github.com/silenceper/wechat/v2/officialaccount/message"
+	"github.com/silenceper/wechat/v2/util"
+
+	"github.com/yilianpay/yilianbot/bot"
+)
+
+// The calls below are written by hand rather than through the SDK's managers: the SDK sends
+// everything through the process-global util.DefaultHTTPClient (no timeout, and no way to give
+// each test its own fake server), and its errors embed request URLs, which carry the secret or
+// the access_token. Request and response bodies still use the SDK's types.
+
+// TokenCache stores the access_token where every replica sees it (Redis in production), so
+// that replicas do not each fetch their own.
+type TokenCache interface {
+	// Get returns the value stored under key, or "" and a nil error when there is none.
+	Get(ctx context.Context, key string) (string, error)
+	Set(ctx context.Context, key, value string, ttl time.Duration) error
+	Delete(ctx context.Context, key string) error
+}
+
+// APIOptions configure a WeChatAPI.
+type APIOptions struct {
+	AppID     string
+	AppSecret string
+	// BaseURL is WeChat's API host; default "https://api.weixin.qq.com".
+	BaseURL string
+	Cache   TokenCache
+	// HTTPClient defaults to a client with a 5 s timeout.
+	HTTPClient *http.Client
+	Logger     *slog.Logger
+}
+
+// WeChatAPI calls the official account's server API: customer-service and template messages
+// and the custom menu. It is safe for concurrent use.
+type WeChatAPI struct {
+	appID    string
+	secret   string
+	base     string
+	tokenKey string
+	cache    TokenCache
+	client   *http.Client
+	log      *slog.Logger
+	// fetching is held while a token is fetched, so that concurrent callers that all miss
+	// the cache wait for one fetch; a channel rather than a mutex so waiting honours ctx.
+	fetching chan struct{}
+}
+
+var _ bot.Messenger = (*WeChatAPI)(nil)
+
+// NewWeChatAPI returns a client for the account o.AppID. o.Cache is required.
+func NewWeChatAPI(o APIOptions) *WeChatAPI {
+	if o.Cache == nil {
+		panic("handlers: NewWeChatAPI needs APIOptions.Cache")
+	}
+	a := &WeChatAPI{
+		appID:    o.AppID,
+		secret:   o.AppSecret,
+		base:     strings.TrimRight(o.BaseURL, "/"),
+		tokenKey: "wechat:access_token:" + o.AppID,
+		cache:    o.Cache,
+		client:   o.HTTPClient,
+		log:      o.Logger,
+		fetching: make(chan struct{}, 1),
+	}
+	if a.base == "" {
+		a.base = "https://api.weixin.qq.com"
+	}
+	if a.client == nil {
+		a.client = &http.Client{Timeout: 5 * time.Second}
+	}
+	if a.log == nil {
+		a.log = slog.New(slog.DiscardHandler)
+	}
+	return a
+}
+
+// APIError is an errcode returned by WeChat.
+type APIError struct {
+	Code int
+	Msg  string
+}
+
+func (e *APIError) Error() string { return fmt.Sprintf("errcode %d: %s", e.Code, e.Msg) }
+
+// MaxTextBytes is the longest customer-service text WeChat accepts; SendText splits longer ones.
+const MaxTextBytes = 2048
+
+// tokenRefreshMargin is how long before WeChat's expiry a cached token is dropped; the stable
+// token endpoint rotates tokens about five minutes before they expire.
+const tokenRefreshMargin = 300 * time.Second
+
+// SendText sends text to the user as customer-service messages, split into parts of at most
+// MaxTextBytes. Errcodes 45015, 45047 and 43004 give errors wrapping bot.ErrOutsideWindow;
+// other errcodes give an *APIError. When a later part fails, the earlier parts were sent.
+func (a *WeChatAPI) SendText(ctx context.Context, openID, text string) error {
+	if text == "" {
+		return errors.New("wechat: send text: empty text")
+	}
+	parts := splitText(text, MaxTextBytes)
+	for i, p := range parts {
+		body, err := json.Marshal(message.NewCustomerTextMessage(openID, p))
+		if err != nil {
+			return fmt.Errorf("wechat: send text: %w", err)
+		}
+		if err := a.call(ctx, "/cgi-bin/message/custom/send", body, nil); err != nil {
+			if len(parts) > 1 {
+				return fmt.Errorf("wechat: send text part %d of %d: %w", i+1, len(parts), messageError(err))
+			}
+			return fmt.Errorf("wechat: send text: %w", messageError(err))
+		}
+	}
+	return nil
+}
+
+// templateBody is the SDK's TemplateMessage without its "miniprogram" object: the SDK always
+// sends it, empty, because the field lacks omitempty. The shallower field hides the embedded one.
+type templateBody struct {
+	*message.TemplateMessage
+	MiniProgram *struct{} `json:"miniprogram,omitempty"`
+}
+
+// SendTemplate sends a template message whose data are fields (keyword name → value).
+// Errors are classified as SendText's are.
+func (a *WeChatAPI) SendTemplate(ctx context.Context, openID, templateID string, fields map[string]string) error {
+	data := make(map[string]*message.TemplateDataItem, len(fields))
+	for k, v := range fields {
+		data[k] = &message.TemplateDataItem{Value: v}
+	}
+	body, err := json.Marshal(templateBody{TemplateMessage: &message.TemplateMessage{
+		ToUser:     openID,
+		TemplateID: templateID,
+		Data:       data,
+	}})
+	if err != nil {
+		return fmt.Errorf("wechat: send template: %w", err)
+	}
+	if err := a.call(ctx, "/cgi-bin/message/template/send", body, nil); err != nil {
+		return fmt.Errorf("wechat: send template: %w", messageError(err))
+	}
+	return nil
+}
+
+// CreateMenu replaces the account's custom menu with buttons.
+func (a *WeChatAPI) CreateMenu(ctx context.Context, buttons []*menu.Button) error {
+	body, err := json.Marshal(struct {
+		Button []*menu.Button `json:"button"`
+	}{buttons})
+	if err != nil {
+		return fmt.Errorf("wechat: create menu: %w", err)
+	}
+	if err := a.call(ctx, "/cgi-bin/menu/create", body, nil); err != nil {
+		return fmt.Errorf("wechat: create menu: %w", err)
+	}
+	return nil
+}
+
+// messageError adds bot.ErrOutsideWindow to the errcodes that mean the user cannot be
+// messaged now, keeping the *APIError reachable too.
+func messageError(err error) error {
+	var ae *APIError
+	if errors.As(err, &ae) {
+		switch ae.Code {
+		case 45015, 45047, 43004:
+			return fmt.Errorf("%w: %w", err, bot.ErrOutsideWindow)
+		}
+	}
+	return err
+}
+
+func isTokenError(err error) bool {
+	var ae *APIError
+	if !errors.As(err, &ae) {
+		return false
+	}
+	switch ae.Code {
+	case 40001, 42001, 40014:
+		return true
+	}
+	return false
+}
+
+// call posts body to path with an access_token and decodes the answer into out (which may be
+// nil). When WeChat refuses the token, the cached one is dropped and the call retried once.
+func (a *WeChatAPI) call(ctx context.Context, path string, body []byte, out any) error {
+	for attempt := 0; ; attempt++ {
+		tok, err := a.token(ctx)
+		if err != nil {
+			return err
+		}
+		err = a.post(ctx, path+"?access_token="+url.QueryEscape(tok), body, out)
+		if attempt > 0 || !isTokenError(err) {
+			return err
+		}
+		a.log.InfoContext(ctx, "wechat rejected the access token; fetching a new one", "path", path, "error", err)
+		a.dropToken(ctx, tok)
+	}
+}
+
+// token returns the cached access_token or fetches one.
+func (a *WeChatAPI) token(ctx context.Context) (string, error) {
+	if tok := a.cached(ctx); tok != "" {
+		return tok, nil
+	}
+	select {
+	case a.fetching <- struct{}{}:
+		defer func() { <-a.fetching }()
+	case <-ctx.Done():
+		return "", fmt.Errorf("get access token: %w", ctx.Err())
+	}
+	// Another caller may have fetched one while this one waited.
+	if tok := a.cached(ctx); tok != "" {
+		return tok, nil
+	}
+	req, err := json.Marshal(map[string]any{
+		"grant_type":    "client_credential",
+		"appid":         a.appID,
+		"secret":        a.secret,
+		"force_refresh": false,
+	})
+	if err != nil {
+		return "", fmt.Errorf("get access token: %w", err)
+	}
+	var res credential.ResAccessToken
+	if err := a.post(ctx, "/cgi-bin/stable_token", req, &res); err != nil {
+		return "", fmt.Errorf("get access token: %w", err)
+	}
+	if res.AccessToken == "" {
+		return "", errors.New("get access token: answer has no access_token")
+	}
+	ttl := time.Duration(res.ExpiresIn)*time.Second - tokenRefreshMargin
+	if ttl <= 0 {
+		// A token close to expiry is still good for a little while.
+		ttl = time.Duration(res.ExpiresIn) * time.Second / 2
+	}
+	if ttl > 0 {
+		if err := a.cache.Set(ctx, a.tokenKey, res.AccessToken, ttl); err != nil {
+			a.log.WarnContext(ctx, "cannot cache the wechat access token", "error", err)
+		}
+	}
+	a.log.InfoContext(ctx, "wechat access token fetched", "expires_in", res.ExpiresIn)
+	return res.AccessToken, nil
+}
+
+// cached returns the cached token or "". A cache that fails is logged and bypassed: the
+// stable-token endpoint hands every caller the same token, so fetching directly is safe.
+func (a *WeChatAPI) cached(ctx context.Context) string {
+	tok, err := a.cache.Get(ctx, a.tokenKey)
+	if err != nil {
+		a.log.WarnContext(ctx, "cannot read the cached wechat access token", "error", err)
+		return ""
+	}
+	return tok
+}
+
+// dropToken removes tok from the cache unless another caller has already replaced it.
+func (a *WeChatAPI) dropToken(ctx context.Context, tok string) {
+	if a.cached(ctx) != tok {
+		return
+	}
+	if err := a.cache.Delete(ctx, a.tokenKey); err != nil {
+		a.log.WarnContext(ctx, "cannot delete the cached wechat access token", "error", err)
+	}
+}
+
+// maxAnswer bounds the answers read from WeChat; real ones are well under a KiB.
+const maxAnswer = 1 << 20
+
+// post sends body to target (a path with its query) and decodes the answer. A non-zero
+// errcode is returned as an *APIError. Errors name only the path: the query holds the
+// access_token, and net/http's *url.Error would print it.
+func (a *WeChatAPI) post(ctx context.Context, target string, body []byte, out any) error {
+	path, _, _ := strings.Cut(target, "?")
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.base+target, bytes.NewReader(body))
+	if err != nil {
+		return fmt.Errorf("POST %s: %w", path, stripURL(err))
+	}
+	req.Header.Set("Content-Type", "application/json; charset=utf-8")
+	resp, err := a.client.Do(req)
+	if err != nil {
+		return fmt.Errorf("POST %s: %w", path, stripURL(err))
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
+	if err != nil {
+		return fmt.Errorf("POST %s: read answer: %w", path, stripURL(err))
+	}
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("POST %s: %s", path, resp.Status)
+	}
+	var ce util.CommonError
+	if err := json.Unmarshal(raw, &ce); err != nil {
+		return fmt.Errorf("POST %s: answer is not JSON: %w", path, err)
+	}
+	if ce.ErrCode != 0 {
+		return fmt.Errorf("POST %s: %w", path, &APIError{Code: int(ce.ErrCode), Msg: ce.ErrMsg})
+	}
+	if out != nil {
+		if err := json.Unmarshal(raw, out); err != nil {
+			return fmt.Errorf("POST %s: decode answer: %w", path, err)
+		}
+	}
+	return nil
+}
+
+// stripURL drops the URL, which holds the access_token, from a net/http client error.
+func stripURL(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+// splitText cuts s into parts of at most n bytes, never inside a character, preferring to cut
+// after a newline in the second half of a part. The parts joined give s back.
+func splitText(s string, n int) []string {
+	var parts []string
+	for len(s) > n {
+		cut := n
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		if nl := strings.LastIndexByte(s[:cut], '\n'); nl >= cut/2 {
+			cut = nl + 1
+		}
+		if cut == 0 { // n is smaller than one character
+			_, cut = utf8.DecodeRuneInString(s)
+		}
+		parts = append(parts, s[:cut])
+		s = s[cut:]
+	}
+	return append(parts, s)
+}
