@@ -337,6 +337,10 @@ func DefaultFile() File {
 			AnswerConfidence:  0.35,
 			AnswerMargin:      0.15,
 			SuggestConfidence: 0.2,
+			// A wrong refund or fee answer costs the user money; these ask for more confidence
+			// and offer the match as a suggestion instead (measured: answered 0.761 -> 0.745 on
+			// the development set, top-1 unchanged).
+			PerCategory: map[string]float64{"refund": 0.42, "fees": 0.42},
 		},
 		Menu: []MenuGroup{
 			{Name: "交易结算", Items: []string{"txn-status", "settlement", "reconciliation", "refund", "fees"}},

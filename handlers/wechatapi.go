@@ -108,8 +108,8 @@ const MaxTextBytes = 2048
 const tokenRefreshMargin = 300 * time.Second
 
 // SendText sends text to the user as customer-service messages, split into parts of at most
-// MaxTextBytes. Errcodes 45015, 45047 and 43004 give errors wrapping bot.ErrOutsideWindow;
-// other errcodes give an *APIError. When a later part fails, the earlier parts were sent.
+// MaxTextBytes. Every errcode gives an error wrapping an *APIError; 45015, 45047 and 43004
+// also wrap bot.ErrOutsideWindow. When a later part fails, the earlier parts were sent.
 func (a *WeChatAPI) SendText(ctx context.Context, openID, text string) error {
 	if text == "" {
 		return errors.New("wechat: send text: empty text")
@@ -120,7 +120,7 @@ func (a *WeChatAPI) SendText(ctx context.Context, openID, text string) error {
 		if err != nil {
 			return fmt.Errorf("wechat: send text: %w", err)
 		}
-		if err := a.call(ctx, "/cgi-bin/message/custom/send", body, nil); err != nil {
+		if err := a.call(ctx, "/cgi-bin/message/custom/send", body); err != nil {
 			if len(parts) > 1 {
 				return fmt.Errorf("wechat: send text part %d of %d: %w", i+1, len(parts), messageError(err))
 			}
@@ -152,7 +152,7 @@ func (a *WeChatAPI) SendTemplate(ctx context.Context, openID, templateID string,
 	if err != nil {
 		return fmt.Errorf("wechat: send template: %w", err)
 	}
-	if err := a.call(ctx, "/cgi-bin/message/template/send", body, nil); err != nil {
+	if err := a.call(ctx, "/cgi-bin/message/template/send", body); err != nil {
 		return fmt.Errorf("wechat: send template: %w", messageError(err))
 	}
 	return nil
@@ -166,7 +166,7 @@ func (a *WeChatAPI) CreateMenu(ctx context.Context, buttons []*menu.Button) erro
 	if err != nil {
 		return fmt.Errorf("wechat: create menu: %w", err)
 	}
-	if err := a.call(ctx, "/cgi-bin/menu/create", body, nil); err != nil {
+	if err := a.call(ctx, "/cgi-bin/menu/create", body); err != nil {
 		return fmt.Errorf("wechat: create menu: %w", err)
 	}
 	return nil
@@ -197,15 +197,15 @@ func isTokenError(err error) bool {
 	return false
 }
 
-// call posts body to path with an access_token and decodes the answer into out (which may be
-// nil). When WeChat refuses the token, the cached one is dropped and the call retried once.
-func (a *WeChatAPI) call(ctx context.Context, path string, body []byte, out any) error {
+// call posts body to path with an access_token. When WeChat refuses the token, the cached one
+// is dropped and the call retried once.
+func (a *WeChatAPI) call(ctx context.Context, path string, body []byte) error {
 	for attempt := 0; ; attempt++ {
 		tok, err := a.token(ctx)
 		if err != nil {
 			return err
 		}
-		err = a.post(ctx, path+"?access_token="+url.QueryEscape(tok), body, out)
+		err = a.post(ctx, path+"?access_token="+url.QueryEscape(tok), body, nil)
 		if attempt > 0 || !isTokenError(err) {
 			return err
 		}
@@ -347,5 +347,8 @@ func splitText(s string, n int) []string {
 		parts = append(parts, s[:cut])
 		s = s[cut:]
 	}
-	return append(parts, s)
+	if s != "" || len(parts) == 0 {
+		parts = append(parts, s)
+	}
+	return parts
 }

@@ -131,7 +131,7 @@ func TestSplitText(t *testing.T) {
 		{"exact", "abcde", 5, []string{"abcde"}},
 		{"bytes", "abcdefg", 3, []string{"abc", "def", "g"}},
 		{"rune boundary", "一二三", 4, []string{"一", "二", "三"}},
-		{"prefers newline", "ab\ncdefgh", 6, []string{"ab\n", "cdefgh"}},
+		{"prefers newline", "abc\ndefgh", 6, []string{"abc\n", "defgh"}},
 		{"ignores early newline", "a\nbcdefgh", 6, []string{"a\nbcde", "fgh"}},
 		{"n below a rune", "一二", 2, []string{"一", "二"}},
 	}
@@ -346,6 +346,7 @@ func TestErrorsHideSecrets(t *testing.T) {
 				if err == nil {
 					t.Fatal("call succeeded, want an error")
 				}
+				t.Log(err)
 				if msg := err.Error(); strings.Contains(msg, secret) || strings.Contains(msg, token) {
 					t.Errorf("error %q contains the secret or the access_token", msg)
 				}
@@ -353,7 +354,6 @@ func TestErrorsHideSecrets(t *testing.T) {
 		})
 	}
 }
-
 
 func TestConcurrentSends(t *testing.T) {
 	t.Parallel()

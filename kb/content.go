@@ -147,6 +147,7 @@ func Load(fsys fs.FS, vars Variables) (*Content, error) {
 	var probs Problems
 	seenSimilar := map[string]string{} // normalised question → entry id
 	seenSlug := map[string]bool{}
+	raw := map[string][]byte{} // file name → content, for line numbers of late checks
 
 	names, err := fs.Glob(fsys, "*.yaml")
 	if err != nil {
@@ -158,6 +159,7 @@ func Load(fsys fs.FS, vars Variables) (*Content, error) {
 		if err != nil {
 			return nil, fmt.Errorf("kb: read %s: %w", name, err)
 		}
+		raw[name] = b
 		if name == "scope.yaml" {
 			if err := yaml.UnmarshalWithOptions(b, &c.Scope, yaml.Strict()); err != nil {
 				probs = append(probs, yamlProblem(name, err))
@@ -276,10 +278,12 @@ func Load(fsys fs.FS, vars Variables) (*Content, error) {
 		}
 	}
 	for _, cat := range c.Categories {
-		for _, e := range cat.Entries {
-			for _, r := range e.Related {
+		name := cat.Slug + ".yaml"
+		for i, e := range cat.Entries {
+			for j, r := range e.Related {
 				if _, ok := c.byID[r]; !ok {
-					probs = append(probs, Problem{cat.Slug + ".yaml", 0, fmt.Sprintf("%s: related id %q does not exist", e.ID, r)})
+					line := lineOf(raw[name], fmt.Sprintf("$.entries[%d].related[%d]", i, j))
+					probs = append(probs, Problem{name, line, fmt.Sprintf("%s: related id %q does not exist", e.ID, r)})
 				}
 			}
 		}
@@ -291,7 +295,10 @@ func Load(fsys fs.FS, vars Variables) (*Content, error) {
 	return c, nil
 }
 
-var idRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
+var (
+	idRE  = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
+	posRE = regexp.MustCompile(`^\[\d+:\d+\]\s*`)
+)
 
 // fill replaces {{name}} with vars[name] and returns the names it could not resolve.
 func fill(s string, vars Variables) (string, []string) {
@@ -327,7 +334,7 @@ func yamlProblem(file string, err error) Problem {
 		line = se.GetToken().Position.Line
 	}
 	msg := strings.SplitN(yaml.FormatError(err, false, false), "\n", 2)[0]
-	msg = strings.TrimSpace(strings.TrimPrefix(msg, fmt.Sprintf("[%d:", line)))
+	msg = strings.TrimSpace(posRE.ReplaceAllString(msg, ""))
 	return Problem{file, line, "invalid YAML: " + msg}
 }
 

@@ -85,6 +85,8 @@ type Index struct {
 	// cache holds recent results by folded query: users ask the same few questions all day.
 	mu    sync.RWMutex
 	cache map[string]Result
+
+	closeOnce sync.Once
 }
 
 // cacheSize bounds the result cache; when full it starts over.
@@ -186,8 +188,13 @@ func (ix *Index) idf(t string) float64 {
 	return math.Log(1 + float64(ix.n)/float64(ix.df[t]+1))
 }
 
-// Close releases the index.
-func (ix *Index) Close() error { return ix.idx.Close() }
+// Close releases the index. Closing twice is harmless: a reloaded index may be closed by the
+// reload and again at shutdown.
+func (ix *Index) Close() error {
+	var err error
+	ix.closeOnce.Do(func() { err = ix.idx.Close() })
+	return err
+}
 
 // Content returns the content the index was built from.
 func (ix *Index) Content() *Content { return ix.content }

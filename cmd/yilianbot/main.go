@@ -53,6 +53,7 @@ commands:
   kb check         validate the knowledge-base content
   kb eval FILE.tsv measure retrieval on rows of expected-slug<TAB>query
   kb unknown       list the most frequent questions the bot could not answer (needs REDIS_URL)
+  menu show|push   print the custom menu built from the config, or push it to WeChat (needs WECHAT_APP_ID, WECHAT_APP_SECRET)
   healthcheck      exit 0 when the local server's /readyz answers 200 (for container healthchecks)
 
 configuration is read from the environment; see README.md`
@@ -75,6 +76,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return chat(ctx, getenv, stdin, stdout, stderr)
 	case "kb":
 		return runKB(ctx, args, getenv, stdin, stdout, stderr)
+	case "menu":
+		return runMenu(ctx, args, getenv, stdout, stderr)
 	case "healthcheck":
 		return healthcheck(ctx, getenv)
 	case "help", "-h", "--help":
@@ -189,6 +192,8 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, warn io.Wr
 		KfAccount:     cfg.WeChat.KfAccount,
 		Logger:        log,
 		Registerer:    reg,
+		Messenger:     newMessenger(cfg, a.rdb, log),
+		TemplateID:    cfg.File.Tickets.TemplateID,
 	})
 	a.handler = handlers.New(log, a.bot, handlers.Options{
 		WeChat: handlers.WeChat{

@@ -1,0 +1,219 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/silenceper/wechat/v2/officialaccount/menu"
+
+	"github.com/yilianpay/yilianbot/bot"
+	"github.com/yilianpay/yilianbot/config"
+	"github.com/yilianpay/yilianbot/handlers"
+	"github.com/yilianpay/yilianbot/kb"
+)
+
+// WeChat's custom-menu limits (protocol notes §8.1).
+const (
+	maxTopButtons = 3
+	maxSubButtons = 5
+	maxTopNameLen = 16 // bytes
+	maxSubNameLen = 60 // bytes
+	maxMenuKeyLen = 128
+)
+
+// runMenu implements `yilianbot menu show|push`: show prints the JSON that push sends to
+// WeChat's menu/create.
+func runMenu(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) != 1 {
+		return errors.New("usage: yilianbot menu show|push")
+	}
+	cmd := args[0]
+	if cmd != "show" && cmd != "push" {
+		return fmt.Errorf("menu: unknown command %q (want show or push)", cmd)
+	}
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return err
+	}
+	if cmd == "push" {
+		var missing []string
+		if cfg.WeChat.AppID == "" {
+			missing = append(missing, "WECHAT_APP_ID")
+		}
+		if cfg.WeChat.AppSecret == "" {
+			missing = append(missing, "WECHAT_APP_SECRET")
+		}
+		if len(missing) > 0 {
+			return fmt.Errorf("menu push: missing %s: pushing needs the official account's AppID and AppSecret", strings.Join(missing, " and "))
+		}
+	}
+	content, err := kb.Load(contentFS(cfg), cfg.File.Variables())
+	if err != nil {
+		return fmt.Errorf("knowledge base: %w", err)
+	}
+	buttons, warnings, err := menuButtons(cfg.File.Menu, content)
+	for _, w := range warnings {
+		fmt.Fprintln(stderr, "warning:", w)
+	}
+	if err != nil {
+		return err
+	}
+
+	if cmd == "show" {
+		b, err := json.MarshalIndent(struct {
+			Button []*menu.Button `json:"button"`
+		}{buttons}, "", "  ")
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(stdout, "%s\n", b)
+		return err
+	}
+	api := handlers.NewWeChatAPI(handlers.APIOptions{
+		AppID:     cfg.WeChat.AppID,
+		AppSecret: cfg.WeChat.AppSecret.Reveal(),
+		BaseURL:   cfg.WeChat.APIBase,
+		Cache:     &memoryTokenCache{},
+		Logger:    newLogger(cfg, stderr),
+	})
+	if err := api.CreateMenu(ctx, buttons); err != nil {
+		return fmt.Errorf("menu push: %w", err)
+	}
+	var names []string
+	for _, b := range buttons {
+		names = append(names, fmt.Sprintf("%s (%d)", b.Name, len(b.SubButtons)))
+	}
+	fmt.Fprintf(stdout, "menu pushed: %s\nWeChat clients refresh it within about 5 minutes; unfollow and follow again to see it at once.\n", strings.Join(names, ", "))
+	return nil
+}
+
+// menuButtons turns the configured menu into WeChat buttons. Items that are category slugs
+// become click buttons named after the category with the key "cat:<slug>"; "handoff",
+// "my_tickets" and "menu" are the dialogue's other click keys. Every violation of WeChat's
+// limits is reported in the one error; warnings are for things that work but look unintended.
+func menuButtons(groups []config.MenuGroup, c *kb.Content) (buttons []*menu.Button, warnings []string, err error) {
+	var errs []string
+	if len(groups) < 1 || len(groups) > maxTopButtons {
+		errs = append(errs, fmt.Sprintf("menu: has %d top-level buttons; WeChat allows 1 to %d", len(groups), maxTopButtons))
+	}
+	used := make(map[string]string) // key → the group that has it
+	for i, g := range groups {
+		where := fmt.Sprintf("menu[%d] %q", i, g.Name)
+		if g.Name == "" || len(g.Name) > maxTopNameLen {
+			errs = append(errs, fmt.Sprintf("%s: the name is %d bytes; WeChat allows 1 to %d (5 Chinese characters)", where, len(g.Name), maxTopNameLen))
+		}
+		useKey := func(key string) {
+			if len(key) > maxMenuKeyLen {
+				errs = append(errs, fmt.Sprintf("%s: key %q is %d bytes; WeChat allows at most %d", where, key, len(key), maxMenuKeyLen))
+			}
+			if prev, ok := used[key]; ok {
+				errs = append(errs, fmt.Sprintf("%s: key %q is already used in %s", where, key, prev))
+			}
+			used[key] = where
+		}
+		if len(g.Items) == 0 {
+			if g.Key == "" {
+				errs = append(errs, fmt.Sprintf("%s: needs items or a key", where))
+				continue
+			}
+			useKey(g.Key)
+			buttons = append(buttons, menu.NewClickButton(g.Name, g.Key))
+			continue
+		}
+		if g.Key != "" {
+			warnings = append(warnings, fmt.Sprintf("%s: key %q is ignored: a button with sub-buttons sends no click", where, g.Key))
+		}
+		if len(g.Items) > maxSubButtons {
+			errs = append(errs, fmt.Sprintf("%s: has %d items; WeChat allows at most %d sub-buttons", where, len(g.Items), maxSubButtons))
+		}
+		subs := make([]*menu.Button, 0, len(g.Items))
+		for _, item := range g.Items {
+			name, key, ok := menuItem(item, c)
+			if !ok {
+				errs = append(errs, fmt.Sprintf("%s: item %q is neither a knowledge-base category nor one of %s, %s, %s",
+					where, item, bot.KeyHandoff, bot.KeyMyTickets, bot.KeyMenu))
+				continue
+			}
+			useKey(key)
+			subs = append(subs, menu.NewClickButton(name, key))
+		}
+		buttons = append(buttons, menu.NewSubButton(g.Name, subs))
+	}
+	if len(errs) > 0 {
+		return nil, warnings, errors.New("invalid menu:\n  " + strings.Join(errs, "\n  "))
+	}
+	return buttons, warnings, nil
+}
+
+// menuItem returns the sub-button name and click key of a configured menu item.
+func menuItem(item string, c *kb.Content) (name, key string, ok bool) {
+	switch item {
+	case bot.KeyHandoff:
+		return "人工客服", bot.KeyHandoff, true
+	case bot.KeyMyTickets:
+		return "我的工单", bot.KeyMyTickets, true
+	case bot.KeyMenu:
+		return "自助服务", bot.KeyMenu, true
+	}
+	cat, ok := c.Category(item)
+	if !ok {
+		return "", "", false
+	}
+	return shortName(cat.Name, maxSubNameLen), bot.KeyCategory + cat.Slug, true
+}
+
+// shortName fits a category name into n bytes: the part before the first 与 or 、 when that
+// fits ("风控、限额与资金冻结" → "风控"), else as many whole characters as fit.
+func shortName(name string, n int) string {
+	if len(name) <= n {
+		return name
+	}
+	if i := strings.IndexAny(name, "与、"); i > 0 && i <= n {
+		return name[:i]
+	}
+	for n > 0 && !utf8.RuneStart(name[n]) {
+		n--
+	}
+	return name[:n]
+}
+
+// memoryTokenCache is the TokenCache of one-off commands, which share the token with no one.
+type memoryTokenCache struct {
+	mu      sync.Mutex
+	value   map[string]string
+	expires map[string]time.Time
+}
+
+func (c *memoryTokenCache) Get(_ context.Context, key string) (string, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if time.Now().After(c.expires[key]) {
+		return "", nil
+	}
+	return c.value[key], nil
+}
+
+func (c *memoryTokenCache) Set(_ context.Context, key, value string, ttl time.Duration) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.value == nil {
+		c.value, c.expires = make(map[string]string), make(map[string]time.Time)
+	}
+	c.value[key], c.expires[key] = value, time.Now().Add(ttl)
+	return nil
+}
+
+func (c *memoryTokenCache) Delete(_ context.Context, key string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.value, key)
+	delete(c.expires, key)
+	return nil
+}

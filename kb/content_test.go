@@ -1,0 +1,152 @@
+package kb
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+// copyEmbedded returns the shipped content as a writable map file system.
+func copyEmbedded(tb testing.TB) fstest.MapFS {
+	tb.Helper()
+	m := fstest.MapFS{}
+	err := fs.WalkDir(EmbeddedFS(), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(EmbeddedFS(), p)
+		m[p] = &fstest.MapFile{Data: b}
+		return err
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return m
+}
+
+func TestShippedContentPasses(t *testing.T) {
+	t.Parallel()
+	c, err := Load(EmbeddedFS(), testVars)
+	if err != nil {
+		t.Fatalf("kb check on the shipped content:\n%v", err)
+	}
+	if len(c.Categories) != 17 {
+		t.Errorf("%d categories, want 17", len(c.Categories))
+	}
+	for i, cat := range c.Categories {
+		if cat.Slug != Slugs[i] {
+			t.Errorf("category %d is %s, want %s", i+1, cat.Slug, Slugs[i])
+		}
+		for _, e := range cat.Entries {
+			if strings.Contains(e.Answer, "{{") {
+				t.Errorf("%s: answer still has a template variable", e.ID)
+			}
+		}
+	}
+}
+
+// fixtureEntry is a valid entry with n similar questions built from seed words.
+func fixtureEntry(id, seed string) string {
+	var b strings.Builder
+	b.WriteString("  - id: " + id + "\n    question: " + seed + "怎么办\n    similar:\n")
+	for i := range MinSimilar {
+		b.WriteString("      - " + seed + "问题" + string(rune('a'+i)) + "\n")
+	}
+	b.WriteString("    answer: |-\n      请拨打{{hotline}}。\n")
+	return b.String()
+}
+
+func TestCheckReportsProblems(t *testing.T) {
+	t.Parallel()
+	var refund strings.Builder
+	refund.WriteString("slug: refund\nname: 退款\norder: 8\ndescription: 退款\nentries:\n")
+	for i := range MinEntries {
+		refund.WriteString(fixtureEntry("refund-e"+string(rune('a'+i)), "退款"+string(rune('甲'+i))))
+	}
+	bad := refund.String() +
+		fixtureEntry("refund-ea", "重复编号") + // duplicate id
+		"  - id: refund-empty\n    question: 空答案\n    similar: [一, 二, 三, 四, 五, 六, 七, 八]\n    answer: \"\"\n" +
+		"  - id: refund-var\n    question: 变量\n    similar: [退款甲问题a, b2, c3, d4, e5, f6, g7, h8]\n    answer: 请拨打{{hotlne}}。\n    related: [refund-nope]\n"
+	fsys := fstest.MapFS{
+		"refund.yaml": {Data: []byte(bad)},
+		"bogus.yaml":  {Data: []byte("slug: bogus\nname: x\norder: 1\ndescription: x\nentries: []\n")},
+		"fees.yaml":   {Data: []byte("slug: fees\nname: [unclosed\n")},
+	}
+	_, err := Load(fsys, testVars)
+	var probs Problems
+	if !errors.As(err, &probs) {
+		t.Fatalf("Load(broken) = %v, want Problems", err)
+	}
+	text := probs.Error()
+	for _, want := range []string{
+		"refund.yaml:", `duplicate id "refund-ea"`, "refund-empty: empty answer", "unresolved template variable {{hotlne}}",
+		`is also in refund-ea`, `related id "refund-nope" does not exist`, `bogus.yaml:1: unknown category "bogus"`,
+		"fees.yaml:", "invalid YAML", `category "txn-status" is missing`,
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("problems lack %q:\n%s", want, text)
+		}
+	}
+	for _, p := range probs {
+		if p.File == "refund.yaml" && p.Line == 0 {
+			t.Errorf("problem without a line: %s", p)
+		}
+	}
+}
+
+func TestCheckFromDisk(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	for name, f := range copyEmbedded(t) {
+		if err := os.WriteFile(filepath.Join(dir, name), f.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := Load(os.DirFS(dir), testVars); err != nil {
+		t.Errorf("the shipped content copied to disk fails: %v", err)
+	}
+	if _, err := Load(os.DirFS(dir), Variables{}); err == nil || !strings.Contains(err.Error(), "unresolved template variable {{hotline}}") {
+		t.Errorf("Load without variables = %v, want unresolved variables reported", err)
+	}
+}
+
+func TestReload(t *testing.T) {
+	t.Parallel()
+	live := NewLive(mustIndex(t))
+	ctx := context.Background()
+
+	broken := copyEmbedded(t)
+	delete(broken, "refund.yaml")
+	if _, _, _, err := live.Reload(ctx, broken, testVars, DefaultThresholds); err == nil || !strings.Contains(err.Error(), "refund") {
+		t.Errorf("Reload(missing category) = %v, want it refused", err)
+	}
+
+	worse := copyEmbedded(t)
+	// Strip every similar question of settlement: the content still passes check
+	// structurally only if the minimum is kept, so blank them to a minimum of unrelated text.
+	b := string(worse["settlement.yaml"].Data)
+	b = strings.ReplaceAll(b, "到账", "天气")
+	b = strings.ReplaceAll(b, "结算", "旅游")
+	worse["settlement.yaml"] = &fstest.MapFile{Data: []byte(b)}
+	if _, newTop1, oldTop1, err := live.Reload(ctx, worse, testVars, DefaultThresholds); err == nil {
+		t.Errorf("Reload(worse content) swapped in an index with top-1 %.3f (was %.3f)", newTop1, oldTop1)
+	}
+
+	before := live.Current()
+	old, _, _, err := live.Reload(ctx, copyEmbedded(t), testVars, DefaultThresholds)
+	if err != nil {
+		t.Fatalf("Reload(same content) = %v", err)
+	}
+	if old != before || live.Current() == before {
+		t.Error("Reload did not swap the index")
+	}
+	old.Close()
+	if r, err := live.Search(ctx, "对账单在哪下载", 5); err != nil || r.Decision != Answer {
+		t.Errorf("search after reload = %+v, %v", r, err)
+	}
+}
