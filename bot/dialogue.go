@@ -200,6 +200,9 @@ func (c *conv) click(key string) (Reply, error) {
 		return c.handoff(false)
 	case key == KeyMenu:
 		return c.showMenu(""), nil
+	case key == KeyMyTickets:
+		r, _, err := c.lookup("") // lookup recognises the key
+		return r, err
 	case strings.HasPrefix(key, KeyCategory):
 		if r, ok := c.showCategory(strings.TrimPrefix(key, KeyCategory)); ok {
 			return r, nil
@@ -290,9 +293,13 @@ func (c *conv) handoff(urgent bool) (Reply, error) {
 	}
 	if c.b.hours.open(c.now) {
 		c.s.Handoff = !c.stateless
-		if c.stateless {
+		if c.stateless && c.m.Kind != KindEvent {
 			// Without a session the next message cannot be recognised: transfer this one.
+			// (Events are never forwarded to agents: WeChat only forwards messages.)
 			return Reply{Transfer: true, KfAccount: c.b.kfAccount}, nil
+		}
+		if c.stateless {
+			return c.text("请直接发送您要咨询的问题，并在消息里写上“人工”，我们会为您转接人工客服。"), nil
 		}
 		return c.text(c.b.handoffOpenText()), nil
 	}

@@ -18,9 +18,11 @@ var (
 	// A verification code: a keyword, then within a few characters 4-8 digits; or the digits
 	// first ("384756是验证码").
 	// A bare "code" is not enough: "error code 40001" is what technical support asks for.
-	codeRE     = regexp.MustCompile(`(?i)(验证码|校验码|短信码|动态码|动态密码|确认码|sms ?code|verification ?code|verify ?code|otp)[^0-9]{0,8}?([0-9]{4,8})`)
-	codeRevRE  = regexp.MustCompile(`([0-9]{4,8})[^0-9]{0,3}(是|为)?(验证码|校验码|短信码|动态码)`)
-	passwordRE = regexp.MustCompile(`(?i)(密码|口令|password|passwd|pwd)\s*(?:是|为|:|：|=)\s*([A-Za-z0-9!@#$%^&*._\-]{4,32})`)
+	codeRE    = regexp.MustCompile(`(?i)(验证码|校验码|短信码|动态码|动态密码|确认码|sms ?code|verification ?code|verify ?code|otp)[^0-9]{0,8}?([0-9]{4,8})`)
+	codeRevRE = regexp.MustCompile(`([0-9]{4,8})[^0-9]{0,3}(是|为)?(验证码|校验码|短信码|动态码)`)
+	// A password: the word, an optional separator, then the value. Without a separator the
+	// value must hold a digit, so that "password reset" is not a password.
+	passwordRE = regexp.MustCompile(`(?i)(密码|口令|password|passwd|pwd)(\s*(?:是|为|:|：|=)\s*|\s*)([A-Za-z0-9!@#$%^&*._\-]{4,32})`)
 	cvvRE      = regexp.MustCompile(`(?i)(cvv2?|cvc|安全码|背面三位|背面后三位|卡背面)[^0-9]{0,6}([0-9]{3,4})`)
 	// Digit runs that may be card or ID numbers, allowing the spaces and dashes people type.
 	longDigitsRE = regexp.MustCompile(`[0-9][0-9 \-]{13,26}[0-9Xx]`)
@@ -39,6 +41,7 @@ func (g guardResult) found() bool { return len(g.kinds) > 0 }
 // 16-19 digits, CVVs and Chinese ID numbers. Phone numbers are left for flows to use; maskPhones
 // hides them before storage.
 func guard(s string) guardResult {
+	s = foldAlnum(s) // a code typed with a full-width keyboard is still a code
 	if !hasASCIIAlnum(s) {
 		return guardResult{masked: s} // every pattern needs a digit or a latin letter
 	}
@@ -60,20 +63,20 @@ func guard(s string) guardResult {
 		}
 		return m
 	})
-	out = codeRE.ReplaceAllStringFunc(out, func(m string) string {
-		found[secretCode] = true
-		sub := codeRE.FindStringSubmatch(m)
-		return strings.TrimSuffix(m, sub[2]) + "[已隐藏]"
-	})
-	out = codeRevRE.ReplaceAllStringFunc(out, func(m string) string {
-		found[secretCode] = true
-		sub := codeRevRE.FindStringSubmatch(m)
-		return "[已隐藏]" + strings.TrimPrefix(m, sub[1])
-	})
+	// A code is a whole run of digits: the 13812345678 in "验证码发到13812345678了" is a phone.
+	if masked, ok := maskDigitGroup(codeRE, out, 2); ok {
+		out, found[secretCode] = masked, true
+	}
+	if masked, ok := maskDigitGroup(codeRevRE, out, 1); ok {
+		out, found[secretCode] = masked, true
+	}
 	out = passwordRE.ReplaceAllStringFunc(out, func(m string) string {
-		found[secretPassword] = true
 		sub := passwordRE.FindStringSubmatch(m)
-		return strings.TrimSuffix(m, sub[2]) + "[已隐藏]"
+		if strings.TrimSpace(sub[2]) == "" && !strings.ContainsAny(sub[3], "0123456789") {
+			return m
+		}
+		found[secretPassword] = true
+		return strings.TrimSuffix(m, sub[3]) + "[已隐藏]"
 	})
 	out = cvvRE.ReplaceAllStringFunc(out, func(m string) string {
 		found[secretCVV] = true
@@ -103,6 +106,39 @@ func maskPhones(s string) string {
 
 // redact is what may be stored or logged of a user's words: secrets and phone numbers masked.
 func redact(s string) string { return maskPhones(guard(s).masked) }
+
+// foldAlnum turns full-width digits and latin letters (０-９, Ａ-Ｚ, ａ-ｚ) into ASCII.
+func foldAlnum(s string) string {
+	return strings.Map(func(r rune) rune {
+		if (r >= '０' && r <= '９') || (r >= 'Ａ' && r <= 'Ｚ') || (r >= 'ａ' && r <= 'ｚ') {
+			return r - 0xFEE0
+		}
+		return r
+	}, s)
+}
+
+// maskDigitGroup hides submatch g of every match of re, when that submatch is a whole run of
+// digits rather than part of a longer number.
+func maskDigitGroup(re *regexp.Regexp, s string, g int) (string, bool) {
+	var b strings.Builder
+	last, found := 0, false
+	for _, m := range re.FindAllStringSubmatchIndex(s, -1) {
+		start, end := m[2*g], m[2*g+1]
+		if start < 0 || (start > 0 && isDigitByte(s[start-1])) || (end < len(s) && isDigitByte(s[end])) {
+			continue
+		}
+		b.WriteString(s[last:start])
+		b.WriteString("[已隐藏]")
+		last, found = end, true
+	}
+	if !found {
+		return s, false
+	}
+	b.WriteString(s[last:])
+	return b.String(), true
+}
+
+func isDigitByte(c byte) bool { return c >= '0' && c <= '9' }
 
 func hasASCIIAlnum(s string) bool {
 	for i := 0; i < len(s); i++ {
