@@ -70,10 +70,19 @@ type Synonyms struct {
 	Groups [][]string `yaml:"groups"`
 }
 
-// Scope says what the knowledge base does not cover (scope.yaml).
+// Scope says what the knowledge base does not cover, and which questions are answered by rule
+// (scope.yaml).
 type Scope struct {
 	OutOfScope []string    `yaml:"out_of_scope"`
 	Smalltalk  []Smalltalk `yaml:"smalltalk"`
+	Rules      []Rule      `yaml:"rules"`
+}
+
+// Rule answers a security-sensitive question with a fixed entry: it fires when the message
+// contains a word of every group.
+type Rule struct {
+	Entry string     `yaml:"entry"`
+	All   [][]string `yaml:"all"`
 }
 
 // Smalltalk is a reply to messages that are not questions, such as greetings.
@@ -175,6 +184,11 @@ func Load(fsys fs.FS, vars Variables) (*Content, error) {
 				}
 				st.Reply = strings.TrimSpace(filled)
 			}
+			for i, r := range c.Scope.Rules {
+				if r.Entry == "" || len(r.All) == 0 || slices.ContainsFunc(r.All, func(g []string) bool { return len(g) == 0 }) {
+					probs = append(probs, Problem{name, lineOf(b, fmt.Sprintf("$.rules[%d]", i)), "a rule needs an entry and non-empty word groups"})
+				}
+			}
 			continue
 		}
 		if name == "synonyms.yaml" {
@@ -275,6 +289,11 @@ func Load(fsys fs.FS, vars Variables) (*Content, error) {
 	for _, s := range Slugs {
 		if !seenSlug[s] {
 			probs = append(probs, Problem{s + ".yaml", 0, fmt.Sprintf("category %q is missing", s)})
+		}
+	}
+	for i, r := range c.Scope.Rules {
+		if _, ok := c.byID[r.Entry]; !ok && r.Entry != "" {
+			probs = append(probs, Problem{"scope.yaml", lineOf(raw["scope.yaml"], fmt.Sprintf("$.rules[%d].entry", i)), fmt.Sprintf("rule entry %q does not exist", r.Entry)})
 		}
 	}
 	for _, cat := range c.Categories {

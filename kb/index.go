@@ -79,6 +79,7 @@ type Index struct {
 	n        int
 
 	smalltalk  map[string]string // bare message → reply
+	rules      []Rule            // with folded words
 	outOfScope []string          // folded words
 	entryText  map[string]string // entry id → folded questions and keywords
 
@@ -142,6 +143,17 @@ func Build(c *Content, th Thresholds) (*Index, error) {
 	}
 	for _, w := range c.Scope.OutOfScope {
 		ix.outOfScope = append(ix.outOfScope, ix.fold.fold(w))
+	}
+	for _, r := range c.Scope.Rules {
+		fr := Rule{Entry: r.Entry}
+		for _, g := range r.All {
+			var fg []string
+			for _, w := range g {
+				fg = append(fg, ix.fold.fold(w))
+			}
+			fr.All = append(fr.All, fg)
+		}
+		ix.rules = append(ix.rules, fr)
 	}
 	ix.entryText = map[string]string{}
 
@@ -272,6 +284,9 @@ func (ix *Index) search(ctx context.Context, fq string, n int) (Result, error) {
 		}
 		hits[i].Score = math.Round(hits[i].Score*1000) / 1000
 	}
+	if r, ok := ix.byRule(fq, hits, n); ok {
+		return r, nil
+	}
 	r := ix.decide(hits)
 	// A question about another company's product is not ours to answer, however well its
 	// other words match.
@@ -282,6 +297,38 @@ func (ix *Index) search(ctx context.Context, fq string, n int) (Result, error) {
 		}
 	}
 	return r, nil
+}
+
+// byRule answers by the first rule that fires: its entry first, then the other hits.
+func (ix *Index) byRule(fq string, hits []Hit, n int) (Result, bool) {
+	for _, r := range ix.rules {
+		fires := true
+		for _, g := range r.All {
+			if !slices.ContainsFunc(g, func(w string) bool { return strings.Contains(fq, w) }) {
+				fires = false
+				break
+			}
+		}
+		if !fires {
+			continue
+		}
+		e, ok := ix.content.Entry(r.Entry)
+		if !ok {
+			continue
+		}
+		top := Hit{ID: e.ID, Category: e.Category, Question: e.Question, Confidence: 1}
+		out := []Hit{top}
+		for _, h := range hits {
+			if h.ID != e.ID && len(out) < n {
+				out = append(out, h)
+			}
+		}
+		if len(hits) > 0 {
+			out[0].Score = max(hits[0].Score, out[0].Score)
+		}
+		return Result{Decision: Answer, Hits: out, Margin: 1}, true
+	}
+	return Result{}, false
 }
 
 // bareText drops spaces, punctuation and symbols, for matching whole messages.

@@ -3,6 +3,7 @@ package kb
 import (
 	"context"
 	"os"
+	"strings"
 	"testing"
 )
 
@@ -66,5 +67,56 @@ func TestEvalHoldout(t *testing.T) {
 	rep := evalFile(t, "testdata/holdout.tsv")
 	if got := rep.Top1Rate(); got < 0.80 {
 		t.Errorf("top-1 on testdata/holdout.tsv = %.3f, want >= 0.80", got)
+	}
+}
+
+// TestSearchDecisions pins the decisions that matter most: fraud questions always get the
+// fraud answer, other companies' products and small talk never get an FAQ answer.
+func TestSearchDecisions(t *testing.T) {
+	t.Parallel()
+	ix := mustIndex(t)
+	tests := []struct {
+		query     string
+		decision  Decision
+		top       string // entry id, or category slug when it ends with "/"
+		smalltalk bool
+	}{
+		{"对账单在哪下载", Answer, "reconciliation-download", false},
+		{"钱怎么还没到账", Answer, "settlement/", false},
+		{"有人自称客服问我要验证码", Answer, "anti-fraud-sms-code", false},
+		{"客服打电话让我报验证码", Answer, "anti-fraud-sms-code", false},
+		{"有人冒充易联的工作人员", Answer, "anti-fraud-verify-caller", false},
+		{"我的卡被盗刷了", Answer, "anti-fraud-unauthorised-charge", false},
+		{"我被骗了两千块", Answer, "anti-fraud-scammed", false},
+		{"怎么举报冒充你们的骗子", Answer, "anti-fraud-report", false},
+		{"收不到登录验证码", Answer, "login-password/", false},
+		{"花呗额度怎么提升", None, "", false},
+		{"微信转账每天限额多少", None, "", false},
+		{"你好", None, "", true},
+		{"你是机器人吗", None, "", true},
+	}
+	for _, tt := range tests {
+		r, err := ix.Search(context.Background(), tt.query, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Decision != tt.decision || (tt.smalltalk != (r.Smalltalk != "")) {
+			t.Errorf("Search(%q) = %s smalltalk=%q, want %s", tt.query, r.Decision, r.Smalltalk, tt.decision)
+			continue
+		}
+		if tt.top == "" {
+			continue
+		}
+		if len(r.Hits) == 0 {
+			t.Errorf("Search(%q): no hits", tt.query)
+			continue
+		}
+		got := r.Hits[0].ID
+		if strings.HasSuffix(tt.top, "/") {
+			got = r.Hits[0].Category + "/"
+		}
+		if got != tt.top {
+			t.Errorf("Search(%q) top = %s, want %s", tt.query, got, tt.top)
+		}
 	}
 }
