@@ -277,6 +277,25 @@ func TestAESMode(t *testing.T) {
 		t.Errorf("bad msg_signature = %d, want 403", rec.Code)
 	}
 
+	// Only msg_signature, which covers the body too, is enough; a forged one is not.
+	req, _ = ts.sim.Request("http://bot/wechat", ts.sim.TextXML("o_aes_user", "你好", 9004, now), now)
+	q = req.URL.Query()
+	q.Del("signature")
+	req.URL.RawQuery = q.Encode()
+	rec = httptest.NewRecorder()
+	ts.h.ServeHTTP(rec, req)
+	if rec.Code != 200 {
+		t.Errorf("AES callback with msg_signature only = %d, want 200", rec.Code)
+	}
+	q.Set("msg_signature", strings.Repeat("b", 40))
+	req, _ = ts.sim.Request("http://bot/wechat", ts.sim.TextXML("o_aes_user", "你好", 9005, now), now)
+	req.URL.RawQuery = q.Encode()
+	rec = httptest.NewRecorder()
+	ts.h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusForbidden {
+		t.Errorf("AES callback with a forged msg_signature only = %d, want 403", rec.Code)
+	}
+
 	// Encrypted for another AppID: the AppID tail does not match.
 	other := NewSimulator(WeChat{Token: aesWC.Token, AppID: "wx0000000000000000", EncodingAESKey: aesWC.EncodingAESKey})
 	req, _ = other.Request("http://bot/wechat", ts.sim.TextXML("o_aes_user", "你好", 9003, now), now)
