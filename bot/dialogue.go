@@ -30,6 +30,7 @@ type conv struct {
 	pendingShown int            // how many of them this reply shows
 	csat         string         // ticket whose satisfaction score was asked for
 	csatDone     bool
+	flowNote     bool // the ticket flow was paused by a question: say how to resume
 }
 
 // Stat names, per day and category (see Stats).
@@ -135,8 +136,11 @@ func (c *conv) respond() (Reply, error) {
 			return c.showMenu("工单已暂停填写，回复“提交工单”可以接着填写。"), nil
 		case isTicketStart(b):
 			return c.startFlow("", isComplaintStart(b) && f == nil), nil
-		case inFlow:
+		case inFlow && c.answersStep(text):
 			return c.flowInput(text)
+		case inFlow:
+			f.Paused = true
+			c.flowNote = true
 		}
 	}
 
@@ -221,6 +225,9 @@ func (c *conv) text(s string) Reply {
 		}
 		s = sb.String() + "——\n" + s
 		c.pendingShown = len(c.pending)
+	}
+	if c.flowNote {
+		s += "\n\n（工单填写已暂停，回复“提交工单”可以接着填写。）"
 	}
 	s = c.withNotice(s)
 	if c.expired {

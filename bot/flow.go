@@ -86,16 +86,44 @@ func (c *conv) flowPrompt() string {
 	return ""
 }
 
+// answersStep reports whether text is an attempt at the current step's answer, right or
+// wrong. A question typed instead ("对账单在哪下载" while asked for the type) is not: it pauses
+// the flow and is answered as usual.
+func (c *conv) answersStep(text string) bool {
+	b := bare(text)
+	short := utf8.RuneCountInString(b) <= 4
+	switch c.s.Flow.Step {
+	case stepType:
+		return utf8.RuneCountInString(b) <= 2 || strings.ContainsAny(foldASCII(b), "0123456789") ||
+			strings.Contains(b, "商户") || strings.Contains(b, "技术") || strings.Contains(b, "投诉") ||
+			strings.Contains(b, "建议") || strings.Contains(b, "其他")
+	case stepMerchant, stepContact:
+		return short || strings.ContainsAny(foldASCII(b), "0123456789") || isSkip(b)
+	}
+	return true // a description can be anything
+}
+
+func isSkip(b string) bool {
+	for _, w := range []string{"跳过", "不用", "不需要", "没有", "算了", "不留"} {
+		if strings.Contains(b, w) {
+			return true
+		}
+	}
+	return false
+}
+
 // flowInput handles the user's answer to the current step.
 func (c *conv) flowInput(text string) (Reply, error) {
 	f := c.s.Flow
 	b := bare(text)
 	switch f.Step {
 	case stepType:
-		typ := map[string]string{
-			"1": TypeMerchant, "商户服务": TypeMerchant, "2": TypeTech, "技术支持": TypeTech,
-			"3": TypeComplaint, "投诉建议": TypeComplaint, "投诉": TypeComplaint, "0": TypeOther, "其他": TypeOther,
-		}[b]
+		typ := map[string]string{"1": TypeMerchant, "2": TypeTech, "3": TypeComplaint, "0": TypeOther}[foldASCII(b)]
+		for word, t := range map[string]string{"商户": TypeMerchant, "技术": TypeTech, "投诉": TypeComplaint, "建议": TypeComplaint, "其他": TypeOther} {
+			if typ == "" && strings.Contains(b, word) {
+				typ = t
+			}
+		}
 		if typ == "" {
 			return c.text("请回复 1、2、3 或 0 选择工单类型。\n" + c.flowPrompt()), nil
 		}
@@ -131,12 +159,12 @@ func (c *conv) flowInput(text string) (Reply, error) {
 	case stepContact:
 		phone := strings.NewReplacer(" ", "", "-", "").Replace(foldASCII(strings.TrimSpace(text)))
 		switch {
-		case b == "跳过" || b == "不需要" || b == "不用" || b == "否":
 		case mobileRE.MatchString(phone) || landlineRE.MatchString(strings.TrimSpace(text)):
 			f.Contact = strings.TrimSpace(text)
 			if mobileRE.MatchString(phone) {
 				f.Contact = phone
 			}
+		case isSkip(b) || b == "否":
 		default:
 			return c.text("电话格式不对，请回复11位手机号（或带区号的座机号），不需要请回复“跳过”。"), nil
 		}
