@@ -755,3 +755,23 @@ func TestDeskStats(t *testing.T) {
 		t.Errorf("events of %s mismatch (-want +got):\n%s", noA, diff)
 	}
 }
+
+// TestFlowQuestionPausesFlow: a question typed where the flow expects an option is answered,
+// the flow keeps what was given, and 提交工单 resumes it; a wrong merchant number is still
+// told the format.
+func TestFlowQuestionPausesFlow(t *testing.T) {
+	t.Parallel()
+	b := newTestBot(t, mustIndex(t), at(23, 30), Options{})
+	converse(t, b, []step{
+		{say: "人工", want: []string{"不在服务时间", "工单类型"}},
+		{say: "对账单在哪下载", want: []string{"对账", "工单填写已暂停", "提交工单"}, notWant: []string{"请回复 1、2、3 或 0"}},
+		{say: "提交工单", want: []string{"接着填写", "工单类型"}},
+		{say: "技术", want: []string{"商户编号"}},
+		{say: "12345", want: []string{"88"}},
+		{say: "商户编号在哪里可以查到呢", want: []string{"工单填写已暂停"}},
+		{say: "提交工单", want: []string{"商户编号"}},
+		{say: "8812345678", want: []string{"错误码"}},
+		{say: "支付接口报错 错误码 40004", want: []string{"手机号"}},
+		{say: "不用了谢谢", match: regexp.MustCompile(`GD\d{12}`)},
+	})
+}
