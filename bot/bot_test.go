@@ -16,32 +16,8 @@ import (
 
 	"github.com/yilianpay/yilianbot/bot/redistest"
 	"github.com/yilianpay/yilianbot/kb"
+	"github.com/yilianpay/yilianbot/kb/kbtest"
 )
-
-// testContact fills every template variable of the shipped knowledge base.
-var testContact = map[string]string{
-	"hotline": "400-800-9000", "hotline_menu": "按1商户服务，按2技术支持，按3投诉建议，按0人工导引",
-	"emergency_line": "010-88888888", "service_email": "service@yeepay.com", "complaint_email": "complaint@yeepay.com",
-	"service_hours": "每天 08:00-22:00", "peak_hours": "双十一、春节等高峰期延长至次日 01:00",
-	"cross_border_hours": "09:00-18:00", "account_name": "易联支付",
-}
-
-// mustIndex builds the shipped knowledge base, as handlers' tests do. Building takes a moment,
-// so each top-level test builds one and its parallel subtests share it (an Index is safe for
-// concurrent use).
-func mustIndex(tb testing.TB) *kb.Index {
-	tb.Helper()
-	c, err := kb.Load(kb.EmbeddedFS(), testContact)
-	if err != nil {
-		tb.Fatalf("kb.Load: %v", err)
-	}
-	ix, err := kb.Build(c, kb.DefaultThresholds)
-	if err != nil {
-		tb.Fatalf("kb.Build: %v", err)
-	}
-	tb.Cleanup(func() { ix.Close() })
-	return ix
-}
 
 // cst is China Standard Time, the zone of the bot's default service hours.
 var cst = time.FixedZone("CST", 8*3600)
@@ -744,27 +720,8 @@ func TestRetries(t *testing.T) {
 		b := newTestBot(t, ix, at(10, 0), Options{})
 		m := b.text(defaultUser, "对账单在哪下载")
 		const n = 8
-		replies := make([]Reply, n)
-		errs := make([]error, n)
-		var wg sync.WaitGroup
-		for i := range n {
-			wg.Go(func() {
-				ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-				defer cancel()
-				replies[i], errs[i] = b.Reply(ctx, m)
-			})
-		}
-		wg.Wait()
-		for i := range n {
-			if errs[i] != nil {
-				t.Fatalf("Reply #%d: %v", i, errs[i])
-			}
-			if diff := cmp.Diff(replies[0], replies[i]); diff != "" {
-				t.Errorf("Reply #%d mismatch (-#0 +#%d):\n%s", i, i, diff)
-			}
-		}
-		if !strings.Contains(replies[0].Text, feedbackMark) {
-			t.Errorf("Reply = %q, want the answer", replies[0].Text)
+		if r := replyConcurrently(t, b, m, n); !strings.Contains(r.Text, feedbackMark) {
+			t.Errorf("Reply = %q, want the answer", r.Text)
 		}
 		turns, err := b.Transcript(ctx, defaultUser, 50)
 		if err != nil {
@@ -929,4 +886,36 @@ func TestQualityCounters(t *testing.T) {
 	if diff := cmp.Diff([]UnknownQuestion{{Text: "你喜欢什么颜色", Count: 1}}, unknown); diff != "" {
 		t.Errorf("TopUnknown mismatch (-want +got):\n%s", diff)
 	}
+}
+
+// mustIndex is the shipped knowledge base, indexed.
+func mustIndex(tb testing.TB) *kb.Index { return kbtest.Index(tb) }
+
+// testContact fills every template variable of the shipped knowledge base.
+var testContact = map[string]string(kbtest.Vars)
+
+// replyConcurrently delivers m n times at once, as WeChat's retries can arrive, and checks
+// that every delivery got the same reply; it returns that reply.
+func replyConcurrently(t *testing.T, b *testBot, m Message, n int) Reply {
+	t.Helper()
+	replies := make([]Reply, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			replies[i], errs[i] = b.Reply(ctx, m)
+		})
+	}
+	wg.Wait()
+	for i := range n {
+		if errs[i] != nil {
+			t.Fatalf("Reply #%d: %v", i, errs[i])
+		}
+		if diff := cmp.Diff(replies[0], replies[i]); diff != "" {
+			t.Errorf("Reply #%d mismatch (-#0 +#%d):\n%s", i, i, diff)
+		}
+	}
+	return replies[0]
 }

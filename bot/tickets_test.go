@@ -306,26 +306,7 @@ func TestTicketRedelivery(t *testing.T) {
 		b := start(t)
 		last := b.text(defaultUser, "跳过")
 		const n = 6
-		replies := make([]Reply, n)
-		errs := make([]error, n)
-		var wg sync.WaitGroup
-		for i := range n {
-			wg.Go(func() {
-				ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-				defer cancel()
-				replies[i], errs[i] = b.Reply(ctx, last)
-			})
-		}
-		wg.Wait()
-		for i := range n {
-			if errs[i] != nil {
-				t.Fatalf("Reply #%d: %v", i, errs[i])
-			}
-			if diff := cmp.Diff(replies[0], replies[i]); diff != "" {
-				t.Errorf("Reply #%d mismatch (-#0 +#%d):\n%s", i, i, diff)
-			}
-		}
-		ticketNo(t, replies[0])
+		ticketNo(t, replyConcurrently(t, b, last, n))
 		if got := countTickets(t, b); got != 1 {
 			t.Errorf("%d tickets after %d concurrent deliveries, want 1", got, n)
 		}

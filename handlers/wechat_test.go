@@ -21,6 +21,7 @@ import (
 	"github.com/yilianpay/yilianbot/bot"
 	"github.com/yilianpay/yilianbot/bot/redistest"
 	"github.com/yilianpay/yilianbot/kb"
+	"github.com/yilianpay/yilianbot/kb/kbtest"
 )
 
 var update = flag.Bool("update", false, "update golden files")
@@ -28,28 +29,6 @@ var update = flag.Bool("update", false, "update golden files")
 // goldenNow is the fixed clock of the golden tests: 2026-11-26 10:00 in Shanghai, inside
 // service hours, and the CreateTime of testdata/wechat/*.xml.
 var goldenNow = time.Unix(1795658400, 0)
-
-var testContact = map[string]string{
-	"hotline": "400-800-9000", "hotline_menu": "按1商户服务，按2技术支持，按3投诉建议，按0人工导引",
-	"emergency_line": "010-88888888", "service_email": "service@yeepay.com", "complaint_email": "complaint@yeepay.com",
-	"service_hours": "每天 08:00-22:00", "peak_hours": "双十一、春节等高峰期延长至次日 01:00",
-	"cross_border_hours": "09:00-18:00", "account_name": "易联支付",
-}
-
-// mustIndex builds the shipped knowledge base.
-func mustIndex(tb testing.TB) *kb.Index {
-	tb.Helper()
-	c, err := kb.Load(kb.EmbeddedFS(), testContact)
-	if err != nil {
-		tb.Fatalf("kb.Load: %v", err)
-	}
-	ix, err := kb.Build(c, kb.DefaultThresholds)
-	if err != nil {
-		tb.Fatalf("kb.Build: %v", err)
-	}
-	tb.Cleanup(func() { ix.Close() })
-	return ix
-}
 
 // testServer is the whole HTTP edge over a real bot, real Redis and the real index.
 type testServer struct {
@@ -405,3 +384,9 @@ func TestHealthAndMetrics(t *testing.T) {
 		}
 	}
 }
+
+// mustIndex is the shipped knowledge base, indexed.
+func mustIndex(tb testing.TB) *kb.Index { return kbtest.Index(tb) }
+
+// testContact fills every template variable of the shipped knowledge base.
+var testContact = map[string]string(kbtest.Vars)
