@@ -171,23 +171,14 @@ func (b *Bot) Reply(ctx context.Context, m Message) (Reply, error) {
 		return b.stateless(ctx, m, now)
 	}
 
-	rctx, cancel := context.WithTimeout(ctx, b.redisTO)
+	// The lock wait is inside begin; the timeout covers it and the Redis calls.
+	rctx, cancel := context.WithTimeout(ctx, b.redisTO+lockWait)
 	c, err := b.st.begin(rctx, m, now)
 	cancel()
-	for err == nil && c.busy {
-		// Another message of this user is being answered: wait for it so that replies keep
-		// the order the user typed in. Past the wait, answer anyway rather than not at all.
-		select {
-		case <-ctx.Done():
-			return Reply{}, ctx.Err()
-		case <-time.After(25 * time.Millisecond):
-		}
-		if b.now().Sub(now) > time.Second {
-			return b.stateless(ctx, m, now)
-		}
-		rctx, cancel := context.WithTimeout(ctx, b.redisTO)
-		c, err = b.st.begin(rctx, m, now)
-		cancel()
+	if err == nil && c.busy {
+		// The user's previous message is still being answered after lockWait: answer this
+		// one anyway rather than not at all.
+		return b.stateless(ctx, m, now)
 	}
 	if err != nil {
 		b.markDown(ctx, now, err)
