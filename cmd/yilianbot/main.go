@@ -317,6 +317,8 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 	}
 	defer a.Close()
 
+	hup, stopHUP := notifyHUP()
+	defer stopHUP()
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
 		return fmt.Errorf("HTTP_ADDR: %w", err)
@@ -340,7 +342,7 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 	reloadDone := make(chan struct{})
 	go func() {
 		defer close(reloadDone)
-		watchReload(ctx, a, log)
+		watchReload(ctx, a, log, hup)
 	}()
 
 	select {

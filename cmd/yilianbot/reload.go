@@ -23,11 +23,16 @@ func (a *app) reload(ctx context.Context) error {
 	return nil
 }
 
-// watchReload reloads the knowledge base on SIGHUP until ctx is done.
-func watchReload(ctx context.Context, a *app, log *slog.Logger) {
+// notifyHUP subscribes to SIGHUP. serve calls it before it listens, so that a SIGHUP sent
+// once the server answers never hits the default action, which ends the process.
+func notifyHUP() (<-chan os.Signal, func()) {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
+	return hup, func() { signal.Stop(hup) }
+}
+
+// watchReload reloads the knowledge base on each SIGHUP until ctx is done.
+func watchReload(ctx context.Context, a *app, log *slog.Logger, hup <-chan os.Signal) {
 	for {
 		select {
 		case <-ctx.Done():
