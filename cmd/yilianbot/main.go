@@ -141,15 +141,15 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, warn io.Wr
 		}
 		a.closers = append(a.closers, func() error { mr.Close(); return nil })
 		a.rdb = redis.NewClient(&redis.Options{Addr: mr.Addr()})
-		fmt.Fprintf(warn, "\n"+
-			"**********************************************************************\n"+
-			"*  DEVELOPMENT MODE: REDIS_URL is not set, so an embedded in-memory    *\n"+
-			"*  Redis is used. NOTHING IS KEPT ACROSS RESTARTS: sessions, tickets  *\n"+
-			"*  and transcripts are lost when the process stops.                   *\n"+
-			"*  For real use set REDIS_URL=redis://HOST:6379/0                     *\n"+
-			"**********************************************************************\n")
+		fmt.Fprint(warn, banner(
+			"DEVELOPMENT MODE: REDIS_URL is not set, so an embedded in-memory",
+			"Redis is used. NOTHING IS KEPT ACROSS RESTARTS: sessions, tickets",
+			"and transcripts are lost when the process stops.",
+			"For real use set REDIS_URL=redis://HOST:6379/0",
+		))
 		if len(cfg.DevDefaults) > 0 {
-			fmt.Fprintf(warn, "development values are used for %s (WECHAT_TOKEN=%s)\n\n", strings.Join(cfg.DevDefaults, ", "), config.DevToken)
+			fmt.Fprintf(warn, "development values are used for %s: WECHAT_TOKEN=%s ADMIN_TOKEN=%s\n\n",
+				strings.Join(cfg.DevDefaults, ", "), cfg.WeChat.Token.Reveal(), cfg.AdminToken.Reveal())
 		}
 	} else {
 		rdb, err := connectRedis(ctx, cfg.RedisURL)
@@ -391,4 +391,20 @@ func healthcheck(ctx context.Context, getenv func(string) string) error {
 		return fmt.Errorf("readyz answered %s", resp.Status)
 	}
 	return nil
+}
+
+// banner frames lines of ASCII text in asterisks.
+func banner(lines ...string) string {
+	width := 0
+	for _, l := range lines {
+		width = max(width, len(l))
+	}
+	edge := strings.Repeat("*", width+6)
+	var b strings.Builder
+	b.WriteString("\n" + edge + "\n")
+	for _, l := range lines {
+		fmt.Fprintf(&b, "*  %-*s  *\n", width, l)
+	}
+	b.WriteString(edge + "\n")
+	return b.String()
 }
