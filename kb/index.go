@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
@@ -61,10 +62,14 @@ type Thresholds struct {
 	SuggestConfidence float64
 	// PerCategory overrides AnswerConfidence for a category slug.
 	PerCategory map[string]float64
+	// A query with at least UnknownBigrams content bigrams that no question contains is
+	// answered directly only with confidence UnknownConfidence or more (0 disables).
+	UnknownBigrams    int
+	UnknownConfidence float64
 }
 
 // DefaultThresholds were measured on kb/testdata/eval.tsv (see retrieval notes in README).
-var DefaultThresholds = Thresholds{AnswerConfidence: 0.35, AnswerMargin: 0.15, SuggestConfidence: 0.2}
+var DefaultThresholds = Thresholds{AnswerConfidence: 0.35, AnswerMargin: 0.15, SuggestConfidence: 0.2, UnknownBigrams: 2, UnknownConfidence: 0.5}
 
 // Index searches a Content.
 type Index struct {
@@ -277,7 +282,14 @@ func (ix *Index) search(ctx context.Context, fq string, n int) (Result, error) {
 	if len(hits) > n {
 		hits = hits[:n]
 	}
-	qv := newVector(grams(fq), ix.idf)
+	qg := grams(fq)
+	unknown := 0 // content bigrams no question of the knowledge base contains
+	for g := range qg {
+		if utf8.RuneCountInString(g) == 2 && !unicode.IsDigit([]rune(g)[0]) && ix.df[g] == 0 {
+			unknown++
+		}
+	}
+	qv := newVector(qg, ix.idf)
 	for i := range hits {
 		for _, v := range ix.variants[hits[i].ID] {
 			hits[i].Confidence = math.Max(hits[i].Confidence, cosine(qv, v))
@@ -288,6 +300,11 @@ func (ix *Index) search(ctx context.Context, fq string, n int) (Result, error) {
 		return r, nil
 	}
 	r := ix.decide(hits)
+	// Words the knowledge base has never seen are the mark of a question it does not cover
+	// (报税, 选品, 丢件): with several of them, only a close match is answered directly.
+	if r.Decision == Answer && ix.th.UnknownBigrams > 0 && unknown >= ix.th.UnknownBigrams && r.Hits[0].Confidence < ix.th.UnknownConfidence {
+		r.Decision = Suggest
+	}
 	// A question about another company's product is not ours to answer, however well its
 	// other words match.
 	for _, w := range ix.outOfScope {

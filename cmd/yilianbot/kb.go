@@ -31,6 +31,8 @@ func thresholds(cfg config.Config) kb.Thresholds {
 		AnswerMargin:      r.AnswerMargin,
 		SuggestConfidence: r.SuggestConfidence,
 		PerCategory:       r.PerCategory,
+		UnknownBigrams:    r.UnknownBigrams,
+		UnknownConfidence: r.UnknownConfidence,
 	}
 }
 
