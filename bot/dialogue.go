@@ -507,7 +507,7 @@ func (c *conv) feedback(text string) (Reply, bool) {
 
 // faq answers from the knowledge base.
 func (c *conv) faq(text string) (Reply, error) {
-	res, err := c.b.kb.Search(c.ctx, text, 5)
+	res, err := c.b.kb.Search(c.ctx, c.userText, 5) // masked: the result cache holds no phone number
 	if err != nil {
 		return Reply{}, err
 	}
