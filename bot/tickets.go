@@ -399,7 +399,7 @@ func (b *Bot) ReplyTicket(ctx context.Context, no, agent, text string) (*Ticket,
 // deliver sends msg about ticket t now, or keeps it pending for the user's next message.
 func (b *Bot) deliver(ctx context.Context, t *Ticket, idx int, msg string, now time.Time) error {
 	var sendErr error = ErrOutsideWindow
-	if b.messenger != nil {
+	if b.messenger != nil && b.inWindow(ctx, t.OpenID, now) {
 		sendErr = b.messenger.SendText(ctx, t.OpenID, msg)
 	}
 	if sendErr == nil {
@@ -426,6 +426,25 @@ func (b *Bot) deliver(ctx context.Context, t *Ticket, idx int, msg string, now t
 		}
 	}
 	return nil
+}
+
+// serviceWindow is how long after a user's last message WeChat accepts customer-service
+// messages to that user.
+const serviceWindow = 48 * time.Hour
+
+// inWindow reports whether the user wrote within WeChat's 48-hour window, by the newest turn of
+// the transcript (kept 7 days). When that cannot be read, WeChat decides (45015).
+func (b *Bot) inWindow(ctx context.Context, openID string, now time.Time) bool {
+	tr, err := b.st.transcript(ctx, openID, 2)
+	if err != nil {
+		return true
+	}
+	for i := len(tr) - 1; i >= 0; i-- {
+		if tr[i].From == "user" {
+			return now.Sub(tr[i].Time) < serviceWindow
+		}
+	}
+	return false // no message in the transcript's 7 days
 }
 
 // UpdateTicket changes a ticket's status and/or priority. Resolving or closing tells the user

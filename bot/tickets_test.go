@@ -756,3 +756,20 @@ func TestFlowQuestionPausesFlow(t *testing.T) {
 		{say: "不用了谢谢", match: regexp.MustCompile(`GD\d{12}`)},
 	})
 }
+
+// TestReplyOutsideWindow: 48 hours after the user's last message the bot does not even try
+// WeChat; the reply waits and is shown when the user writes again.
+func TestReplyOutsideWindow(t *testing.T) {
+	t.Parallel()
+	m := &fakeMessenger{}
+	b := newTestBot(t, mustIndex(t), at(10, 0), Options{Messenger: m})
+	no := fileTicket(t, b, defaultUser, "结算款一直没到账，麻烦看看")
+	b.clock.Add(49 * time.Hour)
+	if _, err := b.ReplyTicket(context.Background(), no, "小王", "已为您处理好了"); err != nil {
+		t.Fatal(err)
+	}
+	if texts, _ := m.sent(); len(texts) != 0 {
+		t.Errorf("%d messages sent outside the 48-hour window, want 0", len(texts))
+	}
+	converse(t, b, []step{{say: "你好", want: []string{"已为您处理好了"}}})
+}
