@@ -98,3 +98,33 @@ func TestConfigFile(t *testing.T) {
 		t.Errorf("unknown key in the file: %v, want an error naming it", err)
 	}
 }
+
+// TestREADMEExample loads the CONFIG_FILE example of README.md, so the documentation an
+// operator copies stays valid.
+func TestREADMEExample(t *testing.T) {
+	t.Parallel()
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(readme), "```yaml\ncontact:")
+	if !ok {
+		t.Fatal("README.md has no CONFIG_FILE example starting with contact:")
+	}
+	example, _, _ := strings.Cut("contact:"+rest, "```")
+	path := filepath.Join(t.TempDir(), "yilianbot.yaml")
+	if err := os.WriteFile(path, []byte(example), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(env(map[string]string{"CONFIG_FILE": path}))
+	if err != nil {
+		t.Fatalf("the README example does not load: %v", err)
+	}
+	f := c.File
+	if len(f.Notices) != 1 || f.Notices[0].Start.IsZero() || len(f.ServiceHours.Peaks) != 1 || len(f.ServiceHours.Holidays) != 1 {
+		t.Errorf("README example loaded as %+v", f)
+	}
+	if f.Retrieval.UnknownBigrams != 2 || f.Retrieval.PerCategory["refund"] != 0.42 {
+		t.Errorf("README retrieval example = %+v", f.Retrieval)
+	}
+}
