@@ -158,6 +158,9 @@ func (c *conv) flowInput(text string) (Reply, error) {
 		return c.text(c.flowPrompt()), nil
 	case stepContact:
 		phone := strings.NewReplacer(" ", "", "-", "").Replace(foldASCII(strings.TrimSpace(text)))
+		if len(phone) > 11 {
+			phone = strings.TrimPrefix(strings.TrimPrefix(phone, "+"), "86")
+		}
 		switch {
 		case mobileRE.MatchString(phone) || landlineRE.MatchString(strings.TrimSpace(text)):
 			f.Contact = strings.TrimSpace(text)

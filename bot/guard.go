@@ -26,7 +26,9 @@ var (
 	cvvRE      = regexp.MustCompile(`(?i)(cvv2?|cvc|安全码|背面三位|背面后三位|卡背面)[^0-9]{0,6}([0-9]{3,4})`)
 	// Digit runs that may be card or ID numbers, allowing the spaces and dashes people type.
 	longDigitsRE = regexp.MustCompile(`[0-9][0-9 \-]{13,26}[0-9Xx]`)
-	phoneRE      = regexp.MustCompile(`(^|[^0-9])(1[3-9][0-9])([0-9]{4})([0-9]{4})($|[^0-9])`)
+	// A mainland mobile number, with an optional +86/86 prefix and the spaces or dashes people
+	// type between the groups: 13812345678, +86 138 1234 5678, 138-1234-5678.
+	phoneRE = regexp.MustCompile(`(^|[^0-9+])((?:\+?86[ -]?)?1[3-9][0-9])[ -]?([0-9]{4})[ -]?([0-9]{4})($|[^0-9])`)
 )
 
 // guardResult is what the guardrail found in one message.
