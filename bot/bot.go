@@ -144,7 +144,7 @@ func New(k knowledge, o Options) *Bot {
 	}
 	if o.Redis != nil {
 		b.st = &store{
-			rdb: o.Redis, prefix: o.Prefix,
+			rdb: o.Redis, prefix: o.Prefix, timeout: o.RedisTimeout,
 			dedupeTTL:     10 * time.Minute,
 			lockTTL:       5 * time.Second,
 			sessionKeep:   max(24*time.Hour, 2*o.SessionTTL),
@@ -171,10 +171,9 @@ func (b *Bot) Reply(ctx context.Context, m Message) (Reply, error) {
 		return b.stateless(ctx, m, now)
 	}
 
-	// The lock wait is inside begin; the timeout covers it and the Redis calls.
-	rctx, cancel := context.WithTimeout(ctx, b.redisTO+lockWait)
-	c, err := b.st.begin(rctx, m, now)
-	cancel()
+	// begin bounds each Redis call by the Redis timeout and the wait for the user's lock by
+	// lockWait.
+	c, err := b.st.begin(ctx, m, now)
 	if err == nil && c.busy {
 		// The user's previous message is still being answered after lockWait: answer this
 		// one anyway rather than not at all.

@@ -22,6 +22,9 @@ var ErrInFlight = errors.New("bot: message is still being answered")
 type store struct {
 	rdb    redis.UniversalClient
 	prefix string
+	group  group // merges concurrent messages' begin and commit pipelines
+	// timeout bounds each Redis call on the message path (REDIS_TIMEOUT).
+	timeout time.Duration
 
 	dedupeTTL     time.Duration
 	lockTTL       time.Duration
@@ -63,13 +66,14 @@ func (s *store) begin(ctx context.Context, m Message, now time.Time) (claim, err
 	var lockCmd *redis.StatusCmd
 	var countCmd *redis.IntCmd
 	var state stateCmds
-	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+	cctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
+	err := s.group.pipelined(cctx, s.rdb, func(p redis.Pipeliner) {
 		claimCmd = p.SetArgs(ctx, dd, "", redis.SetArgs{Mode: "NX", Get: true, TTL: s.dedupeTTL})
 		lockCmd = p.SetArgs(ctx, lock, c.token, redis.SetArgs{Mode: "NX", TTL: s.lockTTL})
 		countCmd = p.Incr(ctx, rl)
 		p.Expire(ctx, rl, 61*time.Second)
 		state = s.readState(ctx, p, m.OpenID)
-		return nil
 	})
 	if err != nil && !errors.Is(err, redis.Nil) {
 		return claim{}, fmt.Errorf("bot: begin: %w", err)
@@ -112,11 +116,13 @@ func (s *store) begin(ctx context.Context, m Message, now time.Time) (claim, err
 			return c, nil
 		}
 		time.Sleep(20 * time.Millisecond)
-		_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-			lockCmd = p.SetArgs(ctx, lock, c.token, redis.SetArgs{Mode: "NX", TTL: s.lockTTL})
-			state = s.readState(ctx, p, m.OpenID)
+		cctx, cancel := context.WithTimeout(ctx, s.timeout)
+		_, err := s.rdb.Pipelined(cctx, func(p redis.Pipeliner) error {
+			lockCmd = p.SetArgs(cctx, lock, c.token, redis.SetArgs{Mode: "NX", TTL: s.lockTTL})
+			state = s.readState(cctx, p, m.OpenID)
 			return nil
 		})
+		cancel()
 		if err != nil && !errors.Is(err, redis.Nil) {
 			return claim{}, fmt.Errorf("bot: begin: %w", err)
 		}
@@ -218,7 +224,7 @@ func (s *store) commit(ctx context.Context, m Message, c claim, w commit) error 
 	if err != nil {
 		return fmt.Errorf("bot: commit: %w", err)
 	}
-	_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+	err = s.group.pipelined(ctx, s.rdb, func(p redis.Pipeliner) {
 		p.Set(ctx, s.userKey(m.OpenID, "dd:"+m.DedupeKey()), rb, s.dedupeTTL)
 		if w.session == nil {
 			p.Del(ctx, s.userKey(m.OpenID, "sess"))
@@ -256,9 +262,8 @@ func (s *store) commit(ctx context.Context, m Message, c claim, w commit) error 
 			p.Expire(ctx, k, 90*24*time.Hour)
 		}
 		s.unlock(ctx, p, m.OpenID, c)
-		return nil
 	})
-	if err != nil {
+	if err != nil && !errors.Is(err, redis.Nil) {
 		return fmt.Errorf("bot: commit: %w", err)
 	}
 	return nil

@@ -140,7 +140,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, warn io.Wr
 			return nil, fmt.Errorf("start embedded redis: %w", err)
 		}
 		a.closers = append(a.closers, func() error { mr.Close(); return nil })
-		a.rdb = redis.NewClient(&redis.Options{Addr: mr.Addr()})
+		a.rdb = redis.NewClient(&redis.Options{Addr: mr.Addr(), ContextTimeoutEnabled: true})
 		fmt.Fprint(warn, banner(
 			"DEVELOPMENT MODE: REDIS_URL is not set, so an embedded in-memory",
 			"Redis is used. NOTHING IS KEPT ACROSS RESTARTS: sessions, tickets",
@@ -230,6 +230,8 @@ func kbSource(cfg config.Config) string {
 
 // connectRedis connects to REDIS_URL and pings it. A URL with master_name is a Sentinel
 // setup, one with several addr parameters a Cluster; both come back as a UniversalClient.
+// Context deadlines bound every call (ContextTimeoutEnabled), so REDIS_TIMEOUT holds even
+// when Redis hangs rather than refuses, and the bot degrades in time.
 func connectRedis(ctx context.Context, raw string) (redis.UniversalClient, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
@@ -243,12 +245,14 @@ func connectRedis(ctx context.Context, raw string) (redis.UniversalClient, error
 		if err != nil {
 			return nil, fmt.Errorf("REDIS_URL: %w", err)
 		}
+		o.ContextTimeoutEnabled = true
 		rdb = redis.NewFailoverClient(o)
 	case len(q["addr"]) > 0:
 		o, err := redis.ParseClusterURL(raw)
 		if err != nil {
 			return nil, fmt.Errorf("REDIS_URL: %w", err)
 		}
+		o.ContextTimeoutEnabled = true
 		rdb = redis.NewClusterClient(o)
 	default:
 		o, err := redis.ParseURL(raw)
@@ -258,6 +262,7 @@ func connectRedis(ctx context.Context, raw string) (redis.UniversalClient, error
 		if o.DialTimeout == 0 || o.DialTimeout > 2*time.Second {
 			o.DialTimeout = 2 * time.Second
 		}
+		o.ContextTimeoutEnabled = true
 		rdb = redis.NewClient(o)
 	}
 	pctx, cancel := context.WithTimeout(ctx, 3*time.Second)
