@@ -289,7 +289,8 @@ func (b *Bot) Transcript(ctx context.Context, openID string, n int) ([]Turn, err
 	return b.st.transcript(ctx, openID, int64(n))
 }
 
-// Healthy reports whether the bot currently uses Redis (false in degraded mode).
+// Healthy pings Redis: nil when the bot can keep sessions, an error while it answers in
+// degraded mode. A bot built without Redis is always healthy.
 func (b *Bot) Healthy(ctx context.Context) error {
 	if b.st == nil {
 		return nil

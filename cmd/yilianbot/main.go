@@ -203,7 +203,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, warn io.Wr
 		},
 		ReplyBudget: cfg.ReplyBudget,
 		Ready: func(ctx context.Context) error {
-			if err := a.rdb.Ping(ctx).Err(); err != nil {
+			if err := a.bot.Healthy(ctx); err != nil {
 				return fmt.Errorf("redis: %w", err)
 			}
 			if a.live.Current() == nil {
