@@ -256,7 +256,7 @@ func (ix *Index) search(ctx context.Context, fq string, n int) (Result, error) {
 	mq := bleve.NewMatchQuery(fq)
 	mq.SetField(fieldQ)
 	mq.Analyzer = zhFAQ
-	req := bleve.NewSearchRequestOptions(mq, 20, 0, false)
+	req := bleve.NewSearchRequestOptions(mq, 10, 0, false)
 	res, err := ix.idx.SearchInContext(ctx, req)
 	if err != nil {
 		return Result{}, fmt.Errorf("kb: search: %w", err)
