@@ -13,6 +13,7 @@ import (
 
 	"github.com/yilianpay/yilianbot/bot"
 	"github.com/yilianpay/yilianbot/bot/redistest"
+	"github.com/yilianpay/yilianbot/handlers/wechat"
 	"github.com/yilianpay/yilianbot/handlers/wechatfake"
 )
 
@@ -33,7 +34,7 @@ func newDeskServer(t *testing.T, now func() time.Time) deskServer {
 	api := NewWeChatAPI(APIOptions{AppID: fake.AppID, AppSecret: fake.AppSecret, BaseURL: fake.URL, Cache: newMemCache()})
 	b := bot.New(mustIndex(t), bot.Options{Redis: rdb, Prefix: prefix, Now: now, Contact: testContact, Messenger: api})
 	h := New(slog.New(slog.DiscardHandler), b, Options{WeChat: plainWC, Now: now, Desk: b, AdminToken: testAdminToken})
-	return deskServer{testServer{h: h, sim: NewSimulator(plainWC), bot: b}, fake}
+	return deskServer{testServer{h: h, sim: wechat.NewSimulator(plainWC), bot: b}, fake}
 }
 
 // say sends text as openID and returns the reply content.

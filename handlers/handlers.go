@@ -11,11 +11,13 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/yilianpay/yilianbot/handlers/wechat"
 )
 
 // Options configure the HTTP handler.
 type Options struct {
-	WeChat      WeChat
+	WeChat      wechat.Settings
 	ReplyBudget time.Duration // default 4.5s
 	// Ready reports whether the process can serve (Redis answers, knowledge loaded).
 	Ready func(ctx context.Context) error

@@ -20,6 +20,7 @@ import (
 
 	"github.com/yilianpay/yilianbot/bot"
 	"github.com/yilianpay/yilianbot/bot/redistest"
+	"github.com/yilianpay/yilianbot/handlers/wechat"
 	"github.com/yilianpay/yilianbot/kb"
 	"github.com/yilianpay/yilianbot/kb/kbtest"
 )
@@ -33,16 +34,16 @@ var goldenNow = time.Unix(1795658400, 0)
 // testServer is the whole HTTP edge over a real bot, real Redis and the real index.
 type testServer struct {
 	h   http.Handler
-	sim *Simulator
+	sim *wechat.Simulator
 	bot *bot.Bot
 }
 
-func newTestServer(tb testing.TB, wc WeChat, now func() time.Time) testServer {
+func newTestServer(tb testing.TB, wc wechat.Settings, now func() time.Time) testServer {
 	tb.Helper()
 	rdb, prefix := redistest.New(tb)
 	b := bot.New(mustIndex(tb), bot.Options{Redis: rdb, Prefix: prefix, Now: now, Contact: testContact})
 	h := New(slog.New(slog.DiscardHandler), b, Options{WeChat: wc, Now: now})
-	sim := NewSimulator(wc)
+	sim := wechat.NewSimulator(wc)
 	return testServer{h: h, sim: sim, bot: b}
 }
 
@@ -57,10 +58,10 @@ func (ts testServer) post(tb testing.TB, plain []byte, at time.Time) *httptest.R
 	return rec
 }
 
-var plainWC = WeChat{Token: "pamtest"}
+var plainWC = wechat.Settings{Token: "pamtest"}
 
-// aesWC uses vector A's key and AppID from the protocol notes.
-var aesWC = WeChat{Token: "pamtest", AppID: "wxb11529c136998cb6", EncodingAESKey: "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"}
+// aesWC uses the key and AppID of Tencent's WXBizMsgCrypt vector A.
+var aesWC = wechat.Settings{Token: "pamtest", AppID: "wxb11529c136998cb6", EncodingAESKey: "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"}
 
 func TestGoldenReplies(t *testing.T) {
 	t.Parallel()
@@ -119,7 +120,7 @@ func signedQuery(token string, at time.Time) url.Values {
 	q := url.Values{}
 	q.Set("timestamp", ts)
 	q.Set("nonce", "486452656")
-	q.Set("signature", signature(token, ts, "486452656"))
+	q.Set("signature", wechat.Signature(token, ts, "486452656"))
 	return q
 }
 
@@ -142,16 +143,16 @@ func TestVerifyURL(t *testing.T) {
 		{"hour-old timestamp", func(q url.Values) {
 			old := strconv.FormatInt(now.Add(-time.Hour).Unix(), 10)
 			q.Set("timestamp", old)
-			q.Set("signature", signature(plainWC.Token, old, q.Get("nonce")))
+			q.Set("signature", wechat.Signature(plainWC.Token, old, q.Get("nonce")))
 		}, 403, ""},
 		{"timestamp from the future", func(q url.Values) {
 			f := strconv.FormatInt(now.Add(10*time.Minute).Unix(), 10)
 			q.Set("timestamp", f)
-			q.Set("signature", signature(plainWC.Token, f, q.Get("nonce")))
+			q.Set("signature", wechat.Signature(plainWC.Token, f, q.Get("nonce")))
 		}, 403, ""},
 		{"non-numeric timestamp", func(q url.Values) {
 			q.Set("timestamp", "abc")
-			q.Set("signature", signature(plainWC.Token, "abc", q.Get("nonce")))
+			q.Set("signature", wechat.Signature(plainWC.Token, "abc", q.Get("nonce")))
 		}, 400, ""},
 	}
 	for _, tt := range tests {
@@ -276,7 +277,7 @@ func TestAESMode(t *testing.T) {
 	}
 
 	// Encrypted for another AppID: the AppID tail does not match.
-	other := NewSimulator(WeChat{Token: aesWC.Token, AppID: "wx0000000000000000", EncodingAESKey: aesWC.EncodingAESKey})
+	other := wechat.NewSimulator(wechat.Settings{Token: aesWC.Token, AppID: "wx0000000000000000", EncodingAESKey: aesWC.EncodingAESKey})
 	req, _ = other.Request("http://bot/wechat", ts.sim.TextXML("o_aes_user", "你好", 9003, now), now)
 	rec = httptest.NewRecorder()
 	ts.h.ServeHTTP(rec, req)
@@ -357,7 +358,7 @@ func TestFallbackReply(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			h := New(slog.New(slog.DiscardHandler), r, Options{WeChat: plainWC, ReplyBudget: 50 * time.Millisecond, Now: func() time.Time { return goldenNow }})
-			sim := NewSimulator(plainWC)
+			sim := wechat.NewSimulator(plainWC)
 			req, _ := sim.Request("http://bot/wechat", sim.TextXML("o_slow", "你好", 1, goldenNow), goldenNow)
 			rec := httptest.NewRecorder()
 			h.ServeHTTP(rec, req)
@@ -365,7 +366,7 @@ func TestFallbackReply(t *testing.T) {
 			if err != nil || rec.Code != 200 {
 				t.Fatalf("HTTP %d, %v", rec.Code, err)
 			}
-			if got.Content != FallbackText {
+			if got.Content != wechat.FallbackText {
 				t.Errorf("reply = %q, want the fallback text", got.Content)
 			}
 		})

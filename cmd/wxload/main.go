@@ -40,7 +40,7 @@ import (
 	"github.com/silenceper/wechat/v2/officialaccount/message"
 	"github.com/sirupsen/logrus"
 
-	"github.com/yilianpay/yilianbot/handlers"
+	"github.com/yilianpay/yilianbot/handlers/wechat"
 )
 
 func main() {
@@ -80,7 +80,7 @@ var defaultQueries = []string{
 // options are the parsed command line.
 type options struct {
 	url      string
-	wc       handlers.WeChat
+	wc       wechat.Settings
 	users    int
 	duration time.Duration
 	requests int64 // 0: no limit
@@ -251,7 +251,7 @@ func measureBaseline(ctx context.Context, client *http.Client, o options) (*resu
 }
 
 // echoHandler is the smallest WeChat server the SDK allows: verify, decode, reply "ok".
-func echoHandler(wc handlers.WeChat) http.Handler {
+func echoHandler(wc wechat.Settings) http.Handler {
 	oa := officialaccount.NewOfficialAccount(&offConfig.Config{
 		AppID:          wc.AppID,
 		AppSecret:      "x", // never used: the echo server calls no WeChat API
@@ -373,7 +373,7 @@ func percentile(sorted []time.Duration, p float64) time.Duration {
 // measure runs o.users senders against target until o.duration passes, o.requests have been
 // sent or ctx is done. Its elapsed time includes the last requests' completion.
 func measure(ctx context.Context, client *http.Client, target string, o options) *result {
-	sim := handlers.NewSimulator(o.wc)
+	sim := wechat.NewSimulator(o.wc)
 	// A run id keeps users apart from earlier runs, whose sessions and rate limits live on.
 	runID := time.Now().UnixNano() % 1e9
 	// At the deadline senders stop starting requests but let the ones in flight finish:
@@ -432,7 +432,7 @@ func measure(ctx context.Context, client *http.Client, target string, o options)
 }
 
 // send posts one text message and classifies the answer; detail describes errors.
-func send(ctx context.Context, client *http.Client, sim *handlers.Simulator, target, openID, text string) (outcome, string) {
+func send(ctx context.Context, client *http.Client, sim *wechat.Simulator, target, openID, text string) (outcome, string) {
 	now := time.Now()
 	req, err := sim.Request(target, sim.TextXML(openID, text, sim.NextMsgID(), now), now)
 	if err != nil {
@@ -456,7 +456,7 @@ func send(ctx context.Context, client *http.Client, sim *handlers.Simulator, tar
 		return errReply, err.Error()
 	case r.Success:
 		return okSilent, ""
-	case r.MsgType == "text" && r.Content == handlers.FallbackText:
+	case r.MsgType == "text" && r.Content == wechat.FallbackText:
 		return errFallback, "fallback reply: " + r.Content
 	case r.MsgType == "text":
 		return okText, ""

@@ -9,18 +9,18 @@ import (
 	"testing"
 	"time"
 
-	"github.com/yilianpay/yilianbot/handlers"
+	"github.com/yilianpay/yilianbot/handlers/wechat"
 )
 
 func TestRunAgainstEcho(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name string
-		wc   handlers.WeChat
+		wc   wechat.Settings
 		args []string
 	}{
-		{"plain", handlers.WeChat{Token: "loadtoken"}, nil},
-		{"aes", handlers.WeChat{
+		{"plain", wechat.Settings{Token: "loadtoken"}, nil},
+		{"aes", wechat.Settings{
 			AppID:          "wx0123456789abcdef",
 			Token:          "loadtoken",
 			EncodingAESKey: "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
@@ -55,7 +55,7 @@ func TestRunAgainstEcho(t *testing.T) {
 
 func TestRunBadToken(t *testing.T) {
 	t.Parallel()
-	srv := httptest.NewServer(echoHandler(handlers.WeChat{Token: "right"}))
+	srv := httptest.NewServer(echoHandler(wechat.Settings{Token: "right"}))
 	t.Cleanup(srv.Close)
 
 	args := []string{"-url", srv.URL + "/wechat", "-token", "wrong", "-users", "1", "-requests", "3"}

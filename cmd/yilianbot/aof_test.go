@@ -14,7 +14,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/yilianpay/yilianbot/bot"
-	"github.com/yilianpay/yilianbot/handlers"
+	"github.com/yilianpay/yilianbot/handlers/wechat"
 )
 
 // startRedisServer starts a redis-server of the test's own with the append-only file that
@@ -66,7 +66,7 @@ func TestTicketSurvivesRedisCrash(t *testing.T) {
 		"ADMIN_TOKEN":  "aof-admin-token-0123456789",
 	}
 	base, _ := startRun(t, env)
-	sim := handlers.NewSimulator(handlers.WeChat{Token: "aoftoken"})
+	sim := wechat.NewSimulator(wechat.Settings{Token: "aoftoken"})
 	var last string
 	for _, line := range []string{"提交工单", "1", "8812345678", "结算款三天没到账，请帮忙查一下", "跳过"} {
 		req, _ := sim.Request(base+"/wechat", sim.TextXML("o_aof_user", line, sim.NextMsgID(), time.Now()), time.Now())

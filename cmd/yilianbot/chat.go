@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/yilianpay/yilianbot/config"
-	"github.com/yilianpay/yilianbot/handlers"
+	"github.com/yilianpay/yilianbot/handlers/wechat"
 )
 
 const chatHelp = `输入消息和机器人对话；命令：
@@ -38,7 +38,7 @@ func chat(ctx context.Context, getenv func(string) string, stdin io.Reader, stdo
 	}
 	defer a.Close()
 
-	sim := handlers.NewSimulator(handlers.WeChat{
+	sim := wechat.NewSimulator(wechat.Settings{
 		AppID:          cfg.WeChat.AppID,
 		Token:          cfg.WeChat.Token.Reveal(),
 		EncodingAESKey: cfg.WeChat.EncodingAESKey.Reveal(),

@@ -34,6 +34,7 @@ import (
 	"github.com/yilianpay/yilianbot/bot"
 	"github.com/yilianpay/yilianbot/config"
 	"github.com/yilianpay/yilianbot/handlers"
+	"github.com/yilianpay/yilianbot/handlers/wechat"
 	"github.com/yilianpay/yilianbot/kb"
 )
 
@@ -196,7 +197,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, warn io.Wr
 		TemplateID:    cfg.File.Tickets.TemplateID,
 	})
 	a.handler = handlers.New(log, a.bot, handlers.Options{
-		WeChat: handlers.WeChat{
+		WeChat: wechat.Settings{
 			AppID:          cfg.WeChat.AppID,
 			Token:          cfg.WeChat.Token.Reveal(),
 			EncodingAESKey: cfg.WeChat.EncodingAESKey.Reveal(),

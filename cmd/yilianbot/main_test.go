@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/yilianpay/yilianbot/bot/redistest"
-	"github.com/yilianpay/yilianbot/handlers"
+	"github.com/yilianpay/yilianbot/handlers/wechat"
 )
 
 // freeAddr returns a loopback address with a port nobody listens on.
@@ -100,15 +100,15 @@ func TestServeEndToEnd(t *testing.T) {
 				"WECHAT_APP_ID": "wxb11529c136998cb6",
 				"ADMIN_TOKEN":   "e2e-admin-token-0123456789",
 			}
-			wc := handlers.WeChat{Token: "e2etoken", AppID: "wxb11529c136998cb6"}
+			wc := wechat.Settings{Token: "e2etoken", AppID: "wxb11529c136998cb6"}
 			if mode == "aes" {
 				env["WECHAT_ENCODING_AES_KEY"] = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
 				wc.EncodingAESKey = env["WECHAT_ENCODING_AES_KEY"]
 			}
 			base, logs := startRun(t, env)
-			sim := handlers.NewSimulator(wc)
+			sim := wechat.NewSimulator(wc)
 
-			post := func(plain []byte) handlers.Reply {
+			post := func(plain []byte) wechat.OpenedReply {
 				t.Helper()
 				req, err := sim.Request(base+"/wechat", plain, time.Now())
 				if err != nil {

@@ -1,4 +1,4 @@
-package handlers
+package wechat
 
 import (
 	"net/url"
@@ -9,8 +9,8 @@ import (
 	"github.com/silenceper/wechat/v2/util"
 )
 
-// The vectors are Tencent's official WXBizMsgCrypt samples, copied in
-// ../shared/wechat-protocol.md §3.
+// The vectors are Tencent's official WXBizMsgCrypt samples (the Java, Python and C++ samples
+// linked from WeChat's 消息加解密说明 page) and that page's own worked example.
 
 func TestSignatureVectors(t *testing.T) {
 	t.Parallel()
@@ -30,7 +30,7 @@ func TestSignatureVectors(t *testing.T) {
 		{"vector E reply", []string{"AAAAA", "1713424427", "415670741", vectorEReply}, "03e0812039325c2712ef5f0f980fd14c70d6e307"},
 	}
 	for _, tt := range tests {
-		if got := signature(tt.parts...); got != tt.want {
+		if got := Signature(tt.parts...); got != tt.want {
 			t.Errorf("%s: signature = %s, want %s", tt.name, got, tt.want)
 		}
 	}
@@ -72,7 +72,7 @@ func TestDecodeVectors(t *testing.T) {
 	const key = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
 	tests := []struct {
 		name      string
-		wc        WeChat
+		st        Settings
 		ts, nonce string
 		msgSig    string
 		body      string
@@ -80,19 +80,19 @@ func TestDecodeVectors(t *testing.T) {
 		wantText  string
 		wantEvent string
 	}{
-		{"C compatible mode", WeChat{Token: "spamtest", AppID: "wx2c2769f8efd9abc2", EncodingAESKey: key},
+		{"C compatible mode", Settings{Token: "spamtest", AppID: "wx2c2769f8efd9abc2", EncodingAESKey: key},
 			"1409735669", "1320562132", "5d197aaffba7e9b25a30732f161a50dee96bd5fa", vectorCBody, "oyORnuP8q7ou2gfYjqLzSIWZf0rs", "abcdteT", ""},
-		{"D safe mode", WeChat{Token: "spamtest", AppID: "wx2c2769f8efd9abc2", EncodingAESKey: key},
+		{"D safe mode", Settings{Token: "spamtest", AppID: "wx2c2769f8efd9abc2", EncodingAESKey: key},
 			"1410349438", "298025754", "003fee52ecc56afb46c00b5c7721be87860ce785",
 			"<xml><ToUserName><![CDATA[toUser]]></ToUserName><Encrypt><![CDATA[" + vectorDEncrypt + "]]></Encrypt></xml>", "oyORnuP8q7ou2gfYjqLzSIWZf0rs", "abcdteT", ""},
-		{"E all-zero key", WeChat{Token: "AAAAA", AppID: "wx134c8103faa5a59e", EncodingAESKey: strings.Repeat("A", 43)},
+		{"E all-zero key", Settings{Token: "AAAAA", AppID: "wx134c8103faa5a59e", EncodingAESKey: strings.Repeat("A", 43)},
 			"1715943329", "1590219412", "6c12a4205838198b8fa631b3220723bb07f1015c",
 			"<xml><ToUserName><![CDATA[gh_97417a04a28d]]></ToUserName><Encrypt><![CDATA[" + vectorEEncrypt + "]]></Encrypt></xml>", "o9AgO5Kd5ggOC-bXrbNODIiE3bGY", "", "debug_demo"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			q := url.Values{"timestamp": {tt.ts}, "nonce": {tt.nonce}, "encrypt_type": {"aes"}, "msg_signature": {tt.msgSig}}
-			m, encrypted, rj := tt.wc.decode(q, []byte(tt.body))
+			m, encrypted, rj := tt.st.Decode(q, []byte(tt.body))
 			if rj != nil {
 				t.Fatalf("decode: %v", rj)
 			}
@@ -102,12 +102,12 @@ func TestDecodeVectors(t *testing.T) {
 
 			// Negatives: a wrong msg_signature, a foreign AppID, a truncated ciphertext.
 			bad := url.Values{"timestamp": {tt.ts}, "nonce": {tt.nonce}, "encrypt_type": {"aes"}, "msg_signature": {strings.Repeat("0", 40)}}
-			if _, _, rj := tt.wc.decode(bad, []byte(tt.body)); rj == nil || rj.status != 403 {
+			if _, _, rj := tt.st.Decode(bad, []byte(tt.body)); rj == nil || rj.Status != 403 {
 				t.Errorf("wrong msg_signature: got %v, want 403", rj)
 			}
-			foreign := tt.wc
+			foreign := tt.st
 			foreign.AppID = "wx0000000000000000"
-			if _, _, rj := foreign.decode(q, []byte(tt.body)); rj == nil || rj.status != 400 {
+			if _, _, rj := foreign.Decode(q, []byte(tt.body)); rj == nil || rj.Status != 400 {
 				t.Errorf("foreign AppID: got %v, want 400 (WXBizMsgCrypt -40005)", rj)
 			}
 		})
@@ -120,15 +120,15 @@ func TestSealOpens(t *testing.T) {
 	t.Parallel()
 	now := time.Unix(1713424427, 0)
 	plain := []byte("<xml><ToUserName><![CDATA[o_user]]></ToUserName><FromUserName><![CDATA[gh_x]]></FromUserName><CreateTime>1713424427</CreateTime><MsgType>text</MsgType><Content><![CDATA[你好]]></Content></xml>")
-	a, err := aesWC.seal(plain, now)
+	a, err := aesSettings.Seal(plain, now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _ := aesWC.seal(plain, now)
+	b, _ := aesSettings.Seal(plain, now)
 	if string(a) == string(b) {
 		t.Error("two sealed replies are identical: the random prefix is not fresh")
 	}
-	got, err := NewSimulator(aesWC).Open(a)
+	got, err := NewSimulator(aesSettings).Open(a)
 	if err != nil {
 		t.Fatalf("Open(seal(reply)) = %v", err)
 	}
@@ -136,6 +136,9 @@ func TestSealOpens(t *testing.T) {
 		t.Errorf("Open(seal(reply)) = %+v, want the reply back", got)
 	}
 }
+
+// aesSettings are vector A's token, AppID and key.
+var aesSettings = Settings{Token: "pamtest", AppID: "wxb11529c136998cb6", EncodingAESKey: "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"}
 
 const (
 	vectorA1    = "jn1L23DB+6ELqJ+6bruv21Y6MD7KeIfP82D6gU39rmkgczbWwt5+3bnyg5K55bgVtVzd832WzZGMhkP72vVOfg=="

@@ -1,4 +1,4 @@
-package handlers
+package wechat
 
 import (
 	"bytes"
@@ -19,14 +19,14 @@ import (
 // Simulator plays WeChat's server: it builds signed (and, with an AES key, encrypted) callbacks
 // and opens the replies. `yilianbot chat`, cmd/wxload and the tests use it.
 type Simulator struct {
-	WeChat    WeChat
+	Settings  Settings
 	AccountID string // the official account's original id, gh_...
 	msgID     atomic.Int64
 }
 
-// NewSimulator returns a Simulator for the account wc.
-func NewSimulator(wc WeChat) *Simulator {
-	s := &Simulator{WeChat: wc, AccountID: "gh_yilianbot"}
+// NewSimulator returns a Simulator for the account with settings st.
+func NewSimulator(st Settings) *Simulator {
+	s := &Simulator{Settings: st, AccountID: "gh_yilianbot"}
 	s.msgID.Store(time.Now().UnixNano() / 1000)
 	return s
 }
@@ -58,15 +58,15 @@ func (s *Simulator) Request(target string, plain []byte, at time.Time) (*http.Re
 	q := url.Values{}
 	q.Set("timestamp", ts)
 	q.Set("nonce", nonce)
-	q.Set("signature", signature(s.WeChat.Token, ts, nonce))
+	q.Set("signature", Signature(s.Settings.Token, ts, nonce))
 	body := plain
-	if s.WeChat.EncodingAESKey != "" {
-		enc, err := util.EncryptMsg([]byte(randomString(16)), plain, s.WeChat.AppID, s.WeChat.EncodingAESKey)
+	if s.Settings.EncodingAESKey != "" {
+		enc, err := util.EncryptMsg([]byte(randomString(16)), plain, s.Settings.AppID, s.Settings.EncodingAESKey)
 		if err != nil {
 			return nil, fmt.Errorf("simulator: encrypt: %w", err)
 		}
 		q.Set("encrypt_type", "aes")
-		q.Set("msg_signature", signature(s.WeChat.Token, ts, nonce, string(enc)))
+		q.Set("msg_signature", Signature(s.Settings.Token, ts, nonce, string(enc)))
 		body = fmt.Appendf(nil, "<xml><ToUserName><![CDATA[%s]]></ToUserName><Encrypt><![CDATA[%s]]></Encrypt></xml>", s.AccountID, enc)
 	}
 	req, err := http.NewRequest(http.MethodPost, target+"?"+q.Encode(), bytes.NewReader(body))
@@ -77,8 +77,8 @@ func (s *Simulator) Request(target string, plain []byte, at time.Time) (*http.Re
 	return req, nil
 }
 
-// Reply is a passive reply as a user sees it.
-type Reply struct {
+// OpenedReply is a passive reply as the user sees it, opened by [Simulator.Open].
+type OpenedReply struct {
 	Success  bool   // "success": no reply
 	MsgType  string // text, transfer_customer_service, ...
 	Content  string
@@ -87,29 +87,29 @@ type Reply struct {
 }
 
 // Open checks and decrypts a reply body.
-func (s *Simulator) Open(body []byte) (Reply, error) {
+func (s *Simulator) Open(body []byte) (OpenedReply, error) {
 	if string(body) == "success" || len(body) == 0 {
-		return Reply{Success: true}, nil
+		return OpenedReply{Success: true}, nil
 	}
 	plain := body
-	if s.WeChat.EncodingAESKey != "" {
+	if s.Settings.EncodingAESKey != "" {
 		var env message.ResponseEncryptedXMLMsg
 		if err := xml.Unmarshal(body, &env); err != nil {
-			return Reply{}, fmt.Errorf("simulator: reply envelope: %w", err)
+			return OpenedReply{}, fmt.Errorf("simulator: reply envelope: %w", err)
 		}
-		want := signature(s.WeChat.Token, strconv.FormatInt(env.Timestamp, 10), env.Nonce, env.EncryptedMsg)
+		want := Signature(s.Settings.Token, strconv.FormatInt(env.Timestamp, 10), env.Nonce, env.EncryptedMsg)
 		if env.MsgSignature != want {
-			return Reply{}, errors.New("simulator: reply MsgSignature does not match")
+			return OpenedReply{}, errors.New("simulator: reply MsgSignature does not match")
 		}
-		_, p, err := util.DecryptMsg(s.WeChat.AppID, env.EncryptedMsg, s.WeChat.EncodingAESKey)
+		_, p, err := util.DecryptMsg(s.Settings.AppID, env.EncryptedMsg, s.Settings.EncodingAESKey)
 		if err != nil {
-			return Reply{}, fmt.Errorf("simulator: decrypt reply: %w", err)
+			return OpenedReply{}, fmt.Errorf("simulator: decrypt reply: %w", err)
 		}
 		plain = p
 	}
 	var m message.MixMessage
 	if err := xml.Unmarshal(plain, &m); err != nil {
-		return Reply{}, fmt.Errorf("simulator: reply xml: %w", err)
+		return OpenedReply{}, fmt.Errorf("simulator: reply xml: %w", err)
 	}
-	return Reply{MsgType: string(m.MsgType), Content: m.Content, To: string(m.ToUserName), From: string(m.FromUserName), XML: plain}, nil
+	return OpenedReply{MsgType: string(m.MsgType), Content: m.Content, To: string(m.ToUserName), From: string(m.FromUserName), XML: plain}, nil
 }

@@ -1,0 +1,117 @@
+// Package wechat is yilianbot's side of the WeChat Official Account protocol, in both
+// directions.
+//
+// Inbound, WeChat posts callbacks to the webhook: [Settings.Verify] checks their signature and
+// timestamp, [Settings.Decode] opens them (decrypting safe-mode bodies), [RenderText] and
+// [RenderTransfer] write the passive reply, and [Settings.Seal] encrypts it when the callback
+// was encrypted.
+//
+// Outbound, a [Client] calls WeChat's server API with a shared access token: customer-service
+// and template messages, and the custom menu.
+//
+// A [Simulator] plays WeChat's part of the callbacks, for the chat command, the load generator
+// and tests; package wechatfake plays its part of the server API.
+//
+// The package speaks WeChat's vocabulary (the SDK's [message.MixMessage], openids, errcodes)
+// and knows nothing of the dialogue: the webhook handler translates.
+package wechat
+
+import (
+	"encoding/xml"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/silenceper/wechat/v2/officialaccount/message"
+	"github.com/silenceper/wechat/v2/util"
+)
+
+// Settings are the official account's callback settings, as entered in its admin console.
+type Settings struct {
+	AppID          string
+	Token          string
+	EncodingAESKey string // empty: plain mode only
+}
+
+// MaxBody is the largest callback body accepted; real ones are a few KiB.
+const MaxBody = 1 << 20
+
+// TimestampWindow is how far a callback's timestamp may be from now.
+const TimestampWindow = 300 * time.Second
+
+// A Rejection is a refused callback: the HTTP status to answer with and a short reason
+// for metrics and logs.
+type Rejection struct {
+	Status int
+	Reason string
+	Err    error
+}
+
+func (r *Rejection) Error() string { return r.Reason + ": " + r.Err.Error() }
+
+func (r *Rejection) Unwrap() error { return r.Err }
+
+func reject(status int, reason string, format string, args ...any) *Rejection {
+	return &Rejection{status, reason, fmt.Errorf(format, args...)}
+}
+
+// Query is the part of url.Values that the callback checks read.
+type Query interface{ Get(string) string }
+
+// Verify checks the origin signature and the timestamp window of a callback, given its URL
+// query. It returns nil for a callback that WeChat sent within [TimestampWindow] of now.
+func (s Settings) Verify(q Query, now time.Time) *Rejection {
+	ts, nonce, sig := q.Get("timestamp"), q.Get("nonce"), q.Get("signature")
+	// An encrypted callback is authenticated by msg_signature, which also covers the body
+	// (checked in Decode); WeChat sends signature too, but it adds nothing there.
+	bodySigned := q.Get("encrypt_type") == "aes" && q.Get("msg_signature") != ""
+	if ts == "" || nonce == "" || (sig == "" && !bodySigned) {
+		return reject(http.StatusBadRequest, "missing_params", "timestamp, nonce and signature are required")
+	}
+	if (sig != "" || !bodySigned) && !equal(Signature(s.Token, ts, nonce), strings.ToLower(sig)) {
+		return reject(http.StatusForbidden, "bad_signature", "signature does not match")
+	}
+	sec, err := strconv.ParseInt(ts, 10, 64)
+	if err != nil {
+		return reject(http.StatusBadRequest, "bad_timestamp", "timestamp %q is not a number", ts)
+	}
+	if d := now.Sub(time.Unix(sec, 0)); d > TimestampWindow || d < -TimestampWindow {
+		return reject(http.StatusForbidden, "stale_timestamp", "timestamp is %s away from now", d.Round(time.Second))
+	}
+	return nil
+}
+
+// Decode turns the body of a verified callback into the SDK's message, checking
+// msg_signature and decrypting it in safe and compatible mode. encrypted reports whether the
+// callback came encrypted, and so whether its reply must be sealed.
+func (s Settings) Decode(q Query, body []byte) (m *message.MixMessage, encrypted bool, rj *Rejection) {
+	encrypted = q.Get("encrypt_type") == "aes"
+	raw := body
+	if encrypted {
+		if s.EncodingAESKey == "" {
+			return nil, true, reject(http.StatusBadRequest, "aes_not_configured", "encrypted callback but WECHAT_ENCODING_AES_KEY is not set")
+		}
+		var env message.EncryptedXMLMsg
+		if err := xml.Unmarshal(body, &env); err != nil || env.EncryptedMsg == "" {
+			return nil, true, reject(http.StatusBadRequest, "malformed", "encrypted envelope: %v", err)
+		}
+		if !equal(Signature(s.Token, q.Get("timestamp"), q.Get("nonce"), env.EncryptedMsg), strings.ToLower(q.Get("msg_signature"))) {
+			return nil, true, reject(http.StatusForbidden, "bad_msg_signature", "msg_signature does not match")
+		}
+		_, plain, err := util.DecryptMsg(s.AppID, env.EncryptedMsg, s.EncodingAESKey)
+		if err != nil {
+			return nil, true, reject(http.StatusBadRequest, "decrypt_failed", "decrypt: %v", err)
+		}
+		raw = plain
+	}
+	var mix message.MixMessage
+	if err := xml.Unmarshal(raw, &mix); err != nil {
+		return nil, encrypted, reject(http.StatusBadRequest, "malformed", "xml: %v", err)
+	}
+	if mix.MsgType == "" || mix.FromUserName == "" || mix.ToUserName == "" {
+		return nil, encrypted, reject(http.StatusBadRequest, "malformed", "MsgType, FromUserName and ToUserName are required")
+	}
+	return &mix, encrypted, nil
+}

@@ -1,0 +1,56 @@
+package wechat
+
+import (
+	"encoding/xml"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/silenceper/wechat/v2/officialaccount/message"
+	"github.com/silenceper/wechat/v2/util"
+)
+
+// FallbackText is the passive reply when the bot cannot answer within WeChat's reply window
+// or fails, so that WeChat never shows "该公众号暂时无法提供服务". cmd/wxload counts it as a
+// failure.
+const FallbackText = "抱歉，系统有点忙，请稍后再发一次您的问题。着急的话可以回复“人工”联系人工客服。"
+
+// RenderText returns the plain XML of a passive text reply to m, created at the given time.
+func RenderText(m *message.MixMessage, text string, created time.Time) ([]byte, error) {
+	t := message.NewText(text)
+	t.SetMsgType(message.MsgTypeText)
+	t.SetToUserName(m.FromUserName)
+	t.SetFromUserName(m.ToUserName)
+	t.SetCreateTime(created.Unix())
+	return xml.Marshal(t)
+}
+
+// RenderTransfer returns the plain XML of a passive reply that hands m's conversation to the
+// human agents: to kfAccount, or to any agent when kfAccount is empty.
+func RenderTransfer(m *message.MixMessage, kfAccount string, created time.Time) ([]byte, error) {
+	t := message.NewTransferCustomer(kfAccount)
+	t.SetMsgType(message.MsgTypeTransfer)
+	t.SetToUserName(m.FromUserName)
+	t.SetFromUserName(m.ToUserName)
+	t.SetCreateTime(created.Unix())
+	return xml.Marshal(t)
+}
+
+// Seal wraps a plain reply in the safe-mode envelope, encrypted and signed, with a fresh
+// random prefix and nonce. The reply to an encrypted callback must be sealed.
+func (s Settings) Seal(plain []byte, now time.Time) ([]byte, error) {
+	random := []byte(randomString(16))
+	enc, err := util.EncryptMsg(random, plain, s.AppID, s.EncodingAESKey)
+	if err != nil {
+		return nil, fmt.Errorf("encrypt reply: %w", err)
+	}
+	ts := now.Unix()
+	nonce := randomDigits(10)
+	env := message.ResponseEncryptedXMLMsg{
+		EncryptedMsg: string(enc),
+		MsgSignature: Signature(s.Token, strconv.FormatInt(ts, 10), nonce, string(enc)),
+		Timestamp:    ts,
+		Nonce:        nonce,
+	}
+	return xml.Marshal(env)
+}
