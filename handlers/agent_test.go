@@ -1,20 +1,24 @@
 package handlers
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/yilianpay/yilianbot/bot"
 	"github.com/yilianpay/yilianbot/bot/redistest"
 	"github.com/yilianpay/yilianbot/handlers/wechat"
-	"github.com/yilianpay/yilianbot/handlers/wechatfake"
+	"github.com/yilianpay/yilianbot/handlers/wechat/wechatfake"
 )
 
 const testAdminToken = "agent-test-token-0123456789"
@@ -31,10 +35,58 @@ func newDeskServer(t *testing.T, now func() time.Time) deskServer {
 	rdb, prefix := redistest.New(t)
 	fake := wechatfake.New()
 	t.Cleanup(fake.Close)
-	api := NewWeChatAPI(APIOptions{AppID: fake.AppID, AppSecret: fake.AppSecret, BaseURL: fake.URL, Cache: newMemCache()})
-	b := bot.New(mustIndex(t), bot.Options{Redis: rdb, Prefix: prefix, Now: now, Contact: testContact, Messenger: api})
+	api := wechat.NewClient(wechat.ClientOptions{AppID: fake.AppID, AppSecret: fake.AppSecret, BaseURL: fake.URL, Cache: &memCache{}})
+	b := bot.New(mustIndex(t), bot.Options{Redis: rdb, Prefix: prefix, Now: now, Contact: testContact, Messenger: messenger{api}})
 	h := New(slog.New(slog.DiscardHandler), b, Options{WeChat: plainWC, Now: now, Desk: b, AdminToken: testAdminToken})
 	return deskServer{testServer{h: h, sim: wechat.NewSimulator(plainWC), bot: b}, fake}
+}
+
+// messenger adapts the WeChat client to bot.Messenger as cmd/yilianbot does: WeChat's
+// ErrOutsideWindow is the bot's too.
+type messenger struct{ c *wechat.Client }
+
+func (m messenger) SendText(ctx context.Context, openID, text string) error {
+	return outsideWindow(m.c.SendText(ctx, openID, text))
+}
+
+func (m messenger) SendTemplate(ctx context.Context, openID, templateID string, fields map[string]string) error {
+	return outsideWindow(m.c.SendTemplate(ctx, openID, templateID, fields))
+}
+
+func outsideWindow(err error) error {
+	if errors.Is(err, wechat.ErrOutsideWindow) {
+		return fmt.Errorf("%w: %w", err, bot.ErrOutsideWindow)
+	}
+	return err
+}
+
+// memCache is an in-memory wechat.TokenCache; its values never expire.
+type memCache struct {
+	mu   sync.Mutex
+	vals map[string]string
+}
+
+func (c *memCache) Get(_ context.Context, key string) (string, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.vals[key], nil
+}
+
+func (c *memCache) Set(_ context.Context, key, value string, _ time.Duration) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.vals == nil {
+		c.vals = make(map[string]string)
+	}
+	c.vals[key] = value
+	return nil
+}
+
+func (c *memCache) Delete(_ context.Context, key string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.vals, key)
+	return nil
 }
 
 // say sends text as openID and returns the reply content.

@@ -15,17 +15,8 @@ import (
 
 	"github.com/yilianpay/yilianbot/bot"
 	"github.com/yilianpay/yilianbot/config"
-	"github.com/yilianpay/yilianbot/handlers"
+	"github.com/yilianpay/yilianbot/handlers/wechat"
 	"github.com/yilianpay/yilianbot/kb"
-)
-
-// WeChat's custom-menu limits (protocol notes §8.1).
-const (
-	maxTopButtons = 3
-	maxSubButtons = 5
-	maxTopNameLen = 16 // bytes
-	maxSubNameLen = 60 // bytes
-	maxMenuKeyLen = 128
 )
 
 // runMenu implements `yilianbot menu show|push`: show prints the JSON that push sends to
@@ -76,7 +67,7 @@ func runMenu(ctx context.Context, args []string, getenv func(string) string, std
 		_, err = fmt.Fprintf(stdout, "%s\n", b)
 		return err
 	}
-	api := handlers.NewWeChatAPI(handlers.APIOptions{
+	api := wechat.NewClient(wechat.ClientOptions{
 		AppID:     cfg.WeChat.AppID,
 		AppSecret: cfg.WeChat.AppSecret.Reveal(),
 		BaseURL:   cfg.WeChat.APIBase,
@@ -100,18 +91,18 @@ func runMenu(ctx context.Context, args []string, getenv func(string) string, std
 // limits is reported in the one error; warnings are for things that work but look unintended.
 func menuButtons(groups []config.MenuGroup, c *kb.Content) (buttons []*menu.Button, warnings []string, err error) {
 	var errs []string
-	if len(groups) < 1 || len(groups) > maxTopButtons {
-		errs = append(errs, fmt.Sprintf("menu: has %d top-level buttons; WeChat allows 1 to %d", len(groups), maxTopButtons))
+	if len(groups) < 1 || len(groups) > wechat.MaxMenuButtons {
+		errs = append(errs, fmt.Sprintf("menu: has %d top-level buttons; WeChat allows 1 to %d", len(groups), wechat.MaxMenuButtons))
 	}
 	used := make(map[string]string) // key → the group that has it
 	for i, g := range groups {
 		where := fmt.Sprintf("menu[%d] %q", i, g.Name)
-		if g.Name == "" || len(g.Name) > maxTopNameLen {
-			errs = append(errs, fmt.Sprintf("%s: the name is %d bytes; WeChat allows 1 to %d (5 Chinese characters)", where, len(g.Name), maxTopNameLen))
+		if g.Name == "" || len(g.Name) > wechat.MaxButtonNameBytes {
+			errs = append(errs, fmt.Sprintf("%s: the name is %d bytes; WeChat allows 1 to %d (5 Chinese characters)", where, len(g.Name), wechat.MaxButtonNameBytes))
 		}
 		useKey := func(key string) {
-			if len(key) > maxMenuKeyLen {
-				errs = append(errs, fmt.Sprintf("%s: key %q is %d bytes; WeChat allows at most %d", where, key, len(key), maxMenuKeyLen))
+			if len(key) > wechat.MaxMenuKeyBytes {
+				errs = append(errs, fmt.Sprintf("%s: key %q is %d bytes; WeChat allows at most %d", where, key, len(key), wechat.MaxMenuKeyBytes))
 			}
 			if prev, ok := used[key]; ok {
 				errs = append(errs, fmt.Sprintf("%s: key %q is already used in %s", where, key, prev))
@@ -130,8 +121,8 @@ func menuButtons(groups []config.MenuGroup, c *kb.Content) (buttons []*menu.Butt
 		if g.Key != "" {
 			warnings = append(warnings, fmt.Sprintf("%s: key %q is ignored: a button with sub-buttons sends no click", where, g.Key))
 		}
-		if len(g.Items) > maxSubButtons {
-			errs = append(errs, fmt.Sprintf("%s: has %d items; WeChat allows at most %d sub-buttons", where, len(g.Items), maxSubButtons))
+		if len(g.Items) > wechat.MaxSubButtons {
+			errs = append(errs, fmt.Sprintf("%s: has %d items; WeChat allows at most %d sub-buttons", where, len(g.Items), wechat.MaxSubButtons))
 		}
 		subs := make([]*menu.Button, 0, len(g.Items))
 		for _, item := range g.Items {
@@ -166,7 +157,7 @@ func menuItem(item string, c *kb.Content) (name, key string, ok bool) {
 	if !ok {
 		return "", "", false
 	}
-	return shortName(cat.Name, maxSubNameLen), bot.KeyCategory + cat.Slug, true
+	return shortName(cat.Name, wechat.MaxSubButtonNameBytes), bot.KeyCategory + cat.Slug, true
 }
 
 // shortName fits a category name into n bytes: the part before the first 与 or 、 when that
@@ -184,7 +175,7 @@ func shortName(name string, n int) string {
 	return name[:n]
 }
 
-// memoryTokenCache is the TokenCache of one-off commands, which share the token with no one.
+// memoryTokenCache is the wechat.TokenCache of one-off commands, which share the token with no one.
 type memoryTokenCache struct {
 	mu      sync.Mutex
 	value   map[string]string

@@ -10,7 +10,7 @@ import (
 	"github.com/silenceper/wechat/v2/officialaccount/menu"
 
 	"github.com/yilianpay/yilianbot/config"
-	"github.com/yilianpay/yilianbot/handlers/wechatfake"
+	"github.com/yilianpay/yilianbot/handlers/wechat/wechatfake"
 	"github.com/yilianpay/yilianbot/kb"
 )
 

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -10,7 +11,7 @@ import (
 
 	"github.com/yilianpay/yilianbot/bot"
 	"github.com/yilianpay/yilianbot/config"
-	"github.com/yilianpay/yilianbot/handlers"
+	"github.com/yilianpay/yilianbot/handlers/wechat"
 )
 
 // redisTokenCache keeps WeChat's access_token in Redis, so every replica uses the same one.
@@ -18,6 +19,8 @@ type redisTokenCache struct {
 	rdb    redis.UniversalClient
 	prefix string
 }
+
+var _ wechat.TokenCache = redisTokenCache{}
 
 func (c redisTokenCache) Get(ctx context.Context, key string) (string, error) {
 	v, err := c.rdb.Get(ctx, c.prefix+key).Result()
@@ -42,11 +45,33 @@ func newMessenger(cfg config.Config, rdb redis.UniversalClient, log *slog.Logger
 		log.Warn("WECHAT_APP_ID or WECHAT_APP_SECRET is not set: agents' replies are shown when the user next writes, not pushed")
 		return nil
 	}
-	return handlers.NewWeChatAPI(handlers.APIOptions{
+	return messenger{wechat.NewClient(wechat.ClientOptions{
 		AppID:     cfg.WeChat.AppID,
 		AppSecret: cfg.WeChat.AppSecret.Reveal(),
 		BaseURL:   cfg.WeChat.APIBase,
 		Cache:     redisTokenCache{rdb: rdb, prefix: cfg.RedisPrefix},
 		Logger:    log,
-	})
+	})}
+}
+
+// messenger is the WeChat client as the bot sees it: WeChat's ErrOutsideWindow is also
+// bot.ErrOutsideWindow, on which the bot keeps the message for the user's next visit.
+type messenger struct{ c *wechat.Client }
+
+var _ bot.Messenger = messenger{}
+
+func (m messenger) SendText(ctx context.Context, openID, text string) error {
+	return outsideWindow(m.c.SendText(ctx, openID, text))
+}
+
+func (m messenger) SendTemplate(ctx context.Context, openID, templateID string, fields map[string]string) error {
+	return outsideWindow(m.c.SendTemplate(ctx, openID, templateID, fields))
+}
+
+// outsideWindow adds bot.ErrOutsideWindow to an error that wraps wechat.ErrOutsideWindow.
+func outsideWindow(err error) error {
+	if errors.Is(err, wechat.ErrOutsideWindow) {
+		return fmt.Errorf("%w: %w", err, bot.ErrOutsideWindow)
+	}
+	return err
 }

@@ -1,4 +1,4 @@
-package handlers
+package wechat
 
 import (
 	"bytes"
@@ -15,11 +15,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/silenceper/wechat/v2/credential"
-	"github.com/silenceper/wechat/v2/officialaccount/menu"
 	"github.com/silenceper/wechat/v2/officialaccount/message"
 	"github.com/silenceper/wechat/v2/util"
-
-	"github.com/yilianpay/yilianbot/bot"
 )
 
 // The calls below are written by hand rather than through the SDK's managers: the SDK sends
@@ -36,8 +33,8 @@ type TokenCache interface {
 	Delete(ctx context.Context, key string) error
 }
 
-// APIOptions configure a WeChatAPI.
-type APIOptions struct {
+// ClientOptions configure a Client.
+type ClientOptions struct {
 	AppID     string
 	AppSecret string
 	// BaseURL is WeChat's API host; default "https://api.weixin.qq.com".
@@ -48,9 +45,9 @@ type APIOptions struct {
 	Logger     *slog.Logger
 }
 
-// WeChatAPI calls the official account's server API: customer-service and template messages
+// Client calls the official account's server API: customer-service and template messages
 // and the custom menu. It is safe for concurrent use.
-type WeChatAPI struct {
+type Client struct {
 	appID    string
 	secret   string
 	base     string
@@ -63,14 +60,12 @@ type WeChatAPI struct {
 	fetching chan struct{}
 }
 
-var _ bot.Messenger = (*WeChatAPI)(nil)
-
-// NewWeChatAPI returns a client for the account o.AppID. o.Cache is required.
-func NewWeChatAPI(o APIOptions) *WeChatAPI {
+// NewClient returns a client for the account o.AppID. o.Cache is required.
+func NewClient(o ClientOptions) *Client {
 	if o.Cache == nil {
-		panic("handlers: NewWeChatAPI needs APIOptions.Cache")
+		panic("wechat: NewClient needs ClientOptions.Cache")
 	}
-	a := &WeChatAPI{
+	c := &Client{
 		appID:    o.AppID,
 		secret:   o.AppSecret,
 		base:     strings.TrimRight(o.BaseURL, "/"),
@@ -80,17 +75,22 @@ func NewWeChatAPI(o APIOptions) *WeChatAPI {
 		log:      o.Logger,
 		fetching: make(chan struct{}, 1),
 	}
-	if a.base == "" {
-		a.base = "https://api.weixin.qq.com"
+	if c.base == "" {
+		c.base = "https://api.weixin.qq.com"
 	}
-	if a.client == nil {
-		a.client = &http.Client{Timeout: 5 * time.Second}
+	if c.client == nil {
+		c.client = &http.Client{Timeout: 5 * time.Second}
 	}
-	if a.log == nil {
-		a.log = slog.New(slog.DiscardHandler)
+	if c.log == nil {
+		c.log = slog.New(slog.DiscardHandler)
 	}
-	return a
+	return c
 }
+
+// ErrOutsideWindow means WeChat does not let the account message this user now: the last
+// message is more than 48 hours old, the quota of messages after it is used up, or the user
+// unfollowed (errcodes 45015, 45047, 43004).
+var ErrOutsideWindow = errors.New("wechat: user cannot be messaged now")
 
 // APIError is an errcode returned by WeChat.
 type APIError struct {
@@ -109,8 +109,8 @@ const tokenRefreshMargin = 300 * time.Second
 
 // SendText sends text to the user as customer-service messages, split into parts of at most
 // MaxTextBytes. Every errcode gives an error wrapping an *APIError; 45015, 45047 and 43004
-// also wrap bot.ErrOutsideWindow. When a later part fails, the earlier parts were sent.
-func (a *WeChatAPI) SendText(ctx context.Context, openID, text string) error {
+// also wrap [ErrOutsideWindow]. When a later part fails, the earlier parts were sent.
+func (c *Client) SendText(ctx context.Context, openID, text string) error {
 	if text == "" {
 		return errors.New("wechat: send text: empty text")
 	}
@@ -120,7 +120,7 @@ func (a *WeChatAPI) SendText(ctx context.Context, openID, text string) error {
 		if err != nil {
 			return fmt.Errorf("wechat: send text: %w", err)
 		}
-		if err := a.call(ctx, "/cgi-bin/message/custom/send", body); err != nil {
+		if err := c.call(ctx, "/cgi-bin/message/custom/send", body); err != nil {
 			if len(parts) > 1 {
 				return fmt.Errorf("wechat: send text part %d of %d: %w", i+1, len(parts), messageError(err))
 			}
@@ -139,7 +139,7 @@ type templateBody struct {
 
 // SendTemplate sends a template message whose data are fields (keyword name → value).
 // Errors are classified as SendText's are.
-func (a *WeChatAPI) SendTemplate(ctx context.Context, openID, templateID string, fields map[string]string) error {
+func (c *Client) SendTemplate(ctx context.Context, openID, templateID string, fields map[string]string) error {
 	data := make(map[string]*message.TemplateDataItem, len(fields))
 	for k, v := range fields {
 		data[k] = &message.TemplateDataItem{Value: v}
@@ -152,34 +152,20 @@ func (a *WeChatAPI) SendTemplate(ctx context.Context, openID, templateID string,
 	if err != nil {
 		return fmt.Errorf("wechat: send template: %w", err)
 	}
-	if err := a.call(ctx, "/cgi-bin/message/template/send", body); err != nil {
+	if err := c.call(ctx, "/cgi-bin/message/template/send", body); err != nil {
 		return fmt.Errorf("wechat: send template: %w", messageError(err))
 	}
 	return nil
 }
 
-// CreateMenu replaces the account's custom menu with buttons.
-func (a *WeChatAPI) CreateMenu(ctx context.Context, buttons []*menu.Button) error {
-	body, err := json.Marshal(struct {
-		Button []*menu.Button `json:"button"`
-	}{buttons})
-	if err != nil {
-		return fmt.Errorf("wechat: create menu: %w", err)
-	}
-	if err := a.call(ctx, "/cgi-bin/menu/create", body); err != nil {
-		return fmt.Errorf("wechat: create menu: %w", err)
-	}
-	return nil
-}
-
-// messageError adds bot.ErrOutsideWindow to the errcodes that mean the user cannot be
+// messageError adds ErrOutsideWindow to the errcodes that mean the user cannot be
 // messaged now, keeping the *APIError reachable too.
 func messageError(err error) error {
 	var ae *APIError
 	if errors.As(err, &ae) {
 		switch ae.Code {
 		case 45015, 45047, 43004:
-			return fmt.Errorf("%w: %w", err, bot.ErrOutsideWindow)
+			return fmt.Errorf("%w: %w", err, ErrOutsideWindow)
 		}
 	}
 	return err
@@ -199,47 +185,47 @@ func isTokenError(err error) bool {
 
 // call posts body to path with an access_token. When WeChat refuses the token, the cached one
 // is dropped and the call retried once.
-func (a *WeChatAPI) call(ctx context.Context, path string, body []byte) error {
+func (c *Client) call(ctx context.Context, path string, body []byte) error {
 	for attempt := 0; ; attempt++ {
-		tok, err := a.token(ctx)
+		tok, err := c.token(ctx)
 		if err != nil {
 			return err
 		}
-		err = a.post(ctx, path+"?access_token="+url.QueryEscape(tok), body, nil)
+		err = c.post(ctx, path+"?access_token="+url.QueryEscape(tok), body, nil)
 		if attempt > 0 || !isTokenError(err) {
 			return err
 		}
-		a.log.InfoContext(ctx, "wechat rejected the access token; fetching a new one", "path", path, "error", err)
-		a.dropToken(ctx, tok)
+		c.log.InfoContext(ctx, "wechat rejected the access token; fetching a new one", "path", path, "error", err)
+		c.dropToken(ctx, tok)
 	}
 }
 
 // token returns the cached access_token or fetches one.
-func (a *WeChatAPI) token(ctx context.Context) (string, error) {
-	if tok := a.cached(ctx); tok != "" {
+func (c *Client) token(ctx context.Context) (string, error) {
+	if tok := c.cached(ctx); tok != "" {
 		return tok, nil
 	}
 	select {
-	case a.fetching <- struct{}{}:
-		defer func() { <-a.fetching }()
+	case c.fetching <- struct{}{}:
+		defer func() { <-c.fetching }()
 	case <-ctx.Done():
 		return "", fmt.Errorf("get access token: %w", ctx.Err())
 	}
 	// Another caller may have fetched one while this one waited.
-	if tok := a.cached(ctx); tok != "" {
+	if tok := c.cached(ctx); tok != "" {
 		return tok, nil
 	}
 	req, err := json.Marshal(map[string]any{
 		"grant_type":    "client_credential",
-		"appid":         a.appID,
-		"secret":        a.secret,
+		"appid":         c.appID,
+		"secret":        c.secret,
 		"force_refresh": false,
 	})
 	if err != nil {
 		return "", fmt.Errorf("get access token: %w", err)
 	}
 	var res credential.ResAccessToken
-	if err := a.post(ctx, "/cgi-bin/stable_token", req, &res); err != nil {
+	if err := c.post(ctx, "/cgi-bin/stable_token", req, &res); err != nil {
 		return "", fmt.Errorf("get access token: %w", err)
 	}
 	if res.AccessToken == "" {
@@ -251,32 +237,32 @@ func (a *WeChatAPI) token(ctx context.Context) (string, error) {
 		ttl = time.Duration(res.ExpiresIn) * time.Second / 2
 	}
 	if ttl > 0 {
-		if err := a.cache.Set(ctx, a.tokenKey, res.AccessToken, ttl); err != nil {
-			a.log.WarnContext(ctx, "cannot cache the wechat access token", "error", err)
+		if err := c.cache.Set(ctx, c.tokenKey, res.AccessToken, ttl); err != nil {
+			c.log.WarnContext(ctx, "cannot cache the wechat access token", "error", err)
 		}
 	}
-	a.log.InfoContext(ctx, "wechat access token fetched", "expires_in", res.ExpiresIn)
+	c.log.InfoContext(ctx, "wechat access token fetched", "expires_in", res.ExpiresIn)
 	return res.AccessToken, nil
 }
 
 // cached returns the cached token or "". A cache that fails is logged and bypassed: the
 // stable-token endpoint hands every caller the same token, so fetching directly is safe.
-func (a *WeChatAPI) cached(ctx context.Context) string {
-	tok, err := a.cache.Get(ctx, a.tokenKey)
+func (c *Client) cached(ctx context.Context) string {
+	tok, err := c.cache.Get(ctx, c.tokenKey)
 	if err != nil {
-		a.log.WarnContext(ctx, "cannot read the cached wechat access token", "error", err)
+		c.log.WarnContext(ctx, "cannot read the cached wechat access token", "error", err)
 		return ""
 	}
 	return tok
 }
 
 // dropToken removes tok from the cache unless another caller has already replaced it.
-func (a *WeChatAPI) dropToken(ctx context.Context, tok string) {
-	if a.cached(ctx) != tok {
+func (c *Client) dropToken(ctx context.Context, tok string) {
+	if c.cached(ctx) != tok {
 		return
 	}
-	if err := a.cache.Delete(ctx, a.tokenKey); err != nil {
-		a.log.WarnContext(ctx, "cannot delete the cached wechat access token", "error", err)
+	if err := c.cache.Delete(ctx, c.tokenKey); err != nil {
+		c.log.WarnContext(ctx, "cannot delete the cached wechat access token", "error", err)
 	}
 }
 
@@ -286,14 +272,14 @@ const maxAnswer = 1 << 20
 // post sends body to target (a path with its query) and decodes the answer. A non-zero
 // errcode is returned as an *APIError. Errors name only the path: the query holds the
 // access_token, and net/http's *url.Error would print it.
-func (a *WeChatAPI) post(ctx context.Context, target string, body []byte, out any) error {
+func (c *Client) post(ctx context.Context, target string, body []byte, out any) error {
 	path, _, _ := strings.Cut(target, "?")
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.base+target, bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+target, bytes.NewReader(body))
 	if err != nil {
 		return fmt.Errorf("POST %s: %w", path, stripURL(err))
 	}
 	req.Header.Set("Content-Type", "application/json; charset=utf-8")
-	resp, err := a.client.Do(req)
+	resp, err := c.client.Do(req)
 	if err != nil {
 		return fmt.Errorf("POST %s: %w", path, stripURL(err))
 	}

@@ -1,4 +1,4 @@
-package handlers
+package wechat
 
 import (
 	"context"
@@ -18,8 +18,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/silenceper/wechat/v2/officialaccount/menu"
 
-	"github.com/yilianpay/yilianbot/bot"
-	"github.com/yilianpay/yilianbot/handlers/wechatfake"
+	"github.com/yilianpay/yilianbot/handlers/wechat/wechatfake"
 )
 
 // memCache is an in-memory TokenCache that remembers the TTLs it was given.
@@ -62,12 +61,12 @@ func (brokenCache) Set(context.Context, string, string, time.Duration) error {
 }
 func (brokenCache) Delete(context.Context, string) error { return errors.New("down") }
 
-func newFakeAPI(t testing.TB) (*WeChatAPI, *wechatfake.Server, *memCache) {
+func newFakeAPI(t testing.TB) (*Client, *wechatfake.Server, *memCache) {
 	t.Helper()
 	fake := wechatfake.New()
 	t.Cleanup(fake.Close)
 	cache := newMemCache()
-	api := NewWeChatAPI(APIOptions{AppID: fake.AppID, AppSecret: fake.AppSecret, BaseURL: fake.URL, Cache: cache})
+	api := NewClient(ClientOptions{AppID: fake.AppID, AppSecret: fake.AppSecret, BaseURL: fake.URL, Cache: cache})
 	return api, fake, cache
 }
 
@@ -158,8 +157,8 @@ func TestSendTextErrors(t *testing.T) {
 	for _, tt := range tests {
 		fake.FailFor("oUser", tt.code)
 		err := api.SendText(t.Context(), "oUser", "您好")
-		if got := errors.Is(err, bot.ErrOutsideWindow); got != tt.outside {
-			t.Errorf("errcode %d: SendText = %v; errors.Is(err, bot.ErrOutsideWindow) = %v, want %v", tt.code, err, got, tt.outside)
+		if got := errors.Is(err, ErrOutsideWindow); got != tt.outside {
+			t.Errorf("errcode %d: SendText = %v; errors.Is(err, ErrOutsideWindow) = %v, want %v", tt.code, err, got, tt.outside)
 		}
 		var ae *APIError
 		if !errors.As(err, &ae) || ae.Code != tt.code {
@@ -206,7 +205,7 @@ func TestTokenErrorRetriedOnlyOnce(t *testing.T) {
 	})
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
-	api := NewWeChatAPI(APIOptions{AppID: "wxapp", AppSecret: "s", BaseURL: srv.URL, Cache: newMemCache()})
+	api := NewClient(ClientOptions{AppID: "wxapp", AppSecret: "s", BaseURL: srv.URL, Cache: newMemCache()})
 	err := api.SendText(t.Context(), "oUser", "您好")
 	var ae *APIError
 	if !errors.As(err, &ae) || ae.Code != 42001 {
@@ -221,7 +220,7 @@ func TestBrokenCacheIsBypassed(t *testing.T) {
 	t.Parallel()
 	fake := wechatfake.New()
 	t.Cleanup(fake.Close)
-	api := NewWeChatAPI(APIOptions{AppID: fake.AppID, AppSecret: fake.AppSecret, BaseURL: fake.URL, Cache: brokenCache{}})
+	api := NewClient(ClientOptions{AppID: fake.AppID, AppSecret: fake.AppSecret, BaseURL: fake.URL, Cache: brokenCache{}})
 	if err := api.SendText(t.Context(), "oUser", "您好"); err != nil {
 		t.Errorf("SendText with a failing cache = %v, want success", err)
 	}
@@ -255,7 +254,7 @@ func TestTemplateBody(t *testing.T) {
 	})
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
-	api := NewWeChatAPI(APIOptions{AppID: "wxapp", AppSecret: "s", BaseURL: srv.URL, Cache: newMemCache()})
+	api := NewClient(ClientOptions{AppID: "wxapp", AppSecret: "s", BaseURL: srv.URL, Cache: newMemCache()})
 	if err := api.SendTemplate(t.Context(), "oUser", "TPL1", map[string]string{"keyword1": "x"}); err != nil {
 		t.Fatal(err)
 	}
@@ -331,7 +330,7 @@ func TestErrorsHideSecrets(t *testing.T) {
 			}
 			srv := httptest.NewServer(mux)
 			cache := newMemCache()
-			api := NewWeChatAPI(APIOptions{AppID: "wxapp", AppSecret: secret, BaseURL: srv.URL, Cache: cache})
+			api := NewClient(ClientOptions{AppID: "wxapp", AppSecret: secret, BaseURL: srv.URL, Cache: cache})
 			if tt.down {
 				cache.Set(t.Context(), "wechat:access_token:wxapp", token, time.Hour)
 				srv.Close()
