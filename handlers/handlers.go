@@ -1,6 +1,7 @@
 // Package handlers is yilianbot's HTTP edge: the WeChat webhook, health and metrics endpoints
 // and the agent API. Handlers translate between HTTP/XML/JSON and the bot package and hold no
-// business rules.
+// business rules; the WeChat protocol itself (signatures, encryption, the API client) is in
+// package wechat.
 package handlers
 
 import (

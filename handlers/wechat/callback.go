@@ -1,25 +1,10 @@
-// Package wechat is yilianbot's side of the WeChat Official Account protocol, in both
-// directions.
-//
-// Inbound, WeChat posts callbacks to the webhook: [Settings.Verify] checks their signature and
-// timestamp, [Settings.Decode] opens them (decrypting safe-mode bodies), [RenderText] and
-// [RenderTransfer] write the passive reply, and [Settings.Seal] encrypts it when the callback
-// was encrypted.
-//
-// Outbound, a [Client] calls WeChat's server API with a shared access token: customer-service
-// and template messages, and the custom menu.
-//
-// A [Simulator] plays WeChat's part of the callbacks, for the chat command, the load generator
-// and tests; package wechatfake plays its part of the server API.
-//
-// The package speaks WeChat's vocabulary (the SDK's [message.MixMessage], openids, errcodes)
-// and knows nothing of the dialogue: the webhook handler translates.
 package wechat
 
 import (
 	"encoding/xml"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -57,12 +42,9 @@ func reject(status int, reason string, format string, args ...any) *Rejection {
 	return &Rejection{status, reason, fmt.Errorf(format, args...)}
 }
 
-// Query is the part of url.Values that the callback checks read.
-type Query interface{ Get(string) string }
-
 // Verify checks the origin signature and the timestamp window of a callback, given its URL
 // query. It returns nil for a callback that WeChat sent within [TimestampWindow] of now.
-func (s Settings) Verify(q Query, now time.Time) *Rejection {
+func (s Settings) Verify(q url.Values, now time.Time) *Rejection {
 	ts, nonce, sig := q.Get("timestamp"), q.Get("nonce"), q.Get("signature")
 	// An encrypted callback is authenticated by msg_signature, which also covers the body
 	// (checked in Decode); WeChat sends signature too, but it adds nothing there.
@@ -86,7 +68,7 @@ func (s Settings) Verify(q Query, now time.Time) *Rejection {
 // Decode turns the body of a verified callback into the SDK's message, checking
 // msg_signature and decrypting it in safe and compatible mode. encrypted reports whether the
 // callback came encrypted, and so whether its reply must be sealed.
-func (s Settings) Decode(q Query, body []byte) (m *message.MixMessage, encrypted bool, rj *Rejection) {
+func (s Settings) Decode(q url.Values, body []byte) (m *message.MixMessage, encrypted bool, rj *Rejection) {
 	encrypted = q.Get("encrypt_type") == "aes"
 	raw := body
 	if encrypted {
