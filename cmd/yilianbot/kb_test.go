@@ -22,7 +22,7 @@ import (
 func runCmd(t *testing.T, env map[string]string, stdin string, args ...string) (string, error) {
 	t.Helper()
 	var out bytes.Buffer
-	err := run(context.Background(), args, func(k string) string { return env[k] }, strings.NewReader(stdin), &out, io.Discard)
+	err := run(context.Background(), args, func(k string) string { return env[k] }, strings.NewReader(stdin), &out, io.Discard, hooks{})
 	return out.String(), err
 }
 
@@ -109,7 +109,7 @@ func TestReloadThroughServer(t *testing.T) {
 	dir := writeContent(t)
 	url, prefix := redistest.NewURL(t)
 	env := map[string]string{
-		"HTTP_ADDR": freeAddr(t), "REDIS_URL": url, "REDIS_PREFIX": prefix, "KB_DIR": dir,
+		"REDIS_URL": url, "REDIS_PREFIX": prefix, "KB_DIR": dir,
 		"WECHAT_TOKEN": "reloadtoken", "ADMIN_TOKEN": "reload-admin-token-0123",
 	}
 	base, _ := startRun(t, env)

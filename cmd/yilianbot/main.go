@@ -38,7 +38,7 @@ import (
 )
 
 func main() {
-	if err := run(context.Background(), os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {
+	if err := run(context.Background(), os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr, hooks{}); err != nil {
 		fmt.Fprintln(os.Stderr, "yilianbot:", err)
 		os.Exit(1)
 	}
@@ -58,8 +58,15 @@ commands:
 
 configuration is read from the environment; see README.md`
 
+// hooks let tests observe the program; main passes none.
+type hooks struct {
+	// listening, when set, is called with the address serve listens on once it accepts
+	// connections, so that tests can bind HTTP_ADDR=127.0.0.1:0.
+	listening func(addr string)
+}
+
 // run is the whole program; main only reports its error.
-func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer, h hooks) error {
 	// The WeChat SDK logs every decrypted message through the global logrus logger; nothing of
 	// it may reach our logs.
 	logrus.SetOutput(io.Discard)
@@ -71,7 +78,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	switch cmd {
 	case "serve":
-		return serve(ctx, getenv, stderr)
+		return serve(ctx, getenv, stderr, h)
 	case "chat":
 		return chat(ctx, getenv, stdin, stdout, stderr)
 	case "kb":
@@ -307,7 +314,7 @@ func botHours(sh config.ServiceHours) (bot.Hours, error) {
 }
 
 // serve runs the webhook server until ctx is done or SIGINT/SIGTERM arrives.
-func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) error {
+func serve(ctx context.Context, getenv func(string) string, stderr io.Writer, h hooks) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	cfg, err := config.Load(getenv)
@@ -343,6 +350,9 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 		mode = "plain+aes"
 	}
 	log.Info("serving", "addr", ln.Addr().String(), "wechat_modes", mode, "dev_mode", cfg.DevMode)
+	if h.listening != nil {
+		h.listening(ln.Addr().String())
+	}
 
 	reloadDone := make(chan struct{})
 	go func() {
