@@ -110,7 +110,9 @@ type app struct {
 	live    *kb.Live
 	bot     *bot.Bot
 	handler http.Handler
-	closers []func() error
+	// reloader runs knowledge-base reloads; serve runs its worker, so chat has none.
+	reloader *reloader
+	closers  []func() error
 
 	mu      sync.Mutex
 	retired []*kb.Index // replaced by reloads, closed with the app
@@ -131,6 +133,7 @@ func (a *app) Close() {
 // newApp builds the application from its configuration.
 func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, warn io.Writer) (*app, error) {
 	a := &app{cfg: cfg, log: log}
+	a.reloader = newReloader(a)
 	ok := false
 	defer func() {
 		if !ok {
@@ -222,7 +225,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, warn io.Wr
 		Gatherer:   reg,
 		Desk:       a.bot,
 		AdminToken: cfg.AdminToken.Reveal(),
-		ReloadKB:   a.reload,
+		ReloadKB:   a.reloader,
 	})
 	ok = true
 	return a, nil
@@ -357,7 +360,7 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer, h 
 	reloadDone := make(chan struct{})
 	go func() {
 		defer close(reloadDone)
-		watchReload(ctx, a, log, hup)
+		a.reloader.watch(ctx, log, hup)
 	}()
 
 	select {
