@@ -68,7 +68,7 @@ type Thresholds struct {
 	UnknownConfidence float64
 }
 
-// DefaultThresholds were measured on kb/testdata/eval.tsv (see retrieval notes in README).
+// DefaultThresholds were measured on kb/content/eval.tsv (see retrieval notes in README).
 var DefaultThresholds = Thresholds{AnswerConfidence: 0.35, AnswerMargin: 0.15, SuggestConfidence: 0.2, UnknownBigrams: 2, UnknownConfidence: 0.5}
 
 // Index searches a Content.

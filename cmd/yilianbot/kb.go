@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -138,20 +139,28 @@ func kbSearch(ctx context.Context, cfg config.Config, args []string, stdin io.Re
 	return sc.Err()
 }
 
+// kbEval measures retrieval on FILE.tsv, or on the knowledge base's own evaluation set (the
+// one that gates reloads) when no file is given.
 func kbEval(ctx context.Context, cfg config.Config, args []string, stdout io.Writer) error {
-	if len(args) != 1 {
-		return errors.New("usage: yilianbot kb eval FILE.tsv")
+	if len(args) > 1 {
+		return errors.New("usage: yilianbot kb eval [FILE.tsv]")
 	}
-	f, err := os.Open(args[0])
+	c, err := kb.Load(contentFS(cfg), cfg.File.Variables())
 	if err != nil {
 		return err
 	}
-	defer f.Close()
-	cases, err := kb.ParseEval(f)
-	if err != nil {
-		return fmt.Errorf("%s: %w", args[0], err)
+	name, cases := kb.EvalFile, c.Eval
+	if len(args) == 1 {
+		name = args[0]
+		b, err := os.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		if cases, err = kb.ParseEval(bytes.NewReader(b)); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
 	}
-	ix, err := buildIndex(cfg)
+	ix, err := kb.Build(c, thresholds(cfg))
 	if err != nil {
 		return err
 	}
@@ -161,7 +170,7 @@ func kbEval(ctx context.Context, cfg config.Config, args []string, stdout io.Wri
 		return err
 	}
 	for _, m := range rep.Misses {
-		fmt.Fprintf(stdout, "miss %s:%d want=%s got=%s decision=%s\t%s\n", args[0], m.Case.Line,
+		fmt.Fprintf(stdout, "miss %s:%d want=%s got=%s decision=%s\t%s\n", name, m.Case.Line,
 			strings.Join(m.Case.Expected, "|"), strings.Join(m.Got, ","), m.Decision, m.Case.Query)
 	}
 	fmt.Fprintln(stdout, rep.Summary())

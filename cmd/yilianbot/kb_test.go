@@ -97,10 +97,18 @@ func TestKBCheckAndEval(t *testing.T) {
 		t.Errorf("kb check on broken content = %q, %v; want file:line: and a non-nil error", out, err)
 	}
 
-	out, err = runCmd(t, nil, "", "kb", "eval", "../../kb/testdata/eval.tsv")
+	out, err = runCmd(t, nil, "", "kb", "eval", "../../kb/content/eval.tsv")
 	if err != nil || !regexp.MustCompile(`(?m)^top1=0\.\d+ top3=0\.\d+ answered=0\.\d+ none_rejected=[01]\.\d+`).MatchString(out) {
 		t.Errorf("kb eval = %q, %v", out, err)
 	}
+	if own, err := runCmd(t, nil, "", "kb", "eval"); err != nil || lastLine(own) != lastLine(out) {
+		t.Errorf("kb eval without a file = %q, %v; want the summary of kb/content/eval.tsv %q", lastLine(own), err, lastLine(out))
+	}
+}
+
+func lastLine(s string) string {
+	s = strings.TrimSpace(s)
+	return s[strings.LastIndex(s, "\n")+1:]
 }
 
 // TestReloadThroughServer changes KB_DIR under a running server: a broken edit is refused

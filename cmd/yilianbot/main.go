@@ -50,8 +50,8 @@ commands:
   serve            run the WeChat webhook server (default)
   chat             talk to the bot in this terminal through the real webhook path
   kb search [--json] [QUERY...]   search the knowledge base (queries from stdin when none given)
-  kb check         validate the knowledge-base content
-  kb eval FILE.tsv measure retrieval on rows of expected-slug<TAB>query
+  kb check         validate the knowledge-base content and its eval.tsv
+  kb eval [FILE.tsv]  measure retrieval on rows of expected-slug<TAB>query (default: the knowledge base's eval.tsv)
   kb unknown       list the most frequent questions the bot could not answer (needs REDIS_URL)
   menu show|push   print the custom menu built from the config, or push it to WeChat (needs WECHAT_APP_ID, WECHAT_APP_SECRET)
   healthcheck      exit 0 when the local server's /readyz answers 200 (for container healthchecks)
