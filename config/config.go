@@ -143,14 +143,16 @@ type Notice struct {
 	End   time.Time `yaml:"end"`
 }
 
-// Retrieval holds the FAQ decision thresholds.
+// Retrieval holds the FAQ decision thresholds the operator overrides; nil means the knowledge
+// base's default (kb.DefaultThresholds), which cmd applies. PerCategory entries are merged over
+// the default per-category thresholds, slug by slug.
 type Retrieval struct {
-	AnswerConfidence  float64            `yaml:"answer_confidence"`
-	AnswerMargin      float64            `yaml:"answer_margin"`
-	SuggestConfidence float64            `yaml:"suggest_confidence"`
+	AnswerConfidence  *float64           `yaml:"answer_confidence"`
+	AnswerMargin      *float64           `yaml:"answer_margin"`
+	SuggestConfidence *float64           `yaml:"suggest_confidence"`
 	PerCategory       map[string]float64 `yaml:"answer_confidence_by_category"`
-	UnknownBigrams    int                `yaml:"unknown_bigrams"`
-	UnknownConfidence float64            `yaml:"unknown_confidence"`
+	UnknownBigrams    *int               `yaml:"unknown_bigrams"`
+	UnknownConfidence *float64           `yaml:"unknown_confidence"`
 }
 
 // MenuGroup is one top-level button of the official account's custom menu.
@@ -335,19 +337,6 @@ func DefaultFile() File {
 			AccountName:      "易联支付",
 		},
 		ServiceHours: ServiceHours{TimeZone: "Asia/Shanghai", Open: "08:00", Close: "22:00"},
-		Retrieval: Retrieval{
-			AnswerConfidence:  0.35,
-			AnswerMargin:      0.15,
-			SuggestConfidence: 0.2,
-			// A wrong refund or fee answer costs the user money; these ask for more confidence
-			// and offer the match as a suggestion instead (measured: answered 0.761 -> 0.745 on
-			// the development set, top-1 unchanged).
-			PerCategory: map[string]float64{"refund": 0.42, "fees": 0.42},
-			// Measured on the dev, held-out and blind sets: out-of-scope rejected on the blind
-			// set 0.917 -> 0.950 for 5-9 points fewer direct answers (they become suggestions).
-			UnknownBigrams:    2,
-			UnknownConfidence: 0.5,
-		},
 		Menu: []MenuGroup{
 			{Name: "交易结算", Items: []string{"txn-status", "settlement", "reconciliation", "refund", "fees"}},
 			{Name: "商户服务", Items: []string{"onboarding", "merchant-info", "api-integration", "login-password", "risk-limits"}},
@@ -394,12 +383,15 @@ func (f File) validate() []error {
 		}
 	}
 	r := f.Retrieval
-	if r.UnknownBigrams < 0 {
-		errs = append(errs, fmt.Errorf("retrieval.unknown_bigrams: %d is negative", r.UnknownBigrams))
+	if r.UnknownBigrams != nil && *r.UnknownBigrams < 0 {
+		errs = append(errs, fmt.Errorf("retrieval.unknown_bigrams: %d is negative", *r.UnknownBigrams))
 	}
-	for name, v := range map[string]float64{"answer_confidence": r.AnswerConfidence, "answer_margin": r.AnswerMargin, "suggest_confidence": r.SuggestConfidence, "unknown_confidence": r.UnknownConfidence} {
-		if v < 0 || v > 1 {
-			errs = append(errs, fmt.Errorf("retrieval.%s: %v is outside 0..1", name, v))
+	for _, t := range []struct {
+		name string
+		v    *float64
+	}{{"answer_confidence", r.AnswerConfidence}, {"answer_margin", r.AnswerMargin}, {"suggest_confidence", r.SuggestConfidence}, {"unknown_confidence", r.UnknownConfidence}} {
+		if t.v != nil && (*t.v < 0 || *t.v > 1) {
+			errs = append(errs, fmt.Errorf("retrieval.%s: %v is outside 0..1", t.name, *t.v))
 		}
 	}
 	for slug, v := range r.PerCategory {

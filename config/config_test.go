@@ -124,7 +124,7 @@ func TestREADMEExample(t *testing.T) {
 	if len(f.Notices) != 1 || f.Notices[0].Start.IsZero() || len(f.ServiceHours.Peaks) != 1 || len(f.ServiceHours.Holidays) != 1 {
 		t.Errorf("README example loaded as %+v", f)
 	}
-	if f.Retrieval.UnknownBigrams != 2 || f.Retrieval.PerCategory["refund"] != 0.42 {
+	if f.Retrieval.UnknownBigrams == nil || *f.Retrieval.UnknownBigrams != 2 || f.Retrieval.PerCategory["refund"] != 0.42 {
 		t.Errorf("README retrieval example = %+v", f.Retrieval)
 	}
 }

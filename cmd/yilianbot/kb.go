@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"strings"
 
@@ -25,16 +26,29 @@ func contentFS(cfg config.Config) fs.FS {
 	return kb.EmbeddedFS()
 }
 
+// thresholds returns the knowledge base's default thresholds with the operator's overrides
+// from CONFIG_FILE applied; kb tests and `kb eval` measure the same defaults.
 func thresholds(cfg config.Config) kb.Thresholds {
-	r := cfg.File.Retrieval
-	return kb.Thresholds{
-		AnswerConfidence:  r.AnswerConfidence,
-		AnswerMargin:      r.AnswerMargin,
-		SuggestConfidence: r.SuggestConfidence,
-		PerCategory:       r.PerCategory,
-		UnknownBigrams:    r.UnknownBigrams,
-		UnknownConfidence: r.UnknownConfidence,
+	th := kb.DefaultThresholds
+	th.PerCategory = maps.Clone(th.PerCategory)
+	if th.PerCategory == nil {
+		th.PerCategory = map[string]float64{}
 	}
+	r := cfg.File.Retrieval
+	set := func(dst *float64, v *float64) {
+		if v != nil {
+			*dst = *v
+		}
+	}
+	set(&th.AnswerConfidence, r.AnswerConfidence)
+	set(&th.AnswerMargin, r.AnswerMargin)
+	set(&th.SuggestConfidence, r.SuggestConfidence)
+	set(&th.UnknownConfidence, r.UnknownConfidence)
+	if r.UnknownBigrams != nil {
+		th.UnknownBigrams = *r.UnknownBigrams
+	}
+	maps.Copy(th.PerCategory, r.PerCategory)
+	return th
 }
 
 // buildIndex loads and indexes the knowledge base.

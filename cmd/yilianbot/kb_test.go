@@ -15,7 +15,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/yilianpay/yilianbot/bot/redistest"
+	"github.com/yilianpay/yilianbot/config"
 	"github.com/yilianpay/yilianbot/handlers"
 	"github.com/yilianpay/yilianbot/kb"
 )
@@ -201,5 +204,54 @@ func TestReloadThroughServer(t *testing.T) {
 	resp.Body.Close()
 	if r, err := sim.Open(body); err != nil || !strings.Contains(r.Content, a) {
 		t.Errorf("after SIGHUP %q is answered %q, %v; want the new answer %q", q, r.Content, err, a)
+	}
+}
+
+// TestThresholds checks that production runs kb.DefaultThresholds, the set the kb tests measure,
+// that README's retrieval example documents exactly those, and that CONFIG_FILE overrides only
+// what it sets.
+func TestThresholds(t *testing.T) {
+	t.Parallel()
+	load := func(yaml string) config.Config {
+		t.Helper()
+		env := map[string]string{}
+		if yaml != "" {
+			path := filepath.Join(t.TempDir(), "yilianbot.yaml")
+			os.WriteFile(path, []byte(yaml), 0o644)
+			env["CONFIG_FILE"] = path
+		}
+		cfg, err := config.Load(func(k string) string { return env[k] })
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cfg
+	}
+	if diff := cmp.Diff(kb.DefaultThresholds, thresholds(load(""))); diff != "" {
+		t.Errorf("thresholds without CONFIG_FILE (-kb.DefaultThresholds +got):\n%s", diff)
+	}
+
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, _ := strings.Cut(string(readme), "```yaml\ncontact:")
+	_, retrieval, ok := strings.Cut(rest, "\nretrieval:")
+	retrieval, _, _ = strings.Cut(retrieval, "```")
+	if !ok {
+		t.Fatal("README.md's CONFIG_FILE example has no retrieval section")
+	}
+	if diff := cmp.Diff(kb.DefaultThresholds, thresholds(load("retrieval:"+retrieval))); diff != "" {
+		t.Errorf("README's retrieval example is not the defaults (-kb.DefaultThresholds +README):\n%s", diff)
+	}
+
+	want := kb.DefaultThresholds
+	want.AnswerMargin = 0.25
+	want.PerCategory = map[string]float64{"refund": 0.5, "fees": 0.42, "invoice": 0.4}
+	got := thresholds(load("retrieval:\n  answer_margin: 0.25\n  answer_confidence_by_category: {refund: 0.5, invoice: 0.4}\n"))
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("thresholds with overrides (-want +got):\n%s", diff)
+	}
+	if kb.DefaultThresholds.PerCategory["refund"] != 0.42 {
+		t.Error("an override changed kb.DefaultThresholds")
 	}
 }
