@@ -179,10 +179,6 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, warn io.Wr
 	a.closers = append(a.closers, func() error { return a.live.Current().Close() })
 	log.Info("knowledge base loaded", "categories", len(ix.Content().Categories), "duration_ms", time.Since(start).Milliseconds(), "source", kbSource(cfg))
 
-	hours, err := botHours(cfg.File.ServiceHours)
-	if err != nil {
-		return nil, err
-	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	var notices []bot.Notice
@@ -196,7 +192,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, warn io.Wr
 		SessionTTL:    cfg.SessionTTL,
 		TranscriptTTL: cfg.TranscriptTTL,
 		RateLimit:     cfg.RateLimit,
-		Hours:         hours,
+		Hours:         botHours(cfg.File.ServiceHours),
 		Notices:       notices,
 		Contact:       cfg.File.Variables(),
 		KfAccount:     cfg.WeChat.KfAccount,
@@ -285,35 +281,16 @@ func connectRedis(ctx context.Context, raw string) (redis.UniversalClient, error
 	return rdb, nil
 }
 
-func botHours(sh config.ServiceHours) (bot.Hours, error) {
-	loc, err := time.LoadLocation(sh.TimeZone)
-	if err != nil {
-		return bot.Hours{}, fmt.Errorf("service hours: %w", err)
-	}
-	open, err := bot.ParseClock(sh.Open)
-	if err != nil {
-		return bot.Hours{}, err
-	}
-	closing, err := bot.ParseClock(sh.Close)
-	if err != nil {
-		return bot.Hours{}, err
-	}
-	h := bot.Hours{Location: loc, Open: open, Close: closing}
+// botHours copies the service hours, which config has parsed and checked, into bot's types.
+func botHours(sh config.ServiceHours) bot.Hours {
+	h := bot.Hours{Location: sh.Location, Open: bot.Clock(sh.Open), Close: bot.Clock(sh.Close)}
 	for _, p := range sh.Peaks {
-		from, _ := time.ParseInLocation(time.DateOnly, p.From, loc)
-		to, _ := time.ParseInLocation(time.DateOnly, p.To, loc)
-		c, err := bot.ParseClock(p.Close)
-		if err != nil {
-			return bot.Hours{}, err
-		}
-		h.Peaks = append(h.Peaks, bot.Peak{Name: p.Name, From: from, To: to, Close: c})
+		h.Peaks = append(h.Peaks, bot.Peak{Name: p.Name, From: p.From, To: p.To, Close: bot.Clock(p.Close)})
 	}
 	for _, n := range sh.Holidays {
-		from, _ := time.ParseInLocation(time.DateOnly, n.From, loc)
-		to, _ := time.ParseInLocation(time.DateOnly, n.To, loc)
-		h.Notes = append(h.Notes, bot.DatedNote{From: from, To: to, Text: n.Text})
+		h.Notes = append(h.Notes, bot.DatedNote{From: n.From, To: n.To, Text: n.Text})
 	}
-	return h, nil
+	return h
 }
 
 // serve runs the webhook server until ctx is done or SIGINT/SIGTERM arrives.
