@@ -69,8 +69,8 @@ type Thresholds struct {
 }
 
 // DefaultThresholds are the thresholds production runs unless CONFIG_FILE's retrieval section
-// overrides some of them; they were measured on kb/content/eval.tsv (see retrieval notes in
-// README). Treat the value as read-only: copy PerCategory before changing it.
+// overrides some of them; they were measured on kb/content/eval.tsv (README, "Retrieval
+// quality"). Treat the value as read-only: copy PerCategory before changing it.
 var DefaultThresholds = Thresholds{
 	AnswerConfidence:  0.35,
 	AnswerMargin:      0.15,
@@ -117,7 +117,7 @@ const (
 	zhFAQ  = "zh_faq"
 )
 
-// Build indexes c in memory (scorch) with the analysis chosen in the retrieval notes:
+// Build indexes c in memory (scorch) with an analysis measured on the evaluation sets:
 // unicode tokenizer, width folding, lowercase, CJK bigrams plus unigrams; variants and
 // synonyms are folded before analysis. One document per question variant.
 func Build(c *Content, th Thresholds) (*Index, error) {
