@@ -124,7 +124,49 @@ func TestREADMEExample(t *testing.T) {
 	if len(f.Notices) != 1 || f.Notices[0].Start.IsZero() || len(f.ServiceHours.Peaks) != 1 || len(f.ServiceHours.Holidays) != 1 {
 		t.Errorf("README example loaded as %+v", f)
 	}
-	if f.Retrieval.UnknownBigrams != 2 || f.Retrieval.PerCategory["refund"] != 0.42 {
+	if f.Retrieval.UnknownBigrams == nil || *f.Retrieval.UnknownBigrams != 2 || f.Retrieval.PerCategory["refund"] != 0.42 {
 		t.Errorf("README retrieval example = %+v", f.Retrieval)
+	}
+}
+
+// TestServiceHours checks that Load returns service hours parsed once, in their time zone, and
+// names every key it cannot parse.
+func TestServiceHours(t *testing.T) {
+	t.Parallel()
+	load := func(yaml string) (Config, error) {
+		path := filepath.Join(t.TempDir(), "yilianbot.yaml")
+		os.WriteFile(path, []byte(yaml), 0o644)
+		return Load(env(map[string]string{"CONFIG_FILE": path}))
+	}
+	c, err := load("service_hours:\n  time_zone: Asia/Tokyo\n  close: \"24:00\"\n" +
+		"  peaks:\n    - {name: 双十一, from: 2026-11-10, to: 2026-11-12, close: \"01:00\"}\n" +
+		"  holidays:\n    - {from: 2027-02-05, to: 2027-02-12, text: 春节}\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sh := c.File.ServiceHours
+	tokyo, _ := time.LoadLocation("Asia/Tokyo")
+	day := func(m time.Month, d int) time.Time { return time.Date(2026, m, d, 0, 0, 0, 0, tokyo) }
+	if sh.Location.String() != "Asia/Tokyo" || sh.Open != 8*60 || sh.Close != 24*60 {
+		t.Errorf("service hours = %v %v-%v, want Asia/Tokyo 08:00-24:00", sh.Location, sh.Open, sh.Close)
+	}
+	if len(sh.Peaks) != 1 || !sh.Peaks[0].From.Equal(day(11, 10)) || !sh.Peaks[0].To.Equal(day(11, 12)) || sh.Peaks[0].Close != 60 || sh.Peaks[0].Name != "双十一" {
+		t.Errorf("peaks = %+v, want 双十一 2026-11-10..12 until 01:00 Tokyo time", sh.Peaks)
+	}
+	if len(sh.Holidays) != 1 || !sh.Holidays[0].From.Equal(time.Date(2027, 2, 5, 0, 0, 0, 0, tokyo)) || sh.Holidays[0].Text != "春节" {
+		t.Errorf("holidays = %+v", sh.Holidays)
+	}
+
+	_, err = load("service_hours:\n  time_zone: Mars/Olympus\n  open: \"8:00\"\n  close: \"24:30\"\n" +
+		"  peaks:\n    - {name: x, from: 2026-13-01, to: 2026-11-12, close: \"1am\"}\n" +
+		"  holidays:\n    - {from: 2027-02-05, to: soon, text: x}\n")
+	for _, key := range []string{"service_hours.time_zone", "service_hours.open", "service_hours.close",
+		"service_hours.peaks[0].from", "service_hours.peaks[0].close", "service_hours.holidays[0].to"} {
+		if err == nil || !strings.Contains(err.Error(), key+":") {
+			t.Errorf("error does not name %s:\n%v", key, err)
+		}
+	}
+	if err != nil && strings.Contains(err.Error(), "service_hours.peaks[0].to") {
+		t.Errorf("error names a valid key:\n%v", err)
 	}
 }

@@ -5,10 +5,12 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/yilianpay/yilianbot/bot"
@@ -189,18 +191,68 @@ func handleStats(logger *slog.Logger, d Desk) http.Handler {
 	})
 }
 
-// handleReloadKB handles "POST /api/v1/kb/reload": the same as SIGHUP.
-func handleReloadKB(logger *slog.Logger, reload func(context.Context) error) http.Handler {
+// KBReload is the state of the latest knowledge-base reload: the body of
+// "GET /api/v1/kb/reload" and of an accepted "POST /api/v1/kb/reload".
+type KBReload struct {
+	// ID numbers reloads from 1; 0 means none has run since the process started.
+	ID int64 `json:"id"`
+	// State is idle, running, succeeded or failed.
+	State      string    `json:"state"`
+	StartedAt  time.Time `json:"started_at,omitzero"`
+	FinishedAt time.Time `json:"finished_at,omitzero"`
+	// Top1 and PreviousTop1 are top-1 on the evaluation set of the new and the served index,
+	// when the reload got as far as measuring them.
+	Top1         float64 `json:"top1,omitzero"`
+	PreviousTop1 float64 `json:"previous_top1,omitzero"`
+	// Error says why a failed reload was refused; Problems lists the content's problems, one
+	// "file:line: message" each, when it did not pass `kb check`.
+	Error    string   `json:"error,omitempty"`
+	Problems []string `json:"problems,omitempty"`
+}
+
+// KBReload states.
+const (
+	ReloadIdle      = "idle"
+	ReloadRunning   = "running"
+	ReloadSucceeded = "succeeded"
+	ReloadFailed    = "failed"
+)
+
+// KBReloader rebuilds the knowledge base outside any request: a reload evaluates the whole
+// development set and can outlast the server's write timeout.
+type KBReloader interface {
+	// StartReload queues a reload and returns its state. started is false when a reload is
+	// already running; the state returned is then that one's.
+	StartReload() (r KBReload, started bool)
+	// ReloadStatus returns the state of the latest reload.
+	ReloadStatus() KBReload
+}
+
+// handleReloadKB handles "POST /api/v1/kb/reload": the same as SIGHUP. It answers 202 once the
+// reload is queued, or 409 while another one runs.
+func handleReloadKB(kr KBReloader) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if reload == nil {
+		if kr == nil {
 			writeError(w, http.StatusNotImplemented, "not_configured", "reload is not configured")
 			return
 		}
-		if err := reload(r.Context()); err != nil {
-			logger.WarnContext(r.Context(), "knowledge base reload refused", "error", err)
-			writeError(w, http.StatusUnprocessableEntity, "reload_refused", err.Error())
+		st, started := kr.StartReload()
+		if !started {
+			writeError(w, http.StatusConflict, "reload_running", fmt.Sprintf("reload %d is running; GET /api/v1/kb/reload reports its state", st.ID))
 			return
 		}
-		writeJSON(w, http.StatusOK, map[string]string{"status": "reloaded"})
+		w.Header().Set("Location", "/api/v1/kb/reload")
+		writeJSON(w, http.StatusAccepted, st)
+	})
+}
+
+// handleReloadKBStatus handles "GET /api/v1/kb/reload".
+func handleReloadKBStatus(kr KBReloader) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if kr == nil {
+			writeError(w, http.StatusNotImplemented, "not_configured", "reload is not configured")
+			return
+		}
+		writeJSON(w, http.StatusOK, kr.ReloadStatus())
 	})
 }

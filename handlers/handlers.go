@@ -29,8 +29,8 @@ type Options struct {
 	// Desk serves the agent API under /api/v1, guarded by AdminToken; nil serves none.
 	Desk       Desk
 	AdminToken string
-	// ReloadKB rebuilds the knowledge base (POST /api/v1/kb/reload).
-	ReloadKB func(context.Context) error
+	// ReloadKB rebuilds the knowledge base (POST and GET /api/v1/kb/reload); nil answers 501.
+	ReloadKB KBReloader
 }
 
 // New returns the HTTP handler of the whole service.

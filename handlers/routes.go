@@ -20,6 +20,7 @@ func addRoutes(mux *http.ServeMux, logger *slog.Logger, b replier, opts Options,
 		mux.Handle("POST /api/v1/tickets/{no}/replies", auth(handleReplyTicket(logger, opts.Desk)))
 		mux.Handle("PATCH /api/v1/tickets/{no}", auth(handlePatchTicket(logger, opts.Desk)))
 		mux.Handle("GET /api/v1/stats", auth(handleStats(logger, opts.Desk)))
-		mux.Handle("POST /api/v1/kb/reload", auth(handleReloadKB(logger, opts.ReloadKB)))
+		mux.Handle("POST /api/v1/kb/reload", auth(handleReloadKB(opts.ReloadKB)))
+		mux.Handle("GET /api/v1/kb/reload", auth(handleReloadKBStatus(opts.ReloadKB)))
 	}
 }

@@ -10,7 +10,7 @@ import (
 )
 
 func benchQueries(tb testing.TB) []string {
-	f, err := os.Open("testdata/eval.tsv")
+	f, err := os.Open("content/eval.tsv")
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -5,6 +5,7 @@
 package kb
 
 import (
+	"bytes"
 	"embed"
 	"errors"
 	"fmt"
@@ -21,10 +22,14 @@ import (
 
 // Embedded is the content shipped in the binary.
 //
-//go:embed content/*.yaml
+//go:embed content/*.yaml content/eval.tsv
 var Embedded embed.FS
 
-// EmbeddedFS returns the shipped content as a folder of YAML files.
+// EvalFile is the knowledge base's evaluation set, in the format of ParseEval. A reload is
+// refused when it lowers top-1 on the new content's own set, so a KB_DIR carries its gate.
+const EvalFile = "eval.tsv"
+
+// EmbeddedFS returns the shipped content as a folder of YAML files and its evaluation set.
 func EmbeddedFS() fs.FS {
 	sub, err := fs.Sub(Embedded, "content")
 	if err != nil {
@@ -96,6 +101,8 @@ type Content struct {
 	Categories []Category // in menu order
 	Synonyms   Synonyms
 	Scope      Scope
+	// Eval is the evaluation set (EvalFile) that gates reloads.
+	Eval []EvalCase
 
 	byID map[string]*Entry
 }
@@ -149,8 +156,9 @@ const (
 	MaxAnswerRune = 450
 )
 
-// Load reads every category file and synonyms.yaml from fsys, fills template variables and
-// validates the result. When anything is wrong it returns all problems as Problems.
+// Load reads every category file, synonyms.yaml, scope.yaml and the evaluation set from fsys,
+// fills template variables and validates the result. When anything is wrong it returns all
+// problems as Problems.
 func Load(fsys fs.FS, vars Variables) (*Content, error) {
 	c := &Content{byID: map[string]*Entry{}}
 	var probs Problems
@@ -307,11 +315,32 @@ func Load(fsys fs.FS, vars Variables) (*Content, error) {
 			}
 		}
 	}
+	probs = append(probs, c.loadEval(fsys, seenSlug)...)
 	sort.SliceStable(c.Categories, func(i, j int) bool { return c.Categories[i].Order < c.Categories[j].Order })
 	if len(probs) > 0 {
 		return nil, probs
 	}
 	return c, nil
+}
+
+// loadEval reads EvalFile into c.Eval; every expected slug must be a category of the content.
+func (c *Content) loadEval(fsys fs.FS, seenSlug map[string]bool) []Problem {
+	b, err := fs.ReadFile(fsys, EvalFile)
+	if errors.Is(err, fs.ErrNotExist) {
+		return []Problem{{EvalFile, 0, "missing: the evaluation set that gates reloads, rows of expected-slug<TAB>query"}}
+	}
+	if err != nil {
+		return []Problem{{EvalFile, 0, err.Error()}}
+	}
+	cases, probs := parseEval(bytes.NewReader(b), func(slug string) bool { return seenSlug[slug] })
+	if len(probs) == 0 && len(cases) == 0 {
+		probs = append(probs, Problem{EvalFile, 0, "no cases"})
+	}
+	for i := range probs {
+		probs[i].File = EvalFile
+	}
+	c.Eval = cases
+	return probs
 }
 
 var (

@@ -150,3 +150,37 @@ func TestReload(t *testing.T) {
 		t.Errorf("search after reload = %+v, %v", r, err)
 	}
 }
+
+// TestCheckEvalSet checks that the evaluation set is part of the content: kb check requires it
+// and reports rows whose expected category does not exist.
+func TestCheckEvalSet(t *testing.T) {
+	t.Parallel()
+	c, err := Load(EmbeddedFS(), testVars)
+	if err != nil || len(c.Eval) < 17*20 {
+		t.Fatalf("Load(embedded) = %d evaluation cases, %v; want the shipped eval.tsv", len(c.Eval), err)
+	}
+	tests := []struct {
+		name string
+		eval *fstest.MapFile // nil: no eval.tsv
+		want string
+	}{
+		{"missing", nil, "eval.tsv:0: missing"},
+		{"unknown slug", &fstest.MapFile{Data: []byte("refund\t退款\nrefnud\t退款多久到\n")}, `eval.tsv:2: unknown category "refnud"`},
+		{"malformed", &fstest.MapFile{Data: []byte("# comment\nrefund 退款\n")}, "eval.tsv:2: want expected<TAB>query"},
+		{"empty", &fstest.MapFile{Data: []byte("# nothing\n")}, "eval.tsv:0: no cases"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			fsys := copyEmbedded(t)
+			delete(fsys, EvalFile)
+			if tt.eval != nil {
+				fsys[EvalFile] = tt.eval
+			}
+			_, err := Load(fsys, testVars)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Load = %v, want a problem %q", err, tt.want)
+			}
+		})
+	}
+}

@@ -3,6 +3,7 @@ package kb
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -17,9 +18,24 @@ type EvalCase struct {
 	Query    string
 }
 
-// ParseEval reads rows of `expected-slug(s)<TAB>query`; `a|b` accepts either slug.
+// ParseEval reads rows of `expected-slug(s)<TAB>query`; `a|b` accepts either slug, and `none`
+// marks an out-of-scope query. Blank lines and lines starting with # are skipped.
 func ParseEval(r io.Reader) ([]EvalCase, error) {
+	cases, probs := parseEval(r, func(slug string) bool { return slices.Contains(Slugs, slug) })
+	if len(probs) > 0 {
+		if p := probs[0]; p.Line > 0 {
+			return nil, fmt.Errorf("line %d: %s", p.Line, p.Msg)
+		}
+		return nil, errors.New(probs[0].Msg)
+	}
+	return cases, nil
+}
+
+// parseEval parses an evaluation set and returns a problem for every malformed row (File left
+// empty); known says whether an expected slug is a category.
+func parseEval(r io.Reader, known func(slug string) bool) ([]EvalCase, []Problem) {
 	var cases []EvalCase
+	var probs []Problem
 	sc := bufio.NewScanner(r)
 	for n := 1; sc.Scan(); n++ {
 		line := strings.TrimRight(sc.Text(), "\r")
@@ -28,17 +44,25 @@ func ParseEval(r io.Reader) ([]EvalCase, error) {
 		}
 		exp, q, ok := strings.Cut(line, "\t")
 		if !ok || strings.TrimSpace(q) == "" {
-			return nil, fmt.Errorf("line %d: want expected<TAB>query", n)
+			probs = append(probs, Problem{Line: n, Msg: "want expected<TAB>query"})
+			continue
 		}
 		c := EvalCase{Line: n, Expected: strings.Split(exp, "|"), Query: strings.TrimSpace(q)}
+		valid := true
 		for _, s := range c.Expected {
-			if s != "none" && !slices.Contains(Slugs, s) {
-				return nil, fmt.Errorf("line %d: unknown category %q", n, s)
+			if s != "none" && !known(s) {
+				probs = append(probs, Problem{Line: n, Msg: fmt.Sprintf("unknown category %q", s)})
+				valid = false
 			}
 		}
-		cases = append(cases, c)
+		if valid {
+			cases = append(cases, c)
+		}
 	}
-	return cases, sc.Err()
+	if err := sc.Err(); err != nil {
+		probs = append(probs, Problem{Msg: err.Error()})
+	}
+	return cases, probs
 }
 
 // EvalMiss is one case the index got wrong.

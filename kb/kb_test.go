@@ -54,9 +54,9 @@ func evalFile(t *testing.T, path string) EvalReport {
 
 func TestEvalDevelopmentSet(t *testing.T) {
 	t.Parallel()
-	rep := evalFile(t, "testdata/eval.tsv")
+	rep := evalFile(t, "content/eval.tsv")
 	if got := rep.Top1Rate(); got < 0.90 {
-		t.Errorf("top-1 on testdata/eval.tsv = %.3f, want >= 0.90", got)
+		t.Errorf("top-1 on content/eval.tsv = %.3f, want >= 0.90", got)
 	}
 }
 

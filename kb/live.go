@@ -1,9 +1,7 @@
 package kb
 
 import (
-	"bytes"
 	"context"
-	_ "embed"
 	"fmt"
 	"io/fs"
 	"sync/atomic"
@@ -37,18 +35,10 @@ func (l *Live) Search(ctx context.Context, q string, n int) (Result, error) {
 // Content returns the current index's content.
 func (l *Live) Content() *Content { return l.cur.Load().Content() }
 
-// devSet is the development evaluation set; a reload must not make it worse.
-//
-//go:embed testdata/eval.tsv
-var devSet []byte
-
-// DevSet returns the development evaluation set shipped in the binary.
-func DevSet() ([]EvalCase, error) { return ParseEval(bytes.NewReader(devSet)) }
-
 // Reload builds an index from fsys and serves it only if the content passes validation and
-// top-1 on the development set does not drop; otherwise the current index stays and the
-// error says why. It returns the index it replaced, which the caller closes once searches in
-// flight on it are done, and the new and old top-1.
+// top-1 on the new content's evaluation set (EvalFile) does not drop; otherwise the current
+// index stays and the error says why. It returns the index it replaced, which the caller closes
+// once searches in flight on it are done, and the new and old top-1 on that set.
 func (l *Live) Reload(ctx context.Context, fsys fs.FS, vars Variables, th Thresholds) (old *Index, newTop1, oldTop1 float64, err error) {
 	c, err := Load(fsys, vars)
 	if err != nil {
@@ -58,11 +48,7 @@ func (l *Live) Reload(ctx context.Context, fsys fs.FS, vars Variables, th Thresh
 	if err != nil {
 		return nil, 0, 0, fmt.Errorf("kb: reload refused: %w", err)
 	}
-	cases, err := DevSet()
-	if err != nil {
-		ix.Close()
-		return nil, 0, 0, err
-	}
+	cases := c.Eval
 	newRep, err := Evaluate(ctx, ix, cases)
 	if err != nil {
 		ix.Close()
@@ -75,7 +61,7 @@ func (l *Live) Reload(ctx context.Context, fsys fs.FS, vars Variables, th Thresh
 	}
 	if newRep.Top1 < oldRep.Top1 {
 		ix.Close()
-		return nil, newRep.Top1Rate(), oldRep.Top1Rate(), fmt.Errorf("kb: reload refused, top-1 on the development set would drop from %.3f to %.3f", oldRep.Top1Rate(), newRep.Top1Rate())
+		return nil, newRep.Top1Rate(), oldRep.Top1Rate(), fmt.Errorf("kb: reload refused, top-1 on the evaluation set would drop from %.3f to %.3f", oldRep.Top1Rate(), newRep.Top1Rate())
 	}
 	return l.Swap(ix), newRep.Top1Rate(), oldRep.Top1Rate(), nil
 }

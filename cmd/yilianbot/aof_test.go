@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -18,9 +19,10 @@ import (
 )
 
 // startRedisServer starts a redis-server of the test's own with the append-only file that
-// docker-compose.yml configures, in dir, on addr. It skips when redis-server is not installed,
-// except with CI=true.
-func startRedisServer(t *testing.T, dir, addr string) *exec.Cmd {
+// docker-compose.yml configures, in dir, listening only on the Unix socket sock: a restart
+// gets the same address back, which a TCP port freed and picked again would not promise.
+// It skips when redis-server is not installed, except with CI=true.
+func startRedisServer(t *testing.T, dir, sock string) *exec.Cmd {
 	t.Helper()
 	bin, err := exec.LookPath("redis-server")
 	if err != nil {
@@ -29,22 +31,21 @@ func startRedisServer(t *testing.T, dir, addr string) *exec.Cmd {
 		}
 		t.Skip("redis-server is not installed")
 	}
-	host, port, _ := strings.Cut(addr, ":")
-	cmd := exec.Command(bin, "--bind", host, "--port", port, "--dir", dir, "--save", "",
+	cmd := exec.Command(bin, "--port", "0", "--unixsocket", sock, "--dir", dir, "--save", "",
 		"--appendonly", "yes", "--appendfsync", "everysec")
 	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	rdb := redis.NewClient(&redis.Options{Addr: addr})
+	rdb := redis.NewClient(&redis.Options{Network: "unix", Addr: sock})
 	defer rdb.Close()
 	for i := 0; ; i++ {
 		if rdb.Ping(context.Background()).Err() == nil {
 			return cmd
 		}
 		if i > 100 {
-			t.Fatalf("redis-server on %s did not start", addr)
+			t.Fatalf("redis-server on %s did not start", sock)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -56,12 +57,11 @@ func startRedisServer(t *testing.T, dir, addr string) *exec.Cmd {
 func TestTicketSurvivesRedisCrash(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	redisAddr := freeAddr(t)
-	srv := startRedisServer(t, dir, redisAddr)
+	sock := filepath.Join(dir, "redis.sock")
+	srv := startRedisServer(t, dir, sock)
 
 	env := map[string]string{
-		"HTTP_ADDR":    freeAddr(t),
-		"REDIS_URL":    "redis://" + redisAddr + "/0",
+		"REDIS_URL":    "unix://" + sock + "?db=0",
 		"WECHAT_TOKEN": "aoftoken",
 		"ADMIN_TOKEN":  "aof-admin-token-0123456789",
 	}
@@ -90,7 +90,7 @@ func TestTicketSurvivesRedisCrash(t *testing.T) {
 	time.Sleep(1500 * time.Millisecond) // appendfsync everysec
 	srv.Process.Kill()
 	srv.Wait()
-	startRedisServer(t, dir, redisAddr)
+	startRedisServer(t, dir, sock)
 
 	get := func() (int, string) {
 		req, _ := http.NewRequest("GET", base+"/api/v1/tickets/"+no, nil)

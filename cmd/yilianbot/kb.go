@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"strings"
 
@@ -24,16 +26,29 @@ func contentFS(cfg config.Config) fs.FS {
 	return kb.EmbeddedFS()
 }
 
+// thresholds returns the knowledge base's default thresholds with the operator's overrides
+// from CONFIG_FILE applied; kb tests and `kb eval` measure the same defaults.
 func thresholds(cfg config.Config) kb.Thresholds {
-	r := cfg.File.Retrieval
-	return kb.Thresholds{
-		AnswerConfidence:  r.AnswerConfidence,
-		AnswerMargin:      r.AnswerMargin,
-		SuggestConfidence: r.SuggestConfidence,
-		PerCategory:       r.PerCategory,
-		UnknownBigrams:    r.UnknownBigrams,
-		UnknownConfidence: r.UnknownConfidence,
+	th := kb.DefaultThresholds
+	th.PerCategory = maps.Clone(th.PerCategory)
+	if th.PerCategory == nil {
+		th.PerCategory = map[string]float64{}
 	}
+	r := cfg.File.Retrieval
+	set := func(dst *float64, v *float64) {
+		if v != nil {
+			*dst = *v
+		}
+	}
+	set(&th.AnswerConfidence, r.AnswerConfidence)
+	set(&th.AnswerMargin, r.AnswerMargin)
+	set(&th.SuggestConfidence, r.SuggestConfidence)
+	set(&th.UnknownConfidence, r.UnknownConfidence)
+	if r.UnknownBigrams != nil {
+		th.UnknownBigrams = *r.UnknownBigrams
+	}
+	maps.Copy(th.PerCategory, r.PerCategory)
+	return th
 }
 
 // buildIndex loads and indexes the knowledge base.
@@ -138,20 +153,28 @@ func kbSearch(ctx context.Context, cfg config.Config, args []string, stdin io.Re
 	return sc.Err()
 }
 
+// kbEval measures retrieval on FILE.tsv, or on the knowledge base's own evaluation set (the
+// one that gates reloads) when no file is given.
 func kbEval(ctx context.Context, cfg config.Config, args []string, stdout io.Writer) error {
-	if len(args) != 1 {
-		return errors.New("usage: yilianbot kb eval FILE.tsv")
+	if len(args) > 1 {
+		return errors.New("usage: yilianbot kb eval [FILE.tsv]")
 	}
-	f, err := os.Open(args[0])
+	c, err := kb.Load(contentFS(cfg), cfg.File.Variables())
 	if err != nil {
 		return err
 	}
-	defer f.Close()
-	cases, err := kb.ParseEval(f)
-	if err != nil {
-		return fmt.Errorf("%s: %w", args[0], err)
+	name, cases := kb.EvalFile, c.Eval
+	if len(args) == 1 {
+		name = args[0]
+		b, err := os.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		if cases, err = kb.ParseEval(bytes.NewReader(b)); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
 	}
-	ix, err := buildIndex(cfg)
+	ix, err := kb.Build(c, thresholds(cfg))
 	if err != nil {
 		return err
 	}
@@ -161,7 +184,7 @@ func kbEval(ctx context.Context, cfg config.Config, args []string, stdout io.Wri
 		return err
 	}
 	for _, m := range rep.Misses {
-		fmt.Fprintf(stdout, "miss %s:%d want=%s got=%s decision=%s\t%s\n", args[0], m.Case.Line,
+		fmt.Fprintf(stdout, "miss %s:%d want=%s got=%s decision=%s\t%s\n", name, m.Case.Line,
 			strings.Join(m.Case.Expected, "|"), strings.Join(m.Got, ","), m.Decision, m.Case.Query)
 	}
 	fmt.Fprintln(stdout, rep.Summary())

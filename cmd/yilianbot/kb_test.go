@@ -15,14 +15,18 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/yilianpay/yilianbot/bot/redistest"
+	"github.com/yilianpay/yilianbot/config"
+	"github.com/yilianpay/yilianbot/handlers"
 	"github.com/yilianpay/yilianbot/kb"
 )
 
 func runCmd(t *testing.T, env map[string]string, stdin string, args ...string) (string, error) {
 	t.Helper()
 	var out bytes.Buffer
-	err := run(context.Background(), args, func(k string) string { return env[k] }, strings.NewReader(stdin), &out, io.Discard)
+	err := run(context.Background(), args, func(k string) string { return env[k] }, strings.NewReader(stdin), &out, io.Discard, hooks{})
 	return out.String(), err
 }
 
@@ -96,10 +100,18 @@ func TestKBCheckAndEval(t *testing.T) {
 		t.Errorf("kb check on broken content = %q, %v; want file:line: and a non-nil error", out, err)
 	}
 
-	out, err = runCmd(t, nil, "", "kb", "eval", "../../kb/testdata/eval.tsv")
+	out, err = runCmd(t, nil, "", "kb", "eval", "../../kb/content/eval.tsv")
 	if err != nil || !regexp.MustCompile(`(?m)^top1=0\.\d+ top3=0\.\d+ answered=0\.\d+ none_rejected=[01]\.\d+`).MatchString(out) {
 		t.Errorf("kb eval = %q, %v", out, err)
 	}
+	if own, err := runCmd(t, nil, "", "kb", "eval"); err != nil || lastLine(own) != lastLine(out) {
+		t.Errorf("kb eval without a file = %q, %v; want the summary of kb/content/eval.tsv %q", lastLine(own), err, lastLine(out))
+	}
+}
+
+func lastLine(s string) string {
+	s = strings.TrimSpace(s)
+	return s[strings.LastIndex(s, "\n")+1:]
 }
 
 // TestReloadThroughServer changes KB_DIR under a running server: a broken edit is refused
@@ -109,12 +121,13 @@ func TestReloadThroughServer(t *testing.T) {
 	dir := writeContent(t)
 	url, prefix := redistest.NewURL(t)
 	env := map[string]string{
-		"HTTP_ADDR": freeAddr(t), "REDIS_URL": url, "REDIS_PREFIX": prefix, "KB_DIR": dir,
+		"REDIS_URL": url, "REDIS_PREFIX": prefix, "KB_DIR": dir,
 		"WECHAT_TOKEN": "reloadtoken", "ADMIN_TOKEN": "reload-admin-token-0123",
 	}
 	base, _ := startRun(t, env)
-	reload := func() (int, string) {
-		req, _ := http.NewRequest("POST", base+"/api/v1/kb/reload", nil)
+	api := func(method string) (int, handlers.KBReload) {
+		t.Helper()
+		req, _ := http.NewRequest(method, base+"/api/v1/kb/reload", nil)
 		req.Header.Set("Authorization", "Bearer "+env["ADMIN_TOKEN"])
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
@@ -122,24 +135,123 @@ func TestReloadThroughServer(t *testing.T) {
 		}
 		defer resp.Body.Close()
 		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b)
+		var st handlers.KBReload
+		if resp.StatusCode == http.StatusOK || resp.StatusCode == http.StatusAccepted {
+			if err := json.Unmarshal(b, &st); err != nil {
+				t.Fatalf("%s /api/v1/kb/reload: %v in %s", method, err, b)
+			}
+		}
+		return resp.StatusCode, st
 	}
+	// wait polls the status until reload id has finished.
+	wait := func(id int64) handlers.KBReload {
+		t.Helper()
+		for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			if code, st := api("GET"); code != 200 {
+				t.Fatalf("GET /api/v1/kb/reload = %d", code)
+			} else if st.ID >= id && st.State != handlers.ReloadRunning {
+				return st
+			}
+		}
+		t.Fatalf("reload %d did not finish within 60 s", id)
+		return handlers.KBReload{}
+	}
+	if code, st := api("GET"); code != 200 || st.State != handlers.ReloadIdle || st.ID != 0 {
+		t.Errorf("status before any reload = %d %+v, want 200 idle", code, st)
+	}
+
 	contact := filepath.Join(dir, "contact.yaml")
 	good, _ := os.ReadFile(contact)
 	os.WriteFile(contact, []byte("slug: contact\nentries: [\n"), 0o644)
-	if code, body := reload(); code != 422 || !strings.Contains(body, "contact.yaml") {
-		t.Errorf("reload of broken content = %d %s, want 422 naming the file", code, body)
+	code, st := api("POST")
+	if code != 202 || st.State != handlers.ReloadRunning || st.ID != 1 {
+		t.Fatalf("reload of broken content = %d %+v, want 202 running", code, st)
 	}
+	if st = wait(st.ID); st.State != handlers.ReloadFailed || !strings.Contains(strings.Join(st.Problems, "\n"), "contact.yaml") {
+		t.Errorf("reload of broken content ended %+v, want failed naming the file", st)
+	}
+
 	os.WriteFile(contact, good, 0o644)
-	if code, body := reload(); code != 200 {
-		t.Errorf("reload of good content = %d %s, want 200", code, body)
+	if code, st = api("POST"); code != 202 {
+		t.Fatalf("reload of good content = %d, want 202", code)
+	}
+	if st = wait(st.ID); st.State != handlers.ReloadSucceeded || st.Top1 < 0.9 || st.FinishedAt.Before(st.StartedAt) {
+		t.Errorf("reload of good content ended %+v, want succeeded with its top-1", st)
+	}
+
+	// SIGHUP serves new content: a question only the edited folder answers.
+	const q, a = "火星分部的客服电话是多少", "火星分部热线 999-0000"
+	entry := "\n  - id: contact-mars\n    question: " + q + "\n    similar: [火星客服电话, 火星热线, 火星分部电话, 火星分部热线号码, 火星基地客服, 火星办事处电话, 火星站点联系方式, 火星客服号码]\n    answer: " + a + "\n"
+	if err := os.WriteFile(contact, append(append([]byte{}, good...), entry...), 0o644); err != nil {
+		t.Fatal(err)
 	}
 	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(500 * time.Millisecond) // the reload runs in the server's goroutine
-	resp, err := http.Get(base + "/readyz")
-	if err != nil || resp.StatusCode != 200 {
-		t.Errorf("after SIGHUP /readyz = %v %v", resp, err)
+	if st = wait(st.ID + 1); st.State != handlers.ReloadSucceeded {
+		t.Fatalf("reload on SIGHUP ended %+v, want succeeded", st)
+	}
+	sim := handlers.NewSimulator(handlers.WeChat{Token: env["WECHAT_TOKEN"]})
+	req, err := sim.Request(base+"/wechat", sim.TextXML("o_reload_user", q, sim.NextMsgID(), time.Now()), time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if r, err := sim.Open(body); err != nil || !strings.Contains(r.Content, a) {
+		t.Errorf("after SIGHUP %q is answered %q, %v; want the new answer %q", q, r.Content, err, a)
+	}
+}
+
+// TestThresholds checks that production runs kb.DefaultThresholds, the set the kb tests measure,
+// that README's retrieval example documents exactly those, and that CONFIG_FILE overrides only
+// what it sets.
+func TestThresholds(t *testing.T) {
+	t.Parallel()
+	load := func(yaml string) config.Config {
+		t.Helper()
+		env := map[string]string{}
+		if yaml != "" {
+			path := filepath.Join(t.TempDir(), "yilianbot.yaml")
+			os.WriteFile(path, []byte(yaml), 0o644)
+			env["CONFIG_FILE"] = path
+		}
+		cfg, err := config.Load(func(k string) string { return env[k] })
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cfg
+	}
+	if diff := cmp.Diff(kb.DefaultThresholds, thresholds(load(""))); diff != "" {
+		t.Errorf("thresholds without CONFIG_FILE (-kb.DefaultThresholds +got):\n%s", diff)
+	}
+
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, _ := strings.Cut(string(readme), "```yaml\ncontact:")
+	_, retrieval, ok := strings.Cut(rest, "\nretrieval:")
+	retrieval, _, _ = strings.Cut(retrieval, "```")
+	if !ok {
+		t.Fatal("README.md's CONFIG_FILE example has no retrieval section")
+	}
+	if diff := cmp.Diff(kb.DefaultThresholds, thresholds(load("retrieval:"+retrieval))); diff != "" {
+		t.Errorf("README's retrieval example is not the defaults (-kb.DefaultThresholds +README):\n%s", diff)
+	}
+
+	want := kb.DefaultThresholds
+	want.AnswerMargin = 0.25
+	want.PerCategory = map[string]float64{"refund": 0.5, "fees": 0.42, "invoice": 0.4}
+	got := thresholds(load("retrieval:\n  answer_margin: 0.25\n  answer_confidence_by_category: {refund: 0.5, invoice: 0.4}\n"))
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("thresholds with overrides (-want +got):\n%s", diff)
+	}
+	if kb.DefaultThresholds.PerCategory["refund"] != 0.42 {
+		t.Error("an override changed kb.DefaultThresholds")
 	}
 }

@@ -39,7 +39,7 @@ import (
 )
 
 func main() {
-	if err := run(context.Background(), os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {
+	if err := run(context.Background(), os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr, hooks{}); err != nil {
 		fmt.Fprintln(os.Stderr, "yilianbot:", err)
 		os.Exit(1)
 	}
@@ -51,16 +51,23 @@ commands:
   serve            run the WeChat webhook server (default)
   chat             talk to the bot in this terminal through the real webhook path
   kb search [--json] [QUERY...]   search the knowledge base (queries from stdin when none given)
-  kb check         validate the knowledge-base content
-  kb eval FILE.tsv measure retrieval on rows of expected-slug<TAB>query
+  kb check         validate the knowledge-base content and its eval.tsv
+  kb eval [FILE.tsv]  measure retrieval on rows of expected-slug<TAB>query (default: the knowledge base's eval.tsv)
   kb unknown       list the most frequent questions the bot could not answer (needs REDIS_URL)
   menu show|push   print the custom menu built from the config, or push it to WeChat (needs WECHAT_APP_ID, WECHAT_APP_SECRET)
   healthcheck      exit 0 when the local server's /readyz answers 200 (for container healthchecks)
 
 configuration is read from the environment; see README.md`
 
+// hooks let tests observe the program; main passes none.
+type hooks struct {
+	// listening, when set, is called with the address serve listens on once it accepts
+	// connections, so that tests can bind HTTP_ADDR=127.0.0.1:0.
+	listening func(addr string)
+}
+
 // run is the whole program; main only reports its error.
-func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer, h hooks) error {
 	// The WeChat SDK logs every decrypted message through the global logrus logger; nothing of
 	// it may reach our logs.
 	logrus.SetOutput(io.Discard)
@@ -72,7 +79,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	switch cmd {
 	case "serve":
-		return serve(ctx, getenv, stderr)
+		return serve(ctx, getenv, stderr, h)
 	case "chat":
 		return chat(ctx, getenv, stdin, stdout, stderr)
 	case "kb":
@@ -104,7 +111,9 @@ type app struct {
 	live    *kb.Live
 	bot     *bot.Bot
 	handler http.Handler
-	closers []func() error
+	// reloader runs knowledge-base reloads; serve runs its worker, so chat has none.
+	reloader *reloader
+	closers  []func() error
 
 	mu      sync.Mutex
 	retired []*kb.Index // replaced by reloads, closed with the app
@@ -125,6 +134,7 @@ func (a *app) Close() {
 // newApp builds the application from its configuration.
 func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, warn io.Writer) (*app, error) {
 	a := &app{cfg: cfg, log: log}
+	a.reloader = newReloader(a)
 	ok := false
 	defer func() {
 		if !ok {
@@ -170,10 +180,6 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, warn io.Wr
 	a.closers = append(a.closers, func() error { return a.live.Current().Close() })
 	log.Info("knowledge base loaded", "categories", len(ix.Content().Categories), "duration_ms", time.Since(start).Milliseconds(), "source", kbSource(cfg))
 
-	hours, err := botHours(cfg.File.ServiceHours)
-	if err != nil {
-		return nil, err
-	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	var notices []bot.Notice
@@ -187,7 +193,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, warn io.Wr
 		SessionTTL:    cfg.SessionTTL,
 		TranscriptTTL: cfg.TranscriptTTL,
 		RateLimit:     cfg.RateLimit,
-		Hours:         hours,
+		Hours:         botHours(cfg.File.ServiceHours),
 		Notices:       notices,
 		Contact:       cfg.File.Variables(),
 		KfAccount:     cfg.WeChat.KfAccount,
@@ -216,7 +222,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, warn io.Wr
 		Gatherer:   reg,
 		Desk:       a.bot,
 		AdminToken: cfg.AdminToken.Reveal(),
-		ReloadKB:   a.reload,
+		ReloadKB:   a.reloader,
 	})
 	ok = true
 	return a, nil
@@ -276,39 +282,20 @@ func connectRedis(ctx context.Context, raw string) (redis.UniversalClient, error
 	return rdb, nil
 }
 
-func botHours(sh config.ServiceHours) (bot.Hours, error) {
-	loc, err := time.LoadLocation(sh.TimeZone)
-	if err != nil {
-		return bot.Hours{}, fmt.Errorf("service hours: %w", err)
-	}
-	open, err := bot.ParseClock(sh.Open)
-	if err != nil {
-		return bot.Hours{}, err
-	}
-	closing, err := bot.ParseClock(sh.Close)
-	if err != nil {
-		return bot.Hours{}, err
-	}
-	h := bot.Hours{Location: loc, Open: open, Close: closing}
+// botHours copies the service hours, which config has parsed and checked, into bot's types.
+func botHours(sh config.ServiceHours) bot.Hours {
+	h := bot.Hours{Location: sh.Location, Open: bot.Clock(sh.Open), Close: bot.Clock(sh.Close)}
 	for _, p := range sh.Peaks {
-		from, _ := time.ParseInLocation(time.DateOnly, p.From, loc)
-		to, _ := time.ParseInLocation(time.DateOnly, p.To, loc)
-		c, err := bot.ParseClock(p.Close)
-		if err != nil {
-			return bot.Hours{}, err
-		}
-		h.Peaks = append(h.Peaks, bot.Peak{Name: p.Name, From: from, To: to, Close: c})
+		h.Peaks = append(h.Peaks, bot.Peak{Name: p.Name, From: p.From, To: p.To, Close: bot.Clock(p.Close)})
 	}
 	for _, n := range sh.Holidays {
-		from, _ := time.ParseInLocation(time.DateOnly, n.From, loc)
-		to, _ := time.ParseInLocation(time.DateOnly, n.To, loc)
-		h.Notes = append(h.Notes, bot.DatedNote{From: from, To: to, Text: n.Text})
+		h.Notes = append(h.Notes, bot.DatedNote{From: n.From, To: n.To, Text: n.Text})
 	}
-	return h, nil
+	return h
 }
 
 // serve runs the webhook server until ctx is done or SIGINT/SIGTERM arrives.
-func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) error {
+func serve(ctx context.Context, getenv func(string) string, stderr io.Writer, h hooks) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	cfg, err := config.Load(getenv)
@@ -344,11 +331,14 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer) er
 		mode = "plain+aes"
 	}
 	log.Info("serving", "addr", ln.Addr().String(), "wechat_modes", mode, "dev_mode", cfg.DevMode)
+	if h.listening != nil {
+		h.listening(ln.Addr().String())
+	}
 
 	reloadDone := make(chan struct{})
 	go func() {
 		defer close(reloadDone)
-		watchReload(ctx, a, log, hup)
+		a.reloader.watch(ctx, log, hup)
 	}()
 
 	select {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -14,17 +13,6 @@ import (
 	"github.com/yilianpay/yilianbot/bot/redistest"
 	"github.com/yilianpay/yilianbot/handlers/wechat"
 )
-
-// freeAddr returns a loopback address with a port nobody listens on.
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
 
 // syncBuffer collects the process's log output from several goroutines.
 type syncBuffer struct {
@@ -44,14 +32,22 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// startRun runs the binary's run in the background with env and waits for /healthz.
+// startRun runs the binary's run in the background with env, HTTP_ADDR 127.0.0.1:0 unless env
+// sets it, and waits for /healthz on the address run reports.
 func startRun(t *testing.T, env map[string]string) (base string, logs *syncBuffer) {
 	t.Helper()
+	getenv := func(k string) string {
+		if k == "HTTP_ADDR" && env[k] == "" {
+			return "127.0.0.1:0"
+		}
+		return env[k]
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	logs = &syncBuffer{}
 	done := make(chan error, 1)
+	addr := make(chan string, 1)
 	go func() {
-		done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, strings.NewReader(""), io.Discard, logs)
+		done <- run(ctx, []string{"serve"}, getenv, strings.NewReader(""), io.Discard, logs, hooks{listening: func(a string) { addr <- a }})
 	}()
 	t.Cleanup(func() {
 		cancel()
@@ -64,8 +60,15 @@ func startRun(t *testing.T, env map[string]string) (base string, logs *syncBuffe
 			t.Error("run did not return after its context was cancelled")
 		}
 	})
-	base = "http://" + env["HTTP_ADDR"]
 	deadline := time.Now().Add(20 * time.Second)
+	select {
+	case a := <-addr:
+		base = "http://" + a
+	case err := <-done:
+		t.Fatalf("run exited before it listened: %v\n%s", err, logs)
+	case <-time.After(time.Until(deadline)):
+		t.Fatalf("run did not listen within 20 s\n%s", logs)
+	}
 	for {
 		select {
 		case err := <-done:
@@ -93,7 +96,6 @@ func TestServeEndToEnd(t *testing.T) {
 			t.Parallel()
 			url, prefix := redistest.NewURL(t)
 			env := map[string]string{
-				"HTTP_ADDR":     freeAddr(t),
 				"REDIS_URL":     url,
 				"REDIS_PREFIX":  prefix,
 				"WECHAT_TOKEN":  "e2etoken",
@@ -160,7 +162,7 @@ func TestRunRejectsBadConfig(t *testing.T) {
 		"REPLY_BUDGET":            "forever",
 	}
 	var stderr bytes.Buffer
-	err := run(context.Background(), nil, func(k string) string { return env[k] }, strings.NewReader(""), io.Discard, &stderr)
+	err := run(context.Background(), nil, func(k string) string { return env[k] }, strings.NewReader(""), io.Discard, &stderr, hooks{})
 	if err == nil {
 		t.Fatal("run with bad configuration returned nil")
 	}
@@ -174,12 +176,13 @@ func TestRunRejectsBadConfig(t *testing.T) {
 func TestRunUnreachableRedis(t *testing.T) {
 	t.Parallel()
 	env := map[string]string{
-		"HTTP_ADDR":    freeAddr(t),
-		"REDIS_URL":    "redis://:s3cretpass@" + freeAddr(t) + "/0",
+		"HTTP_ADDR": "127.0.0.1:0",
+		// Nothing listens on port 0: connecting is refused at once.
+		"REDIS_URL":    "redis://:s3cretpass@127.0.0.1:0/0",
 		"WECHAT_TOKEN": "e2etoken",
 		"ADMIN_TOKEN":  "e2e-admin-token-0123456789",
 	}
-	err := run(context.Background(), nil, func(k string) string { return env[k] }, strings.NewReader(""), io.Discard, io.Discard)
+	err := run(context.Background(), nil, func(k string) string { return env[k] }, strings.NewReader(""), io.Discard, io.Discard, hooks{})
 	if err == nil || !strings.Contains(err.Error(), "cannot reach Redis") {
 		t.Fatalf("run with an unreachable Redis = %v, want a clear error", err)
 	}
@@ -192,7 +195,7 @@ func TestChat(t *testing.T) {
 	t.Parallel()
 	in := strings.NewReader("/sub\n对账单在哪下载\n/user other\n1\n/quit\n")
 	var out, errs syncBuffer
-	if err := run(context.Background(), []string{"chat"}, func(string) string { return "" }, in, &out, &errs); err != nil {
+	if err := run(context.Background(), []string{"chat"}, func(string) string { return "" }, in, &out, &errs, hooks{}); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"欢迎关注", "对账", "已切换到用户", "没有这个选项"} {

@@ -18,7 +18,7 @@ import (
 func runMenuCmd(t *testing.T, sub string, env map[string]string) (stdout, stderr string, err error) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	err = run(t.Context(), []string{"menu", sub}, func(k string) string { return env[k] }, strings.NewReader(""), &out, &errOut)
+	err = run(t.Context(), []string{"menu", sub}, func(k string) string { return env[k] }, strings.NewReader(""), &out, &errOut, hooks{})
 	return out.String(), errOut.String(), err
 }
 

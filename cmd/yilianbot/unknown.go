@@ -29,11 +29,7 @@ func kbUnknown(ctx context.Context, cfg config.Config, args []string, getenv fun
 		return err
 	}
 	defer rdb.Close()
-	hours, err := botHours(cfg.File.ServiceHours)
-	if err != nil {
-		return err
-	}
-	qs, err := bot.TopUnknown(ctx, rdb, cfg.RedisPrefix, hours.Location, time.Now(), *days, *n)
+	qs, err := bot.TopUnknown(ctx, rdb, cfg.RedisPrefix, cfg.File.ServiceHours.Location, time.Now(), *days, *n)
 	if err != nil {
 		return err
 	}
