@@ -20,6 +20,7 @@ import (
 	"github.com/yilianpay/yilianbot/bot/redistest"
 	"github.com/yilianpay/yilianbot/config"
 	"github.com/yilianpay/yilianbot/handlers"
+	"github.com/yilianpay/yilianbot/handlers/wechat"
 	"github.com/yilianpay/yilianbot/kb"
 )
 
@@ -191,7 +192,7 @@ func TestReloadThroughServer(t *testing.T) {
 	if st = wait(st.ID + 1); st.State != handlers.ReloadSucceeded {
 		t.Fatalf("reload on SIGHUP ended %+v, want succeeded", st)
 	}
-	sim := handlers.NewSimulator(handlers.WeChat{Token: env["WECHAT_TOKEN"]})
+	sim := wechat.NewSimulator(wechat.Settings{Token: env["WECHAT_TOKEN"]})
 	req, err := sim.Request(base+"/wechat", sim.TextXML("o_reload_user", q, sim.NextMsgID(), time.Now()), time.Now())
 	if err != nil {
 		t.Fatal(err)
