@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -143,14 +142,7 @@ func New(k knowledge, o Options) *Bot {
 		},
 	}
 	if o.Redis != nil {
-		b.st = &store{
-			rdb: o.Redis, prefix: o.Prefix, timeout: o.RedisTimeout,
-			dedupeTTL:     10 * time.Minute,
-			lockTTL:       5 * time.Second,
-			sessionKeep:   max(24*time.Hour, 2*o.SessionTTL),
-			transcriptTTL: o.TranscriptTTL,
-			transcriptLen: 50,
-		}
+		b.st = newStore(o.Redis, o.Prefix, o.RedisTimeout, o.SessionTTL, o.TranscriptTTL)
 	}
 	if o.Registerer != nil {
 		o.Registerer.MustRegister(b.metrics.degraded, b.metrics.dedupeHits, b.metrics.decisions)
@@ -218,7 +210,7 @@ func (b *Bot) Reply(ctx context.Context, m Message) (Reply, error) {
 	r.Time = now
 	cv.s.Seen = now
 	sess, _ := json.Marshal(cv.s)
-	w := commit{reply: r, session: sess, stats: cv.stats, unknown: cv.unknown, unknownDay: day(now, b.hours.Location),
+	w := commit{reply: r, session: sess, stats: cv.stats, unknown: cv.unknown, day: day(now, b.hours.Location),
 		pendingDone: cv.pendingShown, csatDone: cv.csatDone}
 	if cv.userText != "" {
 		w.turns = append(w.turns, Turn{Time: now, From: "user", Text: cv.userText})
@@ -237,24 +229,6 @@ func (b *Bot) Reply(ctx context.Context, m Message) (Reply, error) {
 	}
 	b.markDelivered(wctx, cv.pending[:cv.pendingShown], now)
 	return r, nil
-}
-
-// markDelivered records on the tickets that pending replies reached the user.
-func (b *Bot) markDelivered(ctx context.Context, shown []pendingReply, now time.Time) {
-	for _, p := range shown {
-		if p.Index < 0 {
-			continue
-		}
-		_, err := b.st.updateTicket(ctx, p.No, "delivered", func(t *Ticket) (map[string]any, error) {
-			if p.Index < len(t.Replies) {
-				t.Replies[p.Index].Pending, t.Replies[p.Index].DeliveredAt = false, &now
-			}
-			return nil, nil
-		})
-		if err != nil {
-			b.log.WarnContext(ctx, "mark reply delivered", "ticket", p.No, "error", err)
-		}
-	}
 }
 
 // stateless answers without Redis: FAQ and fixed texts only, no menus numbers or flows.
@@ -295,7 +269,7 @@ func (b *Bot) Healthy(ctx context.Context) error {
 	if b.st == nil {
 		return nil
 	}
-	return b.st.rdb.Ping(ctx).Err()
+	return b.st.ping(ctx)
 }
 
 func actionableEvent(m Message) bool {
@@ -307,46 +281,6 @@ func actionableEvent(m Message) bool {
 }
 
 func day(t time.Time, loc *time.Location) string { return t.In(loc).Format("20060102") }
-
-// session is a user's conversation state, stored as JSON.
-type session struct {
-	Seen   time.Time `json:"seen"`
-	Prompt prompt    `json:"prompt,omitzero"`
-	Misses int       `json:"misses,omitempty"`
-	// Last is the entry answered last, for feedback; Alts are the runners-up of that search.
-	Last string   `json:"last,omitempty"`
-	Alts []string `json:"alts,omitempty"`
-	// More is the rest of a long reply, shown on "继续".
-	More string `json:"more,omitempty"`
-	// Handoff is set when the user asked for a human inside service hours: the next message
-	// goes to the agents.
-	Handoff bool `json:"handoff,omitempty"`
-	Urgent  bool `json:"urgent,omitempty"`
-	// LastCategory is the category the bot last answered from, for tickets.
-	LastCategory string `json:"cat,omitempty"`
-	// Flow is the ticket flow in progress (or paused with what the user gave).
-	Flow *flow `json:"flow,omitempty"`
-}
-
-// prompt is what the last reply offered by number.
-type prompt struct {
-	Kind    string   `json:"kind,omitempty"` // "menu", "category", "suggest", "related"
-	Options []string `json:"opts,omitempty"` // what 1..n mean: category slugs or entry ids
-	Parent  string   `json:"parent,omitempty"`
-}
-
-func decodeSession(raw []byte) *session {
-	s := &session{}
-	if len(raw) > 0 {
-		_ = json.Unmarshal(raw, s) // a corrupt session starts fresh
-	}
-	return s
-}
-
-// stale reports whether the session had state that has expired.
-func (s *session) stale(now time.Time, ttl time.Duration) bool {
-	return !s.Seen.IsZero() && now.Sub(s.Seen) > ttl && (s.Prompt.Kind != "" || s.More != "" || s.Handoff || s.Flow != nil)
-}
 
 // split cuts a reply that is over WeChat's limit at a sentence boundary; the rest is returned
 // for "继续".
@@ -374,5 +308,3 @@ func split(text string) (head, rest string) {
 	}
 	return strings.TrimRight(text[:cut], "\n") + textMoreSuffix, strings.TrimLeft(text[cut:], "\n")
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }

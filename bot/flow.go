@@ -241,11 +241,8 @@ func (c *conv) lookup(text string) (Reply, bool, error) {
 	if c.stateless {
 		return c.text("工单查询暂时不可用，请稍后再试。"), true, nil
 	}
-	n, err := c.b.st.rdb.Incr(c.ctx, c.b.st.userKey(c.m.OpenID, "lk:"+itoa(int(c.now.Unix()/60)))).Result()
-	if err == nil && n == 1 {
-		c.b.st.rdb.Expire(c.ctx, c.b.st.userKey(c.m.OpenID, "lk:"+itoa(int(c.now.Unix()/60))), 61*time.Second)
-	}
-	if err == nil && n > lookupLimit {
+	// A failing counter does not stop the lookup: the lookup itself reports Redis errors.
+	if n, err := c.b.st.countLookup(c.ctx, c.m.OpenID, c.now); err == nil && n > lookupLimit {
 		return c.text("查询太频繁了，请稍等一分钟再试。"), true, nil
 	}
 	c.s.Prompt = prompt{}
