@@ -15,11 +15,8 @@ func (b *Bot) Tickets(ctx context.Context, f TicketFilter) (TicketPage, error) {
 	if b.st == nil {
 		return TicketPage{}, errors.New("bot: tickets need Redis")
 	}
-	if f.Status != "" && statusNames[f.Status] == "" {
-		return TicketPage{}, fmt.Errorf("%w: unknown status %q", ErrInvalidUpdate, f.Status)
-	}
-	if f.Priority != "" && f.Priority != PriorityNormal && f.Priority != PriorityUrgent {
-		return TicketPage{}, fmt.Errorf("%w: unknown priority %q", ErrInvalidUpdate, f.Priority)
+	if err := f.Validate(); err != nil {
+		return TicketPage{}, err
 	}
 	if f.Page < 1 {
 		f.Page = 1
@@ -30,7 +27,7 @@ func (b *Bot) Tickets(ctx context.Context, f TicketFilter) (TicketPage, error) {
 	now := b.now()
 	var match []Ticket
 	err := b.st.allTickets(ctx, func(t Ticket) {
-		if (f.Status == "" || t.Status == f.Status) && (f.Priority == "" || t.Priority == f.Priority) && (!f.Overdue || t.Overdue(now)) {
+		if f.match(t, now) {
 			match = append(match, t)
 		}
 	})
@@ -64,9 +61,9 @@ func (b *Bot) ReplyTicket(ctx context.Context, no, agent, text string) (*Ticket,
 	text = redact(text) // agents must not paste secrets either
 	now := b.now()
 	idx := 0
-	t, err := b.st.updateTicket(ctx, no, "replied", func(t *Ticket) (map[string]any, error) {
+	t, err := b.st.updateTicket(ctx, no, EventReplied, func(t *Ticket) (map[string]any, error) {
 		if t.Status == StatusClosed {
-			return nil, fmt.Errorf("%w: ticket is closed", ErrInvalidUpdate)
+			return nil, Errorf(CodeInvalid, "ticket is closed")
 		}
 		t.Replies = append(t.Replies, TicketReply{Agent: agent, Text: text, At: now, Pending: true})
 		idx = len(t.Replies) - 1
@@ -96,7 +93,7 @@ func (b *Bot) deliver(ctx context.Context, t *Ticket, idx int, msg string, now t
 		sendErr = b.messenger.SendText(ctx, t.OpenID, msg)
 	}
 	if sendErr == nil {
-		_, err := b.st.updateTicket(ctx, t.No, "delivered", func(t *Ticket) (map[string]any, error) {
+		_, err := b.st.updateTicket(ctx, t.No, EventDelivered, func(t *Ticket) (map[string]any, error) {
 			if idx >= 0 && idx < len(t.Replies) {
 				t.Replies[idx].Pending, t.Replies[idx].DeliveredAt = false, &now
 			}
@@ -112,7 +109,7 @@ func (b *Bot) deliver(ctx context.Context, t *Ticket, idx int, msg string, now t
 	}
 	if b.messenger != nil && b.templateID != "" && errors.Is(sendErr, ErrOutsideWindow) {
 		err := b.messenger.SendTemplate(ctx, t.OpenID, b.templateID, map[string]string{
-			"first": "您的工单有新进展", "keyword1": t.No, "keyword2": statusNames[t.Status], "remark": "请进入公众号查看客服回复",
+			"first": "您的工单有新进展", "keyword1": t.No, "keyword2": t.Status.Name(), "remark": "请进入公众号查看客服回复",
 		})
 		if err != nil {
 			b.log.WarnContext(ctx, "template message failed", "ticket", t.No, "error", err)
@@ -140,34 +137,28 @@ func (b *Bot) inWindow(ctx context.Context, openID string, now time.Time) bool {
 	return false // no message in the transcript's 7 days
 }
 
-// UpdateTicket changes a ticket's status and/or priority. Resolving or closing tells the user
-// and asks for a 1-5 satisfaction score.
-func (b *Bot) UpdateTicket(ctx context.Context, no, status, priority string) (*Ticket, error) {
+// UpdateTicket applies an agent's change of status and/or priority. Resolving or closing tells
+// the user and asks for a 1-5 satisfaction score.
+func (b *Bot) UpdateTicket(ctx context.Context, no string, u TicketUpdate) (*Ticket, error) {
 	if b.st == nil {
 		return nil, errors.New("bot: tickets need Redis")
 	}
-	if status == "" && priority == "" {
-		return nil, fmt.Errorf("%w: give status or priority", ErrInvalidUpdate)
-	}
-	if status != "" && statusNames[status] == "" {
-		return nil, fmt.Errorf("%w: unknown status %q", ErrInvalidUpdate, status)
-	}
-	if priority != "" && priority != PriorityNormal && priority != PriorityUrgent {
-		return nil, fmt.Errorf("%w: unknown priority %q", ErrInvalidUpdate, priority)
+	if err := u.Validate(); err != nil {
+		return nil, err
 	}
 	now := b.now()
 	var finished bool
-	t, err := b.st.updateTicket(ctx, no, "status_changed", func(t *Ticket) (map[string]any, error) {
-		extra := map[string]any{"from_status": t.Status, "from_priority": t.Priority}
-		wasDone := t.Status == StatusResolved || t.Status == StatusClosed
-		if status != "" {
-			t.Status = status
+	t, err := b.st.updateTicket(ctx, no, EventStatusChanged, func(t *Ticket) (map[string]any, error) {
+		extra := map[string]any{"from_status": string(t.Status), "from_priority": string(t.Priority)}
+		wasDone := t.Status.done()
+		if u.Status != nil {
+			t.Status = *u.Status
 		}
-		if priority != "" && priority != t.Priority {
-			t.Priority = priority
-			t.DueAt = t.CreatedAt.Add(slaFor(t.Type, priority == PriorityUrgent))
+		if u.Priority != nil && *u.Priority != t.Priority {
+			t.Priority = *u.Priority
+			t.DueAt = t.CreatedAt.Add(slaFor(t.Type, t.Priority == PriorityUrgent))
 		}
-		finished = !wasDone && (t.Status == StatusResolved || t.Status == StatusClosed)
+		finished = !wasDone && t.Status.done()
 		t.UpdatedAt = now
 		return extra, nil
 	})
@@ -196,8 +187,8 @@ type DayStats map[string]map[string]int64
 
 // DeskStats are the figures of GET /api/v1/stats.
 type DeskStats struct {
-	ByStatus            map[string]int      `json:"by_status"`
-	ByPriority          map[string]int      `json:"by_priority"`
+	ByStatus            map[Status]int      `json:"by_status"`
+	ByPriority          map[Priority]int    `json:"by_priority"`
 	Overdue             int                 `json:"overdue"`
 	MedianFirstResponse string              `json:"median_first_response"`
 	MedianFirstRespSecs float64             `json:"median_first_response_seconds"`
@@ -208,7 +199,7 @@ type DeskStats struct {
 
 // Stats sums up tickets and the dialogue's quality counters of the last 7 days.
 func (b *Bot) Stats(ctx context.Context) (DeskStats, error) {
-	out := DeskStats{ByStatus: map[string]int{}, ByPriority: map[string]int{}, Dialogue: map[string]DayStats{}}
+	out := DeskStats{ByStatus: map[Status]int{}, ByPriority: map[Priority]int{}, Dialogue: map[string]DayStats{}}
 	if b.st == nil {
 		return out, errors.New("bot: stats need Redis")
 	}
@@ -263,7 +254,7 @@ func (b *Bot) markDelivered(ctx context.Context, shown []pendingReply, now time.
 		if p.Index < 0 {
 			continue
 		}
-		_, err := b.st.updateTicket(ctx, p.No, "delivered", func(t *Ticket) (map[string]any, error) {
+		_, err := b.st.updateTicket(ctx, p.No, EventDelivered, func(t *Ticket) (map[string]any, error) {
 			if p.Index < len(t.Replies) {
 				t.Replies[p.Index].Pending, t.Replies[p.Index].DeliveredAt = false, &now
 			}

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -160,7 +161,7 @@ func (c *conv) respond() (Reply, error) {
 
 // rate stores a satisfaction score on the user's ticket.
 func (c *conv) rate(no string, score int) (Reply, error) {
-	_, err := c.b.st.updateTicket(c.ctx, no, "rated", func(t *Ticket) (map[string]any, error) {
+	_, err := c.b.st.updateTicket(c.ctx, no, EventRated, func(t *Ticket) (map[string]any, error) {
 		if t.OpenID != c.m.OpenID {
 			return nil, ErrNoTicket
 		}
@@ -168,7 +169,7 @@ func (c *conv) rate(no string, score int) (Reply, error) {
 		t.UpdatedAt = c.now
 		return map[string]any{"csat": score}, nil
 	})
-	if err != nil && err != ErrNoTicket {
+	if err != nil && !errors.Is(err, ErrNoTicket) {
 		return Reply{}, err
 	}
 	if score <= 2 {
@@ -362,7 +363,7 @@ func (c *conv) navigate(text string) (Reply, bool) {
 		return c.showMenu(hint), true
 	}
 	opt := p.Options[n-1]
-	if p.Kind == "menu" {
+	if p.Kind == promptMenu {
 		r, _ := c.showCategory(opt)
 		return r, true
 	}
@@ -375,7 +376,7 @@ func (c *conv) menuPrompt() prompt {
 	for _, cat := range c.b.kb.Content().Categories {
 		slugs = append(slugs, cat.Slug)
 	}
-	return prompt{Kind: "menu", Options: slugs}
+	return prompt{Kind: promptMenu, Options: slugs}
 }
 
 func (c *conv) showMenu(hint string) Reply {
@@ -403,7 +404,7 @@ func (c *conv) showCategory(slug string) (Reply, bool) {
 		ids = append(ids, e.ID)
 		qs = append(qs, e.Question)
 	}
-	c.s.Prompt = prompt{Kind: "category", Options: ids, Parent: slug}
+	c.s.Prompt = prompt{Kind: promptCategory, Options: ids, Parent: slug}
 	title := fmt.Sprintf("【%s】%s\n常见问题：", cat.Name, cat.Description)
 	return c.text(numbered(title, qs, textCategoryFooter)), true
 }
@@ -411,11 +412,11 @@ func (c *conv) showCategory(slug string) (Reply, bool) {
 func (c *conv) back() Reply {
 	p := c.s.Prompt
 	switch {
-	case p.Kind == "related" && p.Parent != "":
+	case p.Kind == promptRelated && p.Parent != "":
 		if r, ok := c.showCategory(p.Parent); ok {
 			return r
 		}
-	case p.Kind == "menu":
+	case p.Kind == promptMenu:
 		return c.showMenu(textNothingToGoUp)
 	}
 	return c.showMenu("")
@@ -444,9 +445,9 @@ func (c *conv) answer(id string, alts []string) (Reply, bool) {
 	if len(rel) > 0 && !c.stateless {
 		sb.WriteString("\n\n")
 		sb.WriteString(numbered(textRelatedTitle, relQ, ""))
-		c.s.Prompt = prompt{Kind: "related", Options: rel, Parent: e.Category}
+		c.s.Prompt = prompt{Kind: promptRelated, Options: rel, Parent: e.Category}
 	} else {
-		c.s.Prompt = prompt{Kind: "related", Parent: e.Category}
+		c.s.Prompt = prompt{Kind: promptRelated, Parent: e.Category}
 	}
 	if e.Urgent {
 		c.s.Urgent = true
@@ -499,7 +500,7 @@ func (c *conv) feedback(text string) (Reply, bool) {
 				qs = append(qs, a.Question)
 			}
 		}
-		c.s.Prompt = prompt{Kind: "suggest", Options: alts}
+		c.s.Prompt = prompt{Kind: promptSuggest, Options: alts}
 		return c.text(numbered(textSorryAlts, qs, "回复数字查看答案。如果都不是，回复“提交工单”由客服跟进。")), true
 	}
 	return Reply{}, false
@@ -536,7 +537,7 @@ func (c *conv) faq(text string) (Reply, error) {
 		if c.stateless {
 			return c.text(numbered(textSuggestTitle, qs, "请直接发送上面的问题查看答案。")), nil
 		}
-		c.s.Prompt = prompt{Kind: "suggest", Options: ids}
+		c.s.Prompt = prompt{Kind: promptSuggest, Options: ids}
 		return c.text(numbered(textSuggestTitle, qs, textSuggestFooter)), nil
 	}
 	c.count("", statNone)

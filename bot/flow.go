@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -10,22 +11,25 @@ import (
 
 // flow is the ticket flow's state in the session: what the user has given so far.
 type flow struct {
-	ID         string `json:"id"`
-	Step       string `json:"step"` // stepType, stepMerchant, stepDesc, stepContact
-	Paused     bool   `json:"paused,omitempty"`
-	Type       string `json:"type,omitempty"`
-	MerchantNo string `json:"merchant,omitempty"`
-	Individual bool   `json:"individual,omitempty"`
-	Desc       string `json:"desc,omitempty"`
-	Contact    string `json:"contact,omitempty"`
-	Urgent     bool   `json:"urgent,omitempty"`
+	ID         string     `json:"id"`
+	Step       flowStep   `json:"step"`
+	Paused     bool       `json:"paused,omitempty"`
+	Type       TicketType `json:"type,omitempty"`
+	MerchantNo string     `json:"merchant,omitempty"`
+	Individual bool       `json:"individual,omitempty"`
+	Desc       string     `json:"desc,omitempty"`
+	Contact    string     `json:"contact,omitempty"`
+	Urgent     bool       `json:"urgent,omitempty"`
 }
 
+// flowStep is what the ticket flow asks for next.
+type flowStep string
+
 const (
-	stepType     = "type"
-	stepMerchant = "merchant"
-	stepDesc     = "desc"
-	stepContact  = "contact"
+	stepType     flowStep = "type"
+	stepMerchant flowStep = "merchant"
+	stepDesc     flowStep = "desc"
+	stepContact  flowStep = "contact"
 )
 
 var (
@@ -118,8 +122,8 @@ func (c *conv) flowInput(text string) (Reply, error) {
 	b := bare(text)
 	switch f.Step {
 	case stepType:
-		typ := map[string]string{"1": TypeMerchant, "2": TypeTech, "3": TypeComplaint, "0": TypeOther}[foldASCII(b)]
-		for word, t := range map[string]string{"商户": TypeMerchant, "技术": TypeTech, "投诉": TypeComplaint, "建议": TypeComplaint, "其他": TypeOther} {
+		typ := map[string]TicketType{"1": TypeMerchant, "2": TypeTech, "3": TypeComplaint, "0": TypeOther}[foldASCII(b)]
+		for word, t := range map[string]TicketType{"商户": TypeMerchant, "技术": TypeTech, "投诉": TypeComplaint, "建议": TypeComplaint, "其他": TypeOther} {
 			if typ == "" && strings.Contains(b, word) {
 				typ = t
 			}
@@ -206,7 +210,7 @@ func (c *conv) createTicket() (Reply, error) {
 	c.s.Urgent = false
 	c.count(t.Category, "ticket")
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "工单已提交，编号：%s\n类型：%s", t.No, typeNames[t.Type])
+	fmt.Fprintf(&sb, "工单已提交，编号：%s\n类型：%s", t.No, t.Type.Name())
 	if t.MerchantNo != "" {
 		fmt.Fprintf(&sb, "\n商户编号：%s", t.MerchantNo)
 	}
@@ -261,20 +265,20 @@ func (c *conv) lookup(text string) (Reply, bool, error) {
 		var sb strings.Builder
 		sb.WriteString("您最近的工单：")
 		for _, t := range ts {
-			fmt.Fprintf(&sb, "\n%s　%s　%s　%s", t.No, typeNames[t.Type], statusNames[t.Status], c.b.shortTime(t.UpdatedAt))
+			fmt.Fprintf(&sb, "\n%s　%s　%s　%s", t.No, t.Type.Name(), t.Status.Name(), c.b.shortTime(t.UpdatedAt))
 		}
 		sb.WriteString("\n\n发送工单号查看详情和客服回复。")
 		return c.text(sb.String()), true, nil
 	}
 	t, err := c.b.st.ticket(c.ctx, no)
-	if err != nil && err != ErrNoTicket {
+	if err != nil && !errors.Is(err, ErrNoTicket) {
 		return Reply{}, true, err
 	}
-	if err == ErrNoTicket || t.OpenID != c.m.OpenID {
+	if errors.Is(err, ErrNoTicket) || t.OpenID != c.m.OpenID {
 		return c.text(fmt.Sprintf("没有找到工单 %s，请核对编号后再试；回复“我的工单”查看您提交过的工单。", no)), true, nil
 	}
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "工单 %s\n状态：%s\n类型：%s\n提交时间：%s\n最近更新：%s", t.No, statusNames[t.Status], typeNames[t.Type], c.b.shortTime(t.CreatedAt), c.b.shortTime(t.UpdatedAt))
+	fmt.Fprintf(&sb, "工单 %s\n状态：%s\n类型：%s\n提交时间：%s\n最近更新：%s", t.No, t.Status.Name(), t.Type.Name(), c.b.shortTime(t.CreatedAt), c.b.shortTime(t.UpdatedAt))
 	if t.Priority == PriorityUrgent {
 		sb.WriteString("\n优先级：加急")
 	}

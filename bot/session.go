@@ -32,11 +32,21 @@ type session struct {
 	Flow *flow `json:"flow,omitempty"`
 }
 
+// promptKind is what the numbers of the last reply stand for.
+type promptKind string
+
+const (
+	promptMenu     promptKind = "menu"     // categories of the main menu
+	promptCategory promptKind = "category" // questions of one category
+	promptSuggest  promptKind = "suggest"  // entries the search was unsure between
+	promptRelated  promptKind = "related"  // entries related to the last answer
+)
+
 // prompt is what the last reply offered by number.
 type prompt struct {
-	Kind    string   `json:"kind,omitempty"` // "menu", "category", "suggest", "related"
-	Options []string `json:"opts,omitempty"` // what 1..n mean: category slugs or entry ids
-	Parent  string   `json:"parent,omitempty"`
+	Kind    promptKind `json:"kind,omitempty"`
+	Options []string   `json:"opts,omitempty"` // what 1..n mean: category slugs or entry ids
+	Parent  string     `json:"parent,omitempty"`
 }
 
 func decodeSession(raw []byte) *session {

@@ -15,9 +15,10 @@ import (
 // its indexes and the event stream are written in one transaction, on Redis Cluster too.
 
 // event appends one ticket event to the stream in p.
-func (s *store) event(ctx context.Context, p redis.Pipeliner, kind string, t *Ticket, extra map[string]any) {
+func (s *store) event(ctx context.Context, p redis.Pipeliner, kind EventKind, t *Ticket, extra map[string]any) {
 	values := map[string]any{
-		"event": kind, "no": t.No, "status": t.Status, "priority": t.Priority, "type": t.Type,
+		// go-redis takes plain strings only, not named string types.
+		"event": string(kind), "no": t.No, "status": string(t.Status), "priority": string(t.Priority), "type": string(t.Type),
 		"at": t.UpdatedAt.UTC().Format(time.RFC3339),
 	}
 	for k, v := range extra {
@@ -57,7 +58,7 @@ func (s *store) createTicket(ctx context.Context, flowID string, t *Ticket, day 
 		p.ZAdd(ctx, s.keys.userTickets(t.OpenID), redis.Z{Score: float64(t.CreatedAt.Unix()), Member: t.No})
 		p.ZAdd(ctx, s.keys.due(), redis.Z{Score: float64(t.DueAt.Unix()), Member: t.No})
 		p.Set(ctx, s.keys.ticketFlow(flowID), t.No, ticketFlowTTL)
-		s.event(ctx, p, "created", t, map[string]any{"merchant_no": t.MerchantNo, "category": t.Category})
+		s.event(ctx, p, EventCreated, t, map[string]any{"merchant_no": t.MerchantNo, "category": t.Category})
 		return nil
 	})
 	if err != nil {
@@ -84,7 +85,7 @@ func (s *store) ticket(ctx context.Context, no string) (*Ticket, error) {
 
 // updateTicket applies change to a ticket under optimistic locking and appends the event.
 // Errors of change and ErrNoTicket are returned as they are.
-func (s *store) updateTicket(ctx context.Context, no, kind string, change func(t *Ticket) (map[string]any, error)) (*Ticket, error) {
+func (s *store) updateTicket(ctx context.Context, no string, kind EventKind, change func(t *Ticket) (map[string]any, error)) (*Ticket, error) {
 	var out *Ticket
 	key := s.keys.ticket(no)
 	for range 5 {
