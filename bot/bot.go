@@ -183,7 +183,7 @@ func (b *Bot) Reply(ctx context.Context, m Message) (Reply, error) {
 		return b.st.waitReply(ctx, m)
 	}
 
-	cv := &conv{b: b, ctx: ctx, m: m, now: now, pending: c.pending, csat: c.csat}
+	cv := &conv{b: b, m: m, now: now, pending: c.pending, csat: c.csat}
 	cv.s = decodeSession(c.session)
 	var r Reply
 	switch {
@@ -196,7 +196,7 @@ func (b *Bot) Reply(ctx context.Context, m Message) (Reply, error) {
 			cv.expired = true
 			cv.s = &session{}
 		}
-		r, err = cv.respond()
+		r, err = cv.respond(ctx)
 		if err != nil {
 			// Let a retry of this delivery try again from scratch.
 			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.redisTO)
@@ -234,8 +234,8 @@ func (b *Bot) Reply(ctx context.Context, m Message) (Reply, error) {
 // stateless answers without Redis: FAQ and fixed texts only, no menus numbers or flows.
 func (b *Bot) stateless(ctx context.Context, m Message, now time.Time) (Reply, error) {
 	b.metrics.degraded.Inc()
-	cv := &conv{b: b, ctx: ctx, m: m, now: now, s: &session{}, stateless: true}
-	r, err := cv.respond()
+	cv := &conv{b: b, m: m, now: now, s: &session{}, stateless: true}
+	r, err := cv.respond(ctx)
 	r.Time = now
 	return r, err
 }

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"regexp"
@@ -117,7 +118,7 @@ func isSkip(b string) bool {
 }
 
 // flowInput handles the user's answer to the current step.
-func (c *conv) flowInput(text string) (Reply, error) {
+func (c *conv) flowInput(ctx context.Context, text string) (Reply, error) {
 	f := c.s.Flow
 	b := bare(text)
 	switch f.Step {
@@ -175,13 +176,13 @@ func (c *conv) flowInput(text string) (Reply, error) {
 		default:
 			return c.text("电话格式不对，请回复11位手机号（或带区号的座机号），不需要请回复“跳过”。"), nil
 		}
-		return c.createTicket()
+		return c.createTicket(ctx)
 	}
 	c.s.Flow = nil
 	return c.showMenu(""), nil
 }
 
-func (c *conv) createTicket() (Reply, error) {
+func (c *conv) createTicket(ctx context.Context) (Reply, error) {
 	f := c.s.Flow
 	b := c.b
 	urgent := f.Urgent || c.s.Urgent
@@ -195,7 +196,7 @@ func (c *conv) createTicket() (Reply, error) {
 	if urgent {
 		t.Priority = PriorityUrgent
 	}
-	tr, err := b.st.transcript(c.ctx, c.m.OpenID, 10)
+	tr, err := b.st.transcript(ctx, c.m.OpenID, 10)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -203,12 +204,12 @@ func (c *conv) createTicket() (Reply, error) {
 	if len(t.Transcript) > 10 {
 		t.Transcript = t.Transcript[len(t.Transcript)-10:]
 	}
-	if err := b.st.createTicket(c.ctx, f.ID, t, day(c.now, b.hours.Location)); err != nil {
+	if err := b.st.createTicket(ctx, f.ID, t, day(c.now, b.hours.Location)); err != nil {
 		return Reply{}, err
 	}
 	c.s.Flow = nil
 	c.s.Urgent = false
-	c.count(t.Category, "ticket")
+	c.count(t.Category, statTicket)
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "工单已提交，编号：%s\n类型：%s", t.No, t.Type.Name())
 	if t.MerchantNo != "" {
@@ -232,7 +233,7 @@ func (c *conv) createTicket() (Reply, error) {
 
 // lookup answers 查询工单 GD…, a bare ticket number and 我的工单. A ticket of another user is
 // answered exactly like a number that does not exist.
-func (c *conv) lookup(text string) (Reply, bool, error) {
+func (c *conv) lookup(ctx context.Context, text string) (Reply, bool, error) {
 	b := bare(text)
 	no := strings.ToUpper(TicketNoRE.FindString(text))
 	mine := b == "我的工单" || b == "查询工单" || b == "查工单" || b == "工单进度" || b == "查看工单" || c.m.EventKey == KeyMyTickets
@@ -246,16 +247,16 @@ func (c *conv) lookup(text string) (Reply, bool, error) {
 		return c.text("工单查询暂时不可用，请稍后再试。"), true, nil
 	}
 	// A failing counter does not stop the lookup: the lookup itself reports Redis errors.
-	if n, err := c.b.st.countLookup(c.ctx, c.m.OpenID, c.now); err == nil && n > lookupLimit {
+	if n, err := c.b.st.countLookup(ctx, c.m.OpenID, c.now); err == nil && n > lookupLimit {
 		return c.text("查询太频繁了，请稍等一分钟再试。"), true, nil
 	}
 	c.s.Prompt = prompt{}
 	if no == "" {
-		nos, err := c.b.st.userTicketNos(c.ctx, c.m.OpenID, 5)
+		nos, err := c.b.st.userTicketNos(ctx, c.m.OpenID, 5)
 		if err != nil {
 			return Reply{}, true, err
 		}
-		ts, err := c.b.st.tickets(c.ctx, nos)
+		ts, err := c.b.st.tickets(ctx, nos)
 		if err != nil {
 			return Reply{}, true, err
 		}
@@ -270,7 +271,7 @@ func (c *conv) lookup(text string) (Reply, bool, error) {
 		sb.WriteString("\n\n发送工单号查看详情和客服回复。")
 		return c.text(sb.String()), true, nil
 	}
-	t, err := c.b.st.ticket(c.ctx, no)
+	t, err := c.b.st.ticket(ctx, no)
 	if err != nil && !errors.Is(err, ErrNoTicket) {
 		return Reply{}, true, err
 	}
