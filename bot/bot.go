@@ -39,7 +39,11 @@ type Options struct {
 	Contact   map[string]string
 	KfAccount string
 	Now       func() time.Time
-	Logger    *slog.Logger
+	// After is the timer the bot sleeps on while it waits for another request (the user's
+	// previous message, or the first delivery of a retried one); default time.After. A test
+	// that fakes Now fakes After too, so that waits advance its clock and need no real time.
+	After  func(d time.Duration) <-chan time.Time
+	Logger *slog.Logger
 	// Registerer receives the bot's metrics; nil registers nothing.
 	Registerer prometheus.Registerer
 	// Messenger delivers agents' replies; nil keeps them pending until the user writes.
@@ -103,6 +107,9 @@ func New(k knowledge, o Options) *Bot {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	if o.After == nil {
+		o.After = time.After
+	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -142,7 +149,7 @@ func New(k knowledge, o Options) *Bot {
 		},
 	}
 	if o.Redis != nil {
-		b.st = newStore(o.Redis, o.Prefix, o.RedisTimeout, o.SessionTTL, o.TranscriptTTL)
+		b.st = newStore(o.Redis, o.Prefix, o.RedisTimeout, o.SessionTTL, o.TranscriptTTL, o.Now, o.After)
 	}
 	if o.Registerer != nil {
 		o.Registerer.MustRegister(b.metrics.degraded, b.metrics.dedupeHits, b.metrics.decisions)

@@ -27,10 +27,17 @@ type store struct {
 
 	sessionKeep   time.Duration
 	transcriptTTL time.Duration
+
+	// now and after are the bot's clock (Options.Now, Options.After): waits on other requests
+	// are measured and slept on them, so tests can order messages without real waiting.
+	now   func() time.Time
+	after func(time.Duration) <-chan time.Time
 }
 
-func newStore(rdb redis.UniversalClient, prefix string, timeout, sessionTTL, transcriptTTL time.Duration) *store {
+func newStore(rdb redis.UniversalClient, prefix string, timeout, sessionTTL, transcriptTTL time.Duration,
+	now func() time.Time, after func(time.Duration) <-chan time.Time) *store {
 	return &store{
+		now: now, after: after,
 		rdb: rdb, keys: keys{prefix: prefix}, timeout: timeout,
 		// A session is kept past SessionTTL, so that a user who comes back after it is told that
 		// the conversation ended (textSessionExpired) instead of getting a silent fresh start.
@@ -47,7 +54,7 @@ type claim struct {
 	session []byte
 	count   int64 // messages this minute, including this one
 	token   string
-	locked  time.Time      // when the user's lock was taken (wall clock, as Redis counts its TTL)
+	locked  time.Time      // no later than when Redis took the user's lock: see unlock
 	pending []pendingReply // agents' replies waiting for this user, oldest first
 	csat    string         // ticket whose satisfaction score is asked for
 }
@@ -57,12 +64,12 @@ type claim struct {
 // stored reply of one seen before; the user's lock, the rate count, the session, pending agent
 // replies and an open satisfaction question come in the same pipeline. When another message of
 // the user holds the lock, begin waits for it (messages are answered in the order sent) up to
-// lockWait; past that the claim is given back and busy is reported.
+// lockWait by the bot's clock; past that the claim is given back and busy is reported.
 func (s *store) begin(ctx context.Context, m Message, now time.Time) (claim, error) {
 	dd := s.keys.dedupe(m)
 	lock := s.keys.lock(m.OpenID)
 	rl := s.keys.rate(m.OpenID, now)
-	c := claim{token: newToken(), locked: time.Now()}
+	c := claim{token: newToken(), locked: time.Now()} // wall clock, as Redis counts the TTL
 
 	var claimCmd *redis.StatusCmd
 	var lockCmd *redis.StatusCmd
@@ -107,17 +114,17 @@ func (s *store) begin(ctx context.Context, m Message, now time.Time) (claim, err
 	}
 	c.count = countCmd.Val()
 
-	// Wait for the user's previous message to be answered.
-	deadline := time.Now().Add(lockWait)
+	// Wait for the user's previous message to be answered, polling the lock every lockPoll.
+	deadline := s.now().Add(lockWait)
 	for !gotLock {
-		if time.Now().After(deadline) || ctx.Err() != nil {
+		if s.now().After(deadline) || !s.sleep(ctx, lockPoll) {
 			if err := s.rdb.Del(context.WithoutCancel(ctx), dd).Err(); err != nil {
 				return claim{}, fmt.Errorf("bot: begin: %w", err)
 			}
 			c.busy = true
 			return c, nil
 		}
-		time.Sleep(20 * time.Millisecond)
+		sent := time.Now()
 		cctx, cancel := context.WithTimeout(ctx, s.timeout)
 		_, err := s.rdb.Pipelined(cctx, func(p redis.Pipeliner) error {
 			lockCmd = p.SetArgs(cctx, lock, c.token, redis.SetArgs{Mode: "NX", TTL: lockTTL})
@@ -129,14 +136,28 @@ func (s *store) begin(ctx context.Context, m Message, now time.Time) (claim, err
 			return claim{}, fmt.Errorf("bot: begin: %w", err)
 		}
 		gotLock = lockCmd.Err() == nil
-		c.locked = time.Now()
+		c.locked = sent
 	}
 	state.into(&c)
 	return c, nil
 }
 
-// lockWait is how long a message waits for the previous message of the same user.
-const lockWait = time.Second
+// lockWait is how long a message waits for the previous message of the same user, polling
+// every lockPoll.
+const (
+	lockWait = time.Second
+	lockPoll = 20 * time.Millisecond
+)
+
+// sleep waits d on the bot's clock; false when ctx ends first.
+func (s *store) sleep(ctx context.Context, d time.Duration) bool {
+	select {
+	case <-ctx.Done():
+		return false
+	case <-s.after(d):
+		return true
+	}
+}
 
 // stateCmds are the reads of a user's state queued in a pipeline.
 type stateCmds struct {
@@ -169,13 +190,9 @@ func (st stateCmds) into(c *claim) {
 // waitReply polls for the reply of a delivery that another request is answering.
 func (s *store) waitReply(ctx context.Context, m Message) (Reply, error) {
 	key := s.keys.dedupe(m)
-	t := time.NewTicker(40 * time.Millisecond)
-	defer t.Stop()
 	for {
-		select {
-		case <-ctx.Done():
+		if !s.sleep(ctx, 40*time.Millisecond) {
 			return Reply{}, ErrInFlight
-		case <-t.C:
 		}
 		raw, err := s.rdb.Get(ctx, key).Result()
 		if errors.Is(err, redis.Nil) {
@@ -267,8 +284,14 @@ func (s *store) commit(ctx context.Context, m Message, c claim, w commit) error 
 // unlock releases the user's lock with a plain DEL while it is surely still ours: well within
 // its TTL. Past that it may have expired and been taken by the next message, so it is left to
 // expire rather than deleted (a compare-and-delete needs a Lua call on every message).
+//
+// Redis counts the TTL in real time, so this is measured on the wall clock, not on the bot's
+// (possibly fake) clock: c.locked was read before the SET NX was sent, so it is no later than
+// the TTL's start and the age below is never underestimated. The DEL is queued while the
+// pipeline is built and reaches Redis within the pipeline's deadline (the Redis timeout), so
+// the margin is the larger of a second and that timeout.
 func (s *store) unlock(ctx context.Context, p redis.Pipeliner, openID string, c claim) {
-	if time.Since(c.locked) < lockTTL-time.Second {
+	if time.Since(c.locked) < lockTTL-max(time.Second, s.timeout) {
 		p.Del(ctx, s.keys.lock(openID))
 	}
 }
