@@ -27,7 +27,7 @@ const MaxReplyBytes = 2048
 
 // Options configure a Bot. Zero values take the documented defaults.
 type Options struct {
-	Redis         redis.UniversalClient // nil: stateless, as in degraded mode
+	Redis         redis.UniversalClient // required
 	Prefix        string                // Redis key prefix, default "yl:"
 	RedisTimeout  time.Duration         // per Redis call on the hot path, default 500ms
 	SessionTTL    time.Duration         // idle time after which a conversation starts fresh, default 30m
@@ -62,7 +62,7 @@ type Notice struct {
 // Bot answers WeChat users. It is safe for concurrent use.
 type Bot struct {
 	kb         knowledge
-	st         *store // nil when stateless
+	st         *store
 	log        *slog.Logger
 	now        func() time.Time
 	hours      Hours
@@ -87,8 +87,12 @@ type metrics struct {
 	decisions  *prometheus.CounterVec
 }
 
-// New returns a Bot answering from k.
+// New returns a Bot answering from k. o.Redis is required: New panics without it. (When Redis
+// fails at run time the bot answers statelessly until it is back.)
 func New(k knowledge, o Options) *Bot {
+	if o.Redis == nil {
+		panic("bot: New needs Options.Redis")
+	}
 	if o.Prefix == "" {
 		o.Prefix = "yl:"
 	}
@@ -148,9 +152,7 @@ func New(k knowledge, o Options) *Bot {
 			}, []string{"decision"}),
 		},
 	}
-	if o.Redis != nil {
-		b.st = newStore(o.Redis, o.Prefix, o.RedisTimeout, o.SessionTTL, o.TranscriptTTL, o.Now, o.After)
-	}
+	b.st = newStore(o.Redis, o.Prefix, o.RedisTimeout, o.SessionTTL, o.TranscriptTTL, o.Now, o.After)
 	if o.Registerer != nil {
 		o.Registerer.MustRegister(b.metrics.degraded, b.metrics.dedupeHits, b.metrics.decisions)
 	}
@@ -166,7 +168,7 @@ func (b *Bot) Reply(ctx context.Context, m Message) (Reply, error) {
 	if m.Kind == KindEvent && !actionableEvent(m) {
 		return Reply{}, nil // unsubscribe, VIEW, LOCATION, ...: acknowledged with "success"
 	}
-	if b.st == nil || b.redisDown(now) {
+	if b.redisDown(now) {
 		return b.stateless(ctx, m, now)
 	}
 
@@ -264,20 +266,12 @@ func (b *Bot) markDown(ctx context.Context, now time.Time, err error) {
 
 // Transcript returns the last n turns of a user's masked transcript, oldest first.
 func (b *Bot) Transcript(ctx context.Context, openID string, n int) ([]Turn, error) {
-	if b.st == nil {
-		return nil, nil
-	}
 	return b.st.transcript(ctx, openID, int64(n))
 }
 
 // Healthy pings Redis: nil when the bot can keep sessions, an error while it answers in
-// degraded mode. A bot built without Redis is always healthy.
-func (b *Bot) Healthy(ctx context.Context) error {
-	if b.st == nil {
-		return nil
-	}
-	return b.st.ping(ctx)
-}
+// degraded mode.
+func (b *Bot) Healthy(ctx context.Context) error { return b.st.ping(ctx) }
 
 func actionableEvent(m Message) bool {
 	switch strings.ToLower(m.Event) {

@@ -919,3 +919,13 @@ func replyConcurrently(t *testing.T, b *testBot, m Message, n int) Reply {
 	}
 	return replies[0]
 }
+
+func TestNewNeedsRedis(t *testing.T) {
+	t.Parallel()
+	defer func() {
+		if recover() == nil {
+			t.Errorf("New without Options.Redis did not panic")
+		}
+	}()
+	New(mustIndex(t), Options{})
+}

@@ -68,8 +68,8 @@ const (
 	EventRated         EventKind = "rated" // the user gave a satisfaction score
 )
 
-// Service levels from the seed article: consultations within 4 hours, complaints within 24,
-// fund-safety cases within 1.
+// Service levels: consultations are answered within 4 hours, complaints within 24, fund-safety
+// cases within 1.
 const (
 	slaConsult   = 4 * time.Hour
 	slaComplaint = 24 * time.Hour
