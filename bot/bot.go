@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -28,7 +27,7 @@ const MaxReplyBytes = 2048
 
 // Options configure a Bot. Zero values take the documented defaults.
 type Options struct {
-	Redis         redis.UniversalClient // nil: stateless, as in degraded mode
+	Redis         redis.UniversalClient // required
 	Prefix        string                // Redis key prefix, default "yl:"
 	RedisTimeout  time.Duration         // per Redis call on the hot path, default 500ms
 	SessionTTL    time.Duration         // idle time after which a conversation starts fresh, default 30m
@@ -40,7 +39,11 @@ type Options struct {
 	Contact   map[string]string
 	KfAccount string
 	Now       func() time.Time
-	Logger    *slog.Logger
+	// After is the timer the bot sleeps on while it waits for another request (the user's
+	// previous message, or the first delivery of a retried one); default time.After. A test
+	// that fakes Now fakes After too, so that waits advance its clock and need no real time.
+	After  func(d time.Duration) <-chan time.Time
+	Logger *slog.Logger
 	// Registerer receives the bot's metrics; nil registers nothing.
 	Registerer prometheus.Registerer
 	// Messenger delivers agents' replies; nil keeps them pending until the user writes.
@@ -59,7 +62,7 @@ type Notice struct {
 // Bot answers WeChat users. It is safe for concurrent use.
 type Bot struct {
 	kb         knowledge
-	st         *store // nil when stateless
+	st         *store
 	log        *slog.Logger
 	now        func() time.Time
 	hours      Hours
@@ -84,8 +87,12 @@ type metrics struct {
 	decisions  *prometheus.CounterVec
 }
 
-// New returns a Bot answering from k.
+// New returns a Bot answering from k. o.Redis is required: New panics without it. (When Redis
+// fails at run time the bot answers statelessly until it is back.)
 func New(k knowledge, o Options) *Bot {
+	if o.Redis == nil {
+		panic("bot: New needs Options.Redis")
+	}
 	if o.Prefix == "" {
 		o.Prefix = "yl:"
 	}
@@ -103,6 +110,9 @@ func New(k knowledge, o Options) *Bot {
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.After == nil {
+		o.After = time.After
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
@@ -142,16 +152,7 @@ func New(k knowledge, o Options) *Bot {
 			}, []string{"decision"}),
 		},
 	}
-	if o.Redis != nil {
-		b.st = &store{
-			rdb: o.Redis, prefix: o.Prefix, timeout: o.RedisTimeout,
-			dedupeTTL:     10 * time.Minute,
-			lockTTL:       5 * time.Second,
-			sessionKeep:   max(24*time.Hour, 2*o.SessionTTL),
-			transcriptTTL: o.TranscriptTTL,
-			transcriptLen: 50,
-		}
-	}
+	b.st = newStore(o.Redis, o.Prefix, o.RedisTimeout, o.SessionTTL, o.TranscriptTTL, o.Now, o.After)
 	if o.Registerer != nil {
 		o.Registerer.MustRegister(b.metrics.degraded, b.metrics.dedupeHits, b.metrics.decisions)
 	}
@@ -167,7 +168,7 @@ func (b *Bot) Reply(ctx context.Context, m Message) (Reply, error) {
 	if m.Kind == KindEvent && !actionableEvent(m) {
 		return Reply{}, nil // unsubscribe, VIEW, LOCATION, ...: acknowledged with "success"
 	}
-	if b.st == nil || b.redisDown(now) {
+	if b.redisDown(now) {
 		return b.stateless(ctx, m, now)
 	}
 
@@ -191,7 +192,7 @@ func (b *Bot) Reply(ctx context.Context, m Message) (Reply, error) {
 		return b.st.waitReply(ctx, m)
 	}
 
-	cv := &conv{b: b, ctx: ctx, m: m, now: now, pending: c.pending, csat: c.csat}
+	cv := &conv{b: b, m: m, now: now, pending: c.pending, csat: c.csat}
 	cv.s = decodeSession(c.session)
 	var r Reply
 	switch {
@@ -204,7 +205,7 @@ func (b *Bot) Reply(ctx context.Context, m Message) (Reply, error) {
 			cv.expired = true
 			cv.s = &session{}
 		}
-		r, err = cv.respond()
+		r, err = cv.respond(ctx)
 		if err != nil {
 			// Let a retry of this delivery try again from scratch.
 			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.redisTO)
@@ -218,7 +219,7 @@ func (b *Bot) Reply(ctx context.Context, m Message) (Reply, error) {
 	r.Time = now
 	cv.s.Seen = now
 	sess, _ := json.Marshal(cv.s)
-	w := commit{reply: r, session: sess, stats: cv.stats, unknown: cv.unknown, unknownDay: day(now, b.hours.Location),
+	w := commit{reply: r, session: sess, stats: cv.stats, unknown: cv.unknown, day: day(now, b.hours.Location),
 		pendingDone: cv.pendingShown, csatDone: cv.csatDone}
 	if cv.userText != "" {
 		w.turns = append(w.turns, Turn{Time: now, From: "user", Text: cv.userText})
@@ -239,29 +240,11 @@ func (b *Bot) Reply(ctx context.Context, m Message) (Reply, error) {
 	return r, nil
 }
 
-// markDelivered records on the tickets that pending replies reached the user.
-func (b *Bot) markDelivered(ctx context.Context, shown []pendingReply, now time.Time) {
-	for _, p := range shown {
-		if p.Index < 0 {
-			continue
-		}
-		_, err := b.st.updateTicket(ctx, p.No, "delivered", func(t *Ticket) (map[string]any, error) {
-			if p.Index < len(t.Replies) {
-				t.Replies[p.Index].Pending, t.Replies[p.Index].DeliveredAt = false, &now
-			}
-			return nil, nil
-		})
-		if err != nil {
-			b.log.WarnContext(ctx, "mark reply delivered", "ticket", p.No, "error", err)
-		}
-	}
-}
-
 // stateless answers without Redis: FAQ and fixed texts only, no menus numbers or flows.
 func (b *Bot) stateless(ctx context.Context, m Message, now time.Time) (Reply, error) {
 	b.metrics.degraded.Inc()
-	cv := &conv{b: b, ctx: ctx, m: m, now: now, s: &session{}, stateless: true}
-	r, err := cv.respond()
+	cv := &conv{b: b, m: m, now: now, s: &session{}, stateless: true}
+	r, err := cv.respond(ctx)
 	r.Time = now
 	return r, err
 }
@@ -283,20 +266,12 @@ func (b *Bot) markDown(ctx context.Context, now time.Time, err error) {
 
 // Transcript returns the last n turns of a user's masked transcript, oldest first.
 func (b *Bot) Transcript(ctx context.Context, openID string, n int) ([]Turn, error) {
-	if b.st == nil {
-		return nil, nil
-	}
 	return b.st.transcript(ctx, openID, int64(n))
 }
 
 // Healthy pings Redis: nil when the bot can keep sessions, an error while it answers in
-// degraded mode. A bot built without Redis is always healthy.
-func (b *Bot) Healthy(ctx context.Context) error {
-	if b.st == nil {
-		return nil
-	}
-	return b.st.rdb.Ping(ctx).Err()
-}
+// degraded mode.
+func (b *Bot) Healthy(ctx context.Context) error { return b.st.ping(ctx) }
 
 func actionableEvent(m Message) bool {
 	switch strings.ToLower(m.Event) {
@@ -307,46 +282,6 @@ func actionableEvent(m Message) bool {
 }
 
 func day(t time.Time, loc *time.Location) string { return t.In(loc).Format("20060102") }
-
-// session is a user's conversation state, stored as JSON.
-type session struct {
-	Seen   time.Time `json:"seen"`
-	Prompt prompt    `json:"prompt,omitzero"`
-	Misses int       `json:"misses,omitempty"`
-	// Last is the entry answered last, for feedback; Alts are the runners-up of that search.
-	Last string   `json:"last,omitempty"`
-	Alts []string `json:"alts,omitempty"`
-	// More is the rest of a long reply, shown on "继续".
-	More string `json:"more,omitempty"`
-	// Handoff is set when the user asked for a human inside service hours: the next message
-	// goes to the agents.
-	Handoff bool `json:"handoff,omitempty"`
-	Urgent  bool `json:"urgent,omitempty"`
-	// LastCategory is the category the bot last answered from, for tickets.
-	LastCategory string `json:"cat,omitempty"`
-	// Flow is the ticket flow in progress (or paused with what the user gave).
-	Flow *flow `json:"flow,omitempty"`
-}
-
-// prompt is what the last reply offered by number.
-type prompt struct {
-	Kind    string   `json:"kind,omitempty"` // "menu", "category", "suggest", "related"
-	Options []string `json:"opts,omitempty"` // what 1..n mean: category slugs or entry ids
-	Parent  string   `json:"parent,omitempty"`
-}
-
-func decodeSession(raw []byte) *session {
-	s := &session{}
-	if len(raw) > 0 {
-		_ = json.Unmarshal(raw, s) // a corrupt session starts fresh
-	}
-	return s
-}
-
-// stale reports whether the session had state that has expired.
-func (s *session) stale(now time.Time, ttl time.Duration) bool {
-	return !s.Seen.IsZero() && now.Sub(s.Seen) > ttl && (s.Prompt.Kind != "" || s.More != "" || s.Handoff || s.Flow != nil)
-}
 
 // split cuts a reply that is over WeChat's limit at a sentence boundary; the rest is returned
 // for "继续".
@@ -374,5 +309,3 @@ func split(text string) (head, rest string) {
 	}
 	return strings.TrimRight(text[:cut], "\n") + textMoreSuffix, strings.TrimLeft(text[cut:], "\n")
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }

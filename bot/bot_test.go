@@ -730,7 +730,7 @@ func TestRetries(t *testing.T) {
 		if len(turns) != 2 {
 			t.Errorf("transcript has %d turns after %d concurrent duplicates, want 2: %+v", len(turns), n, turns)
 		}
-		st, err := Stats(ctx, b.rdb, b.prefix, testDay)
+		st, err := b.st.dayStats(ctx, testDay)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -867,7 +867,7 @@ func TestQualityCounters(t *testing.T) {
 		{say: "人工", want: []string{handoffOpen}},
 	})
 	ctx := context.Background()
-	got, err := Stats(ctx, b.rdb, b.prefix, testDay)
+	got, err := b.st.dayStats(ctx, testDay)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -918,4 +918,14 @@ func replyConcurrently(t *testing.T, b *testBot, m Message, n int) Reply {
 		}
 	}
 	return replies[0]
+}
+
+func TestNewNeedsRedis(t *testing.T) {
+	t.Parallel()
+	defer func() {
+		if recover() == nil {
+			t.Errorf("New without Options.Redis did not panic")
+		}
+	}()
+	New(mustIndex(t), Options{})
 }

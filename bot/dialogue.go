@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -12,17 +13,18 @@ import (
 	"github.com/yilianpay/yilianbot/kb"
 )
 
-// conv is one message being answered: the session it may change and what it will record.
+// conv is one message being answered: the session it may change and what it will record. It
+// lives for one call of Bot.Reply; the request's context is passed to its methods.
 type conv struct {
 	b         *Bot
-	ctx       context.Context
 	m         Message
 	now       time.Time
 	s         *session
 	stateless bool // no Redis: nothing is remembered
 	expired   bool // the previous conversation timed out
 
-	userText string // the user's words as they may be stored (secrets masked)
+	guarded  guardResult // the text with payment secrets masked, and which were found
+	userText string      // the user's words as they may be stored (secrets and phones masked)
 	stats    []statIncr
 	unknown  string
 
@@ -33,7 +35,7 @@ type conv struct {
 	flowNote     bool // the ticket flow was paused by a question: say how to resume
 }
 
-// Stat names, per day and category (see Stats).
+// Counter names of the dialogue's quality statistics, per day and category (see DayStats).
 const (
 	statAnswered   = "answered"
 	statSuggested  = "suggested"
@@ -41,6 +43,7 @@ const (
 	statHelpful    = "helpful"
 	statNotHelpful = "not_helpful"
 	statHandoff    = "handoff"
+	statTicket     = "ticket"
 )
 
 func (c *conv) count(category, name string) {
@@ -50,117 +53,155 @@ func (c *conv) count(category, name string) {
 	c.stats = append(c.stats, statIncr{field: category + ":" + name})
 }
 
-// respond makes the reply for the message; c.s is updated in place.
-func (c *conv) respond() (Reply, error) {
-	m := c.m
-	switch m.Kind {
+// respond makes the reply to c.m. It changes the session c.s in place; Bot.Reply stores it.
+func (c *conv) respond(ctx context.Context) (Reply, error) {
+	switch c.m.Kind {
 	case KindEvent:
-		return c.event()
+		return c.event(ctx)
 	case KindText, KindVoice:
 	default:
-		name := mediaName[m.Kind]
+		name := mediaName[c.m.Kind]
 		if name == "" {
 			name = "消息"
 		}
 		return c.text(fmt.Sprintf(textMediaPrefix, name) + textMediaHelp), nil
 	}
-	text := strings.TrimSpace(m.Text)
+	text := strings.TrimSpace(c.m.Text)
 	if text == "" {
-		if m.Kind == KindVoice {
+		if c.m.Kind == KindVoice {
 			return c.text(textAskToType), nil
 		}
 		return c.text(textEmpty), nil
 	}
-
-	// 1. Payment-data guardrail: mask first, so nothing below sees or stores the secret.
-	g := guard(text)
-	c.userText = maskPhones(g.masked)
-	f := c.s.Flow
-	inFlow := f != nil && !f.Paused && !c.stateless
-	if g.found() {
-		c.s.Handoff = false
-		warning := c.b.guardText(g.kinds)
-		if inFlow && f.Step == stepDesc {
-			// The description is kept with the secret masked; the warning comes first.
-			r, err := c.flowInput(g.masked)
-			r.Text = warning + "\n\n" + r.Text
+	// Mask payment secrets before any step, so that none sees or stores them.
+	c.guarded = guard(text)
+	c.userText = maskPhones(c.guarded.masked)
+	for _, step := range c.textSteps() {
+		if r, handled, err := step(ctx, text); handled || err != nil {
 			return r, err
 		}
-		if inFlow {
-			return c.text(warning + "\n\n您正在提交工单，" + c.flowPrompt()), nil
-		}
-		c.s.Prompt = prompt{}
-		return c.text(warning), nil
 	}
-	b := bare(text)
+	return c.faq(ctx, text)
+}
 
-	// A satisfaction score for a resolved ticket, asked for in the last message we sent.
-	if c.csat != "" {
-		c.csatDone = true
-		if len(b) == 1 && b >= "1" && b <= "5" {
-			return c.rate(c.csat, int(b[0]-'0'))
-		}
+// A textStep is one stage of answering a text: it answers it (handled) or leaves it to the
+// next stage. text is the user's words, trimmed and unmasked.
+type textStep func(ctx context.Context, text string) (r Reply, handled bool, err error)
+
+// textSteps are the stages a text goes through, in order; what none handles is a question for
+// the knowledge base (faq).
+func (c *conv) textSteps() []textStep {
+	return []textStep{
+		c.secrets,       // a message with a payment secret gets a warning, nothing else
+		c.score,         // the satisfaction score asked for in the last message
+		c.transferAsked, // the message after "人工" inside hours goes to the agents
+		c.handoffWords,  // "人工" and friends
+		c.lookup,        // 查询工单 GD…, a bare ticket number, 我的工单
+		c.ticketFlow,    // start, resume, cancel or answer the ticket flow
+		c.navigate,      // menu words, option numbers, 返回, 继续
+		c.feedback,      // 有用 / 没用 on the last answer
 	}
+}
 
-	// A user who asked for a human inside hours is transferred with this message.
-	if c.s.Handoff && !isMenuWord(text) && !isCancel(text) {
-		c.s.Handoff = false
-		c.s.Prompt = prompt{}
-		return Reply{Transfer: true, KfAccount: c.b.kfAccount}, nil
+// inFlow reports whether the ticket flow is waiting for the user's answer.
+func (c *conv) inFlow() bool {
+	f := c.s.Flow
+	return f != nil && !f.Paused && !c.stateless
+}
+
+// secrets warns about the payment secrets guard found; the rest of the message is not answered,
+// except that a description for a ticket is kept with the secrets masked.
+func (c *conv) secrets(ctx context.Context, _ string) (Reply, bool, error) {
+	g := c.guarded
+	if !g.found() {
+		return Reply{}, false, nil
 	}
 	c.s.Handoff = false
-
-	// 2. Handoff words.
-	if isHandoff(text) {
-		if inFlow && !c.b.hours.open(c.now) {
-			return c.text(fmt.Sprintf("人工客服的服务时间是每天 %s，现在不在服务时间。您正在提交的工单会在上班后优先处理。\n\n%s",
-				c.b.hours.window(c.now), c.flowPrompt())), nil
-		}
-		if f != nil {
-			f.Paused = true
-		}
-		return c.handoff(urgentRE.MatchString(text))
+	warning := c.b.guardText(g.kinds)
+	switch {
+	case c.inFlow() && c.s.Flow.Step == stepDesc:
+		r, err := c.flowInput(ctx, g.masked)
+		r.Text = warning + "\n\n" + r.Text // the warning first
+		return r, true, err
+	case c.inFlow():
+		return c.text(warning + "\n\n您正在提交工单，" + c.flowPrompt()), true, nil
 	}
+	c.s.Prompt = prompt{}
+	return c.text(warning), true, nil
+}
 
-	// 3. Ticket lookup and the ticket flow.
-	if r, ok, err := c.lookup(text); ok || err != nil {
-		return r, err
+// score takes a satisfaction score for the resolved ticket the last message asked about. The
+// question is asked once: any other answer drops it.
+func (c *conv) score(ctx context.Context, text string) (Reply, bool, error) {
+	if c.csat == "" {
+		return Reply{}, false, nil
 	}
-	if !c.stateless {
-		switch {
-		case inFlow && isCancel(text):
-			f.Paused = true
-			return c.text("已退出工单提交。您已填写的内容会保留一段时间，回复“提交工单”可以接着填写。"), nil
-		case inFlow && isMenuWord(text):
-			f.Paused = true
-			return c.showMenu("工单已暂停填写，回复“提交工单”可以接着填写。"), nil
-		case isTicketStart(b):
-			return c.startFlow("", isComplaintStart(b) && f == nil), nil
-		case inFlow && c.answersStep(text):
-			return c.flowInput(text)
-		case inFlow:
-			f.Paused = true
-			c.flowNote = true
-		}
+	c.csatDone = true
+	if b := bare(text); len(b) == 1 && b >= "1" && b <= "5" {
+		r, err := c.rate(ctx, c.csat, int(b[0]-'0'))
+		return r, true, err
 	}
+	return Reply{}, false, nil
+}
 
-	// 4. Menu navigation.
-	if r, ok := c.navigate(text); ok {
-		return r, nil
+// transferAsked hands the message to the agents when the user asked for a human (inside
+// hours) with the previous one, unless it is a menu word or a cancel.
+func (c *conv) transferAsked(_ context.Context, text string) (Reply, bool, error) {
+	asked := c.s.Handoff
+	c.s.Handoff = false
+	if !asked || isMenuWord(text) || isCancel(text) {
+		return Reply{}, false, nil
 	}
+	c.s.Prompt = prompt{}
+	return Reply{Transfer: true, KfAccount: c.b.kfAccount}, true, nil
+}
 
-	// 6. Feedback on the last answer.
-	if r, ok := c.feedback(text); ok {
-		return r, nil
+// handoffWords answers a request for a human; it pauses a ticket flow in progress, except
+// outside hours, where the flow is what the user can do.
+func (c *conv) handoffWords(_ context.Context, text string) (Reply, bool, error) {
+	if !isHandoff(text) {
+		return Reply{}, false, nil
 	}
+	if c.inFlow() && !c.b.hours.open(c.now) {
+		return c.text(fmt.Sprintf("人工客服的服务时间是每天 %s，现在不在服务时间。您正在提交的工单会在上班后优先处理。\n\n%s",
+			c.b.hours.window(c.now), c.flowPrompt())), true, nil
+	}
+	if f := c.s.Flow; f != nil {
+		f.Paused = true
+	}
+	r, err := c.handoff(urgentRE.MatchString(text))
+	return r, true, err
+}
 
-	// 5. FAQ retrieval.
-	return c.faq(text)
+// ticketFlow starts or resumes the ticket flow, and takes the answers to its steps. A text
+// that is no answer pauses the flow and goes on to the next steps, with a note on how to resume.
+func (c *conv) ticketFlow(ctx context.Context, text string) (Reply, bool, error) {
+	if c.stateless {
+		return Reply{}, false, nil
+	}
+	f, inFlow, b := c.s.Flow, c.inFlow(), bare(text)
+	switch {
+	case inFlow && isCancel(text):
+		f.Paused = true
+		return c.text("已退出工单提交。您已填写的内容会保留一段时间，回复“提交工单”可以接着填写。"), true, nil
+	case inFlow && isMenuWord(text):
+		f.Paused = true
+		return c.showMenu("工单已暂停填写，回复“提交工单”可以接着填写。"), true, nil
+	case isTicketStart(b):
+		return c.startFlow("", isComplaintStart(b) && f == nil), true, nil
+	case inFlow && c.answersStep(text):
+		r, err := c.flowInput(ctx, text)
+		return r, true, err
+	case inFlow:
+		f.Paused = true
+		c.flowNote = true
+	}
+	return Reply{}, false, nil
 }
 
 // rate stores a satisfaction score on the user's ticket.
-func (c *conv) rate(no string, score int) (Reply, error) {
-	_, err := c.b.st.updateTicket(c.ctx, no, "rated", func(t *Ticket) (map[string]any, error) {
+func (c *conv) rate(ctx context.Context, no string, score int) (Reply, error) {
+	_, err := c.b.st.updateTicket(ctx, no, EventRated, func(t *Ticket) (map[string]any, error) {
 		if t.OpenID != c.m.OpenID {
 			return nil, ErrNoTicket
 		}
@@ -168,7 +209,7 @@ func (c *conv) rate(no string, score int) (Reply, error) {
 		t.UpdatedAt = c.now
 		return map[string]any{"csat": score}, nil
 	})
-	if err != nil && err != ErrNoTicket {
+	if err != nil && !errors.Is(err, ErrNoTicket) {
 		return Reply{}, err
 	}
 	if score <= 2 {
@@ -177,13 +218,13 @@ func (c *conv) rate(no string, score int) (Reply, error) {
 	return c.text("感谢您的评分！还有其他问题可以随时问我。"), nil
 }
 
-func (c *conv) event() (Reply, error) {
+func (c *conv) event(ctx context.Context) (Reply, error) {
 	switch strings.ToLower(c.m.Event) {
 	case "subscribe":
 		c.s.Prompt = c.menuPrompt()
 		return c.text(c.b.welcomeText()), nil
 	case "click":
-		return c.click(c.m.EventKey)
+		return c.click(ctx, c.m.EventKey)
 	case "scan":
 		return c.text("您好，欢迎回来！\n\n" + c.b.menuText()), nil
 	}
@@ -198,14 +239,14 @@ const (
 	KeyCategory  = "cat:" // followed by a slug
 )
 
-func (c *conv) click(key string) (Reply, error) {
+func (c *conv) click(ctx context.Context, key string) (Reply, error) {
 	switch {
 	case key == KeyHandoff:
 		return c.handoff(false)
 	case key == KeyMenu:
 		return c.showMenu(""), nil
 	case key == KeyMyTickets:
-		r, _, err := c.lookup("") // lookup recognises the key
+		r, _, err := c.lookup(ctx, "") // lookup recognises the key
 		return r, err
 	case strings.HasPrefix(key, KeyCategory):
 		if r, ok := c.showCategory(strings.TrimPrefix(key, KeyCategory)); ok {
@@ -324,34 +365,34 @@ func (c *conv) handoff(urgent bool) (Reply, error) {
 }
 
 // navigate handles menu words, numbers, 返回 and 继续.
-func (c *conv) navigate(text string) (Reply, bool) {
+func (c *conv) navigate(_ context.Context, text string) (Reply, bool, error) {
 	b := bare(text)
 	if isMenuWord(text) {
-		return c.showMenu(""), true
+		return c.showMenu(""), true, nil
 	}
 	if strings.TrimSpace(text) == "#" {
-		return c.back(), true
+		return c.back(), true, nil
 	}
 	switch b {
 	case "返回", "上一级", "上一步":
-		return c.back(), true
+		return c.back(), true, nil
 	case "继续", "更多", "继续看":
 		if c.s.More == "" {
-			return c.text(textContinueNone), true
+			return c.text(textContinueNone), true, nil
 		}
 		more := c.s.More
 		c.s.More = ""
 		head, rest := split(more)
 		c.s.More = rest
-		return Reply{Text: head}, true
+		return Reply{Text: head}, true, nil
 	}
 	n, err := strconv.Atoi(b)
 	if err != nil || len(b) > 3 {
-		return Reply{}, false
+		return Reply{}, false, nil
 	}
 	if n == 0 {
 		r, _ := c.handoff(false)
-		return r, true
+		return r, true, nil
 	}
 	p := c.s.Prompt
 	if c.stateless || p.Kind == "" || n > len(p.Options) {
@@ -359,15 +400,15 @@ func (c *conv) navigate(text string) (Reply, bool) {
 		if c.expired {
 			hint = "请重新选择："
 		}
-		return c.showMenu(hint), true
+		return c.showMenu(hint), true, nil
 	}
 	opt := p.Options[n-1]
-	if p.Kind == "menu" {
+	if p.Kind == promptMenu {
 		r, _ := c.showCategory(opt)
-		return r, true
+		return r, true, nil
 	}
 	r, _ := c.answer(opt, nil)
-	return r, true
+	return r, true, nil
 }
 
 func (c *conv) menuPrompt() prompt {
@@ -375,7 +416,7 @@ func (c *conv) menuPrompt() prompt {
 	for _, cat := range c.b.kb.Content().Categories {
 		slugs = append(slugs, cat.Slug)
 	}
-	return prompt{Kind: "menu", Options: slugs}
+	return prompt{Kind: promptMenu, Options: slugs}
 }
 
 func (c *conv) showMenu(hint string) Reply {
@@ -403,7 +444,7 @@ func (c *conv) showCategory(slug string) (Reply, bool) {
 		ids = append(ids, e.ID)
 		qs = append(qs, e.Question)
 	}
-	c.s.Prompt = prompt{Kind: "category", Options: ids, Parent: slug}
+	c.s.Prompt = prompt{Kind: promptCategory, Options: ids, Parent: slug}
 	title := fmt.Sprintf("【%s】%s\n常见问题：", cat.Name, cat.Description)
 	return c.text(numbered(title, qs, textCategoryFooter)), true
 }
@@ -411,11 +452,11 @@ func (c *conv) showCategory(slug string) (Reply, bool) {
 func (c *conv) back() Reply {
 	p := c.s.Prompt
 	switch {
-	case p.Kind == "related" && p.Parent != "":
+	case p.Kind == promptRelated && p.Parent != "":
 		if r, ok := c.showCategory(p.Parent); ok {
 			return r
 		}
-	case p.Kind == "menu":
+	case p.Kind == promptMenu:
 		return c.showMenu(textNothingToGoUp)
 	}
 	return c.showMenu("")
@@ -444,9 +485,9 @@ func (c *conv) answer(id string, alts []string) (Reply, bool) {
 	if len(rel) > 0 && !c.stateless {
 		sb.WriteString("\n\n")
 		sb.WriteString(numbered(textRelatedTitle, relQ, ""))
-		c.s.Prompt = prompt{Kind: "related", Options: rel, Parent: e.Category}
+		c.s.Prompt = prompt{Kind: promptRelated, Options: rel, Parent: e.Category}
 	} else {
-		c.s.Prompt = prompt{Kind: "related", Parent: e.Category}
+		c.s.Prompt = prompt{Kind: promptRelated, Parent: e.Category}
 	}
 	if e.Urgent {
 		c.s.Urgent = true
@@ -467,13 +508,13 @@ var (
 	notHelpfulWords = []string{"没用", "没帮助", "没有帮助", "没解决", "没有用", "不是这个", "不对", "答非所问", "没看懂", "看不懂", "不行", "还是不行"}
 )
 
-func (c *conv) feedback(text string) (Reply, bool) {
+func (c *conv) feedback(_ context.Context, text string) (Reply, bool, error) {
 	b := bare(text)
 	if c.s.Last == "" {
 		if slices.Contains(helpfulWords, b) {
-			return c.text("不客气！还有其他问题可以随时问我。"), true
+			return c.text("不客气！还有其他问题可以随时问我。"), true, nil
 		}
-		return Reply{}, false
+		return Reply{}, false, nil
 	}
 	e, _ := c.b.kb.Content().Entry(c.s.Last)
 	cat := ""
@@ -484,14 +525,14 @@ func (c *conv) feedback(text string) (Reply, bool) {
 	case slices.Contains(helpfulWords, b):
 		c.count(cat, statHelpful)
 		c.s.Last, c.s.Alts = "", nil
-		return c.text(textThanks), true
+		return c.text(textThanks), true, nil
 	case slices.Contains(notHelpfulWords, b):
 		c.count(cat, statNotHelpful)
 		alts := c.s.Alts
 		c.s.Last, c.s.Alts = "", nil
 		if len(alts) == 0 {
 			c.s.Prompt = prompt{}
-			return c.text("抱歉没能帮到您。您可以回复“提交工单”留下问题，由客服跟进处理；或回复“人工”联系人工客服。"), true
+			return c.text("抱歉没能帮到您。您可以回复“提交工单”留下问题，由客服跟进处理；或回复“人工”联系人工客服。"), true, nil
 		}
 		var qs []string
 		for _, id := range alts {
@@ -499,15 +540,15 @@ func (c *conv) feedback(text string) (Reply, bool) {
 				qs = append(qs, a.Question)
 			}
 		}
-		c.s.Prompt = prompt{Kind: "suggest", Options: alts}
-		return c.text(numbered(textSorryAlts, qs, "回复数字查看答案。如果都不是，回复“提交工单”由客服跟进。")), true
+		c.s.Prompt = prompt{Kind: promptSuggest, Options: alts}
+		return c.text(numbered(textSorryAlts, qs, "回复数字查看答案。如果都不是，回复“提交工单”由客服跟进。")), true, nil
 	}
-	return Reply{}, false
+	return Reply{}, false, nil
 }
 
 // faq answers from the knowledge base.
-func (c *conv) faq(text string) (Reply, error) {
-	res, err := c.b.kb.Search(c.ctx, c.userText, 5) // masked: the result cache holds no phone number
+func (c *conv) faq(ctx context.Context, text string) (Reply, error) {
+	res, err := c.b.kb.Search(ctx, c.userText, 5) // masked: the result cache holds no phone number
 	if err != nil {
 		return Reply{}, err
 	}
@@ -536,7 +577,7 @@ func (c *conv) faq(text string) (Reply, error) {
 		if c.stateless {
 			return c.text(numbered(textSuggestTitle, qs, "请直接发送上面的问题查看答案。")), nil
 		}
-		c.s.Prompt = prompt{Kind: "suggest", Options: ids}
+		c.s.Prompt = prompt{Kind: promptSuggest, Options: ids}
 		return c.text(numbered(textSuggestTitle, qs, textSuggestFooter)), nil
 	}
 	c.count("", statNone)

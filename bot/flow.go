@@ -1,6 +1,8 @@
 package bot
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -10,22 +12,25 @@ import (
 
 // flow is the ticket flow's state in the session: what the user has given so far.
 type flow struct {
-	ID         string `json:"id"`
-	Step       string `json:"step"` // stepType, stepMerchant, stepDesc, stepContact
-	Paused     bool   `json:"paused,omitempty"`
-	Type       string `json:"type,omitempty"`
-	MerchantNo string `json:"merchant,omitempty"`
-	Individual bool   `json:"individual,omitempty"`
-	Desc       string `json:"desc,omitempty"`
-	Contact    string `json:"contact,omitempty"`
-	Urgent     bool   `json:"urgent,omitempty"`
+	ID         string     `json:"id"`
+	Step       flowStep   `json:"step"`
+	Paused     bool       `json:"paused,omitempty"`
+	Type       TicketType `json:"type,omitempty"`
+	MerchantNo string     `json:"merchant,omitempty"`
+	Individual bool       `json:"individual,omitempty"`
+	Desc       string     `json:"desc,omitempty"`
+	Contact    string     `json:"contact,omitempty"`
+	Urgent     bool       `json:"urgent,omitempty"`
 }
 
+// flowStep is what the ticket flow asks for next.
+type flowStep string
+
 const (
-	stepType     = "type"
-	stepMerchant = "merchant"
-	stepDesc     = "desc"
-	stepContact  = "contact"
+	stepType     flowStep = "type"
+	stepMerchant flowStep = "merchant"
+	stepDesc     flowStep = "desc"
+	stepContact  flowStep = "contact"
 )
 
 var (
@@ -113,13 +118,13 @@ func isSkip(b string) bool {
 }
 
 // flowInput handles the user's answer to the current step.
-func (c *conv) flowInput(text string) (Reply, error) {
+func (c *conv) flowInput(ctx context.Context, text string) (Reply, error) {
 	f := c.s.Flow
 	b := bare(text)
 	switch f.Step {
 	case stepType:
-		typ := map[string]string{"1": TypeMerchant, "2": TypeTech, "3": TypeComplaint, "0": TypeOther}[foldASCII(b)]
-		for word, t := range map[string]string{"商户": TypeMerchant, "技术": TypeTech, "投诉": TypeComplaint, "建议": TypeComplaint, "其他": TypeOther} {
+		typ := map[string]TicketType{"1": TypeMerchant, "2": TypeTech, "3": TypeComplaint, "0": TypeOther}[foldASCII(b)]
+		for word, t := range map[string]TicketType{"商户": TypeMerchant, "技术": TypeTech, "投诉": TypeComplaint, "建议": TypeComplaint, "其他": TypeOther} {
 			if typ == "" && strings.Contains(b, word) {
 				typ = t
 			}
@@ -171,13 +176,13 @@ func (c *conv) flowInput(text string) (Reply, error) {
 		default:
 			return c.text("电话格式不对，请回复11位手机号（或带区号的座机号），不需要请回复“跳过”。"), nil
 		}
-		return c.createTicket()
+		return c.createTicket(ctx)
 	}
 	c.s.Flow = nil
 	return c.showMenu(""), nil
 }
 
-func (c *conv) createTicket() (Reply, error) {
+func (c *conv) createTicket(ctx context.Context) (Reply, error) {
 	f := c.s.Flow
 	b := c.b
 	urgent := f.Urgent || c.s.Urgent
@@ -191,7 +196,7 @@ func (c *conv) createTicket() (Reply, error) {
 	if urgent {
 		t.Priority = PriorityUrgent
 	}
-	tr, err := b.st.transcript(c.ctx, c.m.OpenID, 10)
+	tr, err := b.st.transcript(ctx, c.m.OpenID, 10)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -199,14 +204,14 @@ func (c *conv) createTicket() (Reply, error) {
 	if len(t.Transcript) > 10 {
 		t.Transcript = t.Transcript[len(t.Transcript)-10:]
 	}
-	if err := b.st.createTicket(c.ctx, f.ID, t, day(c.now, b.hours.Location)); err != nil {
+	if err := b.st.createTicket(ctx, f.ID, t, day(c.now, b.hours.Location)); err != nil {
 		return Reply{}, err
 	}
 	c.s.Flow = nil
 	c.s.Urgent = false
-	c.count(t.Category, "ticket")
+	c.count(t.Category, statTicket)
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "工单已提交，编号：%s\n类型：%s", t.No, typeNames[t.Type])
+	fmt.Fprintf(&sb, "工单已提交，编号：%s\n类型：%s", t.No, t.Type.Name())
 	if t.MerchantNo != "" {
 		fmt.Fprintf(&sb, "\n商户编号：%s", t.MerchantNo)
 	}
@@ -228,7 +233,7 @@ func (c *conv) createTicket() (Reply, error) {
 
 // lookup answers 查询工单 GD…, a bare ticket number and 我的工单. A ticket of another user is
 // answered exactly like a number that does not exist.
-func (c *conv) lookup(text string) (Reply, bool, error) {
+func (c *conv) lookup(ctx context.Context, text string) (Reply, bool, error) {
 	b := bare(text)
 	no := strings.ToUpper(TicketNoRE.FindString(text))
 	mine := b == "我的工单" || b == "查询工单" || b == "查工单" || b == "工单进度" || b == "查看工单" || c.m.EventKey == KeyMyTickets
@@ -241,20 +246,17 @@ func (c *conv) lookup(text string) (Reply, bool, error) {
 	if c.stateless {
 		return c.text("工单查询暂时不可用，请稍后再试。"), true, nil
 	}
-	n, err := c.b.st.rdb.Incr(c.ctx, c.b.st.userKey(c.m.OpenID, "lk:"+itoa(int(c.now.Unix()/60)))).Result()
-	if err == nil && n == 1 {
-		c.b.st.rdb.Expire(c.ctx, c.b.st.userKey(c.m.OpenID, "lk:"+itoa(int(c.now.Unix()/60))), 61*time.Second)
-	}
-	if err == nil && n > lookupLimit {
+	// A failing counter does not stop the lookup: the lookup itself reports Redis errors.
+	if n, err := c.b.st.countLookup(ctx, c.m.OpenID, c.now); err == nil && n > lookupLimit {
 		return c.text("查询太频繁了，请稍等一分钟再试。"), true, nil
 	}
 	c.s.Prompt = prompt{}
 	if no == "" {
-		nos, err := c.b.st.userTicketNos(c.ctx, c.m.OpenID, 5)
+		nos, err := c.b.st.userTicketNos(ctx, c.m.OpenID, 5)
 		if err != nil {
 			return Reply{}, true, err
 		}
-		ts, err := c.b.st.tickets(c.ctx, nos)
+		ts, err := c.b.st.tickets(ctx, nos)
 		if err != nil {
 			return Reply{}, true, err
 		}
@@ -264,20 +266,20 @@ func (c *conv) lookup(text string) (Reply, bool, error) {
 		var sb strings.Builder
 		sb.WriteString("您最近的工单：")
 		for _, t := range ts {
-			fmt.Fprintf(&sb, "\n%s　%s　%s　%s", t.No, typeNames[t.Type], statusNames[t.Status], c.b.shortTime(t.UpdatedAt))
+			fmt.Fprintf(&sb, "\n%s　%s　%s　%s", t.No, t.Type.Name(), t.Status.Name(), c.b.shortTime(t.UpdatedAt))
 		}
 		sb.WriteString("\n\n发送工单号查看详情和客服回复。")
 		return c.text(sb.String()), true, nil
 	}
-	t, err := c.b.st.ticket(c.ctx, no)
-	if err != nil && err != ErrNoTicket {
+	t, err := c.b.st.ticket(ctx, no)
+	if err != nil && !errors.Is(err, ErrNoTicket) {
 		return Reply{}, true, err
 	}
-	if err == ErrNoTicket || t.OpenID != c.m.OpenID {
+	if errors.Is(err, ErrNoTicket) || t.OpenID != c.m.OpenID {
 		return c.text(fmt.Sprintf("没有找到工单 %s，请核对编号后再试；回复“我的工单”查看您提交过的工单。", no)), true, nil
 	}
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "工单 %s\n状态：%s\n类型：%s\n提交时间：%s\n最近更新：%s", t.No, statusNames[t.Status], typeNames[t.Type], c.b.shortTime(t.CreatedAt), c.b.shortTime(t.UpdatedAt))
+	fmt.Fprintf(&sb, "工单 %s\n状态：%s\n类型：%s\n提交时间：%s\n最近更新：%s", t.No, t.Status.Name(), t.Type.Name(), c.b.shortTime(t.CreatedAt), c.b.shortTime(t.UpdatedAt))
 	if t.Priority == PriorityUrgent {
 		sb.WriteString("\n优先级：加急")
 	}

@@ -28,7 +28,7 @@ func ParseClock(s string) (Clock, error) {
 
 func (c Clock) String() string { return fmt.Sprintf("%02d:%02d", int(c)/60, int(c)%60) }
 
-// Peak is a dated period whose days close later (the seed: 双十一 and 春节 until 01:00).
+// Peak is a dated period whose days close later, such as 双十一 or 春节 (open until 01:00).
 type Peak struct {
 	Name     string
 	From, To time.Time // dates in Location, To inclusive

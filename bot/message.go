@@ -1,6 +1,15 @@
 // Package bot is the dialogue domain of yilianbot: what a WeChat user said (Message), what the
 // bot answers (Reply), and everything in between — intents, menus, guardrails, session state,
-// de-duplication of WeChat's retries and work orders, kept in Redis.
+// de-duplication of WeChat's retries — and the work orders (tickets) agents answer.
+//
+// The files follow its three jobs:
+//
+//   - the dialogue: bot.go (Bot.Reply), dialogue.go, flow.go (the ticket flow), guard.go,
+//     texts.go, hours.go, session.go;
+//   - the agents' desk: ticket.go (the ticket domain), desk.go (the agent API's use cases),
+//     errors.go (errors the API shows);
+//   - storage in Redis: keys.go (every key and TTL, with the layout documented) and the store
+//     files store*.go, the only ones that call Redis.
 //
 // It never imports net/http, XML or the WeChat SDK; handlers translate at the edge.
 package bot

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -17,24 +16,34 @@ import (
 // did not finish within the caller's deadline.
 var ErrInFlight = errors.New("bot: message is still being answered")
 
-// store keeps per-user state in Redis. Every key of one user carries the hash tag {openid} so
-// that the begin script touches one Redis Cluster slot.
+// store is the bot's Redis storage: every Redis command of the package is sent from a store
+// method (this file and the other store_*.go files), under the keys named in keys.go.
 type store struct {
-	rdb    redis.UniversalClient
-	prefix string
-	group  group // merges concurrent messages' begin and commit pipelines
+	rdb   redis.UniversalClient
+	keys  keys
+	group group // merges concurrent messages' begin and commit pipelines
 	// timeout bounds each Redis call on the message path (REDIS_TIMEOUT).
 	timeout time.Duration
 
-	dedupeTTL     time.Duration
-	lockTTL       time.Duration
 	sessionKeep   time.Duration
 	transcriptTTL time.Duration
-	transcriptLen int64
+
+	// now and after are the bot's clock (Options.Now, Options.After): waits on other requests
+	// are measured and slept on them, so tests can order messages without real waiting.
+	now   func() time.Time
+	after func(time.Duration) <-chan time.Time
 }
 
-func (s *store) userKey(openID, suffix string) string {
-	return s.prefix + "u:{" + openID + "}:" + suffix
+func newStore(rdb redis.UniversalClient, prefix string, timeout, sessionTTL, transcriptTTL time.Duration,
+	now func() time.Time, after func(time.Duration) <-chan time.Time) *store {
+	return &store{
+		now: now, after: after,
+		rdb: rdb, keys: keys{prefix: prefix}, timeout: timeout,
+		// A session is kept past SessionTTL, so that a user who comes back after it is told that
+		// the conversation ended (textSessionExpired) instead of getting a silent fresh start.
+		sessionKeep:   max(sessionKeepMin, 2*sessionTTL),
+		transcriptTTL: transcriptTTL,
+	}
 }
 
 // claim is the outcome of begin.
@@ -45,7 +54,7 @@ type claim struct {
 	session []byte
 	count   int64 // messages this minute, including this one
 	token   string
-	locked  time.Time      // when the user's lock was taken (wall clock, as Redis counts its TTL)
+	locked  time.Time      // no later than when Redis took the user's lock: see unlock
 	pending []pendingReply // agents' replies waiting for this user, oldest first
 	csat    string         // ticket whose satisfaction score is asked for
 }
@@ -55,12 +64,12 @@ type claim struct {
 // stored reply of one seen before; the user's lock, the rate count, the session, pending agent
 // replies and an open satisfaction question come in the same pipeline. When another message of
 // the user holds the lock, begin waits for it (messages are answered in the order sent) up to
-// lockWait; past that the claim is given back and busy is reported.
+// lockWait by the bot's clock; past that the claim is given back and busy is reported.
 func (s *store) begin(ctx context.Context, m Message, now time.Time) (claim, error) {
-	dd := s.userKey(m.OpenID, "dd:"+m.DedupeKey())
-	lock := s.userKey(m.OpenID, "lock")
-	rl := s.userKey(m.OpenID, "rl:"+strconv.FormatInt(now.Unix()/60, 10))
-	c := claim{token: newToken(), locked: time.Now()}
+	dd := s.keys.dedupe(m)
+	lock := s.keys.lock(m.OpenID)
+	rl := s.keys.rate(m.OpenID, now)
+	c := claim{token: newToken(), locked: time.Now()} // wall clock, as Redis counts the TTL
 
 	var claimCmd *redis.StatusCmd
 	var lockCmd *redis.StatusCmd
@@ -69,10 +78,10 @@ func (s *store) begin(ctx context.Context, m Message, now time.Time) (claim, err
 	cctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
 	err := s.group.pipelined(cctx, s.rdb, func(p redis.Pipeliner) {
-		claimCmd = p.SetArgs(ctx, dd, "", redis.SetArgs{Mode: "NX", Get: true, TTL: s.dedupeTTL})
-		lockCmd = p.SetArgs(ctx, lock, c.token, redis.SetArgs{Mode: "NX", TTL: s.lockTTL})
+		claimCmd = p.SetArgs(ctx, dd, "", redis.SetArgs{Mode: "NX", Get: true, TTL: dedupeTTL})
+		lockCmd = p.SetArgs(ctx, lock, c.token, redis.SetArgs{Mode: "NX", TTL: lockTTL})
 		countCmd = p.Incr(ctx, rl)
-		p.Expire(ctx, rl, 61*time.Second)
+		p.Expire(ctx, rl, minuteTTL)
 		state = s.readState(ctx, p, m.OpenID)
 	})
 	if err != nil && !errors.Is(err, redis.Nil) {
@@ -105,20 +114,20 @@ func (s *store) begin(ctx context.Context, m Message, now time.Time) (claim, err
 	}
 	c.count = countCmd.Val()
 
-	// Wait for the user's previous message to be answered.
-	deadline := time.Now().Add(lockWait)
+	// Wait for the user's previous message to be answered, polling the lock every lockPoll.
+	deadline := s.now().Add(lockWait)
 	for !gotLock {
-		if time.Now().After(deadline) || ctx.Err() != nil {
+		if s.now().After(deadline) || !s.sleep(ctx, lockPoll) {
 			if err := s.rdb.Del(context.WithoutCancel(ctx), dd).Err(); err != nil {
 				return claim{}, fmt.Errorf("bot: begin: %w", err)
 			}
 			c.busy = true
 			return c, nil
 		}
-		time.Sleep(20 * time.Millisecond)
+		sent := time.Now()
 		cctx, cancel := context.WithTimeout(ctx, s.timeout)
 		_, err := s.rdb.Pipelined(cctx, func(p redis.Pipeliner) error {
-			lockCmd = p.SetArgs(cctx, lock, c.token, redis.SetArgs{Mode: "NX", TTL: s.lockTTL})
+			lockCmd = p.SetArgs(cctx, lock, c.token, redis.SetArgs{Mode: "NX", TTL: lockTTL})
 			state = s.readState(cctx, p, m.OpenID)
 			return nil
 		})
@@ -127,14 +136,28 @@ func (s *store) begin(ctx context.Context, m Message, now time.Time) (claim, err
 			return claim{}, fmt.Errorf("bot: begin: %w", err)
 		}
 		gotLock = lockCmd.Err() == nil
-		c.locked = time.Now()
+		c.locked = sent
 	}
 	state.into(&c)
 	return c, nil
 }
 
-// lockWait is how long a message waits for the previous message of the same user.
-const lockWait = time.Second
+// lockWait is how long a message waits for the previous message of the same user, polling
+// every lockPoll.
+const (
+	lockWait = time.Second
+	lockPoll = 20 * time.Millisecond
+)
+
+// sleep waits d on the bot's clock; false when ctx ends first.
+func (s *store) sleep(ctx context.Context, d time.Duration) bool {
+	select {
+	case <-ctx.Done():
+		return false
+	case <-s.after(d):
+		return true
+	}
+}
 
 // stateCmds are the reads of a user's state queued in a pipeline.
 type stateCmds struct {
@@ -145,9 +168,9 @@ type stateCmds struct {
 
 func (s *store) readState(ctx context.Context, p redis.Pipeliner, openID string) stateCmds {
 	return stateCmds{
-		session: p.Get(ctx, s.userKey(openID, "sess")),
-		pending: p.LRange(ctx, s.userKey(openID, "pending"), 0, -1),
-		csat:    p.Get(ctx, s.userKey(openID, "csat")),
+		session: p.Get(ctx, s.keys.session(openID)),
+		pending: p.LRange(ctx, s.keys.pending(openID), 0, -1),
+		csat:    p.Get(ctx, s.keys.csat(openID)),
 	}
 }
 
@@ -166,14 +189,10 @@ func (st stateCmds) into(c *claim) {
 
 // waitReply polls for the reply of a delivery that another request is answering.
 func (s *store) waitReply(ctx context.Context, m Message) (Reply, error) {
-	key := s.userKey(m.OpenID, "dd:"+m.DedupeKey())
-	t := time.NewTicker(40 * time.Millisecond)
-	defer t.Stop()
+	key := s.keys.dedupe(m)
 	for {
-		select {
-		case <-ctx.Done():
+		if !s.sleep(ctx, 40*time.Millisecond) {
 			return Reply{}, ErrInFlight
-		case <-t.C:
 		}
 		raw, err := s.rdb.Get(ctx, key).Result()
 		if errors.Is(err, redis.Nil) {
@@ -193,13 +212,6 @@ func (s *store) waitReply(ctx context.Context, m Message) (Reply, error) {
 	}
 }
 
-// Turn is one line of a user's masked transcript.
-type Turn struct {
-	Time time.Time `json:"t"`
-	From string    `json:"from"` // "user" or "bot"
-	Text string    `json:"text"`
-}
-
 // commit is everything a processed message writes, sent in one pipeline.
 type commit struct {
 	reply       Reply
@@ -207,9 +219,9 @@ type commit struct {
 	turns       []Turn
 	stats       []statIncr
 	unknown     string // masked question nobody could answer
-	unknownDay  string
-	pendingDone int  // how many of the oldest pending replies were shown
-	csatDone    bool // the satisfaction score was given
+	day         string // of stats and unknown, YYYYMMDD in the service hours' zone
+	pendingDone int    // how many of the oldest pending replies were shown
+	csatDone    bool   // the satisfaction score was given
 }
 
 type statIncr struct {
@@ -225,41 +237,41 @@ func (s *store) commit(ctx context.Context, m Message, c claim, w commit) error 
 		return fmt.Errorf("bot: commit: %w", err)
 	}
 	err = s.group.pipelined(ctx, s.rdb, func(p redis.Pipeliner) {
-		p.Set(ctx, s.userKey(m.OpenID, "dd:"+m.DedupeKey()), rb, s.dedupeTTL)
+		p.Set(ctx, s.keys.dedupe(m), rb, dedupeTTL)
 		if w.session == nil {
-			p.Del(ctx, s.userKey(m.OpenID, "sess"))
+			p.Del(ctx, s.keys.session(m.OpenID))
 		} else {
-			p.Set(ctx, s.userKey(m.OpenID, "sess"), w.session, s.sessionKeep)
+			p.Set(ctx, s.keys.session(m.OpenID), w.session, s.sessionKeep)
 		}
 		if len(w.turns) > 0 {
-			tk := s.userKey(m.OpenID, "tr")
+			tk := s.keys.transcript(m.OpenID)
 			vals := make([]any, len(w.turns))
 			for i, t := range w.turns {
 				vals[i], _ = json.Marshal(t)
 			}
 			p.LPush(ctx, tk, vals...)
-			p.LTrim(ctx, tk, 0, s.transcriptLen-1)
+			p.LTrim(ctx, tk, 0, transcriptLen-1)
 			p.PExpire(ctx, tk, s.transcriptTTL)
 		}
 		if w.pendingDone > 0 {
 			// The shown replies are the oldest, at the tail; newer ones may have arrived at
 			// the head meanwhile. An emptied list disappears.
-			p.LTrim(ctx, s.userKey(m.OpenID, "pending"), 0, int64(-w.pendingDone-1))
+			p.LTrim(ctx, s.keys.pending(m.OpenID), 0, int64(-w.pendingDone-1))
 		}
 		if w.csatDone {
-			p.Del(ctx, s.userKey(m.OpenID, "csat"))
+			p.Del(ctx, s.keys.csat(m.OpenID))
 		}
 		if len(w.stats) > 0 {
-			k := s.prefix + "stats:" + w.unknownDay
+			k := s.keys.stats(w.day)
 			for _, st := range w.stats {
 				p.HIncrBy(ctx, k, st.field, 1)
 			}
-			p.Expire(ctx, k, 400*24*time.Hour)
+			p.Expire(ctx, k, statsTTL)
 		}
 		if w.unknown != "" {
-			k := s.prefix + "unknown:" + w.unknownDay
+			k := s.keys.unknown(w.day)
 			p.ZIncrBy(ctx, k, 1, w.unknown)
-			p.Expire(ctx, k, 90*24*time.Hour)
+			p.Expire(ctx, k, unknownTTL)
 		}
 		s.unlock(ctx, p, m.OpenID, c)
 	})
@@ -272,16 +284,22 @@ func (s *store) commit(ctx context.Context, m Message, c claim, w commit) error 
 // unlock releases the user's lock with a plain DEL while it is surely still ours: well within
 // its TTL. Past that it may have expired and been taken by the next message, so it is left to
 // expire rather than deleted (a compare-and-delete needs a Lua call on every message).
+//
+// Redis counts the TTL in real time, so this is measured on the wall clock, not on the bot's
+// (possibly fake) clock: c.locked was read before the SET NX was sent, so it is no later than
+// the TTL's start and the age below is never underestimated. The DEL is queued while the
+// pipeline is built and reaches Redis within the pipeline's deadline (the Redis timeout), so
+// the margin is the larger of a second and that timeout.
 func (s *store) unlock(ctx context.Context, p redis.Pipeliner, openID string, c claim) {
-	if time.Since(c.locked) < s.lockTTL-time.Second {
-		p.Del(ctx, s.userKey(openID, "lock"))
+	if time.Since(c.locked) < lockTTL-max(time.Second, s.timeout) {
+		p.Del(ctx, s.keys.lock(openID))
 	}
 }
 
 // release gives up a claim without a reply, so a retry of the delivery is processed afresh.
 func (s *store) release(ctx context.Context, m Message, c claim) error {
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		p.Del(ctx, s.userKey(m.OpenID, "dd:"+m.DedupeKey()))
+		p.Del(ctx, s.keys.dedupe(m))
 		s.unlock(ctx, p, m.OpenID, c)
 		return nil
 	})
@@ -293,7 +311,7 @@ func (s *store) release(ctx context.Context, m Message, c claim) error {
 
 // transcript returns the last n turns of a user, oldest first.
 func (s *store) transcript(ctx context.Context, openID string, n int64) ([]Turn, error) {
-	raw, err := s.rdb.LRange(ctx, s.userKey(openID, "tr"), 0, n-1).Result()
+	raw, err := s.rdb.LRange(ctx, s.keys.transcript(openID), 0, n-1).Result()
 	if err != nil {
 		return nil, fmt.Errorf("bot: transcript: %w", err)
 	}
@@ -305,6 +323,27 @@ func (s *store) transcript(ctx context.Context, openID string, n int64) ([]Turn,
 		}
 	}
 	return out, nil
+}
+
+// countLookup counts one ticket lookup of the user in now's minute and returns the count.
+func (s *store) countLookup(ctx context.Context, openID string, now time.Time) (int64, error) {
+	key := s.keys.lookups(openID, now)
+	n, err := s.rdb.Incr(ctx, key).Result()
+	if err != nil {
+		return 0, fmt.Errorf("bot: count lookup: %w", err)
+	}
+	if n == 1 {
+		s.rdb.Expire(ctx, key, minuteTTL)
+	}
+	return n, nil
+}
+
+// ping checks that Redis answers.
+func (s *store) ping(ctx context.Context) error {
+	if err := s.rdb.Ping(ctx).Err(); err != nil {
+		return fmt.Errorf("bot: ping redis: %w", err)
+	}
+	return nil
 }
 
 func newToken() string {

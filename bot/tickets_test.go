@@ -41,9 +41,26 @@ func fileTicket(t *testing.T, b *testBot, user, desc string) string {
 	return ticketNo(t, rs[len(rs)-1])
 }
 
+// update is the TicketUpdate of UpdateTicket's former (status, priority string) arguments:
+// an empty string leaves the field alone.
+func update[S ~string, P ~string](status S, priority P) TicketUpdate {
+	var u TicketUpdate
+	if status != "" {
+		s := Status(status)
+		u.Status = &s
+	}
+	if priority != "" {
+		p := Priority(priority)
+		u.Priority = &p
+	}
+	return u
+}
+
 // ticketSummary is what a flow decides about a ticket.
 type ticketSummary struct {
-	Type, Priority, Status string
+	Type                   TicketType
+	Priority               Priority
+	Status                 Status
 	MerchantNo             string
 	Individual             bool
 	Contact, ContactMasked string
@@ -557,18 +574,18 @@ func TestReplyTicket(t *testing.T) {
 		if _, err := b.ReplyTicket(ctx, "GD209901010001", "小王", "您好"); !errors.Is(err, ErrNoTicket) {
 			t.Errorf("ReplyTicket(missing) error = %v, want ErrNoTicket", err)
 		}
-		if _, err := b.UpdateTicket(ctx, "GD209901010001", StatusResolved, ""); !errors.Is(err, ErrNoTicket) {
+		if _, err := b.UpdateTicket(ctx, "GD209901010001", update(StatusResolved, "")); !errors.Is(err, ErrNoTicket) {
 			t.Errorf("UpdateTicket(missing) error = %v, want ErrNoTicket", err)
 		}
 		for _, u := range [][2]string{{"", ""}, {"done", ""}, {"", "high"}} {
-			if _, err := b.UpdateTicket(ctx, no, u[0], u[1]); !errors.Is(err, ErrInvalidUpdate) {
+			if _, err := b.UpdateTicket(ctx, no, update(u[0], u[1])); !errors.Is(err, ErrInvalidUpdate) {
 				t.Errorf("UpdateTicket(%q, %q) error = %v, want ErrInvalidUpdate", u[0], u[1], err)
 			}
 		}
 		if _, err := b.Tickets(ctx, TicketFilter{Status: "done"}); !errors.Is(err, ErrInvalidUpdate) {
 			t.Errorf("Tickets(status done) error = %v, want ErrInvalidUpdate", err)
 		}
-		if _, err := b.UpdateTicket(ctx, no, StatusClosed, ""); err != nil {
+		if _, err := b.UpdateTicket(ctx, no, update(StatusClosed, "")); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := b.ReplyTicket(ctx, no, "小王", "您好"); !errors.Is(err, ErrInvalidUpdate) {
@@ -584,7 +601,7 @@ func TestResolveAndRate(t *testing.T) {
 	tests := []struct {
 		name      string
 		messenger bool
-		status    string
+		status    Status
 		steps     []step
 		csat      int
 	}{
@@ -614,7 +631,7 @@ func TestResolveAndRate(t *testing.T) {
 			b := newTestBot(t, ix, at(10, 0), o)
 			no := fileTicket(t, b, defaultUser, "结算款三天没到账，请帮忙查一下")
 			b.clock.Add(time.Hour)
-			tk, err := b.UpdateTicket(ctx, no, tt.status, "")
+			tk, err := b.UpdateTicket(ctx, no, update(tt.status, ""))
 			if err != nil {
 				t.Fatalf("UpdateTicket(%s): %v", tt.status, err)
 			}
@@ -660,14 +677,14 @@ func TestDeskStats(t *testing.T) {
 	if _, err := b.ReplyTicket(ctx, noB, "小李", "正在核实。"); err != nil {
 		t.Fatal(err)
 	}
-	tk, err := b.UpdateTicket(ctx, noB, "", PriorityUrgent)
+	tk, err := b.UpdateTicket(ctx, noB, update("", PriorityUrgent))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got, want := tk.DueAt.Sub(tk.CreatedAt), time.Hour; got != want {
 		t.Errorf("urgent ticket due %v after creation, want %v", got, want)
 	}
-	if _, err := b.UpdateTicket(ctx, noA, StatusResolved, ""); err != nil {
+	if _, err := b.UpdateTicket(ctx, noA, update(StatusResolved, "")); err != nil {
 		t.Fatal(err)
 	}
 	converse(t, b, []step{{as: "o-a", say: "4", want: []string{"感谢您的评分"}}})
@@ -678,8 +695,8 @@ func TestDeskStats(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := DeskStats{
-		ByStatus:    map[string]int{StatusResolved: 1, StatusProcessing: 1, StatusOpen: 1},
-		ByPriority:  map[string]int{PriorityNormal: 2, PriorityUrgent: 1},
+		ByStatus:    map[Status]int{StatusResolved: 1, StatusProcessing: 1, StatusOpen: 1},
+		ByPriority:  map[Priority]int{PriorityNormal: 2, PriorityUrgent: 1},
 		Overdue:     2,
 		CSATAverage: 4,
 		CSATCount:   1,

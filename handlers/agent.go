@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/subtle"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -21,7 +20,7 @@ type Desk interface {
 	Tickets(ctx context.Context, f bot.TicketFilter) (bot.TicketPage, error)
 	Ticket(ctx context.Context, no string) (*bot.Ticket, error)
 	ReplyTicket(ctx context.Context, no, agent, text string) (*bot.Ticket, error)
-	UpdateTicket(ctx context.Context, no, status, priority string) (*bot.Ticket, error)
+	UpdateTicket(ctx context.Context, no string, u bot.TicketUpdate) (*bot.Ticket, error)
 	Stats(ctx context.Context) (bot.DeskStats, error)
 }
 
@@ -49,11 +48,11 @@ func writeError(w http.ResponseWriter, status int, code, msg string) {
 
 // deskError maps a domain error to the API's status and code, logging internal ones once.
 func deskError(ctx context.Context, logger *slog.Logger, w http.ResponseWriter, err error) {
-	switch {
-	case errors.Is(err, bot.ErrNoTicket):
-		writeError(w, http.StatusNotFound, "not_found", "no such ticket")
-	case errors.Is(err, bot.ErrInvalidUpdate):
-		writeError(w, http.StatusUnprocessableEntity, "invalid_request", strings.TrimPrefix(err.Error(), "bot: invalid ticket update: "))
+	switch bot.ErrorCode(err) {
+	case bot.CodeNotFound:
+		writeError(w, http.StatusNotFound, "not_found", bot.ErrorMessage(err))
+	case bot.CodeInvalid:
+		writeError(w, http.StatusUnprocessableEntity, "invalid_request", bot.ErrorMessage(err))
 	default:
 		logger.ErrorContext(ctx, "agent api", "error", err)
 		writeError(w, http.StatusInternalServerError, "internal", "internal error")
@@ -77,7 +76,7 @@ func requireToken(token string, next http.Handler) http.Handler {
 func handleListTickets(logger *slog.Logger, d Desk) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
-		f := bot.TicketFilter{Status: q.Get("status"), Priority: q.Get("priority")}
+		f := bot.TicketFilter{Status: bot.Status(q.Get("status")), Priority: bot.Priority(q.Get("priority"))}
 		var err error
 		if v := q.Get("overdue"); v != "" {
 			if f.Overdue, err = strconv.ParseBool(v); err != nil {
@@ -170,7 +169,17 @@ func handlePatchTicket(logger *slog.Logger, d Desk) http.Handler {
 		if !decodeBody(w, r, &body) {
 			return
 		}
-		t, err := d.UpdateTicket(r.Context(), strings.ToUpper(r.PathValue("no")), body.Status, body.Priority)
+		// An empty string is "not given", as an absent field.
+		var u bot.TicketUpdate
+		if body.Status != "" {
+			s := bot.Status(body.Status)
+			u.Status = &s
+		}
+		if body.Priority != "" {
+			p := bot.Priority(body.Priority)
+			u.Priority = &p
+		}
+		t, err := d.UpdateTicket(r.Context(), strings.ToUpper(r.PathValue("no")), u)
 		if err != nil {
 			deskError(r.Context(), logger, w, err)
 			return

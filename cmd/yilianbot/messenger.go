@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -13,30 +12,6 @@ import (
 	"github.com/yilianpay/yilianbot/config"
 	"github.com/yilianpay/yilianbot/handlers/wechat"
 )
-
-// redisTokenCache keeps WeChat's access_token in Redis, so every replica uses the same one.
-type redisTokenCache struct {
-	rdb    redis.UniversalClient
-	prefix string
-}
-
-var _ wechat.TokenCache = redisTokenCache{}
-
-func (c redisTokenCache) Get(ctx context.Context, key string) (string, error) {
-	v, err := c.rdb.Get(ctx, c.prefix+key).Result()
-	if errors.Is(err, redis.Nil) {
-		return "", nil
-	}
-	return v, err
-}
-
-func (c redisTokenCache) Set(ctx context.Context, key, value string, ttl time.Duration) error {
-	return c.rdb.Set(ctx, c.prefix+key, value, ttl).Err()
-}
-
-func (c redisTokenCache) Delete(ctx context.Context, key string) error {
-	return c.rdb.Del(ctx, c.prefix+key).Err()
-}
 
 // newMessenger returns the WeChat API client that delivers agents' replies, or nil (replies
 // wait for the user's next message) when the AppID or AppSecret is not configured.
@@ -49,7 +24,7 @@ func newMessenger(cfg config.Config, rdb redis.UniversalClient, log *slog.Logger
 		AppID:     cfg.WeChat.AppID,
 		AppSecret: cfg.WeChat.AppSecret.Reveal(),
 		BaseURL:   cfg.WeChat.APIBase,
-		Cache:     redisTokenCache{rdb: rdb, prefix: cfg.RedisPrefix},
+		Cache:     bot.NewTokenCache(rdb, cfg.RedisPrefix),
 		Logger:    log,
 	})}
 }

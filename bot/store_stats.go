@@ -17,12 +17,13 @@ type UnknownQuestion struct {
 }
 
 // TopUnknown returns the n most frequent unanswered questions of the last days days, so the
-// knowledge base can grow from real traffic.
+// knowledge base can grow from real traffic. It reads what bots with the same key prefix
+// recorded; days are counted in loc, the service hours' time zone.
 func TopUnknown(ctx context.Context, rdb redis.UniversalClient, prefix string, loc *time.Location, now time.Time, days, n int) ([]UnknownQuestion, error) {
+	k := keys{prefix: prefix}
 	sum := map[string]float64{}
 	for d := range days {
-		key := prefix + "unknown:" + now.AddDate(0, 0, -d).In(loc).Format("20060102")
-		zs, err := rdb.ZRangeWithScores(ctx, key, 0, -1).Result()
+		zs, err := rdb.ZRangeWithScores(ctx, k.unknown(day(now.AddDate(0, 0, -d), loc)), 0, -1).Result()
 		if err != nil {
 			return nil, fmt.Errorf("bot: unknown questions: %w", err)
 		}
@@ -46,13 +47,9 @@ func TopUnknown(ctx context.Context, rdb redis.UniversalClient, prefix string, l
 	return out, nil
 }
 
-// DayStats are the dialogue's quality counters of one day: category slug ("_" for none) →
-// counter name (answered, suggested, none, helpful, not_helpful, handoff) → count.
-type DayStats map[string]map[string]int64
-
-// Stats returns the quality counters of the given day (YYYYMMDD).
-func Stats(ctx context.Context, rdb redis.UniversalClient, prefix, day string) (DayStats, error) {
-	h, err := rdb.HGetAll(ctx, prefix+"stats:"+day).Result()
+// dayStats returns the dialogue's quality counters of the given day (YYYYMMDD).
+func (s *store) dayStats(ctx context.Context, day string) (DayStats, error) {
+	h, err := s.rdb.HGetAll(ctx, s.keys.stats(day)).Result()
 	if err != nil {
 		return nil, fmt.Errorf("bot: stats: %w", err)
 	}

@@ -1,0 +1,252 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+)
+
+// The agents' desk: the use cases of the agent API (handlers/agent.go) over tickets.
+
+// Tickets lists tickets for agents.
+func (b *Bot) Tickets(ctx context.Context, f TicketFilter) (TicketPage, error) {
+	if err := f.Validate(); err != nil {
+		return TicketPage{}, err
+	}
+	if f.Page < 1 {
+		f.Page = 1
+	}
+	if f.PerPage < 1 || f.PerPage > 100 {
+		f.PerPage = 20
+	}
+	now := b.now()
+	var match []Ticket
+	err := b.st.allTickets(ctx, func(t Ticket) {
+		if f.match(t, now) {
+			match = append(match, t)
+		}
+	})
+	if err != nil {
+		return TicketPage{}, err
+	}
+	page := TicketPage{Page: f.Page, PerPage: f.PerPage, Total: len(match), Tickets: []Ticket{}}
+	from := (f.Page - 1) * f.PerPage
+	if from < len(match) {
+		page.Tickets = match[from:min(len(match), from+f.PerPage)]
+	}
+	return page, nil
+}
+
+// Ticket returns one ticket for agents.
+func (b *Bot) Ticket(ctx context.Context, no string) (*Ticket, error) {
+	return b.st.ticket(ctx, no)
+}
+
+// ReplyTicket stores an agent's reply on a ticket and delivers it to the user as a
+// customer-service message. When WeChat refuses (48-hour window, quota) or no messenger is
+// configured, the reply is kept pending and shown the next time the user writes; with a
+// template id configured a template message tells the user meanwhile.
+func (b *Bot) ReplyTicket(ctx context.Context, no, agent, text string) (*Ticket, error) {
+	text = redact(text) // agents must not paste secrets either
+	now := b.now()
+	idx := 0
+	t, err := b.st.updateTicket(ctx, no, EventReplied, func(t *Ticket) (map[string]any, error) {
+		if t.Status == StatusClosed {
+			return nil, Errorf(CodeInvalid, "ticket is closed")
+		}
+		t.Replies = append(t.Replies, TicketReply{Agent: agent, Text: text, At: now, Pending: true})
+		idx = len(t.Replies) - 1
+		if t.FirstResponseAt == nil {
+			t.FirstResponseAt = &now
+		}
+		if t.Status == StatusOpen {
+			t.Status = StatusProcessing
+		}
+		t.UpdatedAt = now
+		return map[string]any{"agent": agent}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	msg := fmt.Sprintf("【工单 %s 客服回复】\n%s\n\n回复“查询工单 %s”查看进度。", t.No, text, t.No)
+	if err := b.deliver(ctx, t, idx, msg, now); err != nil {
+		return nil, err
+	}
+	return b.st.ticket(ctx, no)
+}
+
+// deliver sends msg about ticket t now, or keeps it pending for the user's next message.
+func (b *Bot) deliver(ctx context.Context, t *Ticket, idx int, msg string, now time.Time) error {
+	var sendErr error = ErrOutsideWindow
+	if b.messenger != nil && b.inWindow(ctx, t.OpenID, now) {
+		sendErr = b.messenger.SendText(ctx, t.OpenID, msg)
+	}
+	if sendErr == nil {
+		_, err := b.st.updateTicket(ctx, t.No, EventDelivered, func(t *Ticket) (map[string]any, error) {
+			if idx >= 0 && idx < len(t.Replies) {
+				t.Replies[idx].Pending, t.Replies[idx].DeliveredAt = false, &now
+			}
+			return nil, nil
+		})
+		return err
+	}
+	if !errors.Is(sendErr, ErrOutsideWindow) {
+		b.log.WarnContext(ctx, "customer-service message failed; kept pending", "ticket", t.No, "error", sendErr)
+	}
+	if err := b.st.addPending(ctx, t.OpenID, pendingReply{No: t.No, Text: msg, At: now, Index: idx}); err != nil {
+		return err
+	}
+	if b.messenger != nil && b.templateID != "" && errors.Is(sendErr, ErrOutsideWindow) {
+		err := b.messenger.SendTemplate(ctx, t.OpenID, b.templateID, map[string]string{
+			"first": "您的工单有新进展", "keyword1": t.No, "keyword2": t.Status.Name(), "remark": "请进入公众号查看客服回复",
+		})
+		if err != nil {
+			b.log.WarnContext(ctx, "template message failed", "ticket", t.No, "error", err)
+		}
+	}
+	return nil
+}
+
+// serviceWindow is how long after a user's last message WeChat accepts customer-service
+// messages to that user.
+const serviceWindow = 48 * time.Hour
+
+// inWindow reports whether the user wrote within WeChat's 48-hour window, by the newest turn of
+// the transcript (kept 7 days). When that cannot be read, WeChat decides (45015).
+func (b *Bot) inWindow(ctx context.Context, openID string, now time.Time) bool {
+	tr, err := b.st.transcript(ctx, openID, 2)
+	if err != nil {
+		return true
+	}
+	for i := len(tr) - 1; i >= 0; i-- {
+		if tr[i].From == "user" {
+			return now.Sub(tr[i].Time) < serviceWindow
+		}
+	}
+	return false // no message in the transcript's 7 days
+}
+
+// UpdateTicket applies an agent's change of status and/or priority. Resolving or closing tells
+// the user and asks for a 1-5 satisfaction score.
+func (b *Bot) UpdateTicket(ctx context.Context, no string, u TicketUpdate) (*Ticket, error) {
+	if err := u.Validate(); err != nil {
+		return nil, err
+	}
+	now := b.now()
+	var finished bool
+	t, err := b.st.updateTicket(ctx, no, EventStatusChanged, func(t *Ticket) (map[string]any, error) {
+		extra := map[string]any{"from_status": string(t.Status), "from_priority": string(t.Priority)}
+		wasDone := t.Status.done()
+		if u.Status != nil {
+			t.Status = *u.Status
+		}
+		if u.Priority != nil && *u.Priority != t.Priority {
+			t.Priority = *u.Priority
+			t.DueAt = t.CreatedAt.Add(slaFor(t.Type, t.Priority == PriorityUrgent))
+		}
+		finished = !wasDone && t.Status.done()
+		t.UpdatedAt = now
+		return extra, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if finished {
+		word := "已解决"
+		if t.Status == StatusClosed {
+			word = "已关闭"
+		}
+		msg := fmt.Sprintf("您的工单 %s %s。\n请回复数字1-5为本次服务评分（5分为非常满意），感谢您的反馈！", t.No, word)
+		if err := b.st.askCSAT(ctx, t.OpenID, t.No); err != nil {
+			return nil, err
+		}
+		if err := b.deliver(ctx, t, -1, msg, now); err != nil {
+			return nil, err
+		}
+	}
+	return t, nil
+}
+
+// DayStats are the dialogue's quality counters of one day: category slug ("_" for none) →
+// counter name (answered, suggested, none, helpful, not_helpful, handoff, ticket) → count.
+type DayStats map[string]map[string]int64
+
+// DeskStats are the figures of GET /api/v1/stats.
+type DeskStats struct {
+	ByStatus            map[Status]int      `json:"by_status"`
+	ByPriority          map[Priority]int    `json:"by_priority"`
+	Overdue             int                 `json:"overdue"`
+	MedianFirstResponse string              `json:"median_first_response"`
+	MedianFirstRespSecs float64             `json:"median_first_response_seconds"`
+	CSATAverage         float64             `json:"csat_average"`
+	CSATCount           int                 `json:"csat_count"`
+	Dialogue            map[string]DayStats `json:"dialogue"` // day (YYYYMMDD) → category → counter
+}
+
+// Stats sums up tickets and the dialogue's quality counters of the last 7 days.
+func (b *Bot) Stats(ctx context.Context) (DeskStats, error) {
+	out := DeskStats{ByStatus: map[Status]int{}, ByPriority: map[Priority]int{}, Dialogue: map[string]DayStats{}}
+	now := b.now()
+	var firsts []float64
+	csatSum := 0
+	err := b.st.allTickets(ctx, func(t Ticket) {
+		out.ByStatus[t.Status]++
+		out.ByPriority[t.Priority]++
+		if t.Overdue(now) {
+			out.Overdue++
+		}
+		if t.FirstResponseAt != nil {
+			firsts = append(firsts, t.FirstResponseAt.Sub(t.CreatedAt).Seconds())
+		}
+		if t.CSAT > 0 {
+			csatSum += t.CSAT
+			out.CSATCount++
+		}
+	})
+	if err != nil {
+		return out, err
+	}
+	if len(firsts) > 0 {
+		sort.Float64s(firsts)
+		m := firsts[len(firsts)/2]
+		if len(firsts)%2 == 0 {
+			m = (firsts[len(firsts)/2-1] + firsts[len(firsts)/2]) / 2
+		}
+		out.MedianFirstRespSecs = m
+		out.MedianFirstResponse = (time.Duration(m) * time.Second).String()
+	}
+	if out.CSATCount > 0 {
+		out.CSATAverage = float64(csatSum) / float64(out.CSATCount)
+	}
+	for d := range 7 {
+		day := day(now.AddDate(0, 0, -d), b.hours.Location)
+		ds, err := b.st.dayStats(ctx, day)
+		if err != nil {
+			return out, err
+		}
+		if len(ds) > 0 {
+			out.Dialogue[day] = ds
+		}
+	}
+	return out, nil
+}
+
+// markDelivered records on the tickets that pending replies reached the user.
+func (b *Bot) markDelivered(ctx context.Context, shown []pendingReply, now time.Time) {
+	for _, p := range shown {
+		if p.Index < 0 {
+			continue
+		}
+		_, err := b.st.updateTicket(ctx, p.No, EventDelivered, func(t *Ticket) (map[string]any, error) {
+			if p.Index < len(t.Replies) {
+				t.Replies[p.Index].Pending, t.Replies[p.Index].DeliveredAt = false, &now
+			}
+			return nil, nil
+		})
+		if err != nil {
+			b.log.WarnContext(ctx, "mark reply delivered", "ticket", p.No, "error", err)
+		}
+	}
+}

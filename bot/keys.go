@@ -1,0 +1,98 @@
+package bot
+
+import (
+	"strconv"
+	"time"
+)
+
+// What yilianbot keeps in Redis. Every key starts with the prefix (Options.Prefix, REDIS_PREFIX,
+// default "yl:"). {…} is a Redis Cluster hash tag: the keys of one user share a slot, and so do
+// all ticket keys, so that one pipeline or MULTI touches one node.
+//
+// Per user (openid), written on the message path:
+//
+//	u:{<openid>}:dd:<dedupe>   string  the reply to one delivery (JSON Reply; "" while being answered);
+//	                                   <dedupe> is Message.DedupeKey()                    TTL 10 min
+//	u:{<openid>}:lock          string  token of the request answering this user's message   TTL 5 s
+//	u:{<openid>}:rl:<minute>   counter messages in one minute (unix minute), rate limit     TTL 61 s
+//	u:{<openid>}:lk:<minute>   counter ticket lookups in one minute                         TTL 61 s
+//	u:{<openid>}:sess          string  the session (JSON)         TTL max(24 h, 2×Options.SessionTTL)
+//	u:{<openid>}:tr            list    masked transcript (JSON Turn), newest first, last 50 turns;
+//	                                   TTL Options.TranscriptTTL, default 7 days
+//	u:{<openid>}:pending       list    agents' replies not yet delivered (JSON), newest first
+//	                                                                                       TTL 30 days
+//	u:{<openid>}:csat          string  number of the ticket whose score is asked for       TTL 7 days
+//
+// Tickets (the agents' desk):
+//
+//	{tickets}:t:<no>           string  the ticket (JSON Ticket)                            no TTL
+//	{tickets}:user:<openid>    zset    the user's ticket numbers, scored by creation time   no TTL
+//	{tickets}:due              zset    every ticket number, scored by due time              no TTL
+//	{tickets}:seq:<YYYYMMDD>   counter the day's last ticket sequence number               TTL 72 h
+//	{tickets}:flow:<id>        string  the ticket a ticket flow created (re-delivery guard)  TTL 24 h
+//	{tickets}:events           stream  every ticket event (EventsStream), capped ~100000 entries
+//
+// Dialogue statistics, by day in the service hours' time zone:
+//
+//	stats:<YYYYMMDD>           hash    "<category>:<counter>" → count (see DayStats)       TTL 400 days
+//	unknown:<YYYYMMDD>         zset    masked questions nobody could answer, by count       TTL 90 days
+//
+// Shared by the replicas' WeChat API clients (TokenCache):
+//
+//	wechat:access_token:<appid> string WeChat's access_token                  TTL as WeChat grants it
+
+// Time to live of the keys above. The session and transcript TTLs come from Options.
+const (
+	dedupeTTL      = 10 * time.Minute
+	lockTTL        = 5 * time.Second
+	minuteTTL      = 61 * time.Second // a per-minute counter outlives its minute
+	sessionKeepMin = 24 * time.Hour
+	transcriptLen  = 50
+	pendingTTL     = 30 * 24 * time.Hour
+	csatTTL        = 7 * 24 * time.Hour
+	ticketSeqTTL   = 72 * time.Hour
+	ticketFlowTTL  = 24 * time.Hour
+	eventsMaxLen   = 100000
+	statsTTL       = 400 * 24 * time.Hour
+	unknownTTL     = 90 * 24 * time.Hour
+)
+
+// EventsStream is the Redis Stream (under the key prefix) to which every ticket event is
+// appended, for external ticketing systems to consume with a consumer group.
+const EventsStream = "{tickets}:events"
+
+// keys names the keys above under one prefix.
+type keys struct{ prefix string }
+
+func (k keys) user(openID, suffix string) string { return k.prefix + "u:{" + openID + "}:" + suffix }
+
+func (k keys) dedupe(m Message) string         { return k.user(m.OpenID, "dd:"+m.DedupeKey()) }
+func (k keys) lock(openID string) string       { return k.user(openID, "lock") }
+func (k keys) session(openID string) string    { return k.user(openID, "sess") }
+func (k keys) transcript(openID string) string { return k.user(openID, "tr") }
+func (k keys) pending(openID string) string    { return k.user(openID, "pending") }
+func (k keys) csat(openID string) string       { return k.user(openID, "csat") }
+
+// rate is the user's message counter of now's minute.
+func (k keys) rate(openID string, now time.Time) string {
+	return k.user(openID, "rl:"+strconv.FormatInt(now.Unix()/60, 10))
+}
+
+// lookups is the user's ticket-lookup counter of now's minute.
+func (k keys) lookups(openID string, now time.Time) string {
+	return k.user(openID, "lk:"+strconv.FormatInt(now.Unix()/60, 10))
+}
+
+func (k keys) ticket(no string) string          { return k.prefix + "{tickets}:t:" + no }
+func (k keys) userTickets(openID string) string { return k.prefix + "{tickets}:user:" + openID }
+func (k keys) due() string                      { return k.prefix + "{tickets}:due" }
+func (k keys) ticketSeq(day string) string      { return k.prefix + "{tickets}:seq:" + day }
+func (k keys) ticketFlow(id string) string      { return k.prefix + "{tickets}:flow:" + id }
+func (k keys) events() string                   { return k.prefix + EventsStream }
+
+func (k keys) stats(day string) string   { return k.prefix + "stats:" + day }
+func (k keys) unknown(day string) string { return k.prefix + "unknown:" + day }
+
+// token is the key of a cached WeChat token; name comes from the API client
+// ("wechat:access_token:<appid>").
+func (k keys) token(name string) string { return k.prefix + name }

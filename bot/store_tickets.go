@@ -1,0 +1,212 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Tickets in Redis (see keys.go): every ticket key carries the hash tag {tickets}, so a ticket,
+// its indexes and the event stream are written in one transaction, on Redis Cluster too.
+
+// event appends one ticket event to the stream in p.
+func (s *store) event(ctx context.Context, p redis.Pipeliner, kind EventKind, t *Ticket, extra map[string]any) {
+	values := map[string]any{
+		// go-redis takes plain strings only, not named string types.
+		"event": string(kind), "no": t.No, "status": string(t.Status), "priority": string(t.Priority), "type": string(t.Type),
+		"at": t.UpdatedAt.UTC().Format(time.RFC3339),
+	}
+	for k, v := range extra {
+		values[k] = v
+	}
+	p.XAdd(ctx, &redis.XAddArgs{Stream: s.keys.events(), MaxLen: eventsMaxLen, Approx: true, Values: values})
+}
+
+// createTicket stores t under a fresh number, once per flow: a second call with the same flow
+// id returns the ticket the first made.
+func (s *store) createTicket(ctx context.Context, flowID string, t *Ticket, day string) error {
+	if no, err := s.rdb.Get(ctx, s.keys.ticketFlow(flowID)).Result(); err == nil {
+		got, err := s.ticket(ctx, no)
+		if err != nil {
+			return err
+		}
+		*t = *got
+		return nil
+	} else if !errors.Is(err, redis.Nil) {
+		return fmt.Errorf("bot: create ticket: %w", err)
+	}
+	seq, err := s.rdb.Incr(ctx, s.keys.ticketSeq(day)).Result()
+	if err != nil {
+		return fmt.Errorf("bot: ticket number: %w", err)
+	}
+	if seq > 9999 {
+		return fmt.Errorf("bot: ticket number: more than 9999 tickets on %s", day)
+	}
+	t.No = fmt.Sprintf("GD%s%04d", day, seq)
+	b, err := json.Marshal(t)
+	if err != nil {
+		return fmt.Errorf("bot: create ticket: %w", err)
+	}
+	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.Expire(ctx, s.keys.ticketSeq(day), ticketSeqTTL)
+		p.Set(ctx, s.keys.ticket(t.No), b, 0)
+		p.ZAdd(ctx, s.keys.userTickets(t.OpenID), redis.Z{Score: float64(t.CreatedAt.Unix()), Member: t.No})
+		p.ZAdd(ctx, s.keys.due(), redis.Z{Score: float64(t.DueAt.Unix()), Member: t.No})
+		p.Set(ctx, s.keys.ticketFlow(flowID), t.No, ticketFlowTTL)
+		s.event(ctx, p, EventCreated, t, map[string]any{"merchant_no": t.MerchantNo, "category": t.Category})
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("bot: create ticket %s: %w", t.No, err)
+	}
+	return nil
+}
+
+// ticket reads one ticket; ErrNoTicket when there is none.
+func (s *store) ticket(ctx context.Context, no string) (*Ticket, error) {
+	raw, err := s.rdb.Get(ctx, s.keys.ticket(no)).Bytes()
+	if errors.Is(err, redis.Nil) {
+		return nil, ErrNoTicket
+	}
+	if err != nil {
+		return nil, fmt.Errorf("bot: ticket %s: %w", no, err)
+	}
+	var t Ticket
+	if err := json.Unmarshal(raw, &t); err != nil {
+		return nil, fmt.Errorf("bot: ticket %s: %w", no, err)
+	}
+	return &t, nil
+}
+
+// updateTicket applies change to a ticket under optimistic locking and appends the event.
+// Errors of change and ErrNoTicket are returned as they are.
+func (s *store) updateTicket(ctx context.Context, no string, kind EventKind, change func(t *Ticket) (map[string]any, error)) (*Ticket, error) {
+	var out *Ticket
+	key := s.keys.ticket(no)
+	for range 5 {
+		var changeErr error
+		err := s.rdb.Watch(ctx, func(tx *redis.Tx) error {
+			raw, err := tx.Get(ctx, key).Bytes()
+			if errors.Is(err, redis.Nil) {
+				changeErr = ErrNoTicket
+				return changeErr
+			}
+			if err != nil {
+				return err
+			}
+			var t Ticket
+			if err := json.Unmarshal(raw, &t); err != nil {
+				return err
+			}
+			extra, err := change(&t)
+			if err != nil {
+				changeErr = err
+				return err
+			}
+			b, err := json.Marshal(&t)
+			if err != nil {
+				return err
+			}
+			_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
+				p.Set(ctx, key, b, 0)
+				p.ZAdd(ctx, s.keys.due(), redis.Z{Score: float64(t.DueAt.Unix()), Member: t.No})
+				s.event(ctx, p, kind, &t, extra)
+				return nil
+			})
+			out = &t
+			return err
+		}, key)
+		if errors.Is(err, redis.TxFailedErr) {
+			continue // changed under us: read again
+		}
+		if changeErr != nil {
+			return nil, changeErr
+		}
+		if err != nil {
+			return nil, fmt.Errorf("bot: update ticket %s: %w", no, err)
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("bot: update ticket %s: too much contention", no)
+}
+
+// userTicketNos returns a user's most recent ticket numbers, newest first.
+func (s *store) userTicketNos(ctx context.Context, openID string, n int64) ([]string, error) {
+	nos, err := s.rdb.ZRevRange(ctx, s.keys.userTickets(openID), 0, n-1).Result()
+	if err != nil {
+		return nil, fmt.Errorf("bot: user tickets: %w", err)
+	}
+	return nos, nil
+}
+
+// tickets reads the tickets numbered nos, in that order, skipping any that are gone.
+func (s *store) tickets(ctx context.Context, nos []string) ([]Ticket, error) {
+	if len(nos) == 0 {
+		return nil, nil
+	}
+	keys := make([]string, len(nos))
+	for i, no := range nos {
+		keys[i] = s.keys.ticket(no)
+	}
+	vals, err := s.rdb.MGet(ctx, keys...).Result()
+	if err != nil {
+		return nil, fmt.Errorf("bot: tickets: %w", err)
+	}
+	out := make([]Ticket, 0, len(vals))
+	for _, v := range vals {
+		raw, ok := v.(string)
+		if !ok {
+			continue
+		}
+		var t Ticket
+		if json.Unmarshal([]byte(raw), &t) == nil {
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
+// allTickets calls fn with every ticket, oldest due first, reading them in chunks.
+func (s *store) allTickets(ctx context.Context, fn func(Ticket)) error {
+	nos, err := s.rdb.ZRange(ctx, s.keys.due(), 0, -1).Result()
+	if err != nil {
+		return fmt.Errorf("bot: list tickets: %w", err)
+	}
+	for chunk := range slices.Chunk(nos, 200) {
+		ts, err := s.tickets(ctx, chunk)
+		if err != nil {
+			return err
+		}
+		for _, t := range ts {
+			fn(t)
+		}
+	}
+	return nil
+}
+
+// addPending queues an agent's reply for the user's next message.
+func (s *store) addPending(ctx context.Context, openID string, p pendingReply) error {
+	b, _ := json.Marshal(p)
+	_, err := s.rdb.Pipelined(ctx, func(pp redis.Pipeliner) error {
+		pp.LPush(ctx, s.keys.pending(openID), b)
+		pp.Expire(ctx, s.keys.pending(openID), pendingTTL)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("bot: pending reply: %w", err)
+	}
+	return nil
+}
+
+// askCSAT makes the user's next message a satisfaction score for ticket no.
+func (s *store) askCSAT(ctx context.Context, openID, no string) error {
+	if err := s.rdb.Set(ctx, s.keys.csat(openID), no, csatTTL).Err(); err != nil {
+		return fmt.Errorf("bot: ask for csat: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,194 @@
+package bot
+
+import (
+	"regexp"
+	"strconv"
+	"time"
+)
+
+// Status is where a ticket stands.
+type Status string
+
+// Ticket statuses.
+const (
+	StatusOpen       Status = "open"
+	StatusProcessing Status = "processing"
+	StatusResolved   Status = "resolved"
+	StatusClosed     Status = "closed"
+)
+
+var statusNames = map[Status]string{StatusOpen: "待处理", StatusProcessing: "处理中", StatusResolved: "已解决", StatusClosed: "已关闭"}
+
+// Valid reports whether s is one of the statuses above.
+func (s Status) Valid() bool { return statusNames[s] != "" }
+
+// Name is the status as users read it.
+func (s Status) Name() string { return statusNames[s] }
+
+// done reports whether the ticket is resolved or closed.
+func (s Status) done() bool { return s == StatusResolved || s == StatusClosed }
+
+// Priority is how urgent a ticket is; it sets the ticket's due time.
+type Priority string
+
+// Ticket priorities.
+const (
+	PriorityNormal Priority = "normal"
+	PriorityUrgent Priority = "urgent" // fund safety: the red channel, 1-hour target
+)
+
+// Valid reports whether p is one of the priorities above.
+func (p Priority) Valid() bool { return p == PriorityNormal || p == PriorityUrgent }
+
+// TicketType says which team handles a ticket.
+type TicketType string
+
+// Ticket types, mirroring the hotline's routing (1 商户服务, 2 技术支持, 3 投诉建议, 0 其他).
+const (
+	TypeMerchant  TicketType = "merchant"
+	TypeTech      TicketType = "tech"
+	TypeComplaint TicketType = "complaint"
+	TypeOther     TicketType = "other"
+)
+
+var typeNames = map[TicketType]string{TypeMerchant: "商户服务", TypeTech: "技术支持", TypeComplaint: "投诉建议", TypeOther: "其他"}
+
+// Name is the type as users read it.
+func (t TicketType) Name() string { return typeNames[t] }
+
+// EventKind is the "event" field of an entry of EventsStream.
+type EventKind string
+
+// Ticket events.
+const (
+	EventCreated       EventKind = "created"
+	EventReplied       EventKind = "replied"   // an agent replied
+	EventDelivered     EventKind = "delivered" // an agent's reply reached the user
+	EventStatusChanged EventKind = "status_changed"
+	EventRated         EventKind = "rated" // the user gave a satisfaction score
+)
+
+// Service levels: consultations are answered within 4 hours, complaints within 24, fund-safety
+// cases within 1.
+const (
+	slaConsult   = 4 * time.Hour
+	slaComplaint = 24 * time.Hour
+	slaUrgent    = time.Hour
+)
+
+// Ticket is a work order.
+type Ticket struct {
+	No              string        `json:"no"`
+	OpenID          string        `json:"openid"`
+	Type            TicketType    `json:"type"`
+	Priority        Priority      `json:"priority"`
+	Status          Status        `json:"status"`
+	CreatedAt       time.Time     `json:"created_at"`
+	UpdatedAt       time.Time     `json:"updated_at"`
+	DueAt           time.Time     `json:"due_at"`
+	MerchantNo      string        `json:"merchant_no,omitempty"`
+	Individual      bool          `json:"individual,omitempty"`
+	Description     string        `json:"description"`
+	Contact         string        `json:"contact,omitempty"`        // full phone, for agents only
+	ContactMasked   string        `json:"contact_masked,omitempty"` // for display to users
+	Category        string        `json:"category,omitempty"`       // the category the bot last matched
+	Transcript      []Turn        `json:"transcript"`
+	Replies         []TicketReply `json:"replies"`
+	FirstResponseAt *time.Time    `json:"first_response_at,omitempty"`
+	CSAT            int           `json:"csat,omitempty"` // 1..5, after resolution
+}
+
+// TicketReply is an agent's reply on a ticket.
+type TicketReply struct {
+	Agent       string     `json:"agent"`
+	Text        string     `json:"text"`
+	At          time.Time  `json:"at"`
+	DeliveredAt *time.Time `json:"delivered_at,omitempty"`
+	// Pending is true while WeChat would not take the message; it is delivered when the user
+	// next writes.
+	Pending bool `json:"pending,omitempty"`
+}
+
+// Overdue reports whether the ticket is still unresolved past its due time.
+func (t Ticket) Overdue(now time.Time) bool {
+	return (t.Status == StatusOpen || t.Status == StatusProcessing) && now.After(t.DueAt)
+}
+
+func slaFor(typ TicketType, urgent bool) time.Duration {
+	switch {
+	case urgent:
+		return slaUrgent
+	case typ == TypeComplaint:
+		return slaComplaint
+	}
+	return slaConsult
+}
+
+func slaText(d time.Duration) string {
+	return strconv.Itoa(int(d.Hours())) + "小时"
+}
+
+// TicketNoRE matches a ticket number: GD, the date (YYYYMMDD) and a 4-digit daily sequence.
+var TicketNoRE = regexp.MustCompile(`(?i)GD\d{12}`)
+
+// pendingReply is an agent's reply waiting for the user's next message.
+type pendingReply struct {
+	No    string    `json:"no"`
+	Agent string    `json:"agent"`
+	Text  string    `json:"text"`
+	At    time.Time `json:"at"`
+	Index int       `json:"index"` // position in Ticket.Replies
+}
+
+// TicketFilter selects tickets for the agent API. Zero fields select everything.
+type TicketFilter struct {
+	Status        Status
+	Priority      Priority
+	Overdue       bool
+	Page, PerPage int // Page from 1
+}
+
+// Validate reports an invalid (CodeInvalid) error for an unknown status or priority.
+func (f TicketFilter) Validate() error {
+	if f.Status != "" && !f.Status.Valid() {
+		return Errorf(CodeInvalid, "unknown status %q", f.Status)
+	}
+	if f.Priority != "" && !f.Priority.Valid() {
+		return Errorf(CodeInvalid, "unknown priority %q", f.Priority)
+	}
+	return nil
+}
+
+func (f TicketFilter) match(t Ticket, now time.Time) bool {
+	return (f.Status == "" || t.Status == f.Status) && (f.Priority == "" || t.Priority == f.Priority) && (!f.Overdue || t.Overdue(now))
+}
+
+// TicketUpdate is an agent's change of a ticket's status and/or priority; nil fields are left
+// as they are.
+type TicketUpdate struct {
+	Status   *Status
+	Priority *Priority
+}
+
+// Validate reports an invalid (CodeInvalid) error for an empty update or an unknown status or
+// priority.
+func (u TicketUpdate) Validate() error {
+	if u.Status == nil && u.Priority == nil {
+		return Errorf(CodeInvalid, "give status or priority")
+	}
+	if u.Status != nil && !u.Status.Valid() {
+		return Errorf(CodeInvalid, "unknown status %q", *u.Status)
+	}
+	if u.Priority != nil && !u.Priority.Valid() {
+		return Errorf(CodeInvalid, "unknown priority %q", *u.Priority)
+	}
+	return nil
+}
+
+// TicketPage is one page of tickets, oldest due first.
+type TicketPage struct {
+	Tickets []Ticket `json:"tickets"`
+	Page    int      `json:"page"`
+	PerPage int      `json:"per_page"`
+	Total   int      `json:"total"`
+}
