@@ -11,7 +11,7 @@ import (
 var ErrOutsideWindow = errors.New("bot: user cannot be messaged now")
 
 // Messenger sends messages to users outside a passive reply: agents' replies to tickets. It is
-// implemented at the edge (handlers.WeChatAPI) over WeChat's customer-service API.
+// implemented with WeChat's customer-service API (handlers/wechat.Client, adapted in cmd).
 type Messenger interface {
 	// SendText sends a customer-service text message; errors wrap ErrOutsideWindow when WeChat
 	// refuses because of the 48-hour window or quota.
