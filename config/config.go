@@ -417,7 +417,7 @@ var (
 )
 
 // defaultDoc returns the settings used when CONFIG_FILE does not override them; the contact
-// details are those of the seed article. The retrieval thresholds' defaults are kb's.
+// details are the company's published ones. The retrieval thresholds' defaults are kb's.
 func defaultDoc() fileDoc {
 	return fileDoc{
 		Contact: Contact{

@@ -7,7 +7,7 @@ import (
 	"github.com/yilianpay/yilianbot/kb"
 )
 
-// Vars fills every template variable of the shipped content with the seed article's values.
+// Vars fills every template variable of the shipped content with the default contact values (config's defaults).
 var Vars = kb.Variables{
 	"hotline": "400-800-9000", "hotline_menu": "按1商户服务，按2技术支持，按3投诉建议，按0人工导引",
 	"emergency_line": "010-88888888", "service_email": "service@yeepay.com", "complaint_email": "complaint@yeepay.com",
