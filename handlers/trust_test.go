@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/yilianpay/yilianbot/bot"
+	"github.com/yilianpay/yilianbot/bot/redistest"
 	"github.com/yilianpay/yilianbot/handlers/wechat"
 )
 
@@ -173,7 +174,12 @@ func TestHugeTextAnswered(t *testing.T) {
 		}
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			ts := newTestServer(t, wc, func() time.Time { return goldenNow })
+			// A generous reply budget: this test is about answering, not about speed, which
+			// -race on two shared cores does not show (BenchmarkWebhookHugeText measures it).
+			rdb, prefix := redistest.New(t)
+			now := func() time.Time { return goldenNow }
+			b := bot.New(mustIndex(t), bot.Options{Redis: rdb, Prefix: prefix, Now: now, Contact: testContact})
+			ts := testServer{h: New(slog.New(slog.DiscardHandler), b, Options{WeChat: wc, Now: now, ReplyBudget: time.Minute}), sim: wechat.NewSimulator(wc), bot: b}
 			rec := ts.post(t, ts.sim.TextXML("o_huge_"+name, huge, 31337, goldenNow), goldenNow)
 			if rec.Code != 200 {
 				t.Fatalf("HTTP %d %s", rec.Code, rec.Body)
