@@ -550,20 +550,27 @@ func TestReplyTicket(t *testing.T) {
 		}
 	})
 
-	t.Run("agents' secrets are masked too", func(t *testing.T) {
+	t.Run("a reply with a secret or asking for one is refused; phones are masked", func(t *testing.T) {
 		t.Parallel()
 		m := &fakeMessenger{}
 		b := newTestBot(t, ix, at(10, 0), Options{Messenger: m})
 		no := fileTicket(t, b, defaultUser, "结算款三天没到账，请帮忙查一下")
-		tk, err := b.ReplyTicket(ctx, no, "小王", "请核对卡号6217001234567890122是否正确，并回电13812345678")
+		for _, tt := range []struct{ text, wantMsg string }{
+			{"请核对卡号6217001234567890122是否正确", "回复中含有银行卡号等敏感信息，已拒绝发送。请删除后重试。"},
+			{"请把验证码发给我，我帮您处理", "官方客服不会向用户索要验证码或密码，回复未发送。"},
+		} {
+			_, err := b.ReplyTicket(ctx, no, "小王", tt.text)
+			if ErrorCode(err) != CodeInvalid || ErrorMessage(err) != tt.wantMsg {
+				t.Errorf("ReplyTicket(%q) error = %v, want %s %q", tt.text, err, CodeInvalid, tt.wantMsg)
+			}
+		}
+		tk, err := b.ReplyTicket(ctx, no, "小王", "请勿向任何人提供验证码。我们稍后回电13812345678")
 		if err != nil {
 			t.Fatal(err)
 		}
 		texts, _ := m.sent()
-		for _, s := range []string{"6217001234567890122", "13812345678"} {
-			if strings.Contains(tk.Replies[0].Text, s) || len(texts) != 1 || strings.Contains(texts[0].Text, s) {
-				t.Errorf("agent reply stored %q and sent %+v, want %q masked in both", tk.Replies[0].Text, texts, s)
-			}
+		if len(tk.Replies) != 1 || strings.Contains(tk.Replies[0].Text, "13812345678") || len(texts) != 1 || strings.Contains(texts[0].Text, "13812345678") {
+			t.Errorf("agent reply stored %+v and sent %+v, want one reply with the phone masked in both", tk.Replies, texts)
 		}
 	})
 
