@@ -37,7 +37,9 @@ var (
 	merchantNoRE = regexp.MustCompile(`^88\d{8}$`)
 	mobileRE     = regexp.MustCompile(`^1[3-9]\d{9}$`)
 	landlineRE   = regexp.MustCompile(`^0\d{2,3}-?\d{7,8}$`)
-	startWords   = []string{"提交工单", "工单", "留言", "我要留言", "我要投诉", "投诉", "建工单", "提工单", "创建工单", "我要提交工单", "提交问题", "新建工单"}
+	// looseTicketNoRE is a ticket number as users type it: "gd202611280117", "GD 202611280099".
+	looseTicketNoRE = regexp.MustCompile(`(?i)GD[ -]?\d{12}`)
+	startWords      = []string{"提交工单", "工单", "留言", "我要留言", "我要投诉", "投诉", "建工单", "提工单", "创建工单", "我要提交工单", "提交问题", "新建工单"}
 )
 
 const minDescRunes = 5
@@ -200,6 +202,11 @@ func (c *conv) createTicket(ctx context.Context) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
+	// The transcript holds masked turns already; the copy that never expires with it is masked
+	// again, in case a turn was stored by an older, weaker guard.
+	for i := range tr {
+		tr[i].Text = redact(tr[i].Text)
+	}
 	t.Transcript = append(tr, Turn{Time: c.now, From: "user", Text: c.userText})
 	if len(t.Transcript) > 10 {
 		t.Transcript = t.Transcript[len(t.Transcript)-10:]
@@ -235,7 +242,7 @@ func (c *conv) createTicket(ctx context.Context) (Reply, error) {
 // answered exactly like a number that does not exist.
 func (c *conv) lookup(ctx context.Context, text string) (Reply, bool, error) {
 	b := bare(text)
-	no := strings.ToUpper(TicketNoRE.FindString(text))
+	no := strings.ToUpper(strings.NewReplacer(" ", "", "-", "").Replace(looseTicketNoRE.FindString(foldASCII(text))))
 	mine := b == "我的工单" || b == "查询工单" || b == "查工单" || b == "工单进度" || b == "查看工单" || c.m.EventKey == KeyMyTickets
 	if no == "" && !mine {
 		return Reply{}, false, nil
