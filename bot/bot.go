@@ -184,6 +184,9 @@ func (b *Bot) Reply(ctx context.Context, m Message) (Reply, error) {
 		b.markDown(ctx, now, err)
 		return b.stateless(ctx, m, now)
 	}
+	if c.replayed {
+		return Reply{}, ErrReplayed
+	}
 	if c.dup {
 		b.metrics.dedupeHits.Inc()
 		if c.cached != nil {

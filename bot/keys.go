@@ -32,6 +32,17 @@ import (
 //	{tickets}:flow:<id>        string  the ticket a ticket flow created (re-delivery guard)  TTL 24 h
 //	{tickets}:events           stream  every ticket event (EventsStream), capped ~100000 entries
 //
+// Signed callbacks, against replays (Message.CallbackID; not per user: an attacker replaying a
+// signature changes the openid):
+//
+//	cb:<callbackid>            string  the BodyHash first seen with the callback           TTL 10 min
+//
+// It is claimed with SET NX GET in begin's pipeline, next to the user's keys. On Redis Cluster
+// it hashes to another slot than the user's {openid} keys; that is fine for go-redis's
+// ClusterClient, which splits a pipeline by node (begin's pipeline is no MULTI, and the group
+// commit already mixes users' slots). While Redis is down the bot answers statelessly and
+// skips the claim.
+//
 // Dialogue statistics, by day in the service hours' time zone:
 //
 //	stats:<YYYYMMDD>           hash    "<category>:<counter>" → count (see DayStats)       TTL 400 days
@@ -55,6 +66,7 @@ const (
 	eventsMaxLen   = 100000
 	statsTTL       = 400 * 24 * time.Hour
 	unknownTTL     = 90 * 24 * time.Hour
+	callbackTTL    = 10 * time.Minute
 )
 
 // EventsStream is the Redis Stream (under the key prefix) to which every ticket event is
@@ -89,6 +101,8 @@ func (k keys) due() string                      { return k.prefix + "{tickets}:d
 func (k keys) ticketSeq(day string) string      { return k.prefix + "{tickets}:seq:" + day }
 func (k keys) ticketFlow(id string) string      { return k.prefix + "{tickets}:flow:" + id }
 func (k keys) events() string                   { return k.prefix + EventsStream }
+
+func (k keys) callback(id string) string { return k.prefix + "cb:" + id }
 
 func (k keys) stats(day string) string   { return k.prefix + "stats:" + day }
 func (k keys) unknown(day string) string { return k.prefix + "unknown:" + day }

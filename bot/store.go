@@ -16,6 +16,10 @@ import (
 // did not finish within the caller's deadline.
 var ErrInFlight = errors.New("bot: message is still being answered")
 
+// ErrReplayed is returned by Bot.Reply for a message whose CallbackID was claimed before with
+// a different BodyHash: a signed callback replayed with another body. The webhook answers 403.
+var ErrReplayed = errors.New("bot: callback replayed with a different body")
+
 // store is the bot's Redis storage: every Redis command of the package is sent from a store
 // method (this file and the other store_*.go files), under the keys named in keys.go.
 type store struct {
@@ -57,6 +61,8 @@ type claim struct {
 	locked  time.Time      // no later than when Redis took the user's lock: see unlock
 	pending []pendingReply // agents' replies waiting for this user, oldest first
 	csat    string         // ticket whose satisfaction score is asked for
+	// replayed: the message's CallbackID was claimed before with another body.
+	replayed bool
 }
 
 // begin claims a delivery for processing in one round trip of plain commands (a Lua script
@@ -71,13 +77,18 @@ func (s *store) begin(ctx context.Context, m Message, now time.Time) (claim, err
 	rl := s.keys.rate(m.OpenID, now)
 	c := claim{token: newToken(), locked: time.Now()} // wall clock, as Redis counts the TTL
 
-	var claimCmd *redis.StatusCmd
+	var claimCmd, cbCmd *redis.StatusCmd
 	var lockCmd *redis.StatusCmd
 	var countCmd *redis.IntCmd
 	var state stateCmds
 	cctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
 	err := s.group.pipelined(cctx, s.rdb, func(p redis.Pipeliner) {
+		if m.CallbackID != "" {
+			// Not a user's key: on Redis Cluster it lies in another slot than the user's keys,
+			// which a ClusterClient pipeline splits by node (see keys.go).
+			cbCmd = p.SetArgs(ctx, s.keys.callback(m.CallbackID), m.BodyHash, redis.SetArgs{Mode: "NX", Get: true, TTL: callbackTTL})
+		}
 		claimCmd = p.SetArgs(ctx, dd, "", redis.SetArgs{Mode: "NX", Get: true, TTL: dedupeTTL})
 		lockCmd = p.SetArgs(ctx, lock, c.token, redis.SetArgs{Mode: "NX", TTL: lockTTL})
 		countCmd = p.Incr(ctx, rl)
@@ -88,6 +99,21 @@ func (s *store) begin(ctx context.Context, m Message, now time.Time) (claim, err
 		return claim{}, fmt.Errorf("bot: begin: %w", err)
 	}
 	gotLock := lockCmd.Err() == nil
+	if cbCmd != nil {
+		old, err := cbCmd.Result()
+		if err != nil && !errors.Is(err, redis.Nil) {
+			return claim{}, fmt.Errorf("bot: begin: %w", err)
+		}
+		if err == nil && old != m.BodyHash {
+			// A replay: another body under a callback seen before. Give back what it took.
+			c.replayed = true
+			_, claimErr := claimCmd.Result()
+			if err := s.giveBack(ctx, m, rl, errors.Is(claimErr, redis.Nil), gotLock); err != nil {
+				return claim{}, err
+			}
+			return c, nil
+		}
+	}
 	if old, err := claimCmd.Result(); err == nil {
 		// Seen before: answer from the stored reply. Give back what this delivery took.
 		c.dup = true
@@ -98,15 +124,8 @@ func (s *store) begin(ctx context.Context, m Message, now time.Time) (claim, err
 			}
 			c.cached = &r
 		}
-		_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-			p.Decr(ctx, rl)
-			if gotLock {
-				p.Del(ctx, lock)
-			}
-			return nil
-		})
-		if err != nil {
-			return claim{}, fmt.Errorf("bot: begin: %w", err)
+		if err := s.giveBack(ctx, m, rl, false, gotLock); err != nil {
+			return claim{}, err
 		}
 		return c, nil
 	} else if !errors.Is(err, redis.Nil) {
@@ -118,7 +137,9 @@ func (s *store) begin(ctx context.Context, m Message, now time.Time) (claim, err
 	deadline := s.now().Add(lockWait)
 	for !gotLock {
 		if s.now().After(deadline) || !s.sleep(ctx, lockPoll) {
-			if err := s.rdb.Del(context.WithoutCancel(ctx), dd).Err(); err != nil {
+			dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.timeout)
+			defer cancel()
+			if err := s.rdb.Del(dctx, dd).Err(); err != nil {
 				return claim{}, fmt.Errorf("bot: begin: %w", err)
 			}
 			c.busy = true
@@ -140,6 +161,27 @@ func (s *store) begin(ctx context.Context, m Message, now time.Time) (claim, err
 	}
 	state.into(&c)
 	return c, nil
+}
+
+// giveBack undoes what begin took for a delivery it will not answer: the rate count, the
+// user's lock when it got it, and the delivery's claim when it made it.
+func (s *store) giveBack(ctx context.Context, m Message, rl string, claimed, locked bool) error {
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.timeout)
+	defer cancel()
+	_, err := s.rdb.Pipelined(cctx, func(p redis.Pipeliner) error {
+		p.Decr(cctx, rl)
+		if locked {
+			p.Del(cctx, s.keys.lock(m.OpenID))
+		}
+		if claimed {
+			p.Del(cctx, s.keys.dedupe(m))
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("bot: begin: %w", err)
+	}
+	return nil
 }
 
 // lockWait is how long a message waits for the previous message of the same user, polling
