@@ -192,7 +192,11 @@ func (b *Bot) Reply(ctx context.Context, m Message) (Reply, error) {
 		if c.cached != nil {
 			return *c.cached, nil
 		}
-		return b.st.waitReply(ctx, m)
+		r, err := b.st.waitReply(ctx, m)
+		if err != nil && b.degrade(ctx, now, err) {
+			return b.stateless(ctx, m, now)
+		}
+		return r, err
 	}
 
 	cv := &conv{b: b, m: m, now: now, pending: c.pending, csat: c.csat}
@@ -210,13 +214,18 @@ func (b *Bot) Reply(ctx context.Context, m Message) (Reply, error) {
 		}
 		r, err = cv.respond(ctx)
 		if err != nil {
-			// Let a retry of this delivery try again from scratch.
-			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.redisTO)
-			defer cancel()
-			if rerr := b.st.release(rctx, m, c); rerr != nil {
+			// Let a retry of this delivery try again from scratch (the session is not
+			// written: a ticket flow stays where it was).
+			if rerr := b.st.release(context.WithoutCancel(ctx), m, c); rerr != nil {
 				b.log.WarnContext(ctx, "release claim", "error", rerr)
 			}
-			return Reply{}, err
+			if !b.degrade(ctx, now, err) {
+				return Reply{}, err
+			}
+			if cv.flowFailed {
+				return Reply{Text: textFlowBusy, Time: now}, nil
+			}
+			return b.stateless(ctx, m, now)
 		}
 	}
 	r.Time = now
@@ -250,6 +259,18 @@ func (b *Bot) stateless(ctx context.Context, m Message, now time.Time) (Reply, e
 	r, err := cv.respond(ctx)
 	r.Time = now
 	return r, err
+}
+
+// degrade reports whether err is Redis failing on the message path (an error, or a call past
+// REDIS_TIMEOUT) while the request still has time: then the bot marks Redis down and answers
+// without it, rather than failing into the webhook's fallback text.
+func (b *Bot) degrade(ctx context.Context, now time.Time, err error) bool {
+	var re *redisError
+	if !errors.As(err, &re) || ctx.Err() != nil {
+		return false
+	}
+	b.markDown(ctx, now, err)
+	return true
 }
 
 func (b *Bot) redisDown(now time.Time) bool {

@@ -35,6 +35,7 @@ type conv struct {
 	csat         string         // ticket whose satisfaction score was asked for
 	csatDone     bool
 	flowNote     bool // the ticket flow was paused by a question: say how to resume
+	flowFailed   bool // Redis failed while the ticket was being created
 }
 
 // Counter names of the dialogue's quality statistics, per day and category (see DayStats).

@@ -200,6 +200,7 @@ func (c *conv) createTicket(ctx context.Context) (Reply, error) {
 	}
 	tr, err := b.st.transcript(ctx, c.m.OpenID, 10)
 	if err != nil {
+		c.flowFailed = true
 		return Reply{}, err
 	}
 	// The transcript holds masked turns already; the copy that never expires with it is masked
@@ -212,6 +213,7 @@ func (c *conv) createTicket(ctx context.Context) (Reply, error) {
 		t.Transcript = t.Transcript[len(t.Transcript)-10:]
 	}
 	if err := b.st.createTicket(ctx, f.ID, t, day(c.now, b.hours.Location)); err != nil {
+		c.flowFailed = true
 		return Reply{}, err
 	}
 	c.s.Flow = nil
@@ -253,8 +255,12 @@ func (c *conv) lookup(ctx context.Context, text string) (Reply, bool, error) {
 	if c.stateless {
 		return c.text("工单查询暂时不可用，请稍后再试。"), true, nil
 	}
-	// A failing counter does not stop the lookup: the lookup itself reports Redis errors.
-	if n, err := c.b.st.countLookup(ctx, c.m.OpenID, c.now); err == nil && n > lookupLimit {
+	// A failing counter fails the lookup, which needs Redis too: the bot answers statelessly.
+	n, err := c.b.st.countLookup(ctx, c.m.OpenID, c.now)
+	if err != nil {
+		return Reply{}, true, err
+	}
+	if n > lookupLimit {
 		return c.text("查询太频繁了，请稍等一分钟再试。"), true, nil
 	}
 	c.s.Prompt = prompt{}

@@ -20,6 +20,21 @@ var ErrInFlight = errors.New("bot: message is still being answered")
 // a different BodyHash: a signed callback replayed with another body. The webhook answers 403.
 var ErrReplayed = errors.New("bot: callback replayed with a different body")
 
+// redisError is a failure of Redis (an error or REDIS_TIMEOUT) in a store call on the message
+// path: Bot.Reply answers statelessly instead of failing.
+type redisError struct{ err error }
+
+func (e *redisError) Error() string { return e.err.Error() }
+func (e *redisError) Unwrap() error { return e.err }
+
+// fail wraps a Redis error of operation op.
+func fail(op string, err error) error { return &redisError{fmt.Errorf("bot: %s: %w", op, err)} }
+
+// bounded bounds one Redis call by REDIS_TIMEOUT (Options.RedisTimeout).
+func (s *store) bounded(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, s.timeout)
+}
+
 // store is the bot's Redis storage: every Redis command of the package is sent from a store
 // method (this file and the other store_*.go files), under the keys named in keys.go.
 type store struct {
@@ -236,13 +251,18 @@ func (s *store) waitReply(ctx context.Context, m Message) (Reply, error) {
 		if !s.sleep(ctx, 40*time.Millisecond) {
 			return Reply{}, ErrInFlight
 		}
-		raw, err := s.rdb.Get(ctx, key).Result()
+		cctx, cancel := s.bounded(ctx)
+		raw, err := s.rdb.Get(cctx, key).Result()
+		cancel()
 		if errors.Is(err, redis.Nil) {
 			// The other request failed and released the claim: nothing cached.
 			return Reply{}, ErrInFlight
 		}
 		if err != nil {
-			return Reply{}, fmt.Errorf("bot: wait reply: %w", err)
+			if ctx.Err() != nil {
+				return Reply{}, ErrInFlight
+			}
+			return Reply{}, fail("wait reply", err)
 		}
 		if raw != "" {
 			var r Reply
@@ -340,6 +360,8 @@ func (s *store) unlock(ctx context.Context, p redis.Pipeliner, openID string, c 
 
 // release gives up a claim without a reply, so a retry of the delivery is processed afresh.
 func (s *store) release(ctx context.Context, m Message, c claim) error {
+	ctx, cancel := s.bounded(ctx)
+	defer cancel()
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		p.Del(ctx, s.keys.dedupe(m))
 		s.unlock(ctx, p, m.OpenID, c)
@@ -353,9 +375,11 @@ func (s *store) release(ctx context.Context, m Message, c claim) error {
 
 // transcript returns the last n turns of a user, oldest first.
 func (s *store) transcript(ctx context.Context, openID string, n int64) ([]Turn, error) {
+	ctx, cancel := s.bounded(ctx)
+	defer cancel()
 	raw, err := s.rdb.LRange(ctx, s.keys.transcript(openID), 0, n-1).Result()
 	if err != nil {
-		return nil, fmt.Errorf("bot: transcript: %w", err)
+		return nil, fail("transcript", err)
 	}
 	out := make([]Turn, 0, len(raw))
 	for i := len(raw) - 1; i >= 0; i-- {
@@ -369,15 +393,19 @@ func (s *store) transcript(ctx context.Context, openID string, n int64) ([]Turn,
 
 // countLookup counts one ticket lookup of the user in now's minute and returns the count.
 func (s *store) countLookup(ctx context.Context, openID string, now time.Time) (int64, error) {
+	ctx, cancel := s.bounded(ctx)
+	defer cancel()
 	key := s.keys.lookups(openID, now)
-	n, err := s.rdb.Incr(ctx, key).Result()
+	var n *redis.IntCmd
+	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		n = p.Incr(ctx, key)
+		p.Expire(ctx, key, minuteTTL) // the key names its minute: pushing the TTL back is harmless
+		return nil
+	})
 	if err != nil {
-		return 0, fmt.Errorf("bot: count lookup: %w", err)
+		return 0, fail("count lookup", err)
 	}
-	if n == 1 {
-		s.rdb.Expire(ctx, key, minuteTTL)
-	}
-	return n, nil
+	return n.Val(), nil
 }
 
 // ping checks that Redis answers.
