@@ -94,23 +94,30 @@ var secretWordsRE = regexp.MustCompile(`(?i)我的|我|的|是|为|这个|给你
 // secretOnly reports whether a masked message says nothing but the secret it carried ("验证码
 // 384756", a bare card number): there is no question to answer.
 func secretOnly(masked string) bool {
-	rest := secretWordsRE.ReplaceAllString(bare(stripMasks(masked)), "")
+	rest := stripMasks(masked)
+	if utf8.RuneCountInString(rest) > 60 {
+		return false // more words than any secret's name and fillers
+	}
+	rest = secretWordsRE.ReplaceAllString(bare(rest), "")
 	return utf8.RuneCountInString(rest) <= 1
 }
 
 // Caps on what one message costs (see Bot.Reply).
 const (
 	// maxTextRunes is the most of a message the bot reads at all, cut before masking with
-	// cutRaw; the webhook cuts the raw Content at a few thousand runes already and sets
-	// Message.Truncated.
-	maxTextRunes = 4000
+	// cutRaw: twice what it stores, so that a secret just past the stored part is still
+	// recognised and warned about. (The webhook cuts the raw Content at a few thousand runes
+	// already and sets Message.Truncated.)
+	maxTextRunes = 1000
 	// maxStoredRunes is the most of a message stored: a transcript turn, a ticket description.
 	// It is cut after masking, with cutMasked.
 	maxStoredRunes = 500
 	// maxQueryRunes is the most of a message searched in the knowledge base, after
-	// normalising and dropping repeated terms and characters. FAQ questions are short: 200
-	// runes hold any real question and bound retrieval's cost whatever the message.
-	maxQueryRunes = 200
+	// normalising and dropping repeated terms and characters. Retrieval's cost grows with the
+	// query's distinct terms; FAQ questions are short (the longest of kb's evaluation set has
+	// under 60 runes), so 100 runes hold any real question, and a message of 93 KB costs a
+	// few times a normal one (BenchmarkReplyHugeMessage).
+	maxQueryRunes = 100
 )
 
 // rawBackoff is how far cutRaw backs off over what may be the head of a secret cut in two: more
