@@ -32,9 +32,12 @@ type Options struct {
 	RedisTimeout  time.Duration         // per Redis call on the hot path, default 500ms
 	SessionTTL    time.Duration         // idle time after which a conversation starts fresh, default 30m
 	TranscriptTTL time.Duration         // default 7 days
-	RateLimit     int                   // messages per openid per minute, default 20
-	Hours         Hours
-	Notices       []Notice
+	// TicketRetention is how long a ticket is kept once resolved or closed (it carries the
+	// user's words, phone and merchant number); default 365 days. See keys.go.
+	TicketRetention time.Duration
+	RateLimit       int // messages per openid per minute, default 20
+	Hours           Hours
+	Notices         []Notice
 	// Contact holds the template variables of the knowledge base (hotline, ...).
 	Contact   map[string]string
 	KfAccount string
@@ -105,6 +108,9 @@ func New(k knowledge, o Options) *Bot {
 	if o.TranscriptTTL <= 0 {
 		o.TranscriptTTL = 7 * 24 * time.Hour
 	}
+	if o.TicketRetention <= 0 {
+		o.TicketRetention = 365 * 24 * time.Hour
+	}
 	if o.RateLimit <= 0 {
 		o.RateLimit = 20
 	}
@@ -153,6 +159,7 @@ func New(k knowledge, o Options) *Bot {
 		},
 	}
 	b.st = newStore(o.Redis, o.Prefix, o.RedisTimeout, o.SessionTTL, o.TranscriptTTL, o.Now, o.After)
+	b.st.ticketRetention = o.TicketRetention
 	if o.Registerer != nil {
 		o.Registerer.MustRegister(b.metrics.degraded, b.metrics.dedupeHits, b.metrics.decisions)
 	}

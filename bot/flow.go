@@ -265,11 +265,7 @@ func (c *conv) lookup(ctx context.Context, text string) (Reply, bool, error) {
 	}
 	c.s.Prompt = prompt{}
 	if no == "" {
-		nos, err := c.b.st.userTicketNos(ctx, c.m.OpenID, 5)
-		if err != nil {
-			return Reply{}, true, err
-		}
-		ts, err := c.b.st.tickets(ctx, nos)
+		ts, err := c.b.st.userTickets(ctx, c.m.OpenID, 5)
 		if err != nil {
 			return Reply{}, true, err
 		}

@@ -25,9 +25,17 @@ import (
 //
 // Tickets (the agents' desk):
 //
-//	{tickets}:t:<no>           string  the ticket (JSON Ticket)                            no TTL
+//	{tickets}:t:<no>           string  the ticket (JSON Ticket): the user's masked words (at most
+//	                                   500 runes), phone, merchant number, a masked copy of the
+//	                                   last 10 transcript turns, agents' replies (masked phones;
+//	                                   replies with secrets are refused)
+//	                                   no TTL while open or processing; once resolved or closed,
+//	                                   TTL Options.TicketRetention (default 365 days), cleared if
+//	                                   the ticket is reopened
 //	{tickets}:user:<openid>    zset    the user's ticket numbers, scored by creation time   no TTL
 //	{tickets}:due              zset    every ticket number, scored by due time              no TTL
+//	                                   (the two indexes outlive expired tickets: reads skip the
+//	                                   numbers whose ticket is gone and ZREM them)
 //	{tickets}:seq:<YYYYMMDD>   counter the day's last ticket sequence number               TTL 72 h
 //	{tickets}:flow:<id>        string  the ticket a ticket flow created (re-delivery guard)  TTL 24 h
 //	{tickets}:events           stream  every ticket event (EventsStream), capped ~100000 entries
@@ -52,6 +60,19 @@ import (
 //
 //	wechat:access_token:<appid> string WeChat's access_token                  TTL as WeChat grants it
 
+// What is kept of a user's words, where and how long: the masked, capped transcript for
+// Options.TranscriptTTL (7 days); the session (with a paused ticket flow's masked answers) for
+// max(24 h, 2×SessionTTL); masked questions nobody answered for 90 days; agents' replies not yet
+// delivered for 30 days; tickets for TicketRetention after they are resolved or closed. No
+// payment secret is kept anywhere (bot/secret masks it before anything is stored, logged,
+// searched or sent; TestCorpusNoSecretAtRest checks every key).
+//
+// Resolved tickets expire too, not only closed ones: agents often leave a ticket resolved, and
+// it would otherwise keep personal data for ever. The retention starts when the ticket is
+// resolved or closed, so the 7-day satisfaction question and any late reply still find it. 365
+// days covers a year of complaint statistics and disputes raised long after a payment; if
+// compliance requires longer, TicketRetention is configurable.
+//
 // Time to live of the keys above. The session and transcript TTLs come from Options.
 const (
 	dedupeTTL      = 10 * time.Minute

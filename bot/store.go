@@ -44,8 +44,9 @@ type store struct {
 	// timeout bounds each Redis call on the message path (REDIS_TIMEOUT).
 	timeout time.Duration
 
-	sessionKeep   time.Duration
-	transcriptTTL time.Duration
+	sessionKeep     time.Duration
+	transcriptTTL   time.Duration
+	ticketRetention time.Duration // a resolved or closed ticket's TTL
 
 	// now and after are the bot's clock (Options.Now, Options.After): waits on other requests
 	// are measured and slept on them, so tests can order messages without real waiting.

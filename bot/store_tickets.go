@@ -117,6 +117,7 @@ func (s *store) updateTicket(ctx context.Context, no string, kind EventKind, cha
 			if err := json.Unmarshal(raw, &t); err != nil {
 				return err
 			}
+			wasDone := t.Status.done()
 			extra, err := change(&t)
 			if err != nil {
 				changeErr = err
@@ -127,7 +128,7 @@ func (s *store) updateTicket(ctx context.Context, no string, kind EventKind, cha
 				return err
 			}
 			_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
-				p.Set(ctx, key, b, 0)
+				p.Set(ctx, key, b, s.ticketTTL(wasDone, t.Status.done()))
 				p.ZAdd(ctx, s.keys.due(), redis.Z{Score: float64(t.DueAt.Unix()), Member: t.No})
 				s.event(ctx, p, kind, &t, extra)
 				return nil
@@ -150,6 +151,18 @@ func (s *store) updateTicket(ctx context.Context, no string, kind EventKind, cha
 	return nil, fmt.Errorf("bot: update ticket %s: too much contention", no)
 }
 
+// ticketTTL is the expiry a ticket is written with: the retention from when it is resolved or
+// closed, the same expiry while it stays so, none while it is (re)opened.
+func (s *store) ticketTTL(wasDone, done bool) time.Duration {
+	switch {
+	case done && !wasDone:
+		return s.ticketRetention
+	case done:
+		return redis.KeepTTL
+	}
+	return 0
+}
+
 // userTicketNos returns a user's most recent ticket numbers, newest first.
 func (s *store) userTicketNos(ctx context.Context, openID string, n int64) ([]string, error) {
 	ctx, cancel := s.bounded(ctx)
@@ -161,10 +174,11 @@ func (s *store) userTicketNos(ctx context.Context, openID string, n int64) ([]st
 	return nos, nil
 }
 
-// tickets reads the tickets numbered nos, in that order, skipping any that are gone.
-func (s *store) tickets(ctx context.Context, nos []string) ([]Ticket, error) {
+// tickets reads the tickets numbered nos, in that order, skipping any that are gone (expired
+// past their retention); it returns the numbers of those too.
+func (s *store) tickets(ctx context.Context, nos []string) (ts []Ticket, gone []string, err error) {
 	if len(nos) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	keys := make([]string, len(nos))
 	for i, no := range nos {
@@ -174,12 +188,13 @@ func (s *store) tickets(ctx context.Context, nos []string) ([]Ticket, error) {
 	defer cancel()
 	vals, err := s.rdb.MGet(cctx, keys...).Result()
 	if err != nil {
-		return nil, fail("tickets", err)
+		return nil, nil, fail("tickets", err)
 	}
 	out := make([]Ticket, 0, len(vals))
-	for _, v := range vals {
+	for i, v := range vals {
 		raw, ok := v.(string)
 		if !ok {
+			gone = append(gone, nos[i])
 			continue
 		}
 		var t Ticket
@@ -187,7 +202,38 @@ func (s *store) tickets(ctx context.Context, nos []string) ([]Ticket, error) {
 			out = append(out, t)
 		}
 	}
-	return out, nil
+	return out, gone, nil
+}
+
+// userTickets returns up to n of a user's most recent tickets, newest first, and drops the
+// numbers of expired ones from the user's index.
+func (s *store) userTickets(ctx context.Context, openID string, n int) ([]Ticket, error) {
+	// Read a few more than asked for: the oldest may have expired.
+	nos, err := s.userTicketNos(ctx, openID, int64(n)+15)
+	if err != nil {
+		return nil, err
+	}
+	ts, gone, err := s.tickets(ctx, nos)
+	if err != nil {
+		return nil, err
+	}
+	s.prune(ctx, s.keys.userTickets(openID), gone)
+	return ts[:min(n, len(ts))], nil
+}
+
+// prune removes the numbers of expired tickets from an index. It is tidying: a failure is left
+// for the next read to retry.
+func (s *store) prune(ctx context.Context, index string, gone []string) {
+	if len(gone) == 0 {
+		return
+	}
+	ctx, cancel := s.bounded(ctx)
+	defer cancel()
+	members := make([]any, len(gone))
+	for i, no := range gone {
+		members[i] = no
+	}
+	_ = s.rdb.ZRem(ctx, index, members...).Err()
 }
 
 // allTickets calls fn with every ticket, oldest due first, reading them in chunks.
@@ -197,10 +243,11 @@ func (s *store) allTickets(ctx context.Context, fn func(Ticket)) error {
 		return fmt.Errorf("bot: list tickets: %w", err)
 	}
 	for chunk := range slices.Chunk(nos, 200) {
-		ts, err := s.tickets(ctx, chunk)
+		ts, gone, err := s.tickets(ctx, chunk)
 		if err != nil {
 			return err
 		}
+		s.prune(ctx, s.keys.due(), gone)
 		for _, t := range ts {
 			fn(t)
 		}

@@ -798,3 +798,54 @@ func TestReplyOutsideWindow(t *testing.T) {
 	}
 	converse(t, b, []step{{say: "你好", want: []string{"已为您处理好了"}}})
 }
+
+// TestTicketRetention: a resolved or closed ticket expires after TicketRetention (reopening
+// clears it); the indexes skip and drop the numbers of expired tickets.
+func TestTicketRetention(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := newTestBot(t, mustIndex(t), at(10, 0), Options{TicketRetention: time.Hour})
+	old := fileTicket(t, b, defaultUser, "结算款三天没到账，请帮忙查一下")
+	kept := fileTicket(t, b, defaultUser, "发票还没有收到，请帮忙查一下")
+	ttl := func() time.Duration { return b.rdb.TTL(ctx, b.st.keys.ticket(old)).Val() }
+	steps := []struct {
+		name    string
+		do      func() error
+		expires bool
+	}{
+		{"open", func() error { return nil }, false},
+		{"resolved", func() error { _, err := b.UpdateTicket(ctx, old, update(StatusResolved, "")); return err }, true},
+		{"rated", func() error { b.say(t, defaultUser, "5"); return nil }, true},
+		{"reopened", func() error { _, err := b.UpdateTicket(ctx, old, update(StatusProcessing, "")); return err }, false},
+		{"closed", func() error { _, err := b.UpdateTicket(ctx, old, update(StatusClosed, "")); return err }, true},
+	}
+	for _, st := range steps {
+		if err := st.do(); err != nil {
+			t.Fatalf("%s: %v", st.name, err)
+		}
+		got := ttl()
+		if st.expires && (got <= 0 || got > time.Hour) || !st.expires && got != -1 {
+			t.Errorf("%s: TTL of the ticket = %v, want expiring within an hour: %v", st.name, got, st.expires)
+		}
+	}
+
+	// The retention passes.
+	b.rdb.Del(ctx, b.st.keys.ticket(old))
+	page, err := b.Tickets(ctx, TicketFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if page.Total != 1 || len(page.Tickets) != 1 || page.Tickets[0].No != kept {
+		t.Errorf("Tickets() = %d tickets (total %d), want only %s", len(page.Tickets), page.Total, kept)
+	}
+	converse(t, b, []step{
+		{say: "菜单", want: []string{"您的工单 " + old + " 已关闭"}}, // the pending notice is shown
+		{say: "我的工单", want: []string{kept}, notWant: []string{old}},
+	})
+	for _, index := range []string{b.st.keys.due(), b.st.keys.userTickets(defaultUser)} {
+		if got := b.rdb.ZRange(ctx, index, 0, -1).Val(); len(got) != 1 || got[0] != kept {
+			t.Errorf("index %s = %v, want the expired ticket dropped", index, got)
+		}
+	}
+	converse(t, b, []step{{say: "查询工单 " + old, want: []string{"没有找到工单 " + old}}})
+}
