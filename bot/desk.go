@@ -61,6 +61,7 @@ func (b *Bot) ReplyTicket(ctx context.Context, no, agent, text string) (*Ticket,
 		return nil, Errorf(CodeInvalid, "官方客服不会向用户索要验证码或密码，回复未发送。")
 	}
 	text = maskPhones(text)
+	agent = redact(agent) // stored on the ticket and put on the events stream
 	now := b.now()
 	idx := 0
 	t, err := b.st.updateTicket(ctx, no, EventReplied, func(t *Ticket) (map[string]any, error) {
