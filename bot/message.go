@@ -15,7 +15,6 @@
 package bot
 
 import (
-	"errors"
 	"strconv"
 	"time"
 )
@@ -48,19 +47,16 @@ type Message struct {
 	// MsgID is WeChat's message id (empty for events).
 	MsgID      string
 	CreateTime time.Time
-	// CallbackID identifies the signed callback (a hash of timestamp, nonce and signature) that
-	// carried the message; WeChat's re-delivery of the same callback has the same CallbackID.
-	CallbackID string
-	// BodyHash is a hash of the callback's raw body. One CallbackID with two BodyHashes is a
-	// captured callback URL reused with another body: Reply refuses it with ErrReplayed.
-	BodyHash string
-	// Truncated reports that the edge cut Text to its first runes.
+	// Truncated is set by the edge when it cut Text before it arrived (the raw Content is
+	// capped at a few thousand runes); the user is then told to send shorter messages.
 	Truncated bool
+	// CallbackID identifies one signed callback: a hash the edge computes of its timestamp,
+	// nonce and signature. BodyHash is a hash of the callback's raw body. The bot claims the
+	// CallbackID with the BodyHash for callbackTTL; the same CallbackID with another body is a
+	// replay (ErrReplayed). An empty CallbackID is not claimed.
+	CallbackID string
+	BodyHash   string
 }
-
-// ErrReplayed is returned by Reply for a callback whose CallbackID was already seen with
-// another BodyHash.
-var ErrReplayed = errors.New("bot: callback replayed with another body")
 
 // DedupeKey identifies a delivery across WeChat's retries: openid+MsgId for messages and
 // openid+CreateTime+Event+EventKey for events (MsgIds were seen to collide across users, and

@@ -1,9 +1,3 @@
-//go:build replaye2e
-
-// This test needs the bot side of replay protection (bot.Bot.Reply returning ErrReplayed,
-// branch i9bot). Until both branches are merged it is built only with -tags replaye2e; remove
-// the build constraint at the merge.
-
 package main
 
 import (
