@@ -83,9 +83,12 @@ type Config struct {
 	ReplyBudget   time.Duration
 	SessionTTL    time.Duration
 	TranscriptTTL time.Duration
-	RateLimit     int // messages per openid per minute
-	KBDir         string
-	ConfigFile    string
+	// TicketRetention is how long a resolved or closed ticket (with its contact and
+	// transcript copy) is kept.
+	TicketRetention time.Duration
+	RateLimit       int // messages per openid per minute
+	KBDir           string
+	ConfigFile      string
 
 	File File
 }
@@ -329,6 +332,7 @@ func Load(getenv func(string) string) (Config, error) {
 	duration("REDIS_TIMEOUT", 500*time.Millisecond, &c.RedisTimeout)
 	duration("SESSION_TTL", 30*time.Minute, &c.SessionTTL)
 	duration("TRANSCRIPT_TTL", 7*24*time.Hour, &c.TranscriptTTL)
+	duration("TICKET_RETENTION", 365*24*time.Hour, &c.TicketRetention)
 	if c.ReplyBudget > 4900*time.Millisecond {
 		errs = append(errs, fmt.Errorf("REPLY_BUDGET: %s leaves no time before WeChat's 5 s limit; use at most 4.9s", c.ReplyBudget))
 	}

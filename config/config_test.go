@@ -21,7 +21,7 @@ func TestLoadDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !c.DevMode || c.HTTPAddr != DevHTTPAddr || c.ReplyBudget != 4500*time.Millisecond || c.RateLimit != 20 || c.SessionTTL != 30*time.Minute {
+	if !c.DevMode || c.HTTPAddr != DevHTTPAddr || c.ReplyBudget != 4500*time.Millisecond || c.RateLimit != 20 || c.SessionTTL != 30*time.Minute || c.TicketRetention != 365*24*time.Hour {
 		t.Errorf("defaults = %+v", c)
 	}
 	if c.WeChat.Token.Reveal() != DevToken || c.WeChat.APIBase != DefaultAPIBase {
@@ -42,8 +42,8 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 		{"production without secrets", map[string]string{"REDIS_URL": "redis://127.0.0.1:6379/0"}, []string{"WECHAT_TOKEN", "ADMIN_TOKEN"}},
 		{"bad values", map[string]string{
 			"REDIS_URL": "http://x", "HTTP_ADDR": "8080", "WECHAT_ENCODING_AES_KEY": "tooshort",
-			"REPLY_BUDGET": "9s", "RATE_LIMIT": "-1", "LOG_LEVEL": "loud", "WECHAT_API_BASE": "ftp://x",
-		}, []string{"REDIS_URL", "HTTP_ADDR", "WECHAT_ENCODING_AES_KEY", "WECHAT_APP_ID", "REPLY_BUDGET", "RATE_LIMIT", "LOG_LEVEL", "WECHAT_API_BASE"}},
+			"REPLY_BUDGET": "9s", "RATE_LIMIT": "-1", "TICKET_RETENTION": "forever", "LOG_LEVEL": "loud", "WECHAT_API_BASE": "ftp://x",
+		}, []string{"REDIS_URL", "HTTP_ADDR", "WECHAT_ENCODING_AES_KEY", "WECHAT_APP_ID", "REPLY_BUDGET", "RATE_LIMIT", "TICKET_RETENTION", "LOG_LEVEL", "WECHAT_API_BASE"}},
 		{"missing config file", map[string]string{"CONFIG_FILE": "/nonexistent/yilianbot.yaml"}, []string{"CONFIG_FILE"}},
 	}
 	for _, tt := range tests {

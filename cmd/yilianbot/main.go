@@ -185,20 +185,21 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, warn io.Wr
 		notices = append(notices, bot.Notice{Text: n.Text, Start: n.Start, End: n.End})
 	}
 	a.bot = bot.New(a.live, bot.Options{
-		Redis:         a.rdb,
-		Prefix:        cfg.RedisPrefix,
-		RedisTimeout:  cfg.RedisTimeout,
-		SessionTTL:    cfg.SessionTTL,
-		TranscriptTTL: cfg.TranscriptTTL,
-		RateLimit:     cfg.RateLimit,
-		Hours:         botHours(cfg.File.ServiceHours),
-		Notices:       notices,
-		Contact:       cfg.File.Variables(),
-		KfAccount:     cfg.WeChat.KfAccount,
-		Logger:        log,
-		Registerer:    reg,
-		Messenger:     newMessenger(cfg, a.rdb, log),
-		TemplateID:    cfg.File.Tickets.TemplateID,
+		Redis:           a.rdb,
+		Prefix:          cfg.RedisPrefix,
+		RedisTimeout:    cfg.RedisTimeout,
+		SessionTTL:      cfg.SessionTTL,
+		TranscriptTTL:   cfg.TranscriptTTL,
+		TicketRetention: cfg.TicketRetention,
+		RateLimit:       cfg.RateLimit,
+		Hours:           botHours(cfg.File.ServiceHours),
+		Notices:         notices,
+		Contact:         cfg.File.Variables(),
+		KfAccount:       cfg.WeChat.KfAccount,
+		Logger:          log,
+		Registerer:      reg,
+		Messenger:       newMessenger(cfg, a.rdb, log),
+		TemplateID:      cfg.File.Tickets.TemplateID,
 	})
 	a.handler = handlers.New(log, a.bot, handlers.Options{
 		WeChat: wechat.Settings{
