@@ -9,6 +9,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"os"
 	"regexp"
 	"testing"
@@ -104,4 +105,48 @@ func mustAddr(tb testing.TB, url string) string {
 		tb.Fatal(err)
 	}
 	return opt.Addr
+}
+
+// Dump reads every value of every key under prefix, whatever its type: zset members, hash
+// fields and values, stream entries' fields and values. Leak checks search them all.
+func Dump(tb testing.TB, rdb redis.UniversalClient, prefix string) map[string][]string {
+	tb.Helper()
+	ctx := context.Background()
+	out := map[string][]string{}
+	iter := rdb.Scan(ctx, 0, prefix+"*", 1000).Iterator()
+	for iter.Next(ctx) {
+		key := iter.Val()
+		typ, err := rdb.Type(ctx, key).Result()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		var vals []string
+		switch typ {
+		case "string":
+			vals = []string{rdb.Get(ctx, key).Val()}
+		case "list":
+			vals = rdb.LRange(ctx, key, 0, -1).Val()
+		case "hash":
+			for f, v := range rdb.HGetAll(ctx, key).Val() {
+				vals = append(vals, f, v)
+			}
+		case "set":
+			vals = rdb.SMembers(ctx, key).Val()
+		case "zset":
+			vals = rdb.ZRange(ctx, key, 0, -1).Val()
+		case "stream":
+			for _, m := range rdb.XRange(ctx, key, "-", "+").Val() {
+				for f, v := range m.Values {
+					vals = append(vals, f, fmt.Sprint(v))
+				}
+			}
+		default:
+			tb.Fatalf("key %s has type %s, which the leak check cannot read", key, typ)
+		}
+		out[key] = vals
+	}
+	if err := iter.Err(); err != nil {
+		tb.Fatal(err)
+	}
+	return out
 }

@@ -1,0 +1,134 @@
+// Package secrettest reads the secret corpora under bot/secret/testdata and checks texts for
+// leaks, for tests in any package: the detector's own, the bot's (every door) and the binary's
+// (end to end).
+//
+// A corpus is written by someone who never saw the detector: `*-secrets.tsv` rows are
+// kind<TAB>secret<TAB>message, `*-lookalikes.tsv` rows kind<TAB>value<TAB>message; a literal \n
+// in a message is a line break. Tests glob the files, so a new corpus is picked up by itself.
+package secrettest
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// Row is one corpus line.
+type Row struct {
+	Where       string // file:line
+	Kind, Value string
+	Message     string
+}
+
+// Dir is the folder of the corpora, wherever the calling test runs.
+func Dir() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "testdata")
+}
+
+// Secrets reads every `*-secrets.tsv` corpus.
+func Secrets(tb testing.TB) []Row { return read(tb, "*-secrets.tsv") }
+
+// Lookalikes reads every `*-lookalikes.tsv` corpus.
+func Lookalikes(tb testing.TB) []Row { return read(tb, "*-lookalikes.tsv") }
+
+func read(tb testing.TB, pattern string) []Row {
+	tb.Helper()
+	paths, err := filepath.Glob(filepath.Join(Dir(), pattern))
+	if err != nil || len(paths) == 0 {
+		tb.Fatalf("no corpus matches %s in %s (%v)", pattern, Dir(), err)
+	}
+	var rows []Row
+	for _, path := range paths {
+		f, err := os.Open(path)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		sc := bufio.NewScanner(f)
+		for n := 1; sc.Scan(); n++ {
+			line := sc.Text()
+			if line == "" || strings.HasPrefix(line, "#") {
+				continue
+			}
+			parts := strings.SplitN(line, "\t", 3)
+			if len(parts) != 3 {
+				f.Close()
+				tb.Fatalf("%s:%d: want kind<TAB>value<TAB>message", path, n)
+			}
+			rows = append(rows, Row{Where: fmt.Sprintf("%s:%d", filepath.Base(path), n), Kind: parts[0], Value: parts[1],
+				Message: strings.ReplaceAll(parts[2], `\n`, "\n")})
+		}
+		f.Close()
+		if err := sc.Err(); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return rows
+}
+
+// Fold is what a leak check compares: full-width forms folded, Chinese numerals as digits, and
+// the separators people put between digits removed, upper case.
+func Fold(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r >= '０' && r <= '～':
+			r -= 0xFEE0
+		case strings.ContainsRune("零〇洞○", r):
+			r = '0'
+		case strings.ContainsRune("一壹幺", r):
+			r = '1'
+		case strings.ContainsRune("二贰两", r):
+			r = '2'
+		case strings.ContainsRune("三叁", r):
+			r = '3'
+		case strings.ContainsRune("四肆", r):
+			r = '4'
+		case strings.ContainsRune("五伍", r):
+			r = '5'
+		case strings.ContainsRune("六陆", r):
+			r = '6'
+		case strings.ContainsRune("七柒拐", r):
+			r = '7'
+		case strings.ContainsRune("八捌", r):
+			r = '8'
+		case strings.ContainsRune("九玖勾", r):
+			r = '9'
+		}
+		if strings.ContainsRune(" -.\n\r\t_、,，/\u3000", r) {
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return strings.ToUpper(b.String())
+}
+
+// Leaks reports whether secret appears in text once both are folded. A short all-digit secret (a
+// code, a CVV) counts only as a whole run of digits: "800" in the hotline 400-800-9000, or a code
+// inside a timestamp or a ticket number, is not that code.
+func Leaks(text, secret string) bool {
+	t, s := Fold(text), Fold(secret)
+	if s == "" {
+		return false
+	}
+	if len(s) >= 10 || strings.Trim(s, "0123456789") != "" {
+		return strings.Contains(t, s)
+	}
+	for i := 0; ; {
+		j := strings.Index(t[i:], s)
+		if j < 0 {
+			return false
+		}
+		start, end := i+j, i+j+len(s)
+		if (start == 0 || !isDigit(t[start-1])) && (end == len(t) || !isDigit(t[end])) {
+			return true
+		}
+		i = start + 1
+	}
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
