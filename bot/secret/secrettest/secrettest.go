@@ -124,7 +124,7 @@ func Leaks(text, secret string) bool {
 			return false
 		}
 		start, end := i+j, i+j+len(s)
-		if (start == 0 || !isDigit(t[start-1])) && (end == len(t) || !isDigit(t[end])) {
+		if (start == 0 || !isDigit(t[start-1])) && (end == len(t) || !isDigit(t[end])) && !inHash(t, start, end) {
 			return true
 		}
 		i = start + 1
@@ -132,3 +132,16 @@ func Leaks(text, secret string) bool {
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// inHash reports whether t[start:end] lies inside a run of 12 or more hex characters: a hash
+// (of an openid in the logs, of a callback or a body) holds every short digit string by chance.
+func inHash(t string, start, end int) bool {
+	isHex := func(c byte) bool { return isDigit(c) || c >= 'A' && c <= 'F' }
+	for start > 0 && isHex(t[start-1]) {
+		start--
+	}
+	for end < len(t) && isHex(t[end]) {
+		end++
+	}
+	return end-start >= 12
+}
