@@ -25,7 +25,7 @@ func TestCorpusNoSecretAtRest(t *testing.T) {
 	var nos []string
 	refused := 0
 	for i, r := range rows {
-		user, flowUser := fmt.Sprintf("o-c%d", i), fmt.Sprintf("o-c%d-flow", i)
+		user, flowUser := "o-c"+secrettest.Name(i), "o-c"+secrettest.Name(i)+"-flow"
 		seen = append(seen, b.say(t, user, r.Message).Text)
 
 		b.say(t, flowUser, "提交工单")
@@ -108,7 +108,7 @@ func TestCorpusLookalikes(t *testing.T) {
 	rows := secrettest.Lookalikes(t)
 	b := newTestBot(t, mustIndex(t), at(10, 0), Options{})
 	for i, r := range rows {
-		user := fmt.Sprintf("o-l%d", i)
+		user := "o-l" + secrettest.Name(i)
 		b.say(t, user, r.Message)
 		turns, err := b.Transcript(context.Background(), user, 2)
 		if err != nil {

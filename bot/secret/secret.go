@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -95,6 +96,10 @@ func normalize(s string) normalized {
 			r = ' '
 		case r == '：':
 			r = ':'
+		case r == '，':
+			r = ','
+		case r == '／':
+			r = '/'
 		case r == '＝':
 			r = '='
 		case r == '－' || r == '—' || r == '–':
@@ -104,6 +109,10 @@ func normalize(s string) normalized {
 		case numeralValue(r) >= 0:
 			// Codes and card numbers are read out as Chinese numerals too (voice input).
 			r = rune('0' + numeralValue(r))
+		case r > 0x2000 && (unicode.Is(unicode.So, r) || unicode.Is(unicode.Sk, r) || unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Me, r) || unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Cs, r)):
+			// Emoji, keycaps (4️⃣), variation selectors and joiners put between digits
+			// separate groups like a space does.
+			r = '_'
 		}
 		if r < utf8.RuneSelf && (isDigit(byte(r)) || isLetter(byte(r))) {
 			interesting = true
@@ -175,9 +184,9 @@ type group struct {
 }
 
 // isSep reports whether c may stand between the digit groups of one number: people group card
-// numbers with spaces, dashes, dots and line breaks.
+// numbers with spaces, dashes, dots, slashes, commas and line breaks.
 func isSep(c byte) bool {
-	return c == ' ' || c == '-' || c == '.' || c == '\n' || c == '\r' || c == '\t' || c == '_'
+	return c == ' ' || c == '-' || c == '.' || c == '\n' || c == '\r' || c == '\t' || c == '_' || c == '/' || c == ','
 }
 
 // digitRuns splits text into runs of digit groups separated by at most two separator bytes.
@@ -297,10 +306,15 @@ func digitRunSpans(text string) []span {
 			return (b.end - b.start) - (a.end - a.start)
 		})
 		for _, c := range cands {
-			if len(out) > 0 && out[len(out)-1].overlaps(c) {
+			if slices.ContainsFunc(out, c.overlaps) {
 				continue
 			}
 			out = append(out, c)
+		}
+	}
+	for _, sp := range splitCardSpans(text) {
+		if !slices.ContainsFunc(out, sp.overlaps) {
+			out = append(out, sp)
 		}
 	}
 	return out
@@ -311,6 +325,53 @@ func digitRunSpans(text string) []span {
 // other systems (WeChat Pay's and Alipay's have 28 digits), which contain Luhn-valid windows by
 // chance.
 const maxGlued = 23
+
+// cardWordRE names a card number; splitCardSpans looks for numbers split around words only
+// where one is named.
+var cardWordRE = regexp.MustCompile(`(?i)卡号|银行卡|储蓄卡|信用卡|借记卡|card`)
+
+// splitCardSpans finds a card number typed in pieces with words between them ("卡号前面是
+// 621799，后面是41678030230"): two or three consecutive digit groups, at most 30 bytes apart,
+// whose digits together are a Luhn-valid 16–19-digit number, in a message that names a card.
+func splitCardSpans(text string) []span {
+	if !cardWordRE.MatchString(text) {
+		return nil
+	}
+	var groups [][2]int
+	for i := 0; i < len(text); {
+		if !isDigit(text[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(text) && isDigit(text[j]) {
+			j++
+		}
+		groups = append(groups, [2]int{i, j})
+		i = j
+	}
+	var out []span
+	for i := 0; i < len(groups); i++ {
+		digits := text[groups[i][0]:groups[i][1]]
+		for j := i + 1; j < len(groups) && j <= i+2; j++ {
+			if groups[j][0]-groups[j-1][1] > 30 {
+				break
+			}
+			digits += text[groups[j][0]:groups[j][1]]
+			if len(digits) > 19 {
+				break
+			}
+			if len(digits) >= 16 && luhn(digits) && len(text[groups[i][0]:groups[i][1]]) >= 4 {
+				for k := i; k <= j; k++ {
+					out = append(out, span{groups[k][0], groups[k][1], Card})
+				}
+				i = j
+				break
+			}
+		}
+	}
+	return out
+}
 
 // luhn reports whether the digits pass the Luhn checksum used by bank cards.
 func luhn(digits string) bool {
@@ -418,31 +479,41 @@ func numeralValue(r rune) int {
 // allowed between digits ("4 8 2 9 1 3", "8-1-3-4-0-2", "3、9、1、5"). Chinese numerals are
 // digits by now.
 func digitsRE(n, m int) string {
-	return `([0-9](?:[ \-\n、]?[0-9]){` + strconv.Itoa(n-1) + `,` + strconv.Itoa(m-1) + `})`
+	return `([0-9](?:[ \-\n、/_]{0,2}[0-9]){` + strconv.Itoa(n-1) + `,` + strconv.Itoa(m-1) + `})`
 }
 
 var (
-	codeWords = `验证码|校验码|短信码|动态码|动态密码|动态口令|确认码|授权码|一次性密码|短信(?:上|里|中)?(?:的|收到的)?(?:数字|码)|收到的数字|(?:^|[\s,，。!！?？:：的个到那这])码|otp|sms ?code|verification ?code|verify ?code|auth ?code|passcode`
+	codeWords = `验证码|校验码|短信码|动态码|动态密码|动态口令|确认码|授权码|一次性密码|短信(?:上|里|中)?(?:的|收到的)?(?:数字|码)|收到的数字|(?:发来|发过来|收到|短信)的?(?:那串|这串|那个|这个|一串)?(?:数字|码)|(?:那串|这串)数字|(?:^|[\s,，。!！?？:：的个到那这])码|otp|sms[ _-]?code|verification[ _-]?code|verify[ _-]?code|auth[ _-]?code|check[ _-]?code|passcode`
 	// codeRE: a code word, a few characters that are not digits, then 4–8 digits.
 	codeRE = regexp.MustCompile(`(?i)(?:` + codeWords + `)[^0-9]{0,10}?` + digitsRE(4, 8))
 	// codeRevRE: the digits first: "384756是验证码".
 	codeRevRE = regexp.MustCompile(`(?i)` + digitsRE(4, 8) + `\s*(?:就是|是|为|这个是)?\s*(?:我的|刚收到的|收到的)?(?:` + codeWords + `)`)
+	// codeCountRE and passwordCountRE: a value said as a count, "四个7", "六个八" (7777, 888888).
+	codeCountRE     = regexp.MustCompile(`(?i)(?:` + codeWords + `)[^0-9]{0,10}?([2-8]个[0-9])`)
+	passwordCountRE = regexp.MustCompile(`(?:密码|口令|密碼)[^0-9]{0,8}?([4-8]个[0-9])`)
 	// bareCodeRE: an English "code" that is not an error code.
-	bareCodeRE  = regexp.MustCompile(`(?i)(^|[^a-z_])(code)\s*(?:is|=|:)?\s*([0-9]{4,8})`)
+	bareCodeRE  = regexp.MustCompile(`(?i)(^|[^a-z_])(code)[\s:=]*(?:is)?[\s:=]*([0-9]{4,8})`)
 	errorBefore = regexp.MustCompile(`(?i)(error|err|错误|返回|status|http|return|响应|报错|resp|result)[ _:-]*$`)
 
 	// cvvRE: a security-code word, then 3 or 4 digits.
-	cvvRE = regexp.MustCompile(`(?i)(?:cvv2?|cvc2?|cvn2?|安全码|卡验证值|security ?code|card ?code|(?:背面|背后|反面|后面)[^0-9]{0,8}?3(?:位|个)(?:数字|数|码)?|(?:背面|背后|反面)(?:的|上的)?(?:数字|号码|码))[^0-9]{0,16}?` + digitsRE(3, 4))
+	cvvRE = regexp.MustCompile(`(?i)(?:cvv2?|cvc2?|cvn2?|安全码|卡验证值|security ?code|card ?code|(?:背面|背后|反面|后面)[^0-9]{0,8}?3(?:位|个)(?:数字|数|码)?|(?:背面|背后|反面)(?:的|上的)?(?:数字|号码|码)|(?:背面|背后|反面|后面)[^0-9]{0,12}?(?:码|数字|小字))[^0-9]{0,16}?` + digitsRE(3, 4))
 	// cvvBackRE: "背面 314": the back of the card and three digits close by.
-	cvvBackRE = regexp.MustCompile(`(?:卡背|背面|背后|反面)[^0-9]{0,4}?([0-9]{3})`)
-	cvvRevRE  = regexp.MustCompile(`(?i)` + digitsRE(3, 4) + `\s*(?:是|为)?\s*(?:卡)?(?:背面|背后)?(?:的)?(?:cvv2?|cvc2?|安全码)`)
+	errorCodeWords = regexp.MustCompile(`(?i)(?:返回|错误|状态|响应|结果)码|error|errcode|err_code|返回值`)
+	cvvBackRE      = regexp.MustCompile(`(?:卡背|背面|背后|反面)[^0-9]{0,4}?([0-9]{3})`)
+	cvvRevRE       = regexp.MustCompile(`(?i)` + digitsRE(3, 4) + `\s*(?:是|为)?\s*(?:卡)?(?:背面|背后)?(?:的)?(?:cvv2?|cvc2?|安全码)`)
 
-	passwordWords = `密码|口令|密碼|password|passwd|passwort|pwd|pass ?word|pin码|\bpin`
+	// passwordGapRE: a password word, a separator, up to six Chinese characters ("我生日"),
+	// then a value of 6–16 characters holding a digit.
+	passwordGapRE = regexp.MustCompile(`(?i)(?:密码|口令|密碼|password|pwd)\s*(?:是|为|:|=)\s*\p{Han}{1,6}?([0-9A-Za-z!@#$%^&*]*[0-9][0-9A-Za-z!@#$%^&*]*)`)
+	// phoneRE is a mainland mobile number, which a password gap must not swallow.
+	phoneRE = regexp.MustCompile(`^1[3-9][0-9]{9}$`)
+
+	passwordWords = `密码|口令|密碼|p[ ._-]?a[ ._-]?s[ ._-]?s[ ._-]?w[ ._-]?o[ ._-]?r[ ._-]?d|passwd|passwort|pwd|pin码|\bpin`
 	// passwordRE: the word, then separators or linking words, then a value: a quoted string
 	// or a run of printable ASCII (Chinese numerals are digits by now).
-	passwordRE = regexp.MustCompile(`(?i)(?:` + passwordWords + `)((?:\s|[:=是为，,、]|is\s|was\s|就是|是这个|设的是|设的|设置的是|设置的|设置成|设置为|设成|设为|改成了?|改为|换成了?|应该是|好像是|用的是|输的是|一直是|原来是|原密码|新密码)*)` +
+	passwordRE = regexp.MustCompile(`(?i)(?:` + passwordWords + `)((?:\s|[:=是为，,、|]|["']\s*[:=]|→|->|=>|is\s|was\s|就是|是这个|设的是|设的|设置的是|设置的|设置成|设置为|设成|设为|改成了?|改为|换成了?|应该是|好像是|用的是|输的是|一直是|原来是|原密码|新密码)*)` +
 		`(?:` +
-		"[\"'“‘「『【\\[(（<《]([^\"'”’」』】\\])）>》\\n\\p{Han}]{1,40})[\"'”’」』】\\])）>》]" + // quoted
+		"[\"'“‘「『【\\[(（<《]([^\"'”’」』】\\])）>》\\n\\p{Han}]{1,40})[\"'”’」』】\\])）>》](?:$|[\\s,;:，。、！？!?)}\\]\\p{Han}])" + // quoted, then not more of the value
 		`|([!-~]{3,40})` + // printable ASCII without spaces
 		`)`)
 )
@@ -450,7 +521,10 @@ var (
 // valueSpans finds codes, passwords and security codes in text, skipping what the digit-run
 // pass already masked.
 func valueSpans(text string, masked []span) []span {
-	v := valueFinder{text: text, lower: strings.ToLower(text), taken: masked}
+	lower := strings.ToLower(text)
+	// "p.a.s.s.w.o.r.d" is still a password word.
+	squeezed := strings.NewReplacer(".", "", " ", "", "_", "", "-", "").Replace(lower)
+	v := valueFinder{text: text, lower: lower + "\x00" + squeezed, taken: masked}
 	// Cheap checks first: most messages name none of these secrets.
 	if v.has("码", "otp", "code", "数字", "口令") {
 		v.codes()
@@ -513,6 +587,7 @@ func (v *valueFinder) addGroup(re *regexp.Regexp, g int, k Kind) {
 
 func (v *valueFinder) codes() {
 	v.addGroup(codeRE, 1, Code)
+	v.addGroup(codeCountRE, 1, Code)
 	v.addGroup(codeRevRE, 1, Code)
 	for _, m := range bareCodeRE.FindAllStringSubmatchIndex(v.text, -1) {
 		if v.whole(m[6], m[7]) && !errorBefore.MatchString(v.text[:m[4]]) {
@@ -522,12 +597,24 @@ func (v *valueFinder) codes() {
 }
 
 func (v *valueFinder) cvvs() {
-	v.addGroup(cvvRE, 1, CVV)
+	for _, m := range cvvRE.FindAllStringSubmatchIndex(v.text, -1) {
+		// "CVV校验失败，返回码412" reports an error code, not the security code.
+		if m[2] >= 0 && v.whole(m[2], m[3]) && !errorCodeWords.MatchString(v.text[m[0]:m[2]]) {
+			v.add(m[2], m[3], CVV)
+		}
+	}
 	v.addGroup(cvvBackRE, 1, CVV)
 	v.addGroup(cvvRevRE, 1, CVV)
 }
 
 func (v *valueFinder) passwords() {
+	v.addGroup(passwordCountRE, 1, Password)
+	// "密码是我生日19900307": a few words between the separator and the value.
+	for _, m := range passwordGapRE.FindAllStringSubmatchIndex(v.text, -1) {
+		if val := v.text[m[2]:m[3]]; len(val) >= 6 && len(val) <= 32 && !phoneRE.MatchString(val) && v.whole(m[2], m[3]) {
+			v.add(m[2], m[3], Password)
+		}
+	}
 	for _, m := range passwordRE.FindAllStringSubmatchIndex(v.text, -1) {
 		sep := v.text[m[2]:m[3]]
 		switch {

@@ -80,7 +80,20 @@ func TestMask(t *testing.T) {
 		// Several at once.
 		{"卡号" + card16 + "，验证码667788，密码是qwe123", "卡号[银行卡号已隐藏]，验证码[已隐藏]，密码是[已隐藏]", []Kind{Code, Password, Card}},
 
+		{"卡号 4111/1111/1111/1111", "卡号 [银行卡号已隐藏]", []Kind{Card}},
+		{"卡号4111，1111，1111，1111 能解绑吗", "卡号[银行卡号已隐藏] 能解绑吗", []Kind{Card}},
+		{"log: verify_code=553201 sent", "log: verify_code=[已隐藏] sent", []Kind{Code}},
+		{"动态码 55/32/01", "动态码 [已隐藏]", []Kind{Code}},
+		{"短信发来的那串数字是 907311", "短信发来的那串数字是 [已隐藏]", []Kind{Code}},
+		{`{"user":"a","password":"Zx!90876"}`, `{"user":"a","password":"[已隐藏]"}`, []Kind{Password}},
+		{"| 登录密码 | Mm@2026xx |", "| 登录密码 | [已隐藏] |", []Kind{Password}},
+		{"P A S S W O R D: Tt5%tt5%", "P A S S W O R D: [已隐藏]", []Kind{Password}},
+		{"pwd -> Rr8*rr8", "pwd -> [已隐藏]", []Kind{Password}},
+		{"支付密码是我女儿生日20120815", "支付密码是我女儿生日[已隐藏]", []Kind{Password}},
+		{"卡后面那个码是五五二", "卡后面那个码是[已隐藏]", []Kind{CVV}},
 		// Look-alikes: none of these is a secret.
+		{"CVV校验失败，错误码 302", "CVV校验失败，错误码 302", nil},
+		{"密码忘了，手机号13812345678", "密码忘了，手机号13812345678", nil},
 		{"订单号" + orderNo19 + "怎么查不到", "订单号" + orderNo19 + "怎么查不到", nil},
 		{"身份证号" + idBadCheck, "身份证号" + idBadCheck, nil},
 		{"忘记密码怎么办", "忘记密码怎么办", nil},

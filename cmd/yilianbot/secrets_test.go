@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"regexp"
@@ -23,8 +22,8 @@ import (
 var ticketNoRE = regexp.MustCompile(`GD\d{12}`)
 
 // TestNoSecretAtRestEndToEnd sends every secret of every corpus through the real binary: as a
-// WeChat user's message in plain and in AES mode, as a ticket's description, and inside an
-// agent's reply through the agent API (which must refuse it). Then it searches every key under
+// WeChat user's message in plain and in AES mode, and for every fifth row also as a ticket's
+// description and inside an agent's reply through the agent API (which must refuse it). Then it searches every key under
 // the bot's prefix (all types), every agent-API answer, /metrics, `kb unknown`, every reply, every
 // message sent to WeChat and every log line: no secret may be found. Look-alikes must still
 // serve: a merchant number files a ticket, a ticket number is looked up.
@@ -62,8 +61,13 @@ func TestNoSecretAtRestEndToEnd(t *testing.T) {
 			var seen []string // replies, API answers, anything the outside world gets
 			refused := 0
 			for i, r := range rows {
-				user := fmt.Sprintf("o_sec_%d", i)
+				user := "o_sec_" + secrettest.Name(i)
 				seen = append(seen, e.say(user, r.Message))
+				if i%5 != 0 {
+					// The bot's own corpus test sends every row through the ticket flow and
+					// the desk; here a sample proves the HTTP doors.
+					continue
+				}
 
 				// The same message as a ticket's description (a complaint goes straight to it).
 				flow := user + "_flow"
@@ -83,6 +87,7 @@ func TestNoSecretAtRestEndToEnd(t *testing.T) {
 				status, body := e.api("POST", "/api/v1/tickets/"+no+"/replies", `{"agent":"小王","text":`+jsonString("您好，"+r.Message)+`}`)
 				seen = append(seen, body)
 				if status == http.StatusUnprocessableEntity {
+					// Refused, as an agent's reply carrying a secret must be.
 					refused++
 				} else {
 					t.Errorf("%s: an agent reply carrying the secret got HTTP %d %s, want 422", r.Where, status, body)
@@ -133,12 +138,12 @@ func TestNoSecretAtRestEndToEnd(t *testing.T) {
 					leaked++
 				}
 			}
-			t.Logf("%s mode: %d secrets through the webhook, a ticket description and the agent API (%d replies refused): %d leaked; searched %d keys, %d answers, %d bytes of logs",
+			t.Logf("%s mode: %d secrets through the webhook, a sample as tickets and agent replies (%d refused): %d leaked; searched %d keys, %d answers, %d bytes of logs",
 				mode, len(rows), refused, leaked, len(stored), len(seen), len(logs.String()))
 
 			// Look-alikes still do their job.
 			for i, r := range looks {
-				user := fmt.Sprintf("o_look_%d", i)
+				user := "o_look_" + secrettest.Name(i)
 				switch r.Kind {
 				case "merchant":
 					e.say(user, "提交工单")
