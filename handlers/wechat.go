@@ -12,8 +12,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/silenceper/wechat/v2/officialaccount/message"
-
 	"github.com/yilianpay/yilianbot/bot"
 	"github.com/yilianpay/yilianbot/handlers/wechat"
 )
@@ -23,8 +21,8 @@ type replier interface {
 	Reply(ctx context.Context, m bot.Message) (bot.Reply, error)
 }
 
-// toBot translates the SDK's message into the dialogue's vocabulary.
-func toBot(m *message.MixMessage) bot.Message {
+// toBot translates WeChat's message into the dialogue's vocabulary.
+func toBot(m *wechat.MixMessage) bot.Message {
 	out := bot.Message{
 		OpenID:     string(m.FromUserName),
 		Kind:       bot.Kind(m.MsgType),
@@ -34,11 +32,11 @@ func toBot(m *message.MixMessage) bot.Message {
 		out.MsgID = strconv.FormatInt(m.MsgID, 10)
 	}
 	switch m.MsgType {
-	case message.MsgTypeText:
+	case wechat.MsgTypeText:
 		out.Text = m.Content
-	case message.MsgTypeVoice:
+	case wechat.MsgTypeVoice:
 		out.Text = m.Recognition
-	case message.MsgTypeEvent:
+	case wechat.MsgTypeEvent:
 		out.Event = string(m.Event)
 		out.EventKey = m.EventKey
 	}
@@ -46,7 +44,7 @@ func toBot(m *message.MixMessage) bot.Message {
 }
 
 // render writes the passive reply XML (plain) for r, or nil for "no reply".
-func render(m *message.MixMessage, r bot.Reply) ([]byte, error) {
+func render(m *wechat.MixMessage, r bot.Reply) ([]byte, error) {
 	switch {
 	case r.Transfer:
 		return wechat.RenderTransfer(m, r.KfAccount, r.Time)
@@ -147,7 +145,7 @@ func handleWeChatMessage(logger *slog.Logger, wc wechat.Settings, b replier, bud
 		}
 		w.Write(out)
 		kind := string(mix.MsgType)
-		if mix.MsgType == message.MsgTypeEvent {
+		if mix.MsgType == wechat.MsgTypeEvent {
 			kind = "event:" + strings.ToLower(string(mix.Event))
 		}
 		m.callbacks.WithLabelValues(kind, outcome).Inc()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"maps"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -188,5 +189,26 @@ func TestCICommandIsREADMEs(t *testing.T) {
 	cmd := string(m[1])
 	if !strings.HasPrefix(cmd, "GOTOOLCHAIN=go") || !slices.Contains(strings.Split(string(ci), "\n"), cmd) {
 		t.Errorf(".ci/run does not run the README's test command %q, naming the toolchain, on a line of its own", cmd)
+	}
+}
+
+// TestBinaryDependencies keeps the WeChat SDK's cache package, and with it go-redis v8 and
+// memcache, out of the binary: of the SDK only util (message crypto) is linked, and
+// handlers/wechat has its own wire types.
+func TestBinaryDependencies(t *testing.T) {
+	t.Parallel()
+	goCmd, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command:", err)
+	}
+	out, err := exec.Command(goCmd, "list", "-deps", ".").Output()
+	if err != nil {
+		t.Fatalf("go list -deps: %v", err)
+	}
+	for _, pkg := range strings.Fields(string(out)) {
+		sdk, isSDK := strings.CutPrefix(pkg, "github.com/silenceper/wechat/v2/")
+		if isSDK && sdk != "util" || strings.HasPrefix(pkg, "github.com/go-redis/redis/v8") || strings.HasPrefix(pkg, "github.com/bradfitz/gomemcache") {
+			t.Errorf("yilianbot links %s", pkg)
+		}
 	}
 }

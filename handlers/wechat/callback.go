@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/silenceper/wechat/v2/officialaccount/message"
 	"github.com/silenceper/wechat/v2/util"
 )
 
@@ -65,30 +64,30 @@ func (s Settings) Verify(q url.Values, now time.Time) *Rejection {
 	return nil
 }
 
-// Decode turns the body of a verified callback into the SDK's message, checking
+// Decode turns the body of a verified callback into a MixMessage, checking
 // msg_signature and decrypting it in safe and compatible mode. encrypted reports whether the
 // callback came encrypted, and so whether its reply must be sealed.
-func (s Settings) Decode(q url.Values, body []byte) (m *message.MixMessage, encrypted bool, rj *Rejection) {
+func (s Settings) Decode(q url.Values, body []byte) (m *MixMessage, encrypted bool, rj *Rejection) {
 	encrypted = q.Get("encrypt_type") == "aes"
 	raw := body
 	if encrypted {
 		if s.EncodingAESKey == "" {
 			return nil, true, reject(http.StatusBadRequest, "aes_not_configured", "encrypted callback but WECHAT_ENCODING_AES_KEY is not set")
 		}
-		var env message.EncryptedXMLMsg
-		if err := xml.Unmarshal(body, &env); err != nil || env.EncryptedMsg == "" {
+		var env encryptedCallback
+		if err := xml.Unmarshal(body, &env); err != nil || env.Encrypt == "" {
 			return nil, true, reject(http.StatusBadRequest, "malformed", "encrypted envelope: %v", err)
 		}
-		if !equal(Signature(s.Token, q.Get("timestamp"), q.Get("nonce"), env.EncryptedMsg), strings.ToLower(q.Get("msg_signature"))) {
+		if !equal(Signature(s.Token, q.Get("timestamp"), q.Get("nonce"), env.Encrypt), strings.ToLower(q.Get("msg_signature"))) {
 			return nil, true, reject(http.StatusForbidden, "bad_msg_signature", "msg_signature does not match")
 		}
-		_, plain, err := util.DecryptMsg(s.AppID, env.EncryptedMsg, s.EncodingAESKey)
+		_, plain, err := util.DecryptMsg(s.AppID, env.Encrypt, s.EncodingAESKey)
 		if err != nil {
 			return nil, true, reject(http.StatusBadRequest, "decrypt_failed", "decrypt: %v", err)
 		}
 		raw = plain
 	}
-	var mix message.MixMessage
+	var mix MixMessage
 	if err := xml.Unmarshal(raw, &mix); err != nil {
 		return nil, encrypted, reject(http.StatusBadRequest, "malformed", "xml: %v", err)
 	}
