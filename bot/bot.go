@@ -32,9 +32,12 @@ type Options struct {
 	RedisTimeout  time.Duration         // per Redis call on the hot path, default 500ms
 	SessionTTL    time.Duration         // idle time after which a conversation starts fresh, default 30m
 	TranscriptTTL time.Duration         // default 7 days
-	RateLimit     int                   // messages per openid per minute, default 20
-	Hours         Hours
-	Notices       []Notice
+	// TicketRetention is how long a ticket is kept once resolved or closed (it carries the
+	// user's words, phone and merchant number); default 365 days. See keys.go.
+	TicketRetention time.Duration
+	RateLimit       int // messages per openid per minute, default 20
+	Hours           Hours
+	Notices         []Notice
 	// Contact holds the template variables of the knowledge base (hotline, ...).
 	Contact   map[string]string
 	KfAccount string
@@ -105,6 +108,9 @@ func New(k knowledge, o Options) *Bot {
 	if o.TranscriptTTL <= 0 {
 		o.TranscriptTTL = 7 * 24 * time.Hour
 	}
+	if o.TicketRetention <= 0 {
+		o.TicketRetention = 365 * 24 * time.Hour
+	}
 	if o.RateLimit <= 0 {
 		o.RateLimit = 20
 	}
@@ -153,6 +159,7 @@ func New(k knowledge, o Options) *Bot {
 		},
 	}
 	b.st = newStore(o.Redis, o.Prefix, o.RedisTimeout, o.SessionTTL, o.TranscriptTTL, o.Now, o.After)
+	b.st.ticketRetention = o.TicketRetention
 	if o.Registerer != nil {
 		o.Registerer.MustRegister(b.metrics.degraded, b.metrics.dedupeHits, b.metrics.decisions)
 	}
@@ -184,12 +191,19 @@ func (b *Bot) Reply(ctx context.Context, m Message) (Reply, error) {
 		b.markDown(ctx, now, err)
 		return b.stateless(ctx, m, now)
 	}
+	if c.replayed {
+		return Reply{}, ErrReplayed
+	}
 	if c.dup {
 		b.metrics.dedupeHits.Inc()
 		if c.cached != nil {
 			return *c.cached, nil
 		}
-		return b.st.waitReply(ctx, m)
+		r, err := b.st.waitReply(ctx, m)
+		if err != nil && b.degrade(ctx, now, err) {
+			return b.stateless(ctx, m, now)
+		}
+		return r, err
 	}
 
 	cv := &conv{b: b, m: m, now: now, pending: c.pending, csat: c.csat}
@@ -207,13 +221,18 @@ func (b *Bot) Reply(ctx context.Context, m Message) (Reply, error) {
 		}
 		r, err = cv.respond(ctx)
 		if err != nil {
-			// Let a retry of this delivery try again from scratch.
-			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.redisTO)
-			defer cancel()
-			if rerr := b.st.release(rctx, m, c); rerr != nil {
+			// Let a retry of this delivery try again from scratch (the session is not
+			// written: a ticket flow stays where it was).
+			if rerr := b.st.release(context.WithoutCancel(ctx), m, c); rerr != nil {
 				b.log.WarnContext(ctx, "release claim", "error", rerr)
 			}
-			return Reply{}, err
+			if !b.degrade(ctx, now, err) {
+				return Reply{}, err
+			}
+			if cv.flowFailed {
+				return Reply{Text: textFlowBusy, Time: now}, nil
+			}
+			return b.stateless(ctx, m, now)
 		}
 	}
 	r.Time = now
@@ -247,6 +266,18 @@ func (b *Bot) stateless(ctx context.Context, m Message, now time.Time) (Reply, e
 	r, err := cv.respond(ctx)
 	r.Time = now
 	return r, err
+}
+
+// degrade reports whether err is Redis failing on the message path (an error, or a call past
+// REDIS_TIMEOUT) while the request still has time: then the bot marks Redis down and answers
+// without it, rather than failing into the webhook's fallback text.
+func (b *Bot) degrade(ctx context.Context, now time.Time, err error) bool {
+	var re *redisError
+	if !errors.As(err, &re) || ctx.Err() != nil {
+		return false
+	}
+	b.markDown(ctx, now, err)
+	return true
 }
 
 func (b *Bot) redisDown(now time.Time) bool {

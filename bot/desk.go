@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -48,8 +50,18 @@ func (b *Bot) Ticket(ctx context.Context, no string) (*Ticket, error) {
 // customer-service message. When WeChat refuses (48-hour window, quota) or no messenger is
 // configured, the reply is kept pending and shown the next time the user writes; with a
 // template id configured a template message tells the user meanwhile.
+//
+// A reply holding a payment secret, or asking the user for a code or password, is refused
+// (CodeInvalid) and stored nowhere; phone numbers in it are masked.
 func (b *Bot) ReplyTicket(ctx context.Context, no, agent, text string) (*Ticket, error) {
-	text = redact(text) // agents must not paste secrets either
+	if g := guard(text); g.found() {
+		return nil, Errorf(CodeInvalid, "回复中含有%s等敏感信息，已拒绝发送。请删除后重试。", strings.Join(g.kinds, "、"))
+	}
+	if asksForSecret(text) {
+		return nil, Errorf(CodeInvalid, "官方客服不会向用户索要验证码或密码，回复未发送。")
+	}
+	text = maskPhones(text)
+	agent = redact(agent) // stored on the ticket and put on the events stream
 	now := b.now()
 	idx := 0
 	t, err := b.st.updateTicket(ctx, no, EventReplied, func(t *Ticket) (map[string]any, error) {
@@ -249,4 +261,27 @@ func (b *Bot) markDelivered(ctx context.Context, shown []pendingReply, now time.
 			b.log.WarnContext(ctx, "mark reply delivered", "ticket", p.No, "error", err)
 		}
 	}
+}
+
+var (
+	// askedSecretRE names what official staff never ask for.
+	askedSecretRE = regexp.MustCompile(`(?i)验证码|校验码|动态码|短信码|动态口令|密码|口令|安全码|cvv|cvc|otp|pin码`)
+	// askVerbRE is the user handing it over to us: send, tell, give, read out, or a question
+	// about its value.
+	askVerbRE = regexp.MustCompile(`(?i)发给|发我|发过来|发一下|发下|发送给|告诉|告知|提供|报给|报一下|报下|念一下|念给|说一下|说下|回复|给我|给客服|给我们|索要|多少|是什么|截图|拍照|send|tell|give|share|provide`)
+	// warnRE turns a request into a warning: do not, never, we will not.
+	warnRE   = regexp.MustCompile(`(?i)不要|勿|别|不会|绝不|决不|从不|不得|不能|不可|禁止|谨防|提防|小心|以免|防止|避免|任何人|never|don't|do not|won't|will not`)
+	clauseRE = regexp.MustCompile(`[，。；！？,.;!?\n]+`)
+)
+
+// asksForSecret reports whether an agent's text asks the user for a code or a password ("请把
+// 验证码发给我", "告诉我您的支付密码"). A warning ("请勿向任何人提供验证码", "我们不会索要您的
+// 密码") is not a request: each clause is read on its own, and one that says not to is skipped.
+func asksForSecret(text string) bool {
+	for _, clause := range clauseRE.Split(text, -1) {
+		if askedSecretRE.MatchString(clause) && askVerbRE.MatchString(clause) && !warnRE.MatchString(clause) {
+			return true
+		}
+	}
+	return false
 }

@@ -24,7 +24,9 @@ type conv struct {
 	expired   bool // the previous conversation timed out
 
 	guarded  guardResult // the text with payment secrets masked, and which were found
-	userText string      // the user's words as they may be stored (secrets and phones masked)
+	userText string      // the user's words as they may be stored (secrets and phones masked, capped)
+	warning  string      // the one-line secrets warning to put on top of the reply
+	long     bool        // the message was cut: the reply says so on top
 	stats    []statIncr
 	unknown  string
 
@@ -33,6 +35,7 @@ type conv struct {
 	csat         string         // ticket whose satisfaction score was asked for
 	csatDone     bool
 	flowNote     bool // the ticket flow was paused by a question: say how to resume
+	flowFailed   bool // Redis failed while the ticket was being created
 }
 
 // Counter names of the dialogue's quality statistics, per day and category (see DayStats).
@@ -73,9 +76,27 @@ func (c *conv) respond(ctx context.Context) (Reply, error) {
 		}
 		return c.text(textEmpty), nil
 	}
+	// Bound what one message costs: read at most maxTextRunes of it (cut before masking so
+	// that no part of a secret survives the cut), and store at most maxStoredRunes.
+	text, cutIn := cutRaw(text, maxTextRunes)
 	// Mask payment secrets before any step, so that none sees or stores them.
 	c.guarded = guard(text)
-	c.userText = maskPhones(c.guarded.masked)
+	stored, cutStored := cutMasked(strings.TrimSpace(maskPhones(c.guarded.masked)), maxStoredRunes)
+	c.userText = stored
+	c.long = c.m.Truncated || cutIn || cutStored
+	if c.guarded.found() {
+		// WeChat would forward the raw message, secret and all, to the agents: no transfer.
+		c.s.Handoff = false
+		if secretOnly(c.guarded.masked) {
+			return c.secretOnly(), nil
+		}
+		// Mask and answer: the steps see the message as if the secret were not there, under
+		// a one-line warning given once per kind and conversation.
+		if kinds := c.unwarned(); len(kinds) > 0 {
+			c.warning = c.b.guardText(kinds)
+		}
+		text = strings.TrimSpace(stripMasks(c.guarded.masked))
+	}
 	for _, step := range c.textSteps() {
 		if r, handled, err := step(ctx, text); handled || err != nil {
 			return r, err
@@ -84,15 +105,47 @@ func (c *conv) respond(ctx context.Context) (Reply, error) {
 	return c.faq(ctx, text)
 }
 
+// unwarned returns the kinds of secret found that the conversation was not warned about yet.
+func (c *conv) unwarned() []string {
+	var out []string
+	for _, k := range c.guarded.kinds {
+		if !slices.Contains(c.s.Warned, k) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// secretOnly answers a message that holds nothing but a secret: the warning, and what the user
+// can do instead; inside the ticket flow, the step's question again.
+func (c *conv) secretOnly() Reply {
+	warning := c.b.guardText(c.guarded.kinds)
+	c.warned(c.guarded.kinds)
+	if c.inFlow() {
+		return c.text(warning + "\n\n您正在提交工单，" + c.flowPrompt())
+	}
+	c.s.Prompt = prompt{}
+	return c.text(warning + "\n" + textSecretOnlyHint)
+}
+
+// warned records in the session that the user was warned about kinds.
+func (c *conv) warned(kinds []string) {
+	for _, k := range kinds {
+		if !slices.Contains(c.s.Warned, k) {
+			c.s.Warned = append(c.s.Warned, k)
+		}
+	}
+}
+
 // A textStep is one stage of answering a text: it answers it (handled) or leaves it to the
-// next stage. text is the user's words, trimmed and unmasked.
+// next stage. text is the user's words, trimmed, with payment secrets (and their masks)
+// removed; phone numbers are left for the ticket flow.
 type textStep func(ctx context.Context, text string) (r Reply, handled bool, err error)
 
 // textSteps are the stages a text goes through, in order; what none handles is a question for
 // the knowledge base (faq).
 func (c *conv) textSteps() []textStep {
 	return []textStep{
-		c.secrets,       // a message with a payment secret gets a warning, nothing else
 		c.score,         // the satisfaction score asked for in the last message
 		c.transferAsked, // the message after "人工" inside hours goes to the agents
 		c.handoffWords,  // "人工" and friends
@@ -107,27 +160,6 @@ func (c *conv) textSteps() []textStep {
 func (c *conv) inFlow() bool {
 	f := c.s.Flow
 	return f != nil && !f.Paused && !c.stateless
-}
-
-// secrets warns about the payment secrets guard found; the rest of the message is not answered,
-// except that a description for a ticket is kept with the secrets masked.
-func (c *conv) secrets(ctx context.Context, _ string) (Reply, bool, error) {
-	g := c.guarded
-	if !g.found() {
-		return Reply{}, false, nil
-	}
-	c.s.Handoff = false
-	warning := c.b.guardText(g.kinds)
-	switch {
-	case c.inFlow() && c.s.Flow.Step == stepDesc:
-		r, err := c.flowInput(ctx, g.masked)
-		r.Text = warning + "\n\n" + r.Text // the warning first
-		return r, true, err
-	case c.inFlow():
-		return c.text(warning + "\n\n您正在提交工单，" + c.flowPrompt()), true, nil
-	}
-	c.s.Prompt = prompt{}
-	return c.text(warning), true, nil
 }
 
 // score takes a satisfaction score for the resolved ticket the last message asked about. The
@@ -257,6 +289,15 @@ func (c *conv) click(ctx context.Context, key string) (Reply, error) {
 }
 
 func (c *conv) text(s string) Reply {
+	if c.long {
+		s = textTooLong + "\n\n" + s
+		c.long = false
+	}
+	if c.warning != "" {
+		s = c.warning + "\n" + s
+		c.warning = ""
+		c.warned(c.guarded.kinds)
+	}
 	if len(c.pending) > 0 {
 		// Agents' replies that could not be pushed come first, oldest first.
 		var sb strings.Builder
@@ -341,7 +382,7 @@ func (c *conv) handoff(urgent bool) (Reply, error) {
 	}
 	if c.b.hours.open(c.now) {
 		c.s.Handoff = !c.stateless
-		if c.stateless && c.m.Kind != KindEvent {
+		if c.stateless && c.m.Kind != KindEvent && !c.guarded.found() {
 			// Without a session the next message cannot be recognised: transfer this one.
 			// (Events are never forwarded to agents: WeChat only forwards messages.)
 			return Reply{Transfer: true, KfAccount: c.b.kfAccount}, nil
@@ -548,7 +589,9 @@ func (c *conv) feedback(_ context.Context, text string) (Reply, bool, error) {
 
 // faq answers from the knowledge base.
 func (c *conv) faq(ctx context.Context, text string) (Reply, error) {
-	res, err := c.b.kb.Search(ctx, c.userText, 5) // masked: the result cache holds no phone number
+	// Masked, and bounded: the result cache holds no phone number, and a huge message costs
+	// retrieval no more than a long question.
+	res, err := c.b.kb.Search(ctx, query(c.userText), 5)
 	if err != nil {
 		return Reply{}, err
 	}

@@ -37,7 +37,9 @@ var (
 	merchantNoRE = regexp.MustCompile(`^88\d{8}$`)
 	mobileRE     = regexp.MustCompile(`^1[3-9]\d{9}$`)
 	landlineRE   = regexp.MustCompile(`^0\d{2,3}-?\d{7,8}$`)
-	startWords   = []string{"提交工单", "工单", "留言", "我要留言", "我要投诉", "投诉", "建工单", "提工单", "创建工单", "我要提交工单", "提交问题", "新建工单"}
+	// looseTicketNoRE is a ticket number as users type it: "gd202611280117", "GD 202611280099".
+	looseTicketNoRE = regexp.MustCompile(`(?i)GD[ -]?\d{12}`)
+	startWords      = []string{"提交工单", "工单", "留言", "我要留言", "我要投诉", "投诉", "建工单", "提工单", "创建工单", "我要提交工单", "提交问题", "新建工单"}
 )
 
 const minDescRunes = 5
@@ -198,13 +200,20 @@ func (c *conv) createTicket(ctx context.Context) (Reply, error) {
 	}
 	tr, err := b.st.transcript(ctx, c.m.OpenID, 10)
 	if err != nil {
+		c.flowFailed = true
 		return Reply{}, err
+	}
+	// The transcript holds masked turns already; the copy that never expires with it is masked
+	// again, in case a turn was stored by an older, weaker guard.
+	for i := range tr {
+		tr[i].Text = redact(tr[i].Text)
 	}
 	t.Transcript = append(tr, Turn{Time: c.now, From: "user", Text: c.userText})
 	if len(t.Transcript) > 10 {
 		t.Transcript = t.Transcript[len(t.Transcript)-10:]
 	}
 	if err := b.st.createTicket(ctx, f.ID, t, day(c.now, b.hours.Location)); err != nil {
+		c.flowFailed = true
 		return Reply{}, err
 	}
 	c.s.Flow = nil
@@ -235,7 +244,7 @@ func (c *conv) createTicket(ctx context.Context) (Reply, error) {
 // answered exactly like a number that does not exist.
 func (c *conv) lookup(ctx context.Context, text string) (Reply, bool, error) {
 	b := bare(text)
-	no := strings.ToUpper(TicketNoRE.FindString(text))
+	no := strings.ToUpper(strings.NewReplacer(" ", "", "-", "").Replace(looseTicketNoRE.FindString(foldASCII(text))))
 	mine := b == "我的工单" || b == "查询工单" || b == "查工单" || b == "工单进度" || b == "查看工单" || c.m.EventKey == KeyMyTickets
 	if no == "" && !mine {
 		return Reply{}, false, nil
@@ -246,17 +255,17 @@ func (c *conv) lookup(ctx context.Context, text string) (Reply, bool, error) {
 	if c.stateless {
 		return c.text("工单查询暂时不可用，请稍后再试。"), true, nil
 	}
-	// A failing counter does not stop the lookup: the lookup itself reports Redis errors.
-	if n, err := c.b.st.countLookup(ctx, c.m.OpenID, c.now); err == nil && n > lookupLimit {
+	// A failing counter fails the lookup, which needs Redis too: the bot answers statelessly.
+	n, err := c.b.st.countLookup(ctx, c.m.OpenID, c.now)
+	if err != nil {
+		return Reply{}, true, err
+	}
+	if n > lookupLimit {
 		return c.text("查询太频繁了，请稍等一分钟再试。"), true, nil
 	}
 	c.s.Prompt = prompt{}
 	if no == "" {
-		nos, err := c.b.st.userTicketNos(ctx, c.m.OpenID, 5)
-		if err != nil {
-			return Reply{}, true, err
-		}
-		ts, err := c.b.st.tickets(ctx, nos)
+		ts, err := c.b.st.userTickets(ctx, c.m.OpenID, 5)
 		if err != nil {
 			return Reply{}, true, err
 		}

@@ -3,9 +3,13 @@ package bot
 import (
 	"regexp"
 	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/yilianpay/yilianbot/bot/secret"
 )
 
-// Secret kinds the guardrail recognises. Official staff never ask for any of them.
+// Secret kinds as users read them, in the warning. Official staff never ask for any of them.
 const (
 	secretCode     = "验证码"
 	secretPassword = "密码"
@@ -14,22 +18,15 @@ const (
 	secretID       = "身份证号"
 )
 
-var (
-	// A verification code: a keyword, then within a few characters 4-8 digits; or the digits
-	// first ("384756是验证码").
-	// A bare "code" is not enough: "error code 40001" is what technical support asks for.
-	codeRE    = regexp.MustCompile(`(?i)(验证码|校验码|短信码|动态码|动态密码|确认码|sms ?code|verification ?code|verify ?code|otp)[^0-9]{0,8}?([0-9]{4,8})`)
-	codeRevRE = regexp.MustCompile(`([0-9]{4,8})[^0-9]{0,3}(是|为)?(验证码|校验码|短信码|动态码)`)
-	// A password: the word, an optional separator, then the value. Without a separator the
-	// value must hold a digit, so that "password reset" is not a password.
-	passwordRE = regexp.MustCompile(`(?i)(密码|口令|password|passwd|pwd)(\s*(?:是|为|:|：|=)\s*|\s*)([A-Za-z0-9!@#$%^&*._\-]{4,32})`)
-	cvvRE      = regexp.MustCompile(`(?i)(cvv2?|cvc|安全码|背面三位|背面后三位|卡背面)[^0-9]{0,6}([0-9]{3,4})`)
-	// Digit runs that may be card or ID numbers, allowing the spaces and dashes people type.
-	longDigitsRE = regexp.MustCompile(`[0-9][0-9 \-]{13,26}[0-9Xx]`)
-	// A mainland mobile number, with an optional +86/86 prefix and the spaces or dashes people
-	// type between the groups: 13812345678, +86 138 1234 5678, 138-1234-5678.
-	phoneRE = regexp.MustCompile(`(^|[^0-9+])((?:\+?86[ -]?)?1[3-9][0-9])[ -]?([0-9]{4})[ -]?([0-9]{4})($|[^0-9])`)
-)
+// kindNames names the detector's kinds for users.
+var kindNames = map[secret.Kind]string{
+	secret.Code: secretCode, secret.Password: secretPassword, secret.Card: secretCard,
+	secret.CVV: secretCVV, secret.ID: secretID,
+}
+
+// A mainland mobile number, with an optional +86/86 prefix and the spaces or dashes people
+// type between the groups: 13812345678, +86 138 1234 5678, 138-1234-5678.
+var phoneRE = regexp.MustCompile(`(^|[^0-9+])((?:\+?86[ -]?)?1[3-9][0-9])[ -]?([0-9]{4})[ -]?([0-9]{4})($|[^0-9])`)
 
 // guardResult is what the guardrail found in one message.
 type guardResult struct {
@@ -39,64 +36,21 @@ type guardResult struct {
 
 func (g guardResult) found() bool { return len(g.kinds) > 0 }
 
-// guard masks payment secrets in s: verification codes, passwords, Luhn-valid card numbers of
-// 16-19 digits, CVVs and Chinese ID numbers. Phone numbers are left for flows to use; maskPhones
-// hides them before storage.
+// guard masks payment secrets in s with the detector in package secret: verification codes,
+// passwords, card numbers, CVVs and ID numbers. Phone numbers are left for flows to use;
+// maskPhones hides them before storage.
 func guard(s string) guardResult {
-	s = foldAlnum(s) // a code typed with a full-width keyboard is still a code
-	if !hasASCIIAlnum(s) {
-		return guardResult{masked: s} // every pattern needs a digit or a latin letter
+	r := secret.Mask(s)
+	g := guardResult{masked: r.Text}
+	for _, k := range r.Kinds {
+		g.kinds = append(g.kinds, kindNames[k])
 	}
-	found := map[string]bool{}
-	out := longDigitsRE.ReplaceAllStringFunc(s, func(m string) string {
-		digits := strings.Map(func(r rune) rune {
-			if r == ' ' || r == '-' {
-				return -1
-			}
-			return r
-		}, m)
-		switch {
-		case len(digits) >= 16 && len(digits) <= 19 && isDigits(digits) && luhn(digits):
-			found[secretCard] = true
-			return "[银行卡号已隐藏]"
-		case len(digits) == 18 && validID(digits):
-			found[secretID] = true
-			return "[身份证号已隐藏]"
-		}
-		return m
-	})
-	// A code is a whole run of digits: the 13812345678 in "验证码发到13812345678了" is a phone.
-	if masked, ok := maskDigitGroup(codeRE, out, 2); ok {
-		out, found[secretCode] = masked, true
-	}
-	if masked, ok := maskDigitGroup(codeRevRE, out, 1); ok {
-		out, found[secretCode] = masked, true
-	}
-	out = passwordRE.ReplaceAllStringFunc(out, func(m string) string {
-		sub := passwordRE.FindStringSubmatch(m)
-		if strings.TrimSpace(sub[2]) == "" && !strings.ContainsAny(sub[3], "0123456789") {
-			return m
-		}
-		found[secretPassword] = true
-		return strings.TrimSuffix(m, sub[3]) + "[已隐藏]"
-	})
-	out = cvvRE.ReplaceAllStringFunc(out, func(m string) string {
-		found[secretCVV] = true
-		sub := cvvRE.FindStringSubmatch(m)
-		return strings.TrimSuffix(m, sub[2]) + "[已隐藏]"
-	})
-	var kinds []string
-	for _, k := range []string{secretCode, secretPassword, secretCard, secretCVV, secretID} {
-		if found[k] {
-			kinds = append(kinds, k)
-		}
-	}
-	return guardResult{masked: out, kinds: kinds}
+	return g
 }
 
 // maskPhones hides the middle of mobile numbers: 13812345678 → 138****5678.
 func maskPhones(s string) string {
-	if !hasASCIIAlnum(s) {
+	if !hasASCIIDigit(s) {
 		return s
 	}
 	// Run twice: adjacent numbers share the separator the pattern consumes.
@@ -106,108 +60,172 @@ func maskPhones(s string) string {
 	return s
 }
 
-// redact is what may be stored or logged of a user's words: secrets and phone numbers masked.
+// redact is what may be stored or logged of anyone's words: secrets and phone numbers masked.
 func redact(s string) string { return maskPhones(guard(s).masked) }
 
-// foldAlnum turns full-width digits and latin letters (０-９, Ａ-Ｚ, ａ-ｚ) into ASCII.
-func foldAlnum(s string) string {
-	return strings.Map(func(r rune) rune {
-		if (r >= '０' && r <= '９') || (r >= 'Ａ' && r <= 'Ｚ') || (r >= 'ａ' && r <= 'ｚ') {
-			return r - 0xFEE0
-		}
-		return r
-	}, s)
-}
-
-// maskDigitGroup hides submatch g of every match of re, when that submatch is a whole run of
-// digits rather than part of a longer number.
-func maskDigitGroup(re *regexp.Regexp, s string, g int) (string, bool) {
-	var b strings.Builder
-	last, found := 0, false
-	for _, m := range re.FindAllStringSubmatchIndex(s, -1) {
-		start, end := m[2*g], m[2*g+1]
-		if start < 0 || (start > 0 && isDigitByte(s[start-1])) || (end < len(s) && isDigitByte(s[end])) {
-			continue
-		}
-		b.WriteString(s[last:start])
-		b.WriteString("[已隐藏]")
-		last, found = end, true
-	}
-	if !found {
-		return s, false
-	}
-	b.WriteString(s[last:])
-	return b.String(), true
-}
-
-func isDigitByte(c byte) bool { return c >= '0' && c <= '9' }
-
-func hasASCIIAlnum(s string) bool {
+func hasASCIIDigit(s string) bool {
 	for i := 0; i < len(s); i++ {
-		c := s[i] | 0x20
-		if (s[i] >= '0' && s[i] <= '9') || (c >= 'a' && c <= 'z') {
+		if s[i] >= '0' && s[i] <= '9' {
 			return true
 		}
 	}
 	return false
 }
 
-func isDigits(s string) bool {
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return false
-		}
+// masks are the placeholders the detector puts in place of secrets.
+var masks = []string{secret.CardMask, secret.IDMask, secret.ValueMask}
+
+// stripMasks removes the placeholders from a masked text: they are no words of the user's and
+// must not steer retrieval ("银行卡号" in "[银行卡号已隐藏]" is not a question about card numbers).
+func stripMasks(s string) string {
+	if !strings.Contains(s, "已隐藏]") {
+		return s
 	}
-	return s != ""
+	for _, m := range masks {
+		s = strings.ReplaceAll(s, m, " ")
+	}
+	return s
 }
 
-// luhn reports whether the digits pass the Luhn checksum used by bank cards.
-func luhn(digits string) bool {
-	sum := 0
-	double := false
-	for i := len(digits) - 1; i >= 0; i-- {
-		d := int(digits[i] - '0')
-		if double {
-			d *= 2
-			if d > 9 {
-				d -= 9
+// secretWords are what is left of a message that only hands over a secret, once the secret is
+// masked: the words naming it and a few fillers.
+var secretWordsRE = regexp.MustCompile(`(?i)我的|我|的|是|为|这个|给你|发给你|你看|你看看|看看|帮我看看|收到|刚收到|短信|验证码|校验码|动态码|短信码|动态密码|密码|支付密码|登录密码|银行卡号|银行卡|卡号|卡|身份证号码|身份证号|身份证|号码|安全码|cvv2?|cvc|背面|otp|code|password|pwd|pin|号`)
+
+// secretOnly reports whether a masked message says nothing but the secret it carried ("验证码
+// 384756", a bare card number): there is no question to answer.
+func secretOnly(masked string) bool {
+	rest := stripMasks(masked)
+	if utf8.RuneCountInString(rest) > 60 {
+		return false // more words than any secret's name and fillers
+	}
+	rest = secretWordsRE.ReplaceAllString(bare(rest), "")
+	return utf8.RuneCountInString(rest) <= 1
+}
+
+// Caps on what one message costs (see Bot.Reply).
+const (
+	// maxTextRunes is the most of a message the bot reads at all, cut before masking with
+	// cutRaw: twice what it stores, so that a secret just past the stored part is still
+	// recognised and warned about. (The webhook cuts the raw Content at a few thousand runes
+	// already and sets Message.Truncated.)
+	maxTextRunes = 1000
+	// maxStoredRunes is the most of a message stored: a transcript turn, a ticket description.
+	// It is cut after masking, with cutMasked.
+	maxStoredRunes = 500
+	// maxQueryRunes is the most of a message searched in the knowledge base, after
+	// normalising and dropping repeated terms and characters. Retrieval's cost grows with the
+	// query's distinct terms; FAQ questions are short (the longest of kb's evaluation set has
+	// under 60 runes), so 100 runes hold any real question, and a message of 93 KB costs a
+	// few times a normal one (BenchmarkReplyHugeMessage).
+	maxQueryRunes = 100
+)
+
+// rawBackoff is how far cutRaw backs off over what may be the head of a secret cut in two: more
+// than the longest card number as people group it, or a password as the detector reads it.
+const rawBackoff = 64
+
+// cutRunes returns s cut to at most n runes (at a rune boundary) and whether it was cut.
+func cutRunes(s string, n int) (string, bool) {
+	count := 0
+	for i := range s {
+		if count == n {
+			return s[:i], true
+		}
+		count++
+	}
+	return s, false
+}
+
+// cutRaw cuts an unmasked text to at most n runes. A secret straddling the cut would leave its
+// head unmasked (the detector cannot tell ten digits from a card), so the cut backs off over
+// the digits, letters, Chinese numerals and separators before it, up to rawBackoff runes: the
+// head of any secret is dropped with them.
+func cutRaw(s string, n int) (string, bool) {
+	head, cut := cutRunes(s, n)
+	if !cut {
+		return s, false
+	}
+	for range rawBackoff {
+		r, size := utf8.DecodeLastRuneInString(head)
+		if size == 0 || !numberish(r) {
+			break
+		}
+		head = head[:len(head)-size]
+	}
+	return head, true
+}
+
+// cutMasked cuts a masked text to at most n runes without splitting a mask.
+func cutMasked(s string, n int) (string, bool) {
+	head, cut := cutRunes(s, n)
+	if !cut {
+		return s, false
+	}
+	if open := strings.LastIndex(head, "["); open >= 0 && !strings.Contains(head[open:], "]") {
+		for _, m := range masks {
+			if strings.HasPrefix(m, head[open:]) && strings.HasPrefix(s[open:], m) {
+				return head[:open], true
 			}
 		}
-		sum += d
-		double = !double
 	}
-	return sum%10 == 0
+	return head, true
 }
 
-// validID checks an 18-character resident ID number: digits, a plausible birth date and the
-// ISO 7064 MOD 11-2 check character.
-func validID(id string) bool {
-	if len(id) != 18 || !isDigits(id[:17]) {
-		return false
+// numberish reports whether r may be part of a card number, an ID number, a code or a
+// password as people type them.
+func numberish(r rune) bool {
+	switch {
+	case r < utf8.RuneSelf:
+		return r > ' ' && r <= '~' || r == ' ' || r == '\t' || r == '\n' || r == '\r'
+	case r >= '０' && r <= '９', r >= 'Ａ' && r <= 'Ｚ', r >= 'ａ' && r <= 'ｚ', r == '\u3000', r == '－', r == '—':
+		return true
 	}
-	year := atoi(id[6:10])
-	month := atoi(id[10:12])
-	day := atoi(id[12:14])
-	if year < 1900 || year > 2100 || month < 1 || month > 12 || day < 1 || day > 31 {
-		return false
-	}
-	weights := []int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
-	sum := 0
-	for i, w := range weights {
-		sum += int(id[i]-'0') * w
-	}
-	check := "10X98765432"[sum%11]
-	last := id[17]
-	if last == 'x' {
-		last = 'X'
-	}
-	return last == check
+	return strings.ContainsRune("零〇○洞一壹幺二贰两三叁四肆五伍六陆七柒拐八捌九玖勾", r)
 }
 
-func atoi(s string) int {
+// query is what of a user's masked words is searched: the masks removed, repeated characters
+// ("啊啊啊啊") and repeated terms dropped, spaces collapsed, at most maxQueryRunes.
+func query(masked string) string {
+	fields := strings.FieldsFunc(stripMasks(masked), func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r)
+	})
+	var b strings.Builder
+	seen := map[string]bool{}
 	n := 0
-	for _, r := range s {
-		n = n*10 + int(r-'0')
+	for _, f := range fields {
+		f = squeeze(f)
+		if seen[f] {
+			continue
+		}
+		seen[f] = true
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+			n++
+		}
+		b.WriteString(f)
+		n += utf8.RuneCountInString(f)
+		if n >= maxQueryRunes {
+			break
+		}
 	}
-	return n
+	q, _ := cutRunes(b.String(), maxQueryRunes)
+	return q
+}
+
+// squeeze keeps at most two of a character repeated in a row.
+func squeeze(s string) string {
+	var b strings.Builder
+	var last rune
+	run := 0
+	for _, r := range s {
+		if r == last {
+			run++
+		} else {
+			last, run = r, 1
+		}
+		if run <= 2 {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -62,39 +64,6 @@ func TestGuard(t *testing.T) {
 		}
 		if diff := cmp.Diff(tt.wantKinds, g.kinds); diff != "" {
 			t.Errorf("guard(%q).kinds mismatch (-want +got):\n%s", tt.in, diff)
-		}
-	}
-}
-
-func TestLuhnAndID(t *testing.T) {
-	t.Parallel()
-	for _, tt := range []struct {
-		digits string
-		want   bool
-	}{
-		{card16, true},
-		{card19, true},
-		{"4111111111111112", false},
-		{orderNo19, false},
-		{"0", true},
-	} {
-		if got := luhn(tt.digits); got != tt.want {
-			t.Errorf("luhn(%q) = %v, want %v", tt.digits, got, tt.want)
-		}
-	}
-	for _, tt := range []struct {
-		id   string
-		want bool
-	}{
-		{idNumber, true},
-		{strings.ToLower(idNumber), true},
-		{idBadCheck, false},
-		{"110105194913310027", false}, // month 13
-		{"11010519491231002", false},  // 17 characters
-		{"1101051949123100XX", false},
-	} {
-		if got := validID(tt.id); got != tt.want {
-			t.Errorf("validID(%q) = %v, want %v", tt.id, got, tt.want)
 		}
 	}
 }
@@ -243,5 +212,135 @@ func TestGuardPasswordWithoutSeparator(t *testing.T) {
 		if g := guard(in); !g.found() || !strings.Contains(g.masked, "[已隐藏]") {
 			t.Errorf("guard(%q) = %q, %v; want the password masked", in, g.masked, g.kinds)
 		}
+	}
+}
+
+// TestMaskAndAnswer: a message with a payment secret is answered as if the secret were not
+// there, under a one-line warning given once per kind and conversation; a message that is
+// only a secret gets the warning and a hint.
+func TestMaskAndAnswer(t *testing.T) {
+	t.Parallel()
+	ix := mustIndex(t)
+	charge := firstLine(entry(t, ix, "anti-fraud-unauthorised-charge").Answer)
+	loginFail := firstLine(entry(t, ix, "login-password-login-fail").Answer)
+	download := firstLine(entry(t, ix, "reconciliation-download").Answer)
+	warnCard := "⚠️ 请不要在对话中发送银行卡号，已自动隐藏、不会保存。官方客服绝不会索要验证码或密码，如已告诉他人，请立即修改密码并拨打官方热线 400-800-9000。"
+	warnPassword := strings.Replace(warnCard, "银行卡号", "密码", 1)
+	warnCode := strings.Replace(warnCard, "银行卡号", "验证码", 1)
+	onTop := func(warning, answer string) func(t *testing.T, r Reply) {
+		return func(t *testing.T, r Reply) {
+			t.Helper()
+			first, rest, _ := strings.Cut(r.Text, "\n")
+			if first != warning || !strings.HasPrefix(rest, answer) {
+				t.Errorf("Reply = %q, want the one-line warning %q, then %q", r.Text, warning, answer)
+			}
+		}
+	}
+	tests := []struct {
+		name  string
+		steps []step
+	}{
+		{"a theft report with a card number gets the urgent answer", []step{
+			{say: "我的卡号6222 0271 1066 5803 516被盗刷了", check: onTop(warnCard, charge), notWant: []string{"6222", "516"}},
+			// The urgent flag was set: a ticket filed now goes to the urgent channel.
+			{say: "提交工单", want: []string{"请选择工单类型"}},
+		}},
+		{"a login question with a pasted password gets the login answer", []step{
+			{say: "登录密码是Abc12345 登不上去了怎么办", check: onTop(warnPassword, loginFail), notWant: []string{"Abc12345"}},
+		}},
+		{"the warning is given once per kind and conversation", []step{
+			{say: "验证码384756，对账单在哪下载", check: onTop(warnCode, download)},
+			{say: "验证码 667788 对账单在哪下载", want: []string{download}, notWant: []string{guardMark, "667788"}},
+			{say: "我的卡号6222027110665803516被盗刷了", check: onTop(warnCard, charge)},
+			// A new conversation is warned again.
+			{say: "验证码 384756 对账单在哪下载", after: time.Hour, want: []string{warnCode, download}},
+		}},
+		{"a message that is only a secret gets the warning and a hint", []step{
+			{say: "验证码384756", check: onTop(warnCode, textSecretOnlyHint), notWant: []string{"384756"}},
+			{say: "卡号：6222027110665803516", check: onTop(warnCard, textSecretOnlyHint)},
+			// Only-a-secret is always answered with the warning: there is nothing else to say.
+			{say: "验证码 667788", check: onTop(warnCode, textSecretOnlyHint)},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			b := newTestBot(t, ix, at(10, 0), Options{})
+			converse(t, b, tt.steps)
+		})
+	}
+}
+
+// TestLongMessage: a huge message is answered from its first part, the user is told to send
+// shorter ones, and at most maxStoredRunes of it are stored.
+func TestLongMessage(t *testing.T) {
+	t.Parallel()
+	ix := mustIndex(t)
+	download := firstLine(entry(t, ix, "reconciliation-download").Answer)
+	tests := []struct {
+		name string
+		msg  Message
+	}{
+		{"long", Message{Kind: KindText, Text: "对账单在哪下载？" + strings.Repeat("急", 600)}},
+		{"cut at the edge", Message{Kind: KindText, Text: "对账单在哪下载", Truncated: true}},
+		{"a card at the bot's cut", Message{Kind: KindText, Text: "对账单在哪下载？" + strings.Repeat("啊", maxTextRunes-8-10) + "6222027110665803516"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			b := newTestBot(t, ix, at(10, 0), Options{})
+			converse(t, b, []step{{msg: &tt.msg, want: []string{textTooLong, download}}})
+			turns, err := b.Transcript(context.Background(), defaultUser, 2)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(turns) != 2 || utf8.RuneCountInString(turns[0].Text) > maxStoredRunes {
+				t.Errorf("Transcript = %d turns, the user's of %d runes; want 2, at most %d", len(turns), utf8.RuneCountInString(turns[0].Text), maxStoredRunes)
+			}
+		})
+	}
+}
+
+func TestCuts(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, in string
+		n        int
+		raw      string // cutRaw
+		masked   string // cutMasked
+	}{
+		{"short", "对账单", 5, "对账单", "对账单"},
+		{"a card straddling the cut", "卡号6222027110665803516", 10, "卡号", "卡号62220271"},
+		{"grouped", "卡号 6222 0271 1066", 9, "卡号", "卡号 6222 0"},
+		{"a mask", "卡号[银行卡号已隐藏]被盗刷", 6, "卡号[银行卡", "卡号"},
+		{"chinese numerals", "验证码三八四七五六", 6, "验证码", "验证码三八四"},
+	}
+	for _, tt := range tests {
+		if got, _ := cutRaw(tt.in, tt.n); got != tt.raw {
+			t.Errorf("%s: cutRaw(%q, %d) = %q, want %q", tt.name, tt.in, tt.n, got, tt.raw)
+		}
+		if got, _ := cutMasked(tt.in, tt.n); got != tt.masked {
+			t.Errorf("%s: cutMasked(%q, %d) = %q, want %q", tt.name, tt.in, tt.n, got, tt.masked)
+		}
+	}
+}
+
+func TestQuery(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ in, want string }{
+		{"我的卡号[银行卡号已隐藏]被盗刷了", "我的卡号 被盗刷了"},
+		{"验证码[已隐藏]，对账单在哪下载", "验证码 对账单在哪下载"},
+		{"急急急急急急！！！钱没到账 钱没到账 钱没到账", "急急 钱没到账"},
+		{strings.Repeat("对账单在哪下载？", 1000), "对账单在哪下载"},
+		{strings.Repeat("啊", 10000), "啊啊"},
+	}
+	for _, tt := range tests {
+		if got := query(tt.in); got != tt.want {
+			t.Errorf("query(%q) = %q, want %q", head(tt.in), got, tt.want)
+		}
+	}
+	long := strings.Repeat("对账单下载结算到账退款费率发票", 100)
+	if got := utf8.RuneCountInString(query(long)); got > maxQueryRunes {
+		t.Errorf("query(long) has %d runes, want at most %d", got, maxQueryRunes)
 	}
 }

@@ -25,12 +25,31 @@ import (
 //
 // Tickets (the agents' desk):
 //
-//	{tickets}:t:<no>           string  the ticket (JSON Ticket)                            no TTL
+//	{tickets}:t:<no>           string  the ticket (JSON Ticket): the user's masked words (at most
+//	                                   500 runes), phone, merchant number, a masked copy of the
+//	                                   last 10 transcript turns, agents' replies (masked phones;
+//	                                   replies with secrets are refused)
+//	                                   no TTL while open or processing; once resolved or closed,
+//	                                   TTL Options.TicketRetention (default 365 days), cleared if
+//	                                   the ticket is reopened
 //	{tickets}:user:<openid>    zset    the user's ticket numbers, scored by creation time   no TTL
 //	{tickets}:due              zset    every ticket number, scored by due time              no TTL
+//	                                   (the two indexes outlive expired tickets: reads skip the
+//	                                   numbers whose ticket is gone and ZREM them)
 //	{tickets}:seq:<YYYYMMDD>   counter the day's last ticket sequence number               TTL 72 h
 //	{tickets}:flow:<id>        string  the ticket a ticket flow created (re-delivery guard)  TTL 24 h
 //	{tickets}:events           stream  every ticket event (EventsStream), capped ~100000 entries
+//
+// Signed callbacks, against replays (Message.CallbackID; not per user: an attacker replaying a
+// signature changes the openid):
+//
+//	cb:<callbackid>            string  the BodyHash first seen with the callback           TTL 10 min
+//
+// It is claimed with SET NX GET in begin's pipeline, next to the user's keys. On Redis Cluster
+// it hashes to another slot than the user's {openid} keys; that is fine for go-redis's
+// ClusterClient, which splits a pipeline by node (begin's pipeline is no MULTI, and the group
+// commit already mixes users' slots). While Redis is down the bot answers statelessly and
+// skips the claim.
 //
 // Dialogue statistics, by day in the service hours' time zone:
 //
@@ -41,6 +60,19 @@ import (
 //
 //	wechat:access_token:<appid> string WeChat's access_token                  TTL as WeChat grants it
 
+// What is kept of a user's words, where and how long: the masked, capped transcript for
+// Options.TranscriptTTL (7 days); the session (with a paused ticket flow's masked answers) for
+// max(24 h, 2×SessionTTL); masked questions nobody answered for 90 days; agents' replies not yet
+// delivered for 30 days; tickets for TicketRetention after they are resolved or closed. No
+// payment secret is kept anywhere (bot/secret masks it before anything is stored, logged,
+// searched or sent; TestCorpusNoSecretAtRest checks every key).
+//
+// Resolved tickets expire too, not only closed ones: agents often leave a ticket resolved, and
+// it would otherwise keep personal data for ever. The retention starts when the ticket is
+// resolved or closed, so the 7-day satisfaction question and any late reply still find it. 365
+// days covers a year of complaint statistics and disputes raised long after a payment; if
+// compliance requires longer, TicketRetention is configurable.
+//
 // Time to live of the keys above. The session and transcript TTLs come from Options.
 const (
 	dedupeTTL      = 10 * time.Minute
@@ -55,6 +87,7 @@ const (
 	eventsMaxLen   = 100000
 	statsTTL       = 400 * 24 * time.Hour
 	unknownTTL     = 90 * 24 * time.Hour
+	callbackTTL    = 10 * time.Minute
 )
 
 // EventsStream is the Redis Stream (under the key prefix) to which every ticket event is
@@ -89,6 +122,8 @@ func (k keys) due() string                      { return k.prefix + "{tickets}:d
 func (k keys) ticketSeq(day string) string      { return k.prefix + "{tickets}:seq:" + day }
 func (k keys) ticketFlow(id string) string      { return k.prefix + "{tickets}:flow:" + id }
 func (k keys) events() string                   { return k.prefix + EventsStream }
+
+func (k keys) callback(id string) string { return k.prefix + "cb:" + id }
 
 func (k keys) stats(day string) string   { return k.prefix + "stats:" + day }
 func (k keys) unknown(day string) string { return k.prefix + "unknown:" + day }

@@ -47,6 +47,15 @@ type Message struct {
 	// MsgID is WeChat's message id (empty for events).
 	MsgID      string
 	CreateTime time.Time
+	// Truncated is set by the edge when it cut Text before it arrived (the raw Content is
+	// capped at a few thousand runes); the user is then told to send shorter messages.
+	Truncated bool
+	// CallbackID identifies one signed callback: a hash the edge computes of its timestamp,
+	// nonce and signature. BodyHash is a hash of the callback's raw body. The bot claims the
+	// CallbackID with the BodyHash for callbackTTL; the same CallbackID with another body is a
+	// replay (ErrReplayed). An empty CallbackID is not claimed.
+	CallbackID string
+	BodyHash   string
 }
 
 // DedupeKey identifies a delivery across WeChat's retries: openid+MsgId for messages and

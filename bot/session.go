@@ -28,6 +28,9 @@ type session struct {
 	Urgent  bool `json:"urgent,omitempty"`
 	// LastCategory is the category the bot last answered from, for tickets.
 	LastCategory string `json:"cat,omitempty"`
+	// Warned are the kinds of payment secret the user was warned about in this conversation:
+	// the warning is given once per kind.
+	Warned []string `json:"warned,omitempty"`
 	// Flow is the ticket flow in progress (or paused with what the user gave).
 	Flow *flow `json:"flow,omitempty"`
 }

@@ -16,6 +16,25 @@ import (
 // did not finish within the caller's deadline.
 var ErrInFlight = errors.New("bot: message is still being answered")
 
+// ErrReplayed is returned by Bot.Reply for a message whose CallbackID was claimed before with
+// a different BodyHash: a signed callback replayed with another body. The webhook answers 403.
+var ErrReplayed = errors.New("bot: callback replayed with a different body")
+
+// redisError is a failure of Redis (an error or REDIS_TIMEOUT) in a store call on the message
+// path: Bot.Reply answers statelessly instead of failing.
+type redisError struct{ err error }
+
+func (e *redisError) Error() string { return e.err.Error() }
+func (e *redisError) Unwrap() error { return e.err }
+
+// fail wraps a Redis error of operation op.
+func fail(op string, err error) error { return &redisError{fmt.Errorf("bot: %s: %w", op, err)} }
+
+// bounded bounds one Redis call by REDIS_TIMEOUT (Options.RedisTimeout).
+func (s *store) bounded(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, s.timeout)
+}
+
 // store is the bot's Redis storage: every Redis command of the package is sent from a store
 // method (this file and the other store_*.go files), under the keys named in keys.go.
 type store struct {
@@ -25,8 +44,9 @@ type store struct {
 	// timeout bounds each Redis call on the message path (REDIS_TIMEOUT).
 	timeout time.Duration
 
-	sessionKeep   time.Duration
-	transcriptTTL time.Duration
+	sessionKeep     time.Duration
+	transcriptTTL   time.Duration
+	ticketRetention time.Duration // a resolved or closed ticket's TTL
 
 	// now and after are the bot's clock (Options.Now, Options.After): waits on other requests
 	// are measured and slept on them, so tests can order messages without real waiting.
@@ -57,6 +77,8 @@ type claim struct {
 	locked  time.Time      // no later than when Redis took the user's lock: see unlock
 	pending []pendingReply // agents' replies waiting for this user, oldest first
 	csat    string         // ticket whose satisfaction score is asked for
+	// replayed: the message's CallbackID was claimed before with another body.
+	replayed bool
 }
 
 // begin claims a delivery for processing in one round trip of plain commands (a Lua script
@@ -71,13 +93,18 @@ func (s *store) begin(ctx context.Context, m Message, now time.Time) (claim, err
 	rl := s.keys.rate(m.OpenID, now)
 	c := claim{token: newToken(), locked: time.Now()} // wall clock, as Redis counts the TTL
 
-	var claimCmd *redis.StatusCmd
+	var claimCmd, cbCmd *redis.StatusCmd
 	var lockCmd *redis.StatusCmd
 	var countCmd *redis.IntCmd
 	var state stateCmds
 	cctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
 	err := s.group.pipelined(cctx, s.rdb, func(p redis.Pipeliner) {
+		if m.CallbackID != "" {
+			// Not a user's key: on Redis Cluster it lies in another slot than the user's keys,
+			// which a ClusterClient pipeline splits by node (see keys.go).
+			cbCmd = p.SetArgs(ctx, s.keys.callback(m.CallbackID), m.BodyHash, redis.SetArgs{Mode: "NX", Get: true, TTL: callbackTTL})
+		}
 		claimCmd = p.SetArgs(ctx, dd, "", redis.SetArgs{Mode: "NX", Get: true, TTL: dedupeTTL})
 		lockCmd = p.SetArgs(ctx, lock, c.token, redis.SetArgs{Mode: "NX", TTL: lockTTL})
 		countCmd = p.Incr(ctx, rl)
@@ -88,6 +115,21 @@ func (s *store) begin(ctx context.Context, m Message, now time.Time) (claim, err
 		return claim{}, fmt.Errorf("bot: begin: %w", err)
 	}
 	gotLock := lockCmd.Err() == nil
+	if cbCmd != nil {
+		old, err := cbCmd.Result()
+		if err != nil && !errors.Is(err, redis.Nil) {
+			return claim{}, fmt.Errorf("bot: begin: %w", err)
+		}
+		if err == nil && old != m.BodyHash {
+			// A replay: another body under a callback seen before. Give back what it took.
+			c.replayed = true
+			_, claimErr := claimCmd.Result()
+			if err := s.giveBack(ctx, m, rl, errors.Is(claimErr, redis.Nil), gotLock); err != nil {
+				return claim{}, err
+			}
+			return c, nil
+		}
+	}
 	if old, err := claimCmd.Result(); err == nil {
 		// Seen before: answer from the stored reply. Give back what this delivery took.
 		c.dup = true
@@ -98,15 +140,8 @@ func (s *store) begin(ctx context.Context, m Message, now time.Time) (claim, err
 			}
 			c.cached = &r
 		}
-		_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-			p.Decr(ctx, rl)
-			if gotLock {
-				p.Del(ctx, lock)
-			}
-			return nil
-		})
-		if err != nil {
-			return claim{}, fmt.Errorf("bot: begin: %w", err)
+		if err := s.giveBack(ctx, m, rl, false, gotLock); err != nil {
+			return claim{}, err
 		}
 		return c, nil
 	} else if !errors.Is(err, redis.Nil) {
@@ -118,7 +153,9 @@ func (s *store) begin(ctx context.Context, m Message, now time.Time) (claim, err
 	deadline := s.now().Add(lockWait)
 	for !gotLock {
 		if s.now().After(deadline) || !s.sleep(ctx, lockPoll) {
-			if err := s.rdb.Del(context.WithoutCancel(ctx), dd).Err(); err != nil {
+			dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.timeout)
+			defer cancel()
+			if err := s.rdb.Del(dctx, dd).Err(); err != nil {
 				return claim{}, fmt.Errorf("bot: begin: %w", err)
 			}
 			c.busy = true
@@ -140,6 +177,27 @@ func (s *store) begin(ctx context.Context, m Message, now time.Time) (claim, err
 	}
 	state.into(&c)
 	return c, nil
+}
+
+// giveBack undoes what begin took for a delivery it will not answer: the rate count, the
+// user's lock when it got it, and the delivery's claim when it made it.
+func (s *store) giveBack(ctx context.Context, m Message, rl string, claimed, locked bool) error {
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.timeout)
+	defer cancel()
+	_, err := s.rdb.Pipelined(cctx, func(p redis.Pipeliner) error {
+		p.Decr(cctx, rl)
+		if locked {
+			p.Del(cctx, s.keys.lock(m.OpenID))
+		}
+		if claimed {
+			p.Del(cctx, s.keys.dedupe(m))
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("bot: begin: %w", err)
+	}
+	return nil
 }
 
 // lockWait is how long a message waits for the previous message of the same user, polling
@@ -194,13 +252,18 @@ func (s *store) waitReply(ctx context.Context, m Message) (Reply, error) {
 		if !s.sleep(ctx, 40*time.Millisecond) {
 			return Reply{}, ErrInFlight
 		}
-		raw, err := s.rdb.Get(ctx, key).Result()
+		cctx, cancel := s.bounded(ctx)
+		raw, err := s.rdb.Get(cctx, key).Result()
+		cancel()
 		if errors.Is(err, redis.Nil) {
 			// The other request failed and released the claim: nothing cached.
 			return Reply{}, ErrInFlight
 		}
 		if err != nil {
-			return Reply{}, fmt.Errorf("bot: wait reply: %w", err)
+			if ctx.Err() != nil {
+				return Reply{}, ErrInFlight
+			}
+			return Reply{}, fail("wait reply", err)
 		}
 		if raw != "" {
 			var r Reply
@@ -298,6 +361,8 @@ func (s *store) unlock(ctx context.Context, p redis.Pipeliner, openID string, c 
 
 // release gives up a claim without a reply, so a retry of the delivery is processed afresh.
 func (s *store) release(ctx context.Context, m Message, c claim) error {
+	ctx, cancel := s.bounded(ctx)
+	defer cancel()
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		p.Del(ctx, s.keys.dedupe(m))
 		s.unlock(ctx, p, m.OpenID, c)
@@ -311,9 +376,11 @@ func (s *store) release(ctx context.Context, m Message, c claim) error {
 
 // transcript returns the last n turns of a user, oldest first.
 func (s *store) transcript(ctx context.Context, openID string, n int64) ([]Turn, error) {
+	ctx, cancel := s.bounded(ctx)
+	defer cancel()
 	raw, err := s.rdb.LRange(ctx, s.keys.transcript(openID), 0, n-1).Result()
 	if err != nil {
-		return nil, fmt.Errorf("bot: transcript: %w", err)
+		return nil, fail("transcript", err)
 	}
 	out := make([]Turn, 0, len(raw))
 	for i := len(raw) - 1; i >= 0; i-- {
@@ -327,15 +394,19 @@ func (s *store) transcript(ctx context.Context, openID string, n int64) ([]Turn,
 
 // countLookup counts one ticket lookup of the user in now's minute and returns the count.
 func (s *store) countLookup(ctx context.Context, openID string, now time.Time) (int64, error) {
+	ctx, cancel := s.bounded(ctx)
+	defer cancel()
 	key := s.keys.lookups(openID, now)
-	n, err := s.rdb.Incr(ctx, key).Result()
+	var n *redis.IntCmd
+	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		n = p.Incr(ctx, key)
+		p.Expire(ctx, key, minuteTTL) // the key names its minute: pushing the TTL back is harmless
+		return nil
+	})
 	if err != nil {
-		return 0, fmt.Errorf("bot: count lookup: %w", err)
+		return 0, fail("count lookup", err)
 	}
-	if n == 1 {
-		s.rdb.Expire(ctx, key, minuteTTL)
-	}
-	return n, nil
+	return n.Val(), nil
 }
 
 // ping checks that Redis answers.

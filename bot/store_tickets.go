@@ -29,8 +29,13 @@ func (s *store) event(ctx context.Context, p redis.Pipeliner, kind EventKind, t 
 
 // createTicket stores t under a fresh number, once per flow: a second call with the same flow
 // id returns the ticket the first made.
+//
+// Each of its round trips is bounded by REDIS_TIMEOUT.
 func (s *store) createTicket(ctx context.Context, flowID string, t *Ticket, day string) error {
-	if no, err := s.rdb.Get(ctx, s.keys.ticketFlow(flowID)).Result(); err == nil {
+	cctx, cancel := s.bounded(ctx)
+	no, err := s.rdb.Get(cctx, s.keys.ticketFlow(flowID)).Result()
+	cancel()
+	if err == nil {
 		got, err := s.ticket(ctx, no)
 		if err != nil {
 			return err
@@ -38,11 +43,13 @@ func (s *store) createTicket(ctx context.Context, flowID string, t *Ticket, day 
 		*t = *got
 		return nil
 	} else if !errors.Is(err, redis.Nil) {
-		return fmt.Errorf("bot: create ticket: %w", err)
+		return fail("create ticket", err)
 	}
-	seq, err := s.rdb.Incr(ctx, s.keys.ticketSeq(day)).Result()
+	cctx, cancel = s.bounded(ctx)
+	seq, err := s.rdb.Incr(cctx, s.keys.ticketSeq(day)).Result()
+	cancel()
 	if err != nil {
-		return fmt.Errorf("bot: ticket number: %w", err)
+		return fail("ticket number", err)
 	}
 	if seq > 9999 {
 		return fmt.Errorf("bot: ticket number: more than 9999 tickets on %s", day)
@@ -52,6 +59,8 @@ func (s *store) createTicket(ctx context.Context, flowID string, t *Ticket, day 
 	if err != nil {
 		return fmt.Errorf("bot: create ticket: %w", err)
 	}
+	ctx, cancel = s.bounded(ctx)
+	defer cancel()
 	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		p.Expire(ctx, s.keys.ticketSeq(day), ticketSeqTTL)
 		p.Set(ctx, s.keys.ticket(t.No), b, 0)
@@ -62,19 +71,21 @@ func (s *store) createTicket(ctx context.Context, flowID string, t *Ticket, day 
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("bot: create ticket %s: %w", t.No, err)
+		return fail("create ticket "+t.No, err)
 	}
 	return nil
 }
 
 // ticket reads one ticket; ErrNoTicket when there is none.
 func (s *store) ticket(ctx context.Context, no string) (*Ticket, error) {
+	ctx, cancel := s.bounded(ctx)
+	defer cancel()
 	raw, err := s.rdb.Get(ctx, s.keys.ticket(no)).Bytes()
 	if errors.Is(err, redis.Nil) {
 		return nil, ErrNoTicket
 	}
 	if err != nil {
-		return nil, fmt.Errorf("bot: ticket %s: %w", no, err)
+		return nil, fail("ticket "+no, err)
 	}
 	var t Ticket
 	if err := json.Unmarshal(raw, &t); err != nil {
@@ -90,6 +101,9 @@ func (s *store) updateTicket(ctx context.Context, no string, kind EventKind, cha
 	key := s.keys.ticket(no)
 	for range 5 {
 		var changeErr error
+		// An attempt is a few round trips (WATCH and GET, MULTI…EXEC): bounded by twice the
+		// Redis timeout.
+		ctx, cancel := context.WithTimeout(ctx, 2*s.timeout)
 		err := s.rdb.Watch(ctx, func(tx *redis.Tx) error {
 			raw, err := tx.Get(ctx, key).Bytes()
 			if errors.Is(err, redis.Nil) {
@@ -103,6 +117,7 @@ func (s *store) updateTicket(ctx context.Context, no string, kind EventKind, cha
 			if err := json.Unmarshal(raw, &t); err != nil {
 				return err
 			}
+			wasDone := t.Status.done()
 			extra, err := change(&t)
 			if err != nil {
 				changeErr = err
@@ -113,7 +128,7 @@ func (s *store) updateTicket(ctx context.Context, no string, kind EventKind, cha
 				return err
 			}
 			_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
-				p.Set(ctx, key, b, 0)
+				p.Set(ctx, key, b, s.ticketTTL(wasDone, t.Status.done()))
 				p.ZAdd(ctx, s.keys.due(), redis.Z{Score: float64(t.DueAt.Unix()), Member: t.No})
 				s.event(ctx, p, kind, &t, extra)
 				return nil
@@ -121,6 +136,7 @@ func (s *store) updateTicket(ctx context.Context, no string, kind EventKind, cha
 			out = &t
 			return err
 		}, key)
+		cancel()
 		if errors.Is(err, redis.TxFailedErr) {
 			continue // changed under us: read again
 		}
@@ -128,39 +144,57 @@ func (s *store) updateTicket(ctx context.Context, no string, kind EventKind, cha
 			return nil, changeErr
 		}
 		if err != nil {
-			return nil, fmt.Errorf("bot: update ticket %s: %w", no, err)
+			return nil, fail("update ticket "+no, err)
 		}
 		return out, nil
 	}
 	return nil, fmt.Errorf("bot: update ticket %s: too much contention", no)
 }
 
+// ticketTTL is the expiry a ticket is written with: the retention from when it is resolved or
+// closed, the same expiry while it stays so, none while it is (re)opened.
+func (s *store) ticketTTL(wasDone, done bool) time.Duration {
+	switch {
+	case done && !wasDone:
+		return s.ticketRetention
+	case done:
+		return redis.KeepTTL
+	}
+	return 0
+}
+
 // userTicketNos returns a user's most recent ticket numbers, newest first.
 func (s *store) userTicketNos(ctx context.Context, openID string, n int64) ([]string, error) {
+	ctx, cancel := s.bounded(ctx)
+	defer cancel()
 	nos, err := s.rdb.ZRevRange(ctx, s.keys.userTickets(openID), 0, n-1).Result()
 	if err != nil {
-		return nil, fmt.Errorf("bot: user tickets: %w", err)
+		return nil, fail("user tickets", err)
 	}
 	return nos, nil
 }
 
-// tickets reads the tickets numbered nos, in that order, skipping any that are gone.
-func (s *store) tickets(ctx context.Context, nos []string) ([]Ticket, error) {
+// tickets reads the tickets numbered nos, in that order, skipping any that are gone (expired
+// past their retention); it returns the numbers of those too.
+func (s *store) tickets(ctx context.Context, nos []string) (ts []Ticket, gone []string, err error) {
 	if len(nos) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	keys := make([]string, len(nos))
 	for i, no := range nos {
 		keys[i] = s.keys.ticket(no)
 	}
-	vals, err := s.rdb.MGet(ctx, keys...).Result()
+	cctx, cancel := s.bounded(ctx)
+	defer cancel()
+	vals, err := s.rdb.MGet(cctx, keys...).Result()
 	if err != nil {
-		return nil, fmt.Errorf("bot: tickets: %w", err)
+		return nil, nil, fail("tickets", err)
 	}
 	out := make([]Ticket, 0, len(vals))
-	for _, v := range vals {
+	for i, v := range vals {
 		raw, ok := v.(string)
 		if !ok {
+			gone = append(gone, nos[i])
 			continue
 		}
 		var t Ticket
@@ -168,7 +202,38 @@ func (s *store) tickets(ctx context.Context, nos []string) ([]Ticket, error) {
 			out = append(out, t)
 		}
 	}
-	return out, nil
+	return out, gone, nil
+}
+
+// userTickets returns up to n of a user's most recent tickets, newest first, and drops the
+// numbers of expired ones from the user's index.
+func (s *store) userTickets(ctx context.Context, openID string, n int) ([]Ticket, error) {
+	// Read a few more than asked for: the oldest may have expired.
+	nos, err := s.userTicketNos(ctx, openID, int64(n)+15)
+	if err != nil {
+		return nil, err
+	}
+	ts, gone, err := s.tickets(ctx, nos)
+	if err != nil {
+		return nil, err
+	}
+	s.prune(ctx, s.keys.userTickets(openID), gone)
+	return ts[:min(n, len(ts))], nil
+}
+
+// prune removes the numbers of expired tickets from an index. It is tidying: a failure is left
+// for the next read to retry.
+func (s *store) prune(ctx context.Context, index string, gone []string) {
+	if len(gone) == 0 {
+		return
+	}
+	ctx, cancel := s.bounded(ctx)
+	defer cancel()
+	members := make([]any, len(gone))
+	for i, no := range gone {
+		members[i] = no
+	}
+	_ = s.rdb.ZRem(ctx, index, members...).Err()
 }
 
 // allTickets calls fn with every ticket, oldest due first, reading them in chunks.
@@ -178,10 +243,11 @@ func (s *store) allTickets(ctx context.Context, fn func(Ticket)) error {
 		return fmt.Errorf("bot: list tickets: %w", err)
 	}
 	for chunk := range slices.Chunk(nos, 200) {
-		ts, err := s.tickets(ctx, chunk)
+		ts, gone, err := s.tickets(ctx, chunk)
 		if err != nil {
 			return err
 		}
+		s.prune(ctx, s.keys.due(), gone)
 		for _, t := range ts {
 			fn(t)
 		}

@@ -30,6 +30,9 @@ const (
 	textNotUnderstood  = "抱歉，我没能理解您的问题，可以换个说法再问一次，或从下面的自助服务里找找。"
 	textOutOfScope     = "抱歉，“%s”相关的问题不在我的服务范围，建议咨询对应的服务机构。我可以帮您解答易联支付的交易、结算、对账、退款、费率等问题，回复“菜单”查看全部自助服务。"
 	textEmpty          = "您好，请问有什么可以帮您？回复“菜单”查看自助服务。"
+	textSecretOnlyHint = "您遇到的问题可以直接用文字描述，例如“验证码收不到”“卡被盗刷了怎么办”，我来帮您处理；回复“人工”联系人工客服。"
+	textFlowBusy       = "系统有点忙，工单还没有提交成功。您填写的内容都保留着，请稍后再回复一次。"
+	textTooLong        = "消息太长了，我先看了前面的部分；详细情况可以分几条发给我。"
 )
 
 // mediaName names a media kind as users say it.
@@ -74,16 +77,14 @@ func numbered(title string, items []string, footer string) string {
 	return sb.String()
 }
 
+// guardText is the one-line warning put on top of the reply to a message with a payment secret.
 func (b *Bot) guardText(kinds []string) string {
-	what := strings.Join(kinds, "、")
-	return fmt.Sprintf("⚠️ 为了您的资金安全，请不要在对话中发送%s，我们已自动隐藏，不会保存或转发。\n"+
-		"易联支付的官方客服绝不会索要短信验证码、支付密码或银行卡密码，正规客服电话以400开头。\n"+
-		"如果您已经把验证码或密码告诉了别人：\n"+
-		"1. 立即修改登录密码和支付密码；\n"+
-		"2. 拨打官方热线 %s 核实并申请冻结；\n"+
-		"3. 如有资金损失，同时联系开户银行并保留聊天和交易截图。\n"+
-		"您遇到的问题可以直接用文字描述，我来帮您处理。",
-		what, b.contact("hotline"))
+	call := "联系官方客服"
+	if h := b.contact("hotline"); h != "" {
+		call = "拨打官方热线 " + h
+	}
+	return fmt.Sprintf("⚠️ 请不要在对话中发送%s，已自动隐藏、不会保存。官方客服绝不会索要验证码或密码，如已告诉他人，请立即修改密码并%s。",
+		strings.Join(kinds, "、"), call)
 }
 
 func (b *Bot) handoffOpenText() string {

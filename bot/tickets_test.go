@@ -550,20 +550,27 @@ func TestReplyTicket(t *testing.T) {
 		}
 	})
 
-	t.Run("agents' secrets are masked too", func(t *testing.T) {
+	t.Run("a reply with a secret or asking for one is refused; phones are masked", func(t *testing.T) {
 		t.Parallel()
 		m := &fakeMessenger{}
 		b := newTestBot(t, ix, at(10, 0), Options{Messenger: m})
 		no := fileTicket(t, b, defaultUser, "结算款三天没到账，请帮忙查一下")
-		tk, err := b.ReplyTicket(ctx, no, "小王", "请核对卡号6217001234567890122是否正确，并回电13812345678")
+		for _, tt := range []struct{ text, wantMsg string }{
+			{"请核对卡号6217001234567890122是否正确", "回复中含有银行卡号等敏感信息，已拒绝发送。请删除后重试。"},
+			{"请把验证码发给我，我帮您处理", "官方客服不会向用户索要验证码或密码，回复未发送。"},
+		} {
+			_, err := b.ReplyTicket(ctx, no, "小王", tt.text)
+			if ErrorCode(err) != CodeInvalid || ErrorMessage(err) != tt.wantMsg {
+				t.Errorf("ReplyTicket(%q) error = %v, want %s %q", tt.text, err, CodeInvalid, tt.wantMsg)
+			}
+		}
+		tk, err := b.ReplyTicket(ctx, no, "小王", "请勿向任何人提供验证码。我们稍后回电13812345678")
 		if err != nil {
 			t.Fatal(err)
 		}
 		texts, _ := m.sent()
-		for _, s := range []string{"6217001234567890122", "13812345678"} {
-			if strings.Contains(tk.Replies[0].Text, s) || len(texts) != 1 || strings.Contains(texts[0].Text, s) {
-				t.Errorf("agent reply stored %q and sent %+v, want %q masked in both", tk.Replies[0].Text, texts, s)
-			}
+		if len(tk.Replies) != 1 || strings.Contains(tk.Replies[0].Text, "13812345678") || len(texts) != 1 || strings.Contains(texts[0].Text, "13812345678") {
+			t.Errorf("agent reply stored %+v and sent %+v, want one reply with the phone masked in both", tk.Replies, texts)
 		}
 	})
 
@@ -790,4 +797,55 @@ func TestReplyOutsideWindow(t *testing.T) {
 		t.Errorf("%d messages sent outside the 48-hour window, want 0", len(texts))
 	}
 	converse(t, b, []step{{say: "你好", want: []string{"已为您处理好了"}}})
+}
+
+// TestTicketRetention: a resolved or closed ticket expires after TicketRetention (reopening
+// clears it); the indexes skip and drop the numbers of expired tickets.
+func TestTicketRetention(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := newTestBot(t, mustIndex(t), at(10, 0), Options{TicketRetention: time.Hour})
+	old := fileTicket(t, b, defaultUser, "结算款三天没到账，请帮忙查一下")
+	kept := fileTicket(t, b, defaultUser, "发票还没有收到，请帮忙查一下")
+	ttl := func() time.Duration { return b.rdb.TTL(ctx, b.st.keys.ticket(old)).Val() }
+	steps := []struct {
+		name    string
+		do      func() error
+		expires bool
+	}{
+		{"open", func() error { return nil }, false},
+		{"resolved", func() error { _, err := b.UpdateTicket(ctx, old, update(StatusResolved, "")); return err }, true},
+		{"rated", func() error { b.say(t, defaultUser, "5"); return nil }, true},
+		{"reopened", func() error { _, err := b.UpdateTicket(ctx, old, update(StatusProcessing, "")); return err }, false},
+		{"closed", func() error { _, err := b.UpdateTicket(ctx, old, update(StatusClosed, "")); return err }, true},
+	}
+	for _, st := range steps {
+		if err := st.do(); err != nil {
+			t.Fatalf("%s: %v", st.name, err)
+		}
+		got := ttl()
+		if st.expires && (got <= 0 || got > time.Hour) || !st.expires && got != -1 {
+			t.Errorf("%s: TTL of the ticket = %v, want expiring within an hour: %v", st.name, got, st.expires)
+		}
+	}
+
+	// The retention passes.
+	b.rdb.Del(ctx, b.st.keys.ticket(old))
+	page, err := b.Tickets(ctx, TicketFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if page.Total != 1 || len(page.Tickets) != 1 || page.Tickets[0].No != kept {
+		t.Errorf("Tickets() = %d tickets (total %d), want only %s", len(page.Tickets), page.Total, kept)
+	}
+	converse(t, b, []step{
+		{say: "菜单", want: []string{"您的工单 " + old + " 已关闭"}}, // the pending notice is shown
+		{say: "我的工单", want: []string{kept}, notWant: []string{old}},
+	})
+	for _, index := range []string{b.st.keys.due(), b.st.keys.userTickets(defaultUser)} {
+		if got := b.rdb.ZRange(ctx, index, 0, -1).Val(); len(got) != 1 || got[0] != kept {
+			t.Errorf("index %s = %v, want the expired ticket dropped", index, got)
+		}
+	}
+	converse(t, b, []step{{say: "查询工单 " + old, want: []string{"没有找到工单 " + old}}})
 }

@@ -5,6 +5,7 @@
 package config
 
 import (
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -43,7 +44,16 @@ func (s Secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 func (s Secret) Reveal() string { return string(s) }
 
 // DevToken is the WeChat token used in development mode (no REDIS_URL) when WECHAT_TOKEN is unset.
+// It is published (the chat command and wxload sign with it), so it protects nothing.
 const DevToken = "yilianbotdev"
+
+// DevHTTPAddr is where development mode listens unless HTTP_ADDR says otherwise: only this
+// machine, since its tokens are published or printed.
+const DevHTTPAddr = "127.0.0.1:8080"
+
+// MinAdminTokenLen is the shortest ADMIN_TOKEN production accepts: 32 characters, which
+// openssl rand -hex 24 (48) exceeds.
+const MinAdminTokenLen = 32
 
 // DefaultAPIBase is WeChat's API host.
 const DefaultAPIBase = "https://api.weixin.qq.com"
@@ -64,7 +74,8 @@ type Config struct {
 
 	// DevMode is true when REDIS_URL is empty: embedded Redis and development tokens.
 	DevMode bool
-	// DevDefaults lists the settings that were filled with development values.
+	// DevDefaults lists the settings that were filled with development values: WECHAT_TOKEN
+	// (the published DevToken), ADMIN_TOKEN (random per start) and HTTP_ADDR (DevHTTPAddr).
 	DevDefaults []string
 	// Warnings are problems that do not stop the process; run logs them.
 	Warnings []string
@@ -72,9 +83,12 @@ type Config struct {
 	ReplyBudget   time.Duration
 	SessionTTL    time.Duration
 	TranscriptTTL time.Duration
-	RateLimit     int // messages per openid per minute
-	KBDir         string
-	ConfigFile    string
+	// TicketRetention is how long a resolved or closed ticket (with its contact and
+	// transcript copy) is kept.
+	TicketRetention time.Duration
+	RateLimit       int // messages per openid per minute
+	KBDir           string
+	ConfigFile      string
 
 	File File
 }
@@ -85,7 +99,10 @@ type WeChat struct {
 	AppSecret      Secret
 	Token          Secret
 	EncodingAESKey Secret
-	APIBase        string
+	// AllowPlain accepts plain callbacks although EncodingAESKey is set (WECHAT_ALLOW_PLAIN),
+	// only for the switch from plain to safe mode.
+	AllowPlain bool
+	APIBase    string
 	// KfAccount optionally names the agent account that handoffs go to.
 	KfAccount string
 }
@@ -273,7 +290,7 @@ func (f File) Variables() map[string]string {
 func Load(getenv func(string) string) (Config, error) {
 	var errs []error
 	c := Config{
-		HTTPAddr:    or(getenv("HTTP_ADDR"), ":8080"),
+		HTTPAddr:    strings.TrimSpace(getenv("HTTP_ADDR")),
 		LogFormat:   or(getenv("LOG_FORMAT"), "text"),
 		RedisURL:    strings.TrimSpace(getenv("REDIS_URL")),
 		RedisPrefix: or(getenv("REDIS_PREFIX"), "yl:"),
@@ -290,6 +307,13 @@ func Load(getenv func(string) string) (Config, error) {
 		ConfigFile: strings.TrimSpace(getenv("CONFIG_FILE")),
 	}
 	c.DevMode = c.RedisURL == ""
+	if c.HTTPAddr == "" {
+		c.HTTPAddr = ":8080"
+		if c.DevMode {
+			c.HTTPAddr = DevHTTPAddr
+			c.DevDefaults = append(c.DevDefaults, "HTTP_ADDR")
+		}
+	}
 
 	duration := func(name string, def time.Duration, dst *time.Duration) {
 		v := getenv(name)
@@ -308,8 +332,17 @@ func Load(getenv func(string) string) (Config, error) {
 	duration("REDIS_TIMEOUT", 500*time.Millisecond, &c.RedisTimeout)
 	duration("SESSION_TTL", 30*time.Minute, &c.SessionTTL)
 	duration("TRANSCRIPT_TTL", 7*24*time.Hour, &c.TranscriptTTL)
+	duration("TICKET_RETENTION", 365*24*time.Hour, &c.TicketRetention)
 	if c.ReplyBudget > 4900*time.Millisecond {
 		errs = append(errs, fmt.Errorf("REPLY_BUDGET: %s leaves no time before WeChat's 5 s limit; use at most 4.9s", c.ReplyBudget))
+	}
+
+	if v := strings.TrimSpace(getenv("WECHAT_ALLOW_PLAIN")); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("WECHAT_ALLOW_PLAIN: %q is not true or false", v))
+		}
+		c.WeChat.AllowPlain = b
 	}
 
 	c.RateLimit = 20
@@ -362,16 +395,16 @@ func Load(getenv func(string) string) (Config, error) {
 			c.Warnings = append(c.Warnings, "WECHAT_TOKEN is not 3-32 letters or digits, which WeChat's console requires")
 		}
 	}
-	if c.AdminToken == "" {
-		if c.DevMode {
-			c.AdminToken = Secret(DevToken + "-admin")
-			c.DevDefaults = append(c.DevDefaults, "ADMIN_TOKEN")
-		} else {
-			errs = append(errs, errors.New("ADMIN_TOKEN: required (bearer token of the agent API)"))
-		}
-	}
-	if len(c.AdminToken) < 16 && !c.DevMode {
-		c.Warnings = append(c.Warnings, "ADMIN_TOKEN is shorter than 16 characters; use a long random value")
+	switch {
+	case c.AdminToken == "" && c.DevMode:
+		// Random per start: a published default would open the agent API of every
+		// development instance that someone exposed.
+		c.AdminToken = Secret(rand.Text())
+		c.DevDefaults = append(c.DevDefaults, "ADMIN_TOKEN")
+	case c.AdminToken == "":
+		errs = append(errs, errors.New("ADMIN_TOKEN: required (bearer token of the agent API); generate one with openssl rand -hex 24"))
+	case len(c.AdminToken) < MinAdminTokenLen && !c.DevMode:
+		errs = append(errs, fmt.Errorf("ADMIN_TOKEN: %d characters is too short to guard the agent API; use at least %d, for example openssl rand -hex 24", len(c.AdminToken), MinAdminTokenLen))
 	}
 	if k := string(c.WeChat.EncodingAESKey); k != "" {
 		if !aesKeyRE.MatchString(k) {
@@ -380,6 +413,11 @@ func Load(getenv func(string) string) (Config, error) {
 		if c.WeChat.AppID == "" {
 			errs = append(errs, errors.New("WECHAT_APP_ID: required when WECHAT_ENCODING_AES_KEY is set (it is checked in every encrypted message)"))
 		}
+		if c.WeChat.AllowPlain {
+			c.Warnings = append(c.Warnings, "WECHAT_ALLOW_PLAIN is on: plain callbacks are accepted although WECHAT_ENCODING_AES_KEY is set, and their signature does not cover the body; turn it off once the console is in safe mode")
+		}
+	} else if c.WeChat.AllowPlain {
+		c.Warnings = append(c.Warnings, "WECHAT_ALLOW_PLAIN has no effect without WECHAT_ENCODING_AES_KEY: plain mode is the only mode")
 	}
 	if c.WeChat.AppID != "" && !appIDRE.MatchString(c.WeChat.AppID) {
 		errs = append(errs, fmt.Errorf("WECHAT_APP_ID: %q does not look like an AppID (wx followed by letters and digits)", c.WeChat.AppID))

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -20,7 +21,7 @@ func TestLoadDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !c.DevMode || c.HTTPAddr != ":8080" || c.ReplyBudget != 4500*time.Millisecond || c.RateLimit != 20 || c.SessionTTL != 30*time.Minute {
+	if !c.DevMode || c.HTTPAddr != DevHTTPAddr || c.ReplyBudget != 4500*time.Millisecond || c.RateLimit != 20 || c.SessionTTL != 30*time.Minute || c.TicketRetention != 365*24*time.Hour {
 		t.Errorf("defaults = %+v", c)
 	}
 	if c.WeChat.Token.Reveal() != DevToken || c.WeChat.APIBase != DefaultAPIBase {
@@ -41,8 +42,8 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 		{"production without secrets", map[string]string{"REDIS_URL": "redis://127.0.0.1:6379/0"}, []string{"WECHAT_TOKEN", "ADMIN_TOKEN"}},
 		{"bad values", map[string]string{
 			"REDIS_URL": "http://x", "HTTP_ADDR": "8080", "WECHAT_ENCODING_AES_KEY": "tooshort",
-			"REPLY_BUDGET": "9s", "RATE_LIMIT": "-1", "LOG_LEVEL": "loud", "WECHAT_API_BASE": "ftp://x",
-		}, []string{"REDIS_URL", "HTTP_ADDR", "WECHAT_ENCODING_AES_KEY", "WECHAT_APP_ID", "REPLY_BUDGET", "RATE_LIMIT", "LOG_LEVEL", "WECHAT_API_BASE"}},
+			"REPLY_BUDGET": "9s", "RATE_LIMIT": "-1", "TICKET_RETENTION": "forever", "LOG_LEVEL": "loud", "WECHAT_API_BASE": "ftp://x",
+		}, []string{"REDIS_URL", "HTTP_ADDR", "WECHAT_ENCODING_AES_KEY", "WECHAT_APP_ID", "REPLY_BUDGET", "RATE_LIMIT", "TICKET_RETENTION", "LOG_LEVEL", "WECHAT_API_BASE"}},
 		{"missing config file", map[string]string{"CONFIG_FILE": "/nonexistent/yilianbot.yaml"}, []string{"CONFIG_FILE"}},
 	}
 	for _, tt := range tests {
@@ -63,7 +64,7 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 func TestSecretsNeverPrint(t *testing.T) {
 	t.Parallel()
 	c, err := Load(env(map[string]string{
-		"REDIS_URL": "redis://127.0.0.1:6379/0", "WECHAT_TOKEN": "tokenvalue123", "ADMIN_TOKEN": "adminvalue-0123456789",
+		"REDIS_URL": "redis://127.0.0.1:6379/0", "WECHAT_TOKEN": "tokenvalue123", "ADMIN_TOKEN": "adminvalue-0123456789abcdefghijklmn",
 		"WECHAT_APP_ID": "wx1234567890abcdef", "WECHAT_APP_SECRET": "appsecretvalue", "WECHAT_ENCODING_AES_KEY": strings.Repeat("k", 43),
 	}))
 	if err != nil {
@@ -74,7 +75,7 @@ func TestSecretsNeverPrint(t *testing.T) {
 	fmt.Fprintf(&buf, "%v %+v %#v %s", c, c, c, c.WeChat.AppSecret)
 	j, _ := json.Marshal(c)
 	buf.Write(j)
-	for _, secret := range []string{"tokenvalue123", "adminvalue-0123456789", "appsecretvalue", strings.Repeat("k", 43)} {
+	for _, secret := range []string{"tokenvalue123", "adminvalue-0123456789abcdefghijklmn", "appsecretvalue", strings.Repeat("k", 43)} {
 		if strings.Contains(buf.String(), secret) {
 			t.Errorf("a secret was printed: %s", secret)
 		}
@@ -168,5 +169,109 @@ func TestServiceHours(t *testing.T) {
 	}
 	if err != nil && strings.Contains(err.Error(), "service_hours.peaks[0].to") {
 		t.Errorf("error names a valid key:\n%v", err)
+	}
+}
+
+// TestAdminToken: production refuses a short ADMIN_TOKEN; development, without one, makes a
+// fresh random token instead of a published one.
+func TestAdminToken(t *testing.T) {
+	t.Parallel()
+	prod := func(admin string) map[string]string {
+		return map[string]string{"REDIS_URL": "redis://127.0.0.1:6379/0", "WECHAT_TOKEN": "tokenvalue123", "ADMIN_TOKEN": admin}
+	}
+	tests := []struct {
+		name    string
+		env     map[string]string
+		wantErr bool
+	}{
+		{"production, one character", prod("x"), true},
+		{"production, 31 characters", prod(strings.Repeat("a", 31)), true},
+		{"production, 32 characters", prod(strings.Repeat("a", 32)), false},
+		{"production, openssl rand -hex 24", prod("5f0c2a61f6e0a8d3b7c94e21d0a6f3b98c7e15d24a0b6c3f"), false},
+		{"development, short token set", map[string]string{"ADMIN_TOKEN": "x"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Load(env(tt.env))
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("Load = %v, want error %v", err, tt.wantErr)
+			}
+			if err != nil && (!strings.Contains(err.Error(), "ADMIN_TOKEN") || !strings.Contains(err.Error(), "openssl rand -hex 24")) {
+				t.Errorf("error does not name ADMIN_TOKEN and say how to make one: %v", err)
+			}
+		})
+	}
+
+	a, err := Load(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := Load(env(nil))
+	got := a.AdminToken.Reveal()
+	if got == b.AdminToken.Reveal() || len(got) < MinAdminTokenLen/2 || strings.HasPrefix(got, DevToken) {
+		t.Errorf("development ADMIN_TOKEN = %q then %q, want a fresh random token per Load", got, b.AdminToken.Reveal())
+	}
+	if !slices.Contains(a.DevDefaults, "ADMIN_TOKEN") {
+		t.Errorf("DevDefaults = %v, want ADMIN_TOKEN listed", a.DevDefaults)
+	}
+}
+
+// TestDevListens: development mode listens on the loopback interface unless HTTP_ADDR says
+// otherwise; production keeps :8080.
+func TestDevListens(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		env  map[string]string
+		want string
+	}{
+		{"development", nil, "127.0.0.1:8080"},
+		{"development, HTTP_ADDR set", map[string]string{"HTTP_ADDR": ":9090"}, ":9090"},
+		{"production", map[string]string{"REDIS_URL": "redis://127.0.0.1:6379/0", "WECHAT_TOKEN": "t0k", "ADMIN_TOKEN": strings.Repeat("a", 32)}, ":8080"},
+	}
+	for _, tt := range tests {
+		c, err := Load(env(tt.env))
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if c.HTTPAddr != tt.want {
+			t.Errorf("%s: HTTPAddr = %q, want %q", tt.name, c.HTTPAddr, tt.want)
+		}
+	}
+}
+
+func TestAllowPlain(t *testing.T) {
+	t.Parallel()
+	key := strings.Repeat("k", 43)
+	tests := []struct {
+		name      string
+		env       map[string]string
+		want      bool
+		wantWarn  bool
+		wantError bool
+	}{
+		{"default", map[string]string{"WECHAT_ENCODING_AES_KEY": key, "WECHAT_APP_ID": "wx1234567890abcdef"}, false, false, false},
+		{"on with a key", map[string]string{"WECHAT_ENCODING_AES_KEY": key, "WECHAT_APP_ID": "wx1234567890abcdef", "WECHAT_ALLOW_PLAIN": "true"}, true, true, false},
+		{"on without a key", map[string]string{"WECHAT_ALLOW_PLAIN": "true"}, true, true, false},
+		{"off", map[string]string{"WECHAT_ALLOW_PLAIN": "false"}, false, false, false},
+		{"not a bool", map[string]string{"WECHAT_ALLOW_PLAIN": "maybe"}, false, false, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Load(env(tt.env))
+			if tt.wantError {
+				if err == nil || !strings.Contains(err.Error(), "WECHAT_ALLOW_PLAIN") {
+					t.Errorf("Load = %v, want an error naming WECHAT_ALLOW_PLAIN", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			warned := slices.ContainsFunc(c.Warnings, func(w string) bool { return strings.Contains(w, "WECHAT_ALLOW_PLAIN") })
+			if c.WeChat.AllowPlain != tt.want || warned != tt.wantWarn {
+				t.Errorf("AllowPlain = %v, warned = %v, want %v, %v", c.WeChat.AllowPlain, warned, tt.want, tt.wantWarn)
+			}
+		})
 	}
 }

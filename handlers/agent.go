@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"context"
-	"crypto/subtle"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -59,19 +58,6 @@ func deskError(ctx context.Context, logger *slog.Logger, w http.ResponseWriter, 
 		logger.ErrorContext(ctx, "agent api", "error", err)
 		writeError(w, http.StatusInternalServerError, "internal", "internal error")
 	}
-}
-
-// requireToken lets a request through only with "Authorization: Bearer <token>".
-func requireToken(token string, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok || token == "" || subtle.ConstantTimeCompare([]byte(got), []byte(token)) != 1 {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="yilianbot"`)
-			writeError(w, http.StatusUnauthorized, "unauthorized", "missing or wrong bearer token")
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
 }
 
 // maxPerPage is the largest page of GET /api/v1/tickets, as openapi.yaml documents it.

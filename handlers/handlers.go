@@ -63,7 +63,7 @@ func newWebhookMetrics(reg prometheus.Registerer) *webhookMetrics {
 	m := &webhookMetrics{
 		callbacks: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "yilianbot_callbacks_total",
-			Help: "WeChat callbacks answered, by message type and outcome (replied, no_reply, timeout, error).",
+			Help: "WeChat callbacks answered, by message type (other: not a documented type or event) and outcome (replied, no_reply, timeout, error, client_gone).",
 		}, []string{"type", "outcome"}),
 		rejected: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "yilianbot_callbacks_rejected_total",
@@ -76,7 +76,25 @@ func newWebhookMetrics(reg prometheus.Registerer) *webhookMetrics {
 		}),
 	}
 	reg.MustRegister(m.callbacks, m.rejected, m.latency)
+	// Every series exists from the start, at 0, so that rates and alerts see the first event.
+	for _, kind := range metricKinds() {
+		for _, outcome := range callbackOutcomes {
+			m.callbacks.WithLabelValues(kind, outcome)
+		}
+	}
+	for _, reason := range rejectReasons {
+		m.rejected.WithLabelValues(reason)
+	}
 	return m
+}
+
+// callbackOutcomes are the outcome label's values.
+var callbackOutcomes = []string{"replied", "no_reply", "timeout", "error", "client_gone"}
+
+// rejectReasons are the reasons callbacks are refused for, by the handler and by package wechat.
+var rejectReasons = []string{
+	"missing_params", "bad_signature", "bad_timestamp", "stale_timestamp", "too_large", "read_failed",
+	"plain_refused", "aes_not_configured", "malformed", "bad_msg_signature", "decrypt_failed", "replayed",
 }
 
 // handleHealthz handles "GET /healthz": the process is up and serving.

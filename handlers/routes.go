@@ -14,7 +14,7 @@ func addRoutes(mux *http.ServeMux, logger *slog.Logger, b replier, opts Options,
 	mux.Handle("GET /metrics", handleMetrics(opts.Gatherer))
 
 	if opts.Desk != nil {
-		auth := func(h http.Handler) http.Handler { return requireToken(opts.AdminToken, h) }
+		auth := newAuthGuard(logger, opts.AdminToken, opts.Now).require
 		mux.Handle("GET /api/v1/tickets", auth(handleListTickets(logger, opts.Desk)))
 		mux.Handle("GET /api/v1/tickets/{no}", auth(handleGetTicket(logger, opts.Desk)))
 		mux.Handle("POST /api/v1/tickets/{no}/replies", auth(handleReplyTicket(logger, opts.Desk)))

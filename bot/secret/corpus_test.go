@@ -57,7 +57,7 @@ func comparable(s string) string {
 		case r == '勾':
 			r = '9'
 		}
-		if r == ' ' || r == '-' || r == '.' || r == '\n' || r == '\u3000' || r == '_' || r == '\t' {
+		if r == ' ' || r == '-' || r == '.' || r == '\n' || r == '\u3000' || r == '_' || r == '\t' || r == '、' {
 			continue
 		}
 		b.WriteRune(r)

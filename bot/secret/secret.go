@@ -414,10 +414,11 @@ func numeralValue(r rune) int {
 	return -1
 }
 
-// digitsRE is a value of n to m digits, with a space, dash or line break allowed between
-// digits ("4 8 2 9 1 3", "8-1-3-4-0-2"). Chinese numerals are digits by now.
+// digitsRE is a value of n to m digits, with a space, dash, enumeration comma or line break
+// allowed between digits ("4 8 2 9 1 3", "8-1-3-4-0-2", "3、9、1、5"). Chinese numerals are
+// digits by now.
 func digitsRE(n, m int) string {
-	return `([0-9](?:[ \-\n]?[0-9]){` + strconv.Itoa(n-1) + `,` + strconv.Itoa(m-1) + `})`
+	return `([0-9](?:[ \-\n、]?[0-9]){` + strconv.Itoa(n-1) + `,` + strconv.Itoa(m-1) + `})`
 }
 
 var (

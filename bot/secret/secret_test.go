@@ -127,7 +127,7 @@ func TestChecksums(t *testing.T) {
 		digits string
 		want   bool
 	}{
-		{card16, true}, {card19, true}, {card16b, true}, {"4111111111111112", false}, {orderNo19, false},
+		{card16, true}, {card19, true}, {card16b, true}, {"4111111111111112", false}, {orderNo19, false}, {"0", true},
 	} {
 		if got := luhn(tt.digits); got != tt.want {
 			t.Errorf("luhn(%q) = %v, want %v", tt.digits, got, tt.want)

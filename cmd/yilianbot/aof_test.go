@@ -64,7 +64,7 @@ func TestTicketSurvivesRedisCrash(t *testing.T) {
 	env := map[string]string{
 		"REDIS_URL":    "unix://" + sock + "?db=0",
 		"WECHAT_TOKEN": "aoftoken",
-		"ADMIN_TOKEN":  "aof-admin-token-0123456789",
+		"ADMIN_TOKEN":  "aof-admin-token-0123456789abcdefghij",
 	}
 	base, _ := startRun(t, env)
 	sim := wechat.NewSimulator(wechat.Settings{Token: "aoftoken"})

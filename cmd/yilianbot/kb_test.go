@@ -124,7 +124,7 @@ func TestReloadThroughServer(t *testing.T) {
 	url, prefix := redistest.NewURL(t)
 	env := map[string]string{
 		"REDIS_URL": url, "REDIS_PREFIX": prefix, "KB_DIR": dir,
-		"WECHAT_TOKEN": "reloadtoken", "ADMIN_TOKEN": "reload-admin-token-0123",
+		"WECHAT_TOKEN": "reloadtoken", "ADMIN_TOKEN": "reload-admin-token-0123456789abcdefgh",
 	}
 	base, _ := startRun(t, env)
 	apiClient := openapitest.Load(t).Client(t) // answers must match handlers/openapi.yaml

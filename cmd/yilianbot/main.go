@@ -20,6 +20,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -158,10 +159,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, warn io.Wr
 			"and transcripts are lost when the process stops.",
 			"For real use set REDIS_URL=redis://HOST:6379/0",
 		))
-		if len(cfg.DevDefaults) > 0 {
-			fmt.Fprintf(warn, "development values are used for %s: WECHAT_TOKEN=%s ADMIN_TOKEN=%s\n\n",
-				strings.Join(cfg.DevDefaults, ", "), cfg.WeChat.Token.Reveal(), cfg.AdminToken.Reveal())
-		}
+		fmt.Fprint(warn, devCredentials(cfg))
 	} else {
 		rdb, err := connectRedis(ctx, cfg.RedisURL)
 		if err != nil {
@@ -187,26 +185,28 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, warn io.Wr
 		notices = append(notices, bot.Notice{Text: n.Text, Start: n.Start, End: n.End})
 	}
 	a.bot = bot.New(a.live, bot.Options{
-		Redis:         a.rdb,
-		Prefix:        cfg.RedisPrefix,
-		RedisTimeout:  cfg.RedisTimeout,
-		SessionTTL:    cfg.SessionTTL,
-		TranscriptTTL: cfg.TranscriptTTL,
-		RateLimit:     cfg.RateLimit,
-		Hours:         botHours(cfg.File.ServiceHours),
-		Notices:       notices,
-		Contact:       cfg.File.Variables(),
-		KfAccount:     cfg.WeChat.KfAccount,
-		Logger:        log,
-		Registerer:    reg,
-		Messenger:     newMessenger(cfg, a.rdb, log),
-		TemplateID:    cfg.File.Tickets.TemplateID,
+		Redis:           a.rdb,
+		Prefix:          cfg.RedisPrefix,
+		RedisTimeout:    cfg.RedisTimeout,
+		SessionTTL:      cfg.SessionTTL,
+		TranscriptTTL:   cfg.TranscriptTTL,
+		TicketRetention: cfg.TicketRetention,
+		RateLimit:       cfg.RateLimit,
+		Hours:           botHours(cfg.File.ServiceHours),
+		Notices:         notices,
+		Contact:         cfg.File.Variables(),
+		KfAccount:       cfg.WeChat.KfAccount,
+		Logger:          log,
+		Registerer:      reg,
+		Messenger:       newMessenger(cfg, a.rdb, log),
+		TemplateID:      cfg.File.Tickets.TemplateID,
 	})
 	a.handler = handlers.New(log, a.bot, handlers.Options{
 		WeChat: wechat.Settings{
 			AppID:          cfg.WeChat.AppID,
 			Token:          cfg.WeChat.Token.Reveal(),
 			EncodingAESKey: cfg.WeChat.EncodingAESKey.Reveal(),
+			AllowPlain:     cfg.WeChat.AllowPlain,
 		},
 		ReplyBudget: cfg.ReplyBudget,
 		Ready: func(ctx context.Context) error {
@@ -327,8 +327,11 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer, h 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
 	mode := "plain"
-	if cfg.WeChat.EncodingAESKey != "" {
+	switch {
+	case cfg.WeChat.EncodingAESKey != "" && cfg.WeChat.AllowPlain:
 		mode = "plain+aes"
+	case cfg.WeChat.EncodingAESKey != "":
+		mode = "aes"
 	}
 	log.Info("serving", "addr", ln.Addr().String(), "wechat_modes", mode, "dev_mode", cfg.DevMode)
 	if h.listening != nil {
@@ -387,6 +390,28 @@ func healthcheck(ctx context.Context, getenv func(string) string) error {
 		return fmt.Errorf("readyz answered %s", resp.Status)
 	}
 	return nil
+}
+
+// devCredentials says which credentials development mode uses. A value the operator supplied
+// is never printed; the random ADMIN_TOKEN is, once, since nobody else knows it.
+func devCredentials(cfg config.Config) string {
+	filled := func(name string) bool { return slices.Contains(cfg.DevDefaults, name) }
+	var b strings.Builder
+	if filled("HTTP_ADDR") {
+		fmt.Fprintf(&b, "listening on %s only; set HTTP_ADDR to listen elsewhere\n", cfg.HTTPAddr)
+	}
+	if filled("WECHAT_TOKEN") {
+		fmt.Fprintf(&b, "WECHAT_TOKEN=%s is the published development token: anyone can sign callbacks with it\n", config.DevToken)
+	} else {
+		b.WriteString("WECHAT_TOKEN: the value set in the environment is used (not printed)\n")
+	}
+	if filled("ADMIN_TOKEN") {
+		fmt.Fprintf(&b, "ADMIN_TOKEN=%s is random for this run only; set ADMIN_TOKEN to choose one\n", cfg.AdminToken.Reveal())
+	} else {
+		b.WriteString("ADMIN_TOKEN: the value set in the environment is used (not printed)\n")
+	}
+	b.WriteString("\n")
+	return b.String()
 }
 
 // banner frames lines of ASCII text in asterisks.

@@ -100,7 +100,7 @@ func TestServeEndToEnd(t *testing.T) {
 				"REDIS_PREFIX":  prefix,
 				"WECHAT_TOKEN":  "e2etoken",
 				"WECHAT_APP_ID": "wxb11529c136998cb6",
-				"ADMIN_TOKEN":   "e2e-admin-token-0123456789",
+				"ADMIN_TOKEN":   "e2e-admin-token-0123456789abcdefghij",
 			}
 			wc := wechat.Settings{Token: "e2etoken", AppID: "wxb11529c136998cb6"}
 			if mode == "aes" {
@@ -180,7 +180,7 @@ func TestRunUnreachableRedis(t *testing.T) {
 		// Nothing listens on port 0: connecting is refused at once.
 		"REDIS_URL":    "redis://:s3cretpass@127.0.0.1:0/0",
 		"WECHAT_TOKEN": "e2etoken",
-		"ADMIN_TOKEN":  "e2e-admin-token-0123456789",
+		"ADMIN_TOKEN":  "e2e-admin-token-0123456789abcdefghij",
 	}
 	err := run(context.Background(), nil, func(k string) string { return env[k] }, strings.NewReader(""), io.Discard, io.Discard, hooks{})
 	if err == nil || !strings.Contains(err.Error(), "cannot reach Redis") {

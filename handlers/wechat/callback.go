@@ -1,8 +1,11 @@
 package wechat
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/xml"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -17,10 +20,23 @@ type Settings struct {
 	AppID          string
 	Token          string
 	EncodingAESKey string // empty: plain mode only
+	// AllowPlain accepts plain callbacks although EncodingAESKey is set, for the migration from
+	// plain to safe mode. Otherwise a key means every callback must be encrypted: a plain one's
+	// signature never covers its body, so a captured callback URL could carry any body.
+	AllowPlain bool
 }
 
-// MaxBody is the largest callback body accepted; real ones are a few KiB.
-const MaxBody = 1 << 20
+// MaxBody is the largest callback body accepted. Real ones are a few KiB; the limit only
+// bounds memory, and is set so that a 300,000-character Chinese text still fits in compatible
+// mode, which carries it twice (plain, and encrypted in base64).
+const MaxBody = 5 << 19 // 2.5 MiB
+
+// maxIDBytes bounds the identifiers of a callback (openid, account id, MsgType, Event): WeChat's
+// are under 64 bytes, and nothing longer is worth a Redis key or a log line.
+const maxIDBytes = 128
+
+// maxEventKeyBytes bounds EventKey: a menu key (at most 128 bytes) or a menu URL (1,024).
+const maxEventKeyBytes = 2048
 
 // TimestampWindow is how far a callback's timestamp may be from now.
 const TimestampWindow = 300 * time.Second
@@ -69,6 +85,11 @@ func (s Settings) Verify(q url.Values, now time.Time) *Rejection {
 // callback came encrypted, and so whether its reply must be sealed.
 func (s Settings) Decode(q url.Values, body []byte) (m *MixMessage, encrypted bool, rj *Rejection) {
 	encrypted = q.Get("encrypt_type") == "aes"
+	if !encrypted && s.EncodingAESKey != "" && !s.AllowPlain {
+		// Compatible mode sends encrypt_type and msg_signature too; a plain callback here is a
+		// captured URL with them dropped, or a console still set to plain mode.
+		return nil, false, reject(http.StatusForbidden, "plain_refused", "plain callback while WECHAT_ENCODING_AES_KEY is set (WECHAT_ALLOW_PLAIN is off)")
+	}
 	raw := body
 	if encrypted {
 		if s.EncodingAESKey == "" {
@@ -94,5 +115,29 @@ func (s Settings) Decode(q url.Values, body []byte) (m *MixMessage, encrypted bo
 	if mix.MsgType == "" || mix.FromUserName == "" || mix.ToUserName == "" {
 		return nil, encrypted, reject(http.StatusBadRequest, "malformed", "MsgType, FromUserName and ToUserName are required")
 	}
+	if len(mix.MsgType) > maxIDBytes || len(mix.FromUserName) > maxIDBytes || len(mix.ToUserName) > maxIDBytes ||
+		len(mix.Event) > maxIDBytes || len(mix.EventKey) > maxEventKeyBytes {
+		return nil, encrypted, reject(http.StatusBadRequest, "malformed", "an identifier is longer than WeChat's")
+	}
 	return &mix, encrypted, nil
+}
+
+// CallbackID identifies a signed callback: the hex SHA-256 of its timestamp, nonce, signature
+// and, for an encrypted callback, msg_signature. WeChat's re-delivery of one callback has the
+// same id; a captured callback URL posted with another body has the same id and another
+// [BodyHash]. Only checked parameters count, in the case-insensitive form they are checked in:
+// an unchecked msg_signature added to a plain callback must not make a new id.
+func CallbackID(q url.Values) string {
+	h := sha256.New()
+	io.WriteString(h, q.Get("timestamp")+"\n"+q.Get("nonce")+"\n"+strings.ToLower(q.Get("signature")))
+	if ms := q.Get("msg_signature"); ms != "" && q.Get("encrypt_type") == "aes" {
+		io.WriteString(h, "\n"+strings.ToLower(ms))
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// BodyHash is the hex SHA-256 of a callback's raw body.
+func BodyHash(body []byte) string {
+	h := sha256.Sum256(body)
+	return hex.EncodeToString(h[:])
 }

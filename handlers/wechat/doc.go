@@ -4,7 +4,8 @@
 // Inbound, WeChat posts callbacks to the webhook: [Settings.Verify] checks their signature and
 // timestamp, [Settings.Decode] opens them (decrypting safe-mode bodies), [RenderText] and
 // [RenderTransfer] write the passive reply, and [Settings.Seal] encrypts it when the callback
-// was encrypted.
+// was encrypted. [CallbackID] and [BodyHash] let the bot tell WeChat's re-delivery of a callback
+// from its signed URL reused with another body.
 //
 // Outbound, a [Client] calls WeChat's server API with a shared access token: customer-service
 // and template messages, and the custom menu.

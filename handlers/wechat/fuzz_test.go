@@ -12,7 +12,8 @@ import (
 func FuzzDecodeMessage(f *testing.F) {
 	f.Add([]byte(vectorCBody), true)
 	f.Add([]byte("<xml><ToUserName><![CDATA[gh]]></ToUserName><FromUserName><![CDATA[o]]></FromUserName><CreateTime>1</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[你好]]></Content><MsgId>1</MsgId></xml>"), false)
-	st := Settings{Token: "spamtest", AppID: "wx2c2769f8efd9abc2", EncodingAESKey: "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"}
+	// AllowPlain: plain bodies are parsed too, not refused before the parser sees them.
+	st := Settings{Token: "spamtest", AppID: "wx2c2769f8efd9abc2", EncodingAESKey: "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG", AllowPlain: true}
 	f.Fuzz(func(t *testing.T, body []byte, encrypted bool) {
 		q := url.Values{"timestamp": {"1409735669"}, "nonce": {"1320562132"}}
 		if encrypted {

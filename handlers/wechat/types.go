@@ -11,12 +11,17 @@ import "encoding/xml"
 // MsgType is the MsgType of a callback or passive reply.
 type MsgType string
 
-// Message types the bot reads or writes.
+// Message types, as WeChat documents them.
 const (
-	MsgTypeText     MsgType = "text"
-	MsgTypeVoice    MsgType = "voice"
-	MsgTypeEvent    MsgType = "event"
-	MsgTypeTransfer MsgType = "transfer_customer_service"
+	MsgTypeText       MsgType = "text"
+	MsgTypeImage      MsgType = "image"
+	MsgTypeVoice      MsgType = "voice"
+	MsgTypeVideo      MsgType = "video"
+	MsgTypeShortVideo MsgType = "shortvideo"
+	MsgTypeLocation   MsgType = "location"
+	MsgTypeLink       MsgType = "link"
+	MsgTypeEvent      MsgType = "event"
+	MsgTypeTransfer   MsgType = "transfer_customer_service"
 )
 
 // EventType is the Event of an event callback (subscribe, CLICK, …).
