@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"math"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -58,6 +60,9 @@ func deskError(ctx context.Context, logger *slog.Logger, w http.ResponseWriter, 
 	}
 }
 
+// maxPerPage is the largest page of GET /api/v1/tickets, as openapi.yaml documents it.
+const maxPerPage = 100
+
 // handleListTickets handles "GET /api/v1/tickets".
 func handleListTickets(logger *slog.Logger, d Desk) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -70,13 +75,16 @@ func handleListTickets(logger *slog.Logger, d Desk) http.Handler {
 				return
 			}
 		}
-		for name, dst := range map[string]*int{"page": &f.Page, "per_page": &f.PerPage} {
-			if v := q.Get(name); v != "" {
-				if *dst, err = strconv.Atoi(v); err != nil || *dst < 1 {
-					writeError(w, http.StatusBadRequest, "invalid_request", name+" must be a positive number")
-					return
-				}
-			}
+		// Out of range is an error, not a default: a client that asks for 500 per page must not
+		// silently get 20 and take that page for the whole list.
+		var ok bool
+		if f.Page, ok = intParam(q, "page", 1, math.MaxInt); !ok {
+			writeError(w, http.StatusBadRequest, "invalid_request", "page must be a positive number")
+			return
+		}
+		if f.PerPage, ok = intParam(q, "per_page", 1, maxPerPage); !ok {
+			writeError(w, http.StatusBadRequest, "invalid_request", fmt.Sprintf("per_page must be a number from 1 to %d", maxPerPage))
+			return
 		}
 		page, err := d.Tickets(r.Context(), f)
 		if err != nil {
@@ -85,6 +93,16 @@ func handleListTickets(logger *slog.Logger, d Desk) http.Handler {
 		}
 		writeJSON(w, http.StatusOK, page)
 	})
+}
+
+// intParam returns the query parameter name as an int within [lo, hi], or 0 when it is absent.
+func intParam(q url.Values, name string, lo, hi int) (int, bool) {
+	v := q.Get(name)
+	if v == "" {
+		return 0, true
+	}
+	n, err := strconv.Atoi(v)
+	return n, err == nil && lo <= n && n <= hi
 }
 
 // handleGetTicket handles "GET /api/v1/tickets/{no}".

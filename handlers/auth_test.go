@@ -11,6 +11,7 @@ import (
 
 	"github.com/yilianpay/yilianbot/bot"
 	"github.com/yilianpay/yilianbot/bot/redistest"
+	"github.com/yilianpay/yilianbot/handlers/openapitest"
 )
 
 // clock is a settable test clock.
@@ -60,6 +61,7 @@ func TestAgentAuthThrottle(t *testing.T) {
 	b := bot.New(mustIndex(t), bot.Options{Redis: rdb, Prefix: prefix, Now: clk.Now, Contact: testContact})
 	var logs lockedBuffer
 	h := New(slog.New(slog.NewTextHandler(&logs, nil)), b, Options{WeChat: plainWC, Now: clk.Now, Desk: b, AdminToken: testAdminToken})
+	h = openapitest.Load(t).Handler(t, h) // the 401s and 429s must match openapi.yaml
 
 	call := func(addr, token string) *httptest.ResponseRecorder {
 		req := httptest.NewRequest("GET", "/api/v1/stats", nil)

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/yilianpay/yilianbot/handlers/openapitest"
 )
 
 // fakeReloader stands in for cmd's reloader, whose worker only serve runs.
@@ -39,7 +41,8 @@ type noDesk struct{ Desk }
 func TestReloadKB(t *testing.T) {
 	t.Parallel()
 	kr := &fakeReloader{last: KBReload{State: ReloadIdle}}
-	h := New(slog.New(slog.DiscardHandler), nil, Options{Desk: noDesk{}, AdminToken: testAdminToken, ReloadKB: kr})
+	doc := openapitest.Load(t)
+	h := doc.Handler(t, New(slog.New(slog.DiscardHandler), nil, Options{Desk: noDesk{}, AdminToken: testAdminToken, ReloadKB: kr}))
 	do := func(method string) (int, string) {
 		t.Helper()
 		req := httptest.NewRequest(method, "/api/v1/kb/reload", nil)
@@ -73,7 +76,7 @@ func TestReloadKB(t *testing.T) {
 		t.Errorf("GET after a failed reload = %d %s", code, body)
 	}
 
-	unconfigured := New(slog.New(slog.DiscardHandler), nil, Options{Desk: noDesk{}, AdminToken: testAdminToken})
+	unconfigured := doc.Handler(t, New(slog.New(slog.DiscardHandler), nil, Options{Desk: noDesk{}, AdminToken: testAdminToken}))
 	for _, method := range []string{"GET", "POST"} {
 		req := httptest.NewRequest(method, "/api/v1/kb/reload", nil)
 		req.Header.Set("Authorization", "Bearer "+testAdminToken)

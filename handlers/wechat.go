@@ -13,8 +13,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/silenceper/wechat/v2/officialaccount/message"
-
 	"github.com/yilianpay/yilianbot/bot"
 	"github.com/yilianpay/yilianbot/handlers/wechat"
 )
@@ -29,9 +27,9 @@ type replier interface {
 // the stored transcript) at the edge, whatever the body limit lets through.
 const MaxTextRunes = 2000
 
-// toBot translates the SDK's message into the dialogue's vocabulary. The text is cut to
+// toBot translates WeChat's message into the dialogue's vocabulary. The text is cut to
 // MaxTextRunes and copied, so that the message does not keep a huge body alive.
-func toBot(m *message.MixMessage) bot.Message {
+func toBot(m *wechat.MixMessage) bot.Message {
 	out := bot.Message{
 		OpenID:     string(m.FromUserName),
 		Kind:       bot.Kind(m.MsgType),
@@ -41,11 +39,11 @@ func toBot(m *message.MixMessage) bot.Message {
 		out.MsgID = strconv.FormatInt(m.MsgID, 10)
 	}
 	switch m.MsgType {
-	case message.MsgTypeText:
+	case wechat.MsgTypeText:
 		out.Text, out.Truncated = firstRunes(m.Content, MaxTextRunes)
-	case message.MsgTypeVoice:
+	case wechat.MsgTypeVoice:
 		out.Text, out.Truncated = firstRunes(m.Recognition, MaxTextRunes)
-	case message.MsgTypeEvent:
+	case wechat.MsgTypeEvent:
 		out.Event = string(m.Event)
 		out.EventKey = m.EventKey
 	}
@@ -72,7 +70,7 @@ func firstRunes(s string, n int) (string, bool) {
 }
 
 // render writes the passive reply XML (plain) for r, or nil for "no reply".
-func render(m *message.MixMessage, r bot.Reply) ([]byte, error) {
+func render(m *wechat.MixMessage, r bot.Reply) ([]byte, error) {
 	switch {
 	case r.Transfer:
 		return wechat.RenderTransfer(m, r.KfAccount, r.Time)
@@ -270,9 +268,9 @@ func answer(ctx context.Context, log *slog.Logger, b replier, msg bot.Message) (
 // Known message types and events, as WeChat documents them; metricKind counts anything else as
 // "other", so that a signed callback cannot create metric series at will.
 var (
-	knownTypes = []message.MsgType{
-		message.MsgTypeText, message.MsgTypeImage, message.MsgTypeVoice, message.MsgTypeVideo,
-		message.MsgTypeShortVideo, message.MsgTypeLocation, message.MsgTypeLink, "file",
+	knownTypes = []wechat.MsgType{
+		wechat.MsgTypeText, wechat.MsgTypeImage, wechat.MsgTypeVoice, wechat.MsgTypeVideo,
+		wechat.MsgTypeShortVideo, wechat.MsgTypeLocation, wechat.MsgTypeLink, "file",
 	}
 	knownEvents = []string{
 		"subscribe", "unsubscribe", "scan", "location", "click", "view",
@@ -285,8 +283,8 @@ var (
 
 // metricKind is the type label of m: its MsgType, "event:" and its lower-cased Event, or
 // "other" and "event:other" for what WeChat does not send.
-func metricKind(m *message.MixMessage) string {
-	if m.MsgType == message.MsgTypeEvent {
+func metricKind(m *wechat.MixMessage) string {
+	if m.MsgType == wechat.MsgTypeEvent {
 		ev := strings.ToLower(string(m.Event))
 		if slices.Contains(knownEvents, ev) {
 			return "event:" + ev

@@ -15,6 +15,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/yilianpay/yilianbot/bot"
+	"github.com/yilianpay/yilianbot/handlers/openapitest"
 	"github.com/yilianpay/yilianbot/handlers/wechat"
 )
 
@@ -92,10 +93,11 @@ func TestTicketSurvivesRedisCrash(t *testing.T) {
 	srv.Wait()
 	startRedisServer(t, dir, sock)
 
+	apiClient := openapitest.Load(t).Client(t) // answers must match handlers/openapi.yaml
 	get := func() (int, string) {
 		req, _ := http.NewRequest("GET", base+"/api/v1/tickets/"+no, nil)
 		req.Header.Set("Authorization", "Bearer "+env["ADMIN_TOKEN"])
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := apiClient.Do(req)
 		if err != nil {
 			return 0, err.Error()
 		}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/yilianpay/yilianbot/config"
+	"github.com/yilianpay/yilianbot/handlers/openapitest"
 )
 
 // TestDevModeCredentials: development mode never prints a credential the operator supplied;
@@ -44,13 +45,14 @@ func TestDevModeCredentials(t *testing.T) {
 		if n := strings.Count(out, m[1]); n != 1 {
 			t.Errorf("the random ADMIN_TOKEN is printed %d times, want once", n)
 		}
+		apiClient := openapitest.Load(t).Client(t) // answers must match handlers/openapi.yaml
 		for _, tt := range []struct {
 			token string
 			want  int
 		}{{m[1], 200}, {config.DevToken + "-admin", 401}} {
 			req, _ := http.NewRequest("GET", base+"/api/v1/stats", nil)
 			req.Header.Set("Authorization", "Bearer "+tt.token)
-			resp, err := http.DefaultClient.Do(req)
+			resp, err := apiClient.Do(req)
 			if err != nil {
 				t.Fatal(err)
 			}

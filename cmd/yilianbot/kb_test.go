@@ -20,6 +20,7 @@ import (
 	"github.com/yilianpay/yilianbot/bot/redistest"
 	"github.com/yilianpay/yilianbot/config"
 	"github.com/yilianpay/yilianbot/handlers"
+	"github.com/yilianpay/yilianbot/handlers/openapitest"
 	"github.com/yilianpay/yilianbot/handlers/wechat"
 	"github.com/yilianpay/yilianbot/kb"
 )
@@ -126,11 +127,12 @@ func TestReloadThroughServer(t *testing.T) {
 		"WECHAT_TOKEN": "reloadtoken", "ADMIN_TOKEN": "reload-admin-token-0123456789abcdefgh",
 	}
 	base, _ := startRun(t, env)
+	apiClient := openapitest.Load(t).Client(t) // answers must match handlers/openapi.yaml
 	api := func(method string) (int, handlers.KBReload) {
 		t.Helper()
 		req, _ := http.NewRequest(method, base+"/api/v1/kb/reload", nil)
 		req.Header.Set("Authorization", "Bearer "+env["ADMIN_TOKEN"])
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := apiClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}

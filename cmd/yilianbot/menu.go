@@ -11,8 +11,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/silenceper/wechat/v2/officialaccount/menu"
-
 	"github.com/yilianpay/yilianbot/bot"
 	"github.com/yilianpay/yilianbot/config"
 	"github.com/yilianpay/yilianbot/handlers/wechat"
@@ -59,7 +57,7 @@ func runMenu(ctx context.Context, args []string, getenv func(string) string, std
 
 	if cmd == "show" {
 		b, err := json.MarshalIndent(struct {
-			Button []*menu.Button `json:"button"`
+			Button []*wechat.Button `json:"button"`
 		}{buttons}, "", "  ")
 		if err != nil {
 			return err
@@ -89,7 +87,7 @@ func runMenu(ctx context.Context, args []string, getenv func(string) string, std
 // become click buttons named after the category with the key "cat:<slug>"; "handoff",
 // "my_tickets" and "menu" are the dialogue's other click keys. Every violation of WeChat's
 // limits is reported in the one error; warnings are for things that work but look unintended.
-func menuButtons(groups []config.MenuGroup, c *kb.Content) (buttons []*menu.Button, warnings []string, err error) {
+func menuButtons(groups []config.MenuGroup, c *kb.Content) (buttons []*wechat.Button, warnings []string, err error) {
 	var errs []string
 	if len(groups) < 1 || len(groups) > wechat.MaxMenuButtons {
 		errs = append(errs, fmt.Sprintf("menu: has %d top-level buttons; WeChat allows 1 to %d", len(groups), wechat.MaxMenuButtons))
@@ -115,7 +113,7 @@ func menuButtons(groups []config.MenuGroup, c *kb.Content) (buttons []*menu.Butt
 				continue
 			}
 			useKey(g.Key)
-			buttons = append(buttons, menu.NewClickButton(g.Name, g.Key))
+			buttons = append(buttons, wechat.NewClickButton(g.Name, g.Key))
 			continue
 		}
 		if g.Key != "" {
@@ -124,7 +122,7 @@ func menuButtons(groups []config.MenuGroup, c *kb.Content) (buttons []*menu.Butt
 		if len(g.Items) > wechat.MaxSubButtons {
 			errs = append(errs, fmt.Sprintf("%s: has %d items; WeChat allows at most %d sub-buttons", where, len(g.Items), wechat.MaxSubButtons))
 		}
-		subs := make([]*menu.Button, 0, len(g.Items))
+		subs := make([]*wechat.Button, 0, len(g.Items))
 		for _, item := range g.Items {
 			name, key, ok := menuItem(item, c)
 			if !ok {
@@ -133,9 +131,9 @@ func menuButtons(groups []config.MenuGroup, c *kb.Content) (buttons []*menu.Butt
 				continue
 			}
 			useKey(key)
-			subs = append(subs, menu.NewClickButton(name, key))
+			subs = append(subs, wechat.NewClickButton(name, key))
 		}
-		buttons = append(buttons, menu.NewSubButton(g.Name, subs))
+		buttons = append(buttons, wechat.NewSubButton(g.Name, subs))
 	}
 	if len(errs) > 0 {
 		return nil, warnings, errors.New("invalid menu:\n  " + strings.Join(errs, "\n  "))

@@ -7,9 +7,9 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/silenceper/wechat/v2/officialaccount/menu"
 
 	"github.com/yilianpay/yilianbot/config"
+	"github.com/yilianpay/yilianbot/handlers/wechat"
 	"github.com/yilianpay/yilianbot/handlers/wechat/wechatfake"
 	"github.com/yilianpay/yilianbot/kb"
 )
@@ -42,7 +42,7 @@ func TestMenuPush(t *testing.T) {
 	if len(menus) != 1 {
 		t.Fatalf("WeChat received %d menus, want 1", len(menus))
 	}
-	var got struct{ Button []menu.Button }
+	var got struct{ Button []wechat.Button }
 	if err := json.Unmarshal(menus[0], &got); err != nil {
 		t.Fatal(err)
 	}
@@ -159,11 +159,11 @@ func TestMenuButtons(t *testing.T) {
 		{Slug: "long", Name: strings.Repeat("很长的名字", 5)}, // 75 bytes
 		{Slug: strings.Repeat("s", 130), Name: "长键"},
 	}}
-	sub := func(name, key string) *menu.Button { return menu.NewClickButton(name, key) }
+	sub := func(name, key string) *wechat.Button { return wechat.NewClickButton(name, key) }
 	tests := []struct {
 		name    string
 		groups  []config.MenuGroup
-		want    []*menu.Button
+		want    []*wechat.Button
 		wantErr []string
 	}{
 		{
@@ -172,14 +172,14 @@ func TestMenuButtons(t *testing.T) {
 				{Name: "自助", Items: []string{"refund", "risk-limits", "long", "menu"}},
 				{Name: "人工", Key: "handoff"},
 			},
-			want: []*menu.Button{
-				menu.NewSubButton("自助", []*menu.Button{
+			want: []*wechat.Button{
+				wechat.NewSubButton("自助", []*wechat.Button{
 					sub("退款", "cat:refund"),
 					sub("风控、限额与资金冻结", "cat:risk-limits"),
 					sub(strings.Repeat("很长的名字", 4), "cat:long"),
 					sub("自助服务", "menu"),
 				}),
-				menu.NewClickButton("人工", "handoff"),
+				wechat.NewClickButton("人工", "handoff"),
 			},
 		},
 		{name: "no groups", wantErr: []string{"0 top-level buttons"}},

@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/silenceper/wechat/v2/officialaccount/message"
 	"github.com/silenceper/wechat/v2/util"
 )
 
@@ -81,10 +80,10 @@ func (s Settings) Verify(q url.Values, now time.Time) *Rejection {
 	return nil
 }
 
-// Decode turns the body of a verified callback into the SDK's message, checking
+// Decode turns the body of a verified callback into a MixMessage, checking
 // msg_signature and decrypting it in safe and compatible mode. encrypted reports whether the
 // callback came encrypted, and so whether its reply must be sealed.
-func (s Settings) Decode(q url.Values, body []byte) (m *message.MixMessage, encrypted bool, rj *Rejection) {
+func (s Settings) Decode(q url.Values, body []byte) (m *MixMessage, encrypted bool, rj *Rejection) {
 	encrypted = q.Get("encrypt_type") == "aes"
 	if !encrypted && s.EncodingAESKey != "" && !s.AllowPlain {
 		// Compatible mode sends encrypt_type and msg_signature too; a plain callback here is a
@@ -96,20 +95,20 @@ func (s Settings) Decode(q url.Values, body []byte) (m *message.MixMessage, encr
 		if s.EncodingAESKey == "" {
 			return nil, true, reject(http.StatusBadRequest, "aes_not_configured", "encrypted callback but WECHAT_ENCODING_AES_KEY is not set")
 		}
-		var env message.EncryptedXMLMsg
-		if err := xml.Unmarshal(body, &env); err != nil || env.EncryptedMsg == "" {
+		var env encryptedCallback
+		if err := xml.Unmarshal(body, &env); err != nil || env.Encrypt == "" {
 			return nil, true, reject(http.StatusBadRequest, "malformed", "encrypted envelope: %v", err)
 		}
-		if !equal(Signature(s.Token, q.Get("timestamp"), q.Get("nonce"), env.EncryptedMsg), strings.ToLower(q.Get("msg_signature"))) {
+		if !equal(Signature(s.Token, q.Get("timestamp"), q.Get("nonce"), env.Encrypt), strings.ToLower(q.Get("msg_signature"))) {
 			return nil, true, reject(http.StatusForbidden, "bad_msg_signature", "msg_signature does not match")
 		}
-		_, plain, err := util.DecryptMsg(s.AppID, env.EncryptedMsg, s.EncodingAESKey)
+		_, plain, err := util.DecryptMsg(s.AppID, env.Encrypt, s.EncodingAESKey)
 		if err != nil {
 			return nil, true, reject(http.StatusBadRequest, "decrypt_failed", "decrypt: %v", err)
 		}
 		raw = plain
 	}
-	var mix message.MixMessage
+	var mix MixMessage
 	if err := xml.Unmarshal(raw, &mix); err != nil {
 		return nil, encrypted, reject(http.StatusBadRequest, "malformed", "xml: %v", err)
 	}

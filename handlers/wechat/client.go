@@ -14,15 +14,14 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/silenceper/wechat/v2/credential"
-	"github.com/silenceper/wechat/v2/officialaccount/message"
 	"github.com/silenceper/wechat/v2/util"
 )
 
 // The calls below are written by hand rather than through the SDK's managers: the SDK sends
 // everything through the process-global util.DefaultHTTPClient (no timeout, and no way to give
 // each test its own fake server), and its errors embed request URLs, which carry the secret or
-// the access_token. Request and response bodies still use the SDK's types.
+// the access_token. Request and response bodies are
+// this package's own types (types.go).
 
 // TokenCache stores the access_token where every replica sees it (Redis in production), so
 // that replicas do not each fetch their own.
@@ -116,7 +115,9 @@ func (c *Client) SendText(ctx context.Context, openID, text string) error {
 	}
 	parts := splitText(text, MaxTextBytes)
 	for i, p := range parts {
-		body, err := json.Marshal(message.NewCustomerTextMessage(openID, p))
+		msg := customerText{ToUser: openID, MsgType: MsgTypeText}
+		msg.Text.Content = p
+		body, err := json.Marshal(msg)
 		if err != nil {
 			return fmt.Errorf("wechat: send text: %w", err)
 		}
@@ -130,25 +131,14 @@ func (c *Client) SendText(ctx context.Context, openID, text string) error {
 	return nil
 }
 
-// templateBody is the SDK's TemplateMessage without its "miniprogram" object: the SDK always
-// sends it, empty, because the field lacks omitempty. The shallower field hides the embedded one.
-type templateBody struct {
-	*message.TemplateMessage
-	MiniProgram *struct{} `json:"miniprogram,omitempty"`
-}
-
 // SendTemplate sends a template message whose data are fields (keyword name → value).
 // Errors are classified as SendText's are.
 func (c *Client) SendTemplate(ctx context.Context, openID, templateID string, fields map[string]string) error {
-	data := make(map[string]*message.TemplateDataItem, len(fields))
+	data := make(map[string]templateItem, len(fields))
 	for k, v := range fields {
-		data[k] = &message.TemplateDataItem{Value: v}
+		data[k] = templateItem{Value: v}
 	}
-	body, err := json.Marshal(templateBody{TemplateMessage: &message.TemplateMessage{
-		ToUser:     openID,
-		TemplateID: templateID,
-		Data:       data,
-	}})
+	body, err := json.Marshal(templateMessage{ToUser: openID, TemplateID: templateID, Data: data})
 	if err != nil {
 		return fmt.Errorf("wechat: send template: %w", err)
 	}
@@ -224,7 +214,7 @@ func (c *Client) token(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("get access token: %w", err)
 	}
-	var res credential.ResAccessToken
+	var res accessToken
 	if err := c.post(ctx, "/cgi-bin/stable_token", req, &res); err != nil {
 		return "", fmt.Errorf("get access token: %w", err)
 	}

@@ -16,7 +16,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/silenceper/wechat/v2/officialaccount/menu"
 
 	"github.com/yilianpay/yilianbot/handlers/wechat/wechatfake"
 )
@@ -271,9 +270,9 @@ func TestTemplateBody(t *testing.T) {
 func TestCreateMenu(t *testing.T) {
 	t.Parallel()
 	api, fake, _ := newFakeAPI(t)
-	buttons := []*menu.Button{
-		menu.NewSubButton("交易结算", []*menu.Button{menu.NewClickButton("退款", "cat:refund")}),
-		menu.NewClickButton("人工客服", "handoff"),
+	buttons := []*Button{
+		NewSubButton("交易结算", []*Button{NewClickButton("退款", "cat:refund")}),
+		NewClickButton("人工客服", "handoff"),
 	}
 	if err := api.CreateMenu(t.Context(), buttons); err != nil {
 		t.Fatalf("CreateMenu = %v", err)

@@ -13,6 +13,6 @@
 // A [Simulator] plays WeChat's part of the callbacks, for the chat command, the load generator
 // and tests; package wechatfake plays its part of the server API.
 //
-// The package speaks WeChat's vocabulary (the SDK's MixMessage, openids, errcodes) and knows
+// The package speaks WeChat's vocabulary (MixMessage, openids, errcodes) and knows
 // nothing of the dialogue: the webhook handler translates.
 package wechat

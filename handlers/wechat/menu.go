@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-
-	"github.com/silenceper/wechat/v2/officialaccount/menu"
 )
 
 // WeChat's limits on the custom menu. Names and keys are counted in bytes of UTF-8, so a
@@ -20,9 +18,9 @@ const (
 
 // CreateMenu replaces the account's custom menu with buttons. WeChat refuses a menu over the
 // limits above with an *[APIError]; callers check them first to say what is wrong.
-func (c *Client) CreateMenu(ctx context.Context, buttons []*menu.Button) error {
+func (c *Client) CreateMenu(ctx context.Context, buttons []*Button) error {
 	body, err := json.Marshal(struct {
-		Button []*menu.Button `json:"button"`
+		Button []*Button `json:"button"`
 	}{buttons})
 	if err != nil {
 		return fmt.Errorf("wechat: create menu: %w", err)

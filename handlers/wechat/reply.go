@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/silenceper/wechat/v2/officialaccount/message"
 	"github.com/silenceper/wechat/v2/util"
 )
 
@@ -16,24 +15,23 @@ import (
 const FallbackText = "抱歉，系统有点忙，请稍后再发一次您的问题。着急的话可以回复“人工”联系人工客服。"
 
 // RenderText returns the plain XML of a passive text reply to m, created at the given time.
-func RenderText(m *message.MixMessage, text string, created time.Time) ([]byte, error) {
-	t := message.NewText(text)
-	t.SetMsgType(message.MsgTypeText)
-	t.SetToUserName(m.FromUserName)
-	t.SetFromUserName(m.ToUserName)
-	t.SetCreateTime(created.Unix())
-	return xml.Marshal(t)
+func RenderText(m *MixMessage, text string, created time.Time) ([]byte, error) {
+	return xml.Marshal(textReply{replyHeader: header(m, MsgTypeText, created), Content: cdataText(text)})
 }
 
 // RenderTransfer returns the plain XML of a passive reply that hands m's conversation to the
 // human agents: to kfAccount, or to any agent when kfAccount is empty.
-func RenderTransfer(m *message.MixMessage, kfAccount string, created time.Time) ([]byte, error) {
-	t := message.NewTransferCustomer(kfAccount)
-	t.SetMsgType(message.MsgTypeTransfer)
-	t.SetToUserName(m.FromUserName)
-	t.SetFromUserName(m.ToUserName)
-	t.SetCreateTime(created.Unix())
-	return xml.Marshal(t)
+func RenderTransfer(m *MixMessage, kfAccount string, created time.Time) ([]byte, error) {
+	r := transferReply{replyHeader: header(m, MsgTypeTransfer, created)}
+	if kfAccount != "" {
+		r.TransInfo = &transInfo{KfAccount: kfAccount}
+	}
+	return xml.Marshal(r)
+}
+
+// header addresses a reply to m: back to its sender, from the account it was sent to.
+func header(m *MixMessage, t MsgType, created time.Time) replyHeader {
+	return replyHeader{ToUserName: cdataText(m.FromUserName), FromUserName: cdataText(m.ToUserName), CreateTime: created.Unix(), MsgType: t}
 }
 
 // Seal wraps a plain reply in the safe-mode envelope, encrypted and signed, with a fresh
@@ -46,10 +44,10 @@ func (s Settings) Seal(plain []byte, now time.Time) ([]byte, error) {
 	}
 	ts := now.Unix()
 	nonce := randomDigits(10)
-	env := message.ResponseEncryptedXMLMsg{
-		EncryptedMsg: string(enc),
+	env := encryptedReply{
+		Encrypt:      string(enc),
 		MsgSignature: Signature(s.Token, strconv.FormatInt(ts, 10), nonce, string(enc)),
-		Timestamp:    ts,
+		TimeStamp:    ts,
 		Nonce:        nonce,
 	}
 	return xml.Marshal(env)

@@ -12,7 +12,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/silenceper/wechat/v2/officialaccount/message"
 	"github.com/silenceper/wechat/v2/util"
 )
 
@@ -93,21 +92,21 @@ func (s *Simulator) Open(body []byte) (OpenedReply, error) {
 	}
 	plain := body
 	if s.Settings.EncodingAESKey != "" {
-		var env message.ResponseEncryptedXMLMsg
+		var env encryptedReply
 		if err := xml.Unmarshal(body, &env); err != nil {
 			return OpenedReply{}, fmt.Errorf("simulator: reply envelope: %w", err)
 		}
-		want := Signature(s.Settings.Token, strconv.FormatInt(env.Timestamp, 10), env.Nonce, env.EncryptedMsg)
+		want := Signature(s.Settings.Token, strconv.FormatInt(env.TimeStamp, 10), env.Nonce, env.Encrypt)
 		if env.MsgSignature != want {
 			return OpenedReply{}, errors.New("simulator: reply MsgSignature does not match")
 		}
-		_, p, err := util.DecryptMsg(s.Settings.AppID, env.EncryptedMsg, s.Settings.EncodingAESKey)
+		_, p, err := util.DecryptMsg(s.Settings.AppID, env.Encrypt, s.Settings.EncodingAESKey)
 		if err != nil {
 			return OpenedReply{}, fmt.Errorf("simulator: decrypt reply: %w", err)
 		}
 		plain = p
 	}
-	var m message.MixMessage
+	var m MixMessage
 	if err := xml.Unmarshal(plain, &m); err != nil {
 		return OpenedReply{}, fmt.Errorf("simulator: reply xml: %w", err)
 	}
