@@ -5,7 +5,10 @@
 //	yilianbot [serve]          run the webhook server (the default)
 //	yilianbot chat             try the bot in the terminal, as a WeChat user would
 //	yilianbot kb search|check|eval|unknown
+//	yilianbot menu show|push
+//	yilianbot healthcheck
 //
+// `yilianbot COMMAND --help` describes each command (commands.go holds the table).
 // Configuration comes from the environment; see README.md.
 package main
 
@@ -46,20 +49,6 @@ func main() {
 	}
 }
 
-const usage = `usage: yilianbot [command]
-
-commands:
-  serve            run the WeChat webhook server (default)
-  chat             talk to the bot in this terminal through the real webhook path
-  kb search [--json] [QUERY...]   search the knowledge base (queries from stdin when none given)
-  kb check         validate the knowledge-base content and its eval.tsv
-  kb eval [FILE.tsv]  measure retrieval on rows of expected-slug<TAB>query (default: the knowledge base's eval.tsv)
-  kb unknown       list the most frequent questions the bot could not answer (needs REDIS_URL)
-  menu show|push   print the custom menu built from the config, or push it to WeChat (needs WECHAT_APP_ID, WECHAT_APP_SECRET)
-  healthcheck      exit 0 when the local server's /readyz answers 200 (for container healthchecks)
-
-configuration is read from the environment; see README.md`
-
 // hooks let tests observe the program; main passes none.
 type hooks struct {
 	// listening, when set, is called with the address serve listens on once it accepts
@@ -74,26 +63,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	logrus.SetOutput(io.Discard)
 	logrus.SetLevel(logrus.PanicLevel)
 
-	cmd := "serve"
-	if len(args) > 0 {
-		cmd, args = args[0], args[1:]
-	}
-	switch cmd {
-	case "serve":
-		return serve(ctx, getenv, stderr, h)
-	case "chat":
-		return chat(ctx, getenv, stdin, stdout, stderr)
-	case "kb":
-		return runKB(ctx, args, getenv, stdin, stdout, stderr)
-	case "menu":
-		return runMenu(ctx, args, getenv, stdout, stderr)
-	case "healthcheck":
-		return healthcheck(ctx, getenv)
-	case "help", "-h", "--help":
-		fmt.Fprintln(stdout, usage)
-		return nil
-	}
-	return fmt.Errorf("unknown command %q\n%s", cmd, usage)
+	return dispatch(ctx, proc{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr, hooks: h}, args)
 }
 
 func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
