@@ -26,6 +26,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -88,6 +89,9 @@ type app struct {
 
 	mu      sync.Mutex
 	retired []*kb.Index // replaced by reloads, closed with the app
+
+	// stopping is set when serve begins to shut down: /readyz answers 503 from then on.
+	stopping atomic.Bool
 }
 
 func (a *app) Close() {
@@ -179,12 +183,18 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, warn io.Wr
 			AllowPlain:     cfg.WeChat.AllowPlain,
 		},
 		ReplyBudget: cfg.ReplyBudget,
-		Ready: func(ctx context.Context) error {
-			if err := a.bot.Healthy(ctx); err != nil {
-				return fmt.Errorf("redis: %w", err)
+		Ready: func(context.Context) error {
+			if a.stopping.Load() {
+				return errors.New("shutting down")
 			}
 			if a.live.Current() == nil {
 				return errors.New("knowledge base not loaded")
+			}
+			return nil
+		},
+		State: func(ctx context.Context) error {
+			if err := a.bot.Healthy(ctx); err != nil {
+				return fmt.Errorf("redis unreachable: %w", err)
 			}
 			return nil
 		},
@@ -322,6 +332,7 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer, h 
 	case <-ctx.Done():
 	}
 	log.Info("shutting down")
+	a.stopping.Store(true)
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 	err = srv.Shutdown(sctx)
