@@ -153,7 +153,8 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, warn io.Wr
 	log.Info("knowledge base loaded", "categories", len(ix.Content().Categories), "duration_ms", time.Since(start).Milliseconds(), "source", kbSource(cfg))
 
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), buildInfoGauge())
+	a.reloader.register(reg, time.Now())
 	var notices []bot.Notice
 	for _, n := range cfg.File.Notices {
 		notices = append(notices, bot.Notice{Text: n.Text, Start: n.Start, End: n.End})
@@ -172,7 +173,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, warn io.Wr
 		KfAccount:       cfg.WeChat.KfAccount,
 		Logger:          log,
 		Registerer:      reg,
-		Messenger:       newMessenger(cfg, a.rdb, log),
+		Messenger:       newMessenger(cfg, a.rdb, log, wechat.NewMetrics(reg)),
 		TemplateID:      cfg.File.Tickets.TemplateID,
 	})
 	a.handler = handlers.New(log, a.bot, handlers.Options{
