@@ -67,14 +67,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	return dispatch(ctx, proc{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr, hooks: h}, args)
 }
 
-func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
-	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
-	if cfg.LogFormat == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
-	}
-	return slog.New(slog.NewTextHandler(w, opts))
-}
-
 // app is everything serve and chat share: Redis, the knowledge base, the bot and the handler.
 type app struct {
 	cfg     config.Config
@@ -284,7 +276,7 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer, h 
 		return err
 	}
 	log := newLogger(cfg, stderr)
-	slog.SetDefault(log)
+	adoptLogger(log)
 	a, err := newApp(ctx, cfg, log, stderr)
 	if err != nil {
 		return err

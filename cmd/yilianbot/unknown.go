@@ -20,6 +20,7 @@ func kbUnknown(ctx context.Context, cfg config.Config, args []string, stdout, st
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
+	adoptLogger(newLogger(cfg, stderr))
 	rdb, err := connectRedis(ctx, cfg.RedisURL)
 	if err != nil {
 		return err
