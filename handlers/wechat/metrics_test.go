@@ -9,7 +9,6 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
-	"github.com/silenceper/wechat/v2/officialaccount/menu"
 
 	"github.com/yilianpay/yilianbot/handlers/wechat/wechatfake"
 )
@@ -35,8 +34,10 @@ func TestMetrics(t *testing.T) {
 	if err := api.SendTemplate(ctx, "oUser", "tpl", map[string]string{"k": "v"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := api.CreateMenu(ctx, []*menu.Button{menu.NewClickButton("菜单", "menu")}); err != nil {
-		t.Fatal(err)
+	// An empty menu, which WeChat refuses with 40016: a nil slice is whatever button type
+	// CreateMenu takes.
+	if err := api.CreateMenu(ctx, nil); err == nil {
+		t.Error("CreateMenu(nil) succeeded, want errcode 40016")
 	}
 
 	// A server that answers 502, and one that is gone.
@@ -61,8 +62,8 @@ func TestMetrics(t *testing.T) {
 		{EndpointCustomSend, "45015", 1},
 		{EndpointTemplateSend, "40001", 1}, // the revoked token…
 		{EndpointTemplateSend, "0", 1},     // …refreshed and retried
-		{EndpointMenuCreate, "0", 1},
-		{EndpointMenuCreate, "45015", 0},
+		{EndpointMenuCreate, "40016", 1},
+		{EndpointMenuCreate, "0", 0},
 	}
 	for _, tt := range tests {
 		if got := testutil.ToFloat64(m.calls.WithLabelValues(tt.endpoint, tt.errcode)); got != tt.want {
