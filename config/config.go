@@ -285,10 +285,36 @@ func (f File) Variables() map[string]string {
 	}
 }
 
-// Load reads the configuration from getenv and, when CONFIG_FILE is set, from that file.
-// Every problem is reported in one error, naming each variable.
-func Load(getenv func(string) string) (Config, error) {
+// Need names the groups of settings a command uses. LoadFor requires and checks only the
+// groups asked for, so that `kb check` runs where WECHAT_TOKEN is not set and `menu show`
+// needs no secret. The log, knowledge-base and CONFIG_FILE settings are always read.
+type Need uint
+
+const (
+	// NeedServer is everything serve and chat use: HTTP_ADDR, the webhook's WeChat token and
+	// AES key, ADMIN_TOKEN, the timeouts and limits, and REDIS_URL or development mode.
+	NeedServer Need = 1 << iota
+	// NeedRedis requires REDIS_URL: the command reads what the server kept.
+	NeedRedis
+	// NeedWeChatAPI requires WECHAT_APP_ID and WECHAT_APP_SECRET: the command calls WeChat's API.
+	NeedWeChatAPI
+)
+
+// Load reads the configuration of the server; it is LoadFor(getenv, NeedServer).
+func Load(getenv func(string) string) (Config, error) { return LoadFor(getenv, NeedServer) }
+
+// LoadFor reads the configuration from getenv and, when CONFIG_FILE is set, from that file,
+// checking the groups of settings need names. Every problem is reported in one error, naming
+// each variable. Settings outside need keep their defaults when they do not parse.
+func LoadFor(getenv func(string) string, need Need) (Config, error) {
 	var errs []error
+	server := need&NeedServer != 0
+	// check records err when the setting belongs to a group the command needs.
+	check := func(n Need, err error) {
+		if need&n != 0 {
+			errs = append(errs, err)
+		}
+	}
 	c := Config{
 		HTTPAddr:    strings.TrimSpace(getenv("HTTP_ADDR")),
 		LogFormat:   or(getenv("LOG_FORMAT"), "text"),
@@ -306,7 +332,7 @@ func Load(getenv func(string) string) (Config, error) {
 		KBDir:      strings.TrimSpace(getenv("KB_DIR")),
 		ConfigFile: strings.TrimSpace(getenv("CONFIG_FILE")),
 	}
-	c.DevMode = c.RedisURL == ""
+	c.DevMode = c.RedisURL == "" && server
 	if c.HTTPAddr == "" {
 		c.HTTPAddr = ":8080"
 		if c.DevMode {
@@ -323,7 +349,8 @@ func Load(getenv func(string) string) (Config, error) {
 		}
 		d, err := time.ParseDuration(v)
 		if err != nil || d <= 0 {
-			errs = append(errs, fmt.Errorf("%s: %q is not a positive duration such as 4.5s", name, v))
+			*dst = def
+			check(NeedServer, fmt.Errorf("%s: %q is not a positive duration such as 4.5s", name, v))
 			return
 		}
 		*dst = d
@@ -334,13 +361,13 @@ func Load(getenv func(string) string) (Config, error) {
 	duration("TRANSCRIPT_TTL", 7*24*time.Hour, &c.TranscriptTTL)
 	duration("TICKET_RETENTION", 365*24*time.Hour, &c.TicketRetention)
 	if c.ReplyBudget > 4900*time.Millisecond {
-		errs = append(errs, fmt.Errorf("REPLY_BUDGET: %s leaves no time before WeChat's 5 s limit; use at most 4.9s", c.ReplyBudget))
+		check(NeedServer, fmt.Errorf("REPLY_BUDGET: %s leaves no time before WeChat's 5 s limit; use at most 4.9s", c.ReplyBudget))
 	}
 
 	if v := strings.TrimSpace(getenv("WECHAT_ALLOW_PLAIN")); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("WECHAT_ALLOW_PLAIN: %q is not true or false", v))
+			check(NeedServer, fmt.Errorf("WECHAT_ALLOW_PLAIN: %q is not true or false", v))
 		}
 		c.WeChat.AllowPlain = b
 	}
@@ -349,7 +376,7 @@ func Load(getenv func(string) string) (Config, error) {
 	if v := getenv("RATE_LIMIT"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n <= 0 {
-			errs = append(errs, fmt.Errorf("RATE_LIMIT: %q is not a positive number of messages per minute", v))
+			check(NeedServer, fmt.Errorf("RATE_LIMIT: %q is not a positive number of messages per minute", v))
 		} else {
 			c.RateLimit = n
 		}
@@ -366,18 +393,63 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 
 	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
-		errs = append(errs, fmt.Errorf("HTTP_ADDR: %q is not host:port (for example :8080)", c.HTTPAddr))
+		check(NeedServer, fmt.Errorf("HTTP_ADDR: %q is not host:port (for example :8080)", c.HTTPAddr))
 	}
 	if c.RedisURL != "" {
 		if err := checkRedisURL(c.RedisURL); err != nil {
-			errs = append(errs, fmt.Errorf("REDIS_URL: %w", err))
+			check(NeedServer|NeedRedis, fmt.Errorf("REDIS_URL: %w", err))
 		}
+	} else {
+		check(NeedRedis, errors.New("REDIS_URL: required: this command reads what the server keeps in Redis"))
 	}
 	if u, err := url.Parse(c.WeChat.APIBase); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		errs = append(errs, fmt.Errorf("WECHAT_API_BASE: %q is not an http(s) URL", c.WeChat.APIBase))
+		check(NeedServer|NeedWeChatAPI, fmt.Errorf("WECHAT_API_BASE: %q is not an http(s) URL", c.WeChat.APIBase))
+	}
+	if need&NeedWeChatAPI != 0 {
+		if c.WeChat.AppID == "" {
+			errs = append(errs, errors.New("WECHAT_APP_ID: required: calling WeChat's API needs the official account's AppID"))
+		}
+		if c.WeChat.AppSecret == "" {
+			errs = append(errs, errors.New("WECHAT_APP_SECRET: required: calling WeChat's API needs the official account's AppSecret"))
+		}
 	}
 
-	// Development mode fills what a bare machine lacks; production requires it.
+	if server {
+		errs = append(errs, c.webhook()...)
+	}
+	if c.WeChat.AppID != "" && !appIDRE.MatchString(c.WeChat.AppID) {
+		check(NeedServer|NeedWeChatAPI, fmt.Errorf("WECHAT_APP_ID: %q does not look like an AppID (wx followed by letters and digits)", c.WeChat.AppID))
+	}
+
+	doc := defaultDoc()
+	if c.ConfigFile != "" {
+		if err := loadFile(c.ConfigFile, &doc); err != nil {
+			errs = append(errs, fmt.Errorf("CONFIG_FILE: %w", err))
+		}
+	}
+	hours, herrs := doc.ServiceHours.parse()
+	errs = append(errs, herrs...)
+	c.File = File{
+		Contact:      doc.Contact,
+		ServiceHours: hours,
+		Notices:      doc.Notices,
+		Retrieval:    doc.Retrieval,
+		Menu:         doc.Menu,
+		Tickets:      doc.Tickets,
+	}
+	errs = append(errs, c.File.validate()...)
+
+	if len(errs) > 0 {
+		return Config{}, fmt.Errorf("invalid configuration:\n  %w", joinLines(errs))
+	}
+	return c, nil
+}
+
+// webhook fills and checks the settings of the webhook and the agent API: the WeChat token and
+// AES key, and ADMIN_TOKEN. Development mode fills what a bare machine lacks; production
+// requires it.
+func (c *Config) webhook() []error {
+	var errs []error
 	if c.WeChat.Token == "" {
 		if c.DevMode {
 			c.WeChat.Token = DevToken
@@ -419,32 +491,7 @@ func Load(getenv func(string) string) (Config, error) {
 	} else if c.WeChat.AllowPlain {
 		c.Warnings = append(c.Warnings, "WECHAT_ALLOW_PLAIN has no effect without WECHAT_ENCODING_AES_KEY: plain mode is the only mode")
 	}
-	if c.WeChat.AppID != "" && !appIDRE.MatchString(c.WeChat.AppID) {
-		errs = append(errs, fmt.Errorf("WECHAT_APP_ID: %q does not look like an AppID (wx followed by letters and digits)", c.WeChat.AppID))
-	}
-
-	doc := defaultDoc()
-	if c.ConfigFile != "" {
-		if err := loadFile(c.ConfigFile, &doc); err != nil {
-			errs = append(errs, fmt.Errorf("CONFIG_FILE: %w", err))
-		}
-	}
-	hours, herrs := doc.ServiceHours.parse()
-	errs = append(errs, herrs...)
-	c.File = File{
-		Contact:      doc.Contact,
-		ServiceHours: hours,
-		Notices:      doc.Notices,
-		Retrieval:    doc.Retrieval,
-		Menu:         doc.Menu,
-		Tickets:      doc.Tickets,
-	}
-	errs = append(errs, c.File.validate()...)
-
-	if len(errs) > 0 {
-		return Config{}, fmt.Errorf("invalid configuration:\n  %w", joinLines(errs))
-	}
-	return c, nil
+	return errs
 }
 
 var (

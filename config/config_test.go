@@ -275,3 +275,56 @@ func TestAllowPlain(t *testing.T) {
 		})
 	}
 }
+
+// TestLoadFor checks that a command is refused only for the settings it uses, and that the
+// error names each missing or invalid one.
+func TestLoadFor(t *testing.T) {
+	t.Parallel()
+	// What a production container sets for serve, minus the secrets kb and menu do not use.
+	prod := map[string]string{"REDIS_URL": "redis://127.0.0.1:6379/0", "REPLY_BUDGET": "forever"}
+	tests := []struct {
+		name    string
+		need    Need
+		env     map[string]string
+		want    []string // named in the error; none means success
+		notWant []string // never named
+	}{
+		{"kb check in production", 0, prod, nil, nil},
+		{"kb check, bad log level", 0, map[string]string{"LOG_LEVEL": "loud"}, []string{"LOG_LEVEL"}, nil},
+		{"kb unknown without REDIS_URL", NeedRedis, nil, []string{"REDIS_URL"}, []string{"WECHAT_TOKEN", "ADMIN_TOKEN"}},
+		{"kb unknown with a bad REDIS_URL", NeedRedis, map[string]string{"REDIS_URL": "http://x"}, []string{"REDIS_URL"}, nil},
+		{"kb unknown in production", NeedRedis, prod, nil, nil},
+		{"menu push without credentials", NeedWeChatAPI, prod, []string{"WECHAT_APP_ID", "WECHAT_APP_SECRET"}, []string{"WECHAT_TOKEN", "ADMIN_TOKEN", "REDIS_URL", "REPLY_BUDGET"}},
+		{"menu push", NeedWeChatAPI, map[string]string{"WECHAT_APP_ID": "wxb11529c136998cb6", "WECHAT_APP_SECRET": "s"}, nil, nil},
+		{"menu push, bad api base", NeedWeChatAPI, map[string]string{"WECHAT_APP_ID": "wxb11529c136998cb6", "WECHAT_APP_SECRET": "s", "WECHAT_API_BASE": "ftp://x"}, []string{"WECHAT_API_BASE"}, nil},
+		{"serve in production", NeedServer, prod, []string{"WECHAT_TOKEN", "ADMIN_TOKEN", "REPLY_BUDGET"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c, err := LoadFor(env(tt.env), tt.need)
+			if len(tt.want) == 0 {
+				if err != nil {
+					t.Fatalf("LoadFor(%b) = %v, want no error", tt.need, err)
+				}
+				if tt.need&NeedServer == 0 && (c.DevMode || c.AdminToken != "" || c.WeChat.Token != "") {
+					t.Errorf("LoadFor(%b) filled development settings: dev=%v", tt.need, c.DevMode)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("LoadFor(%b) succeeded, want an error naming %v", tt.need, tt.want)
+			}
+			for _, name := range tt.want {
+				if !strings.Contains(err.Error(), name) {
+					t.Errorf("error does not name %s:\n%v", name, err)
+				}
+			}
+			for _, name := range tt.notWant {
+				if strings.Contains(err.Error(), name) {
+					t.Errorf("error names %s, which this command does not use:\n%v", name, err)
+				}
+			}
+		})
+	}
+}

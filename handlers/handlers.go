@@ -20,8 +20,14 @@ import (
 type Options struct {
 	WeChat      wechat.Settings
 	ReplyBudget time.Duration // default 4.5s
-	// Ready reports whether the process can serve (Redis answers, knowledge loaded).
+	// Ready reports whether this replica can answer WeChat: an error while the knowledge base
+	// is not loaded or the process shuts down. A replica whose Redis is down still answers
+	// (degraded), so it is ready.
 	Ready func(ctx context.Context) error
+	// State reports whether state is kept (sessions, tickets, de-duplication): an error while
+	// Redis does not answer. It is /readyz's degraded reason, /readyz?state=1's verdict and the
+	// yilianbot_redis_up gauge. nil means state is always kept.
+	State func(ctx context.Context) error
 	// Gatherer serves /metrics; Registerer receives the handlers' own metrics.
 	Registerer prometheus.Registerer
 	Gatherer   prometheus.Gatherer
@@ -44,10 +50,14 @@ func New(logger *slog.Logger, b replier, opts Options) http.Handler {
 	if opts.Ready == nil {
 		opts.Ready = func(context.Context) error { return nil }
 	}
+	if opts.State == nil {
+		opts.State = func(context.Context) error { return nil }
+	}
 	if opts.Registerer == nil || opts.Gatherer == nil {
 		reg := prometheus.NewRegistry()
 		opts.Registerer, opts.Gatherer = reg, reg
 	}
+	opts.Registerer.MustRegister(stateGauge(opts.State))
 	mux := http.NewServeMux()
 	addRoutes(mux, logger, b, opts, newWebhookMetrics(opts.Registerer))
 	return recoverPanics(logger, mux)
@@ -105,8 +115,12 @@ func handleHealthz() http.Handler {
 	})
 }
 
-// handleReadyz handles "GET /readyz": Redis answers and the knowledge base is loaded.
-func handleReadyz(logger *slog.Logger, ready func(context.Context) error) http.Handler {
+// handleReadyz handles "GET /readyz": 200 when this replica can answer WeChat, with the
+// reason in the body when it answers without state ("ready (degraded: …)"), 503 when it
+// cannot. An orchestrator must not take the replica out while Redis is down: it still answers
+// FAQ questions, and every replica shares that Redis. With ?state=1 the answer is whether
+// state is kept: 503 while Redis does not answer.
+func handleReadyz(logger *slog.Logger, ready, state func(context.Context) error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
@@ -117,7 +131,31 @@ func handleReadyz(logger *slog.Logger, ready func(context.Context) error) http.H
 			w.Write([]byte("not ready: " + err.Error() + "\n"))
 			return
 		}
+		if err := state(ctx); err != nil {
+			if r.URL.Query().Has("state") {
+				w.WriteHeader(http.StatusServiceUnavailable)
+				w.Write([]byte("state not kept: " + err.Error() + "\n"))
+				return
+			}
+			w.Write([]byte("ready (degraded: " + err.Error() + ")\n"))
+			return
+		}
 		w.Write([]byte("ready\n"))
+	})
+}
+
+// stateGauge is yilianbot_redis_up, asked at each scrape.
+func stateGauge(state func(context.Context) error) prometheus.Collector {
+	return prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "yilianbot_redis_up",
+		Help: "1 when Redis answers, so sessions, tickets and de-duplication are kept; 0 while replies are degraded (no state). Checked at each scrape.",
+	}, func() float64 {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		if state(ctx) != nil {
+			return 0
+		}
+		return 1
 	})
 }
 

@@ -10,7 +10,7 @@ func addRoutes(mux *http.ServeMux, logger *slog.Logger, b replier, opts Options,
 	mux.Handle("GET /wechat", handleWeChatVerify(logger, opts.WeChat, m, opts.Now))
 	mux.Handle("POST /wechat", handleWeChatMessage(logger, opts.WeChat, b, opts.ReplyBudget, m, opts.Now))
 	mux.Handle("GET /healthz", handleHealthz())
-	mux.Handle("GET /readyz", handleReadyz(logger, opts.Ready))
+	mux.Handle("GET /readyz", handleReadyz(logger, opts.Ready, opts.State))
 	mux.Handle("GET /metrics", handleMetrics(opts.Gatherer))
 
 	if opts.Desk != nil {

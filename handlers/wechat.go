@@ -149,6 +149,7 @@ func handleWeChatMessage(logger *slog.Logger, wc wechat.Settings, b replier, bud
 
 		ctx, cancel := context.WithTimeout(r.Context(), budget)
 		defer cancel()
+		log.DebugContext(ctx, "callback received", "encrypted", encrypted, "text_runes", utf8.RuneCountInString(msg.Text))
 		reply, outcome := answer(ctx, log, b, msg)
 		if outcome == outcomeReplayed {
 			refuse(&wechat.Rejection{Status: http.StatusForbidden, Reason: "replayed", Err: bot.ErrReplayed})

@@ -32,6 +32,7 @@ func chat(ctx context.Context, getenv func(string) string, stdin io.Reader, stdo
 	// Logs would interleave with the conversation: only warnings and errors, to stderr.
 	cfg.LogLevel = slog.LevelWarn
 	log := newLogger(cfg, stderr)
+	adoptLogger(log)
 	a, err := newApp(ctx, cfg, log, stderr)
 	if err != nil {
 		return err

@@ -60,17 +60,29 @@ func buildIndex(cfg config.Config) (*kb.Index, error) {
 	return kb.Build(c, thresholds(cfg))
 }
 
-// runKB implements `yilianbot kb search|check|eval|unknown`.
-func runKB(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		return errors.New("usage: yilianbot kb search|check|eval|unknown")
+// kbCommand returns the command `yilianbot kb sub`.
+func kbCommand(sub string) func(context.Context, proc, []string) error {
+	return func(ctx context.Context, p proc, args []string) error {
+		return runKB(ctx, sub, args, p.getenv, p.stdin, p.stdout, p.stderr)
 	}
-	cfg, err := config.Load(getenv)
+}
+
+// runKB implements `yilianbot kb search|check|eval|unknown`. Only unknown needs more than the
+// knowledge base's own settings: REDIS_URL.
+func runKB(ctx context.Context, sub string, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	need := config.Need(0)
+	if sub == "unknown" {
+		need = config.NeedRedis
+	}
+	cfg, err := config.LoadFor(getenv, need)
 	if err != nil {
 		return err
 	}
-	switch args[0] {
+	switch sub {
 	case "check":
+		if err := noArgs("kb check", args); err != nil {
+			return err
+		}
 		c, err := kb.Load(contentFS(cfg), cfg.File.Variables())
 		var probs kb.Problems
 		if errors.As(err, &probs) {
@@ -89,17 +101,18 @@ func runKB(ctx context.Context, args []string, getenv func(string) string, stdin
 		fmt.Fprintf(stdout, "ok: %d categories, %d entries\n", len(c.Categories), n)
 		return nil
 	case "search":
-		return kbSearch(ctx, cfg, args[1:], stdin, stdout)
+		return kbSearch(ctx, cfg, args, stdin, stdout, stderr)
 	case "eval":
-		return kbEval(ctx, cfg, args[1:], stdout)
+		return kbEval(ctx, cfg, args, stdout)
 	case "unknown":
-		return kbUnknown(ctx, cfg, args[1:], getenv, stdout, stderr)
+		return kbUnknown(ctx, cfg, args, stdout, stderr)
 	}
-	return fmt.Errorf("kb: unknown command %q (want search, check, eval or unknown)", args[0])
+	return fmt.Errorf("kb: unknown command %q", sub)
 }
 
-func kbSearch(ctx context.Context, cfg config.Config, args []string, stdin io.Reader, stdout io.Writer) error {
+func kbSearch(ctx context.Context, cfg config.Config, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fl := flag.NewFlagSet("kb search", flag.ContinueOnError)
+	fl.SetOutput(stderr)
 	asJSON := fl.Bool("json", false, "print one JSON object per query")
 	if err := fl.Parse(args); err != nil {
 		return err

@@ -5,7 +5,10 @@
 //	yilianbot [serve]          run the webhook server (the default)
 //	yilianbot chat             try the bot in the terminal, as a WeChat user would
 //	yilianbot kb search|check|eval|unknown
+//	yilianbot menu show|push
+//	yilianbot healthcheck
 //
+// `yilianbot COMMAND --help` describes each command (commands.go holds the table).
 // Configuration comes from the environment; see README.md.
 package main
 
@@ -23,6 +26,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -46,20 +50,6 @@ func main() {
 	}
 }
 
-const usage = `usage: yilianbot [command]
-
-commands:
-  serve            run the WeChat webhook server (default)
-  chat             talk to the bot in this terminal through the real webhook path
-  kb search [--json] [QUERY...]   search the knowledge base (queries from stdin when none given)
-  kb check         validate the knowledge-base content and its eval.tsv
-  kb eval [FILE.tsv]  measure retrieval on rows of expected-slug<TAB>query (default: the knowledge base's eval.tsv)
-  kb unknown       list the most frequent questions the bot could not answer (needs REDIS_URL)
-  menu show|push   print the custom menu built from the config, or push it to WeChat (needs WECHAT_APP_ID, WECHAT_APP_SECRET)
-  healthcheck      exit 0 when the local server's /readyz answers 200 (for container healthchecks)
-
-configuration is read from the environment; see README.md`
-
 // hooks let tests observe the program; main passes none.
 type hooks struct {
 	// listening, when set, is called with the address serve listens on once it accepts
@@ -74,34 +64,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	logrus.SetOutput(io.Discard)
 	logrus.SetLevel(logrus.PanicLevel)
 
-	cmd := "serve"
-	if len(args) > 0 {
-		cmd, args = args[0], args[1:]
-	}
-	switch cmd {
-	case "serve":
-		return serve(ctx, getenv, stderr, h)
-	case "chat":
-		return chat(ctx, getenv, stdin, stdout, stderr)
-	case "kb":
-		return runKB(ctx, args, getenv, stdin, stdout, stderr)
-	case "menu":
-		return runMenu(ctx, args, getenv, stdout, stderr)
-	case "healthcheck":
-		return healthcheck(ctx, getenv)
-	case "help", "-h", "--help":
-		fmt.Fprintln(stdout, usage)
-		return nil
-	}
-	return fmt.Errorf("unknown command %q\n%s", cmd, usage)
-}
-
-func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
-	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
-	if cfg.LogFormat == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
-	}
-	return slog.New(slog.NewTextHandler(w, opts))
+	return dispatch(ctx, proc{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr, hooks: h}, args)
 }
 
 // app is everything serve and chat share: Redis, the knowledge base, the bot and the handler.
@@ -118,6 +81,9 @@ type app struct {
 
 	mu      sync.Mutex
 	retired []*kb.Index // replaced by reloads, closed with the app
+
+	// stopping is set when serve begins to shut down: /readyz answers 503 from then on.
+	stopping atomic.Bool
 }
 
 func (a *app) Close() {
@@ -179,7 +145,8 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, warn io.Wr
 	log.Info("knowledge base loaded", "categories", len(ix.Content().Categories), "duration_ms", time.Since(start).Milliseconds(), "source", kbSource(cfg))
 
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), buildInfoGauge())
+	a.reloader.register(reg, time.Now())
 	var notices []bot.Notice
 	for _, n := range cfg.File.Notices {
 		notices = append(notices, bot.Notice{Text: n.Text, Start: n.Start, End: n.End})
@@ -198,7 +165,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, warn io.Wr
 		KfAccount:       cfg.WeChat.KfAccount,
 		Logger:          log,
 		Registerer:      reg,
-		Messenger:       newMessenger(cfg, a.rdb, log),
+		Messenger:       newMessenger(cfg, a.rdb, log, wechat.NewMetrics(reg)),
 		TemplateID:      cfg.File.Tickets.TemplateID,
 	})
 	a.handler = handlers.New(log, a.bot, handlers.Options{
@@ -209,12 +176,18 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, warn io.Wr
 			AllowPlain:     cfg.WeChat.AllowPlain,
 		},
 		ReplyBudget: cfg.ReplyBudget,
-		Ready: func(ctx context.Context) error {
-			if err := a.bot.Healthy(ctx); err != nil {
-				return fmt.Errorf("redis: %w", err)
+		Ready: func(context.Context) error {
+			if a.stopping.Load() {
+				return errors.New("shutting down")
 			}
 			if a.live.Current() == nil {
 				return errors.New("knowledge base not loaded")
+			}
+			return nil
+		},
+		State: func(ctx context.Context) error {
+			if err := a.bot.Healthy(ctx); err != nil {
+				return fmt.Errorf("redis unreachable: %w", err)
 			}
 			return nil
 		},
@@ -303,7 +276,7 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer, h 
 		return err
 	}
 	log := newLogger(cfg, stderr)
-	slog.SetDefault(log)
+	adoptLogger(log)
 	a, err := newApp(ctx, cfg, log, stderr)
 	if err != nil {
 		return err
@@ -352,6 +325,7 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer, h 
 	case <-ctx.Done():
 	}
 	log.Info("shutting down")
+	a.stopping.Store(true)
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 	err = srv.Shutdown(sctx)

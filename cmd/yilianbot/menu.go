@@ -18,30 +18,18 @@ import (
 )
 
 // runMenu implements `yilianbot menu show|push`: show prints the JSON that push sends to
-// WeChat's menu/create.
-func runMenu(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	if len(args) != 1 {
-		return errors.New("usage: yilianbot menu show|push")
-	}
-	cmd := args[0]
-	if cmd != "show" && cmd != "push" {
-		return fmt.Errorf("menu: unknown command %q (want show or push)", cmd)
-	}
-	cfg, err := config.Load(getenv)
-	if err != nil {
+// WeChat's menu/create. Only push needs credentials: WECHAT_APP_ID and WECHAT_APP_SECRET.
+func runMenu(ctx context.Context, cmd string, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if err := noArgs("menu "+cmd, args); err != nil {
 		return err
 	}
+	need := config.Need(0)
 	if cmd == "push" {
-		var missing []string
-		if cfg.WeChat.AppID == "" {
-			missing = append(missing, "WECHAT_APP_ID")
-		}
-		if cfg.WeChat.AppSecret == "" {
-			missing = append(missing, "WECHAT_APP_SECRET")
-		}
-		if len(missing) > 0 {
-			return fmt.Errorf("menu push: missing %s: pushing needs the official account's AppID and AppSecret", strings.Join(missing, " and "))
-		}
+		need = config.NeedWeChatAPI
+	}
+	cfg, err := config.LoadFor(getenv, need)
+	if err != nil {
+		return err
 	}
 	content, err := kb.Load(contentFS(cfg), cfg.File.Variables())
 	if err != nil {

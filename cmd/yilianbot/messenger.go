@@ -14,8 +14,9 @@ import (
 )
 
 // newMessenger returns the WeChat API client that delivers agents' replies, or nil (replies
-// wait for the user's next message) when the AppID or AppSecret is not configured.
-func newMessenger(cfg config.Config, rdb redis.UniversalClient, log *slog.Logger) bot.Messenger {
+// wait for the user's next message) when the AppID or AppSecret is not configured. Its calls
+// are counted in m, which exists either way so that the series do.
+func newMessenger(cfg config.Config, rdb redis.UniversalClient, log *slog.Logger, m *wechat.Metrics) bot.Messenger {
 	if cfg.WeChat.AppID == "" || cfg.WeChat.AppSecret == "" {
 		log.Warn("WECHAT_APP_ID or WECHAT_APP_SECRET is not set: agents' replies are shown when the user next writes, not pushed")
 		return nil
@@ -26,6 +27,7 @@ func newMessenger(cfg config.Config, rdb redis.UniversalClient, log *slog.Logger
 		BaseURL:   cfg.WeChat.APIBase,
 		Cache:     bot.NewTokenCache(rdb, cfg.RedisPrefix),
 		Logger:    log,
+		Metrics:   m,
 	})}
 }
 

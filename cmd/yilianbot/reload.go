@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/yilianpay/yilianbot/handlers"
 	"github.com/yilianpay/yilianbot/kb"
 )
@@ -40,6 +42,39 @@ type reloader struct {
 
 	mu   sync.Mutex
 	last handlers.KBReload
+
+	// reloads counts finished reloads by outcome; loadedAt is when the served index was built.
+	// Both are nil until register.
+	reloads  *prometheus.CounterVec
+	loadedAt prometheus.Gauge
+}
+
+// register creates the reload metrics on reg, with both outcomes at 0 and the served index
+// loaded at loaded (the start).
+func (r *reloader) register(reg prometheus.Registerer, loaded time.Time) {
+	r.reloads = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "yilianbot_kb_reloads_total",
+		Help: "Knowledge-base reloads (SIGHUP or POST /api/v1/kb/reload) by outcome: succeeded, failed (refused; the previous index stays).",
+	}, []string{"outcome"})
+	r.loadedAt = prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "yilianbot_kb_last_reload_timestamp_seconds",
+		Help: "Unix time the served knowledge base was loaded: at start or by the last successful reload.",
+	})
+	reg.MustRegister(r.reloads, r.loadedAt)
+	r.reloads.WithLabelValues(string(handlers.ReloadSucceeded))
+	r.reloads.WithLabelValues(string(handlers.ReloadFailed))
+	r.loadedAt.Set(float64(loaded.UnixNano()) / 1e9)
+}
+
+// record counts a finished reload.
+func (r *reloader) record(st handlers.KBReload) {
+	if r.reloads == nil {
+		return
+	}
+	r.reloads.WithLabelValues(string(st.State)).Inc()
+	if st.State == handlers.ReloadSucceeded {
+		r.loadedAt.Set(float64(st.FinishedAt.UnixNano()) / 1e9)
+	}
 }
 
 var _ handlers.KBReloader = (*reloader)(nil)
@@ -84,6 +119,7 @@ func (r *reloader) watch(ctx context.Context, log *slog.Logger, hup <-chan os.Si
 				hupPending = true
 			}
 		case <-r.queue:
+			log.DebugContext(ctx, "knowledge base reload started", "source", kbSource(r.a.cfg))
 			newTop1, oldTop1, err := r.a.reload(ctx)
 			r.mu.Lock()
 			r.last.FinishedAt = r.now()
@@ -99,8 +135,9 @@ func (r *reloader) watch(ctx context.Context, log *slog.Logger, hup <-chan os.Si
 					}
 				}
 			}
-			id := r.last.ID
+			id, st := r.last.ID, r.last
 			r.mu.Unlock()
+			r.record(st)
 			if err != nil {
 				log.Error("knowledge base reload refused; the previous index stays", "reload_id", id, "error", err)
 			}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -13,7 +12,7 @@ import (
 )
 
 // kbUnknown prints the questions the bot most often could not answer.
-func kbUnknown(ctx context.Context, cfg config.Config, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+func kbUnknown(ctx context.Context, cfg config.Config, args []string, stdout, stderr io.Writer) error {
 	fl := flag.NewFlagSet("kb unknown", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	days := fl.Int("days", 7, "look back this many days")
@@ -21,9 +20,7 @@ func kbUnknown(ctx context.Context, cfg config.Config, args []string, getenv fun
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
-	if cfg.DevMode {
-		return errors.New("kb unknown reads the questions recorded in Redis: set REDIS_URL")
-	}
+	adoptLogger(newLogger(cfg, stderr))
 	rdb, err := connectRedis(ctx, cfg.RedisURL)
 	if err != nil {
 		return err

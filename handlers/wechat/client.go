@@ -42,6 +42,8 @@ type ClientOptions struct {
 	// HTTPClient defaults to a client with a 5 s timeout.
 	HTTPClient *http.Client
 	Logger     *slog.Logger
+	// Metrics, when set, counts the calls and token fetches (NewMetrics).
+	Metrics *Metrics
 }
 
 // Client calls the official account's server API: customer-service and template messages
@@ -54,6 +56,7 @@ type Client struct {
 	cache    TokenCache
 	client   *http.Client
 	log      *slog.Logger
+	metrics  *Metrics
 	// fetching is held while a token is fetched, so that concurrent callers that all miss
 	// the cache wait for one fetch; a channel rather than a mutex so waiting honours ctx.
 	fetching chan struct{}
@@ -72,6 +75,7 @@ func NewClient(o ClientOptions) *Client {
 		cache:    o.Cache,
 		client:   o.HTTPClient,
 		log:      o.Logger,
+		metrics:  o.Metrics,
 		fetching: make(chan struct{}, 1),
 	}
 	if c.base == "" {
@@ -216,11 +220,15 @@ func (c *Client) token(ctx context.Context) (string, error) {
 	}
 	var res accessToken
 	if err := c.post(ctx, "/cgi-bin/stable_token", req, &res); err != nil {
+		c.metrics.refresh(err)
 		return "", fmt.Errorf("get access token: %w", err)
 	}
 	if res.AccessToken == "" {
-		return "", errors.New("get access token: answer has no access_token")
+		err := errors.New("get access token: answer has no access_token")
+		c.metrics.refresh(err)
+		return "", err
 	}
+	c.metrics.refresh(nil)
 	ttl := time.Duration(res.ExpiresIn)*time.Second - tokenRefreshMargin
 	if ttl <= 0 {
 		// A token close to expiry is still good for a little while.
@@ -264,36 +272,45 @@ const maxAnswer = 1 << 20
 // access_token, and net/http's *url.Error would print it.
 func (c *Client) post(ctx context.Context, target string, body []byte, out any) error {
 	path, _, _ := strings.Cut(target, "?")
+	start := time.Now()
+	errcode, err := c.exchange(ctx, path, target, body, out)
+	c.metrics.call(path, errcode)
+	c.log.DebugContext(ctx, "wechat api call", "path", path, "errcode", errcode, "duration_ms", time.Since(start).Milliseconds())
+	return err
+}
+
+// exchange is post without the metrics: it also returns the errcode label of the call.
+func (c *Client) exchange(ctx context.Context, path, target string, body []byte, out any) (errcode string, err error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+target, bytes.NewReader(body))
 	if err != nil {
-		return fmt.Errorf("POST %s: %w", path, stripURL(err))
+		return ErrcodeNetwork, fmt.Errorf("POST %s: %w", path, stripURL(err))
 	}
 	req.Header.Set("Content-Type", "application/json; charset=utf-8")
 	resp, err := c.client.Do(req)
 	if err != nil {
-		return fmt.Errorf("POST %s: %w", path, stripURL(err))
+		return ErrcodeNetwork, fmt.Errorf("POST %s: %w", path, stripURL(err))
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
 	if err != nil {
-		return fmt.Errorf("POST %s: read answer: %w", path, stripURL(err))
+		return ErrcodeNetwork, fmt.Errorf("POST %s: read answer: %w", path, stripURL(err))
 	}
 	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("POST %s: %s", path, resp.Status)
+		return ErrcodeHTTP, fmt.Errorf("POST %s: %s", path, resp.Status)
 	}
 	var ce util.CommonError
 	if err := json.Unmarshal(raw, &ce); err != nil {
-		return fmt.Errorf("POST %s: answer is not JSON: %w", path, err)
+		return ErrcodeHTTP, fmt.Errorf("POST %s: answer is not JSON: %w", path, err)
 	}
 	if ce.ErrCode != 0 {
-		return fmt.Errorf("POST %s: %w", path, &APIError{Code: int(ce.ErrCode), Msg: ce.ErrMsg})
+		return errcodeLabel(int64(ce.ErrCode)), fmt.Errorf("POST %s: %w", path, &APIError{Code: int(ce.ErrCode), Msg: ce.ErrMsg})
 	}
 	if out != nil {
 		if err := json.Unmarshal(raw, out); err != nil {
-			return fmt.Errorf("POST %s: decode answer: %w", path, err)
+			return ErrcodeHTTP, fmt.Errorf("POST %s: decode answer: %w", path, err)
 		}
 	}
-	return nil
+	return "0", nil
 }
 
 // stripURL drops the URL, which holds the access_token, from a net/http client error.
