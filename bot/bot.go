@@ -162,6 +162,10 @@ func New(k knowledge, o Options) *Bot {
 	b.st.ticketRetention = o.TicketRetention
 	if o.Registerer != nil {
 		o.Registerer.MustRegister(b.metrics.degraded, b.metrics.dedupeHits, b.metrics.decisions)
+		// Every decision exists from the start, so alert rules see a series before the event.
+		for _, d := range []kb.Decision{kb.Answer, kb.Suggest, kb.None} {
+			b.metrics.decisions.WithLabelValues(string(d))
+		}
 	}
 	return b
 }
