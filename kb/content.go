@@ -48,11 +48,14 @@ var Slugs = []string{
 
 // Category is one self-help category with its FAQ entries.
 type Category struct {
-	Slug        string  `yaml:"slug"`
-	Name        string  `yaml:"name"`
-	Order       int     `yaml:"order"`
-	Description string  `yaml:"description"`
-	Entries     []Entry `yaml:"entries"`
+	Slug        string `yaml:"slug"`
+	Name        string `yaml:"name"`
+	Order       int    `yaml:"order"`
+	Description string `yaml:"description"`
+	// Cues, when set, are words without one of which a message is not about the category
+	// (跨境 for cross-border): its entries then rank below the others.
+	Cues    []string `yaml:"cues"`
+	Entries []Entry  `yaml:"entries"`
 }
 
 // Entry is one FAQ entry.

@@ -97,10 +97,11 @@ type Index struct {
 	df       map[string]int
 	n        int
 
-	smalltalk  map[string]string // bare message → reply
-	rules      []Rule            // with folded words
-	outOfScope []string          // folded words
-	entryText  map[string]string // entry id → folded questions and keywords
+	smalltalk  map[string]string   // bare message → reply
+	rules      []Rule              // with folded words
+	outOfScope []string            // folded words
+	entryText  map[string]string   // entry id → folded questions and keywords
+	cues       map[string][]string // category slug → folded cue words
 
 	// cache holds recent results by folded query: users ask the same few questions all day.
 	mu    sync.RWMutex
@@ -108,6 +109,9 @@ type Index struct {
 
 	closeOnce sync.Once
 }
+
+// cuePenalty scales the score of an entry whose category has cues the message lacks.
+const cuePenalty = 0.7
 
 // cacheSize bounds the result cache; when full it starts over.
 const cacheSize = 4096
@@ -175,6 +179,12 @@ func Build(c *Content, th Thresholds) (*Index, error) {
 		ix.rules = append(ix.rules, fr)
 	}
 	ix.entryText = map[string]string{}
+	ix.cues = map[string][]string{}
+	for _, cat := range c.Categories {
+		for _, w := range cat.Cues {
+			ix.cues[cat.Slug] = append(ix.cues[cat.Slug], ix.fold.fold(w))
+		}
+	}
 
 	batch := idx.NewBatch()
 	var allGrams []map[string]float64
@@ -270,7 +280,7 @@ func (ix *Index) search(ctx context.Context, fq string, n int) (Result, error) {
 	mq := bleve.NewMatchQuery(fq)
 	mq.SetField(fieldQ)
 	mq.Analyzer = zhFAQ
-	req := bleve.NewSearchRequestOptions(mq, 10, 0, false)
+	req := bleve.NewSearchRequestOptions(mq, 20, 0, false)
 	res, err := ix.idx.SearchInContext(ctx, req)
 	if err != nil {
 		return Result{}, fmt.Errorf("kb: search: %w", err)
@@ -291,6 +301,13 @@ func (ix *Index) search(ctx context.Context, fq string, n int) (Result, error) {
 		}
 		seen[id] = len(hits)
 		hits = append(hits, Hit{ID: id, Category: e.Category, Question: e.Question, Score: d.Score})
+	}
+	// A category with cues is not what a message without any of them is about, however well
+	// its shared words match (到账 is in every cross-border entry).
+	for i := range hits {
+		if cues, ok := ix.cues[hits[i].Category]; ok && !slices.ContainsFunc(cues, func(w string) bool { return strings.Contains(fq, w) }) {
+			hits[i].Score *= cuePenalty
+		}
 	}
 	sort.SliceStable(hits, func(i, j int) bool { return hits[i].Score > hits[j].Score })
 	if len(hits) > n {
