@@ -81,9 +81,14 @@ type Synonyms struct {
 // Scope says what the knowledge base does not cover, and which questions are answered by rule
 // (scope.yaml).
 type Scope struct {
-	OutOfScope []string    `yaml:"out_of_scope"`
-	Smalltalk  []Smalltalk `yaml:"smalltalk"`
-	Rules      []Rule      `yaml:"rules"`
+	OutOfScope []string `yaml:"out_of_scope"`
+	// OtherProducts name other companies' products and services (支付宝, 云闪付, 招商银行);
+	// a message naming one is about that product, and not answered, unless it has one of
+	// Ours, the words that tie it to our service (费率, 你们, 顾客).
+	OtherProducts []string    `yaml:"other_products"`
+	Ours          []string    `yaml:"ours"`
+	Smalltalk     []Smalltalk `yaml:"smalltalk"`
+	Rules         []Rule      `yaml:"rules"`
 }
 
 // Rule answers a security-sensitive question with a fixed entry: it fires when the message

@@ -100,6 +100,8 @@ type Index struct {
 	smalltalk  map[string]string   // bare message → reply
 	rules      []Rule              // with folded words
 	outOfScope []string            // folded words
+	others     []string            // folded names of other companies\' products
+	ours       []string            // folded words that tie a message to our service
 	entryText  map[string]string   // entry id → folded questions and keywords
 	cues       map[string][]string // category slug → folded cue words
 
@@ -166,6 +168,12 @@ func Build(c *Content, th Thresholds) (*Index, error) {
 	}
 	for _, w := range c.Scope.OutOfScope {
 		ix.outOfScope = append(ix.outOfScope, ix.fold.fold(w))
+	}
+	for _, w := range c.Scope.OtherProducts {
+		ix.others = append(ix.others, ix.fold.fold(w))
+	}
+	for _, w := range c.Scope.Ours {
+		ix.ours = append(ix.ours, ix.fold.fold(w))
 	}
 	for _, r := range c.Scope.Rules {
 		fr := Rule{Entry: r.Entry}
@@ -342,6 +350,16 @@ func (ix *Index) search(ctx context.Context, fq string, n int) (Result, error) {
 		if strings.Contains(fq, w) && (len(hits) == 0 || !strings.Contains(ix.entryText[hits[0].ID], w)) {
 			r.Decision, r.OutOfScope = None, w
 			break
+		}
+	}
+	// A question about another company's own product (支付宝提现, 招商银行信用卡) is not ours,
+	// unless it ties the product to our service (微信支付的费率, 顾客用云闪付付款).
+	if r.Decision != None {
+		for _, w := range ix.others {
+			if strings.Contains(fq, w) && !slices.ContainsFunc(ix.ours, func(o string) bool { return strings.Contains(fq, o) }) {
+				r.Decision, r.OutOfScope = None, w
+				break
+			}
 		}
 	}
 	return r, nil

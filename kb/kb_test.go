@@ -70,8 +70,8 @@ var floors = []struct {
 }{
 	{"content/eval.tsv", floor{0.945, 0.987, 0.700, 0.019, 0.971}, nil},
 	{"testdata/holdout.tsv", floor{0.961, 0.995, 0.745, 0.013, 1.000}, nil},
-	{"testdata/blind.tsv", floor{0.963, 0.985, 0.713, 0.000, 0.933}, nil}, // 0.950 before cues: 我好累啊不想上班
-	{"testdata/blind-a-entries.tsv", floor{0.901, 0.979, 0.599, 0.043, 0.883}, &floor{0.829, 0.912, 0.622, 0.089, 0}},
+	{"testdata/blind.tsv", floor{0.963, 0.993, 0.713, 0.000, 0.950}, nil},
+	{"testdata/blind-a-entries.tsv", floor{0.922, 0.982, 0.633, 0.037, 0.950}, &floor{0.829, 0.912, 0.622, 0.089, 0}},
 }
 
 // floor holds minimum rates, except wrong, the maximum share of direct answers that are wrong.
@@ -127,6 +127,10 @@ func TestSearchDecisions(t *testing.T) {
 		{"收不到登录验证码", Answer, "login-password/", false},
 		{"花呗额度怎么提升", None, "", false},
 		{"微信转账每天限额多少", None, "", false},
+		{"云闪付的积分怎么兑换", None, "", false},
+		{"招商银行app转账限额", None, "", false},
+		{"接微信支付的费率是多少", Answer, "fees/", false},
+		{"對帳單在哪下載", Answer, "reconciliation-download", false},
 		{"你好", None, "", true},
 		{"你是机器人吗", None, "", true},
 	}
