@@ -133,7 +133,7 @@ func kbSearch(ctx context.Context, cfg config.Config, args []string, stdin io.Re
 		}
 		fmt.Fprintf(stdout, "%s → %s (margin %.2f)\n", q, res.Decision, res.Margin)
 		for i, h := range res.Hits {
-			fmt.Fprintf(stdout, "  %d. [%s] %s  %s score=%.3f confidence=%.2f\n", i+1, h.Category, h.ID, h.Question, h.Score, h.Confidence)
+			fmt.Fprintf(stdout, "  %d. [%s] %s  %s score=%.3f confidence=%.2f similarity=%.2f\n", i+1, h.Category, h.ID, h.Question, h.Score, h.Confidence, h.Similarity)
 		}
 		return nil
 	}
