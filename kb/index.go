@@ -18,7 +18,6 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	bleveunicode "github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
-	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 )
 
@@ -114,7 +113,6 @@ var DefaultThresholds = Thresholds{
 // Index searches a Content.
 type Index struct {
 	content *Content
-	idx     bleve.Index
 	fold    folder
 	th      Thresholds
 
@@ -123,22 +121,22 @@ type Index struct {
 	df       map[string]int
 	n        int
 
-	smalltalk  map[string]string   // bare message → reply
-	rules      []Rule              // with folded words
-	outOfScope []string            // folded words
-	others     []string            // folded names of other companies\' products
-	ours       []string            // folded words that tie a message to our service
-	entryText  map[string]string   // entry id → folded questions and keywords
-	cues       map[string][]string // category slug → folded cue words
-	topics     map[string]string   // a category's topic word, bare → the category's first entry
-	model      *model
-	classOf    map[string]int // entry id → class of model
+	smalltalk     map[string]string   // bare message → reply
+	rules         []Rule              // with folded words
+	outOfScope    []string            // folded words
+	others        []string            // folded names of other companies\' products
+	ours          []string            // folded words that tie a message to our service
+	entryText     map[string]string   // entry id → folded questions and keywords
+	cues          map[string][]string // category slug → folded cue words
+	topics        map[string]string   // a category's topic word, bare → the category's first entry
+	lex           *lexicon
+	model         *model
+	classOf       map[string]int // entry id → class of model
+	classCategory []string       // class of model → category slug
 
 	// cache holds recent results by folded query: users ask the same few questions all day.
 	mu    sync.RWMutex
 	cache map[string]Result
-
-	closeOnce sync.Once
 }
 
 // topicSplit splits a category's name into its topic words: 结算与到账 → 结算, 到账.
@@ -147,11 +145,13 @@ var topicSplit = regexp.MustCompile(`[与和及、，,/ ]+`)
 // cuePenalty scales the score of an entry whose category has cues the message lacks.
 const cuePenalty = 0.7
 
-// The second stage, measured on set A, eval, holdout and blind: bleve alone top-1 0.922 on A,
+// The second stage, measured on set A, eval, holdout and blind: lexical alone top-1 0.922 on A,
 // the model alone 0.909, blended at 0.7 : 0.3 0.935 (0.5 and 0.8 are worse on some set). The
 // training settings hardly matter (learning rate 0.5-2, 4-15 epochs within one query).
 const (
 	bleveWeight = 0.7
+	// lexicalCandidates is how many entries the first stage proposes.
+	lexicalCandidates = 20
 	// categoryWeight adds the model's probability of the entry's category: entries of a
 	// category the whole message points to move up (set A top-1 0.953 -> 0.961 at 0.2; 0.4
 	// and more lose on holdout and eval).
@@ -166,14 +166,11 @@ const (
 const cacheSize = 4096
 
 const (
-	fieldQ = "q"
-	zhFAQ  = "zh_faq"
+	zhFAQ = "zh_faq"
 )
 
-// Build indexes c in memory (scorch) with an analysis measured on the evaluation sets:
-// unicode tokenizer, width folding, lowercase, CJK bigrams plus unigrams; variants and
-// synonyms are folded before analysis. One document per question variant.
-func Build(c *Content, th Thresholds) (*Index, error) {
+// newMapping returns a bleve index mapping with the zh_faq analyzer.
+func newMapping() (*mapping.IndexMappingImpl, error) {
 	im := bleve.NewIndexMapping()
 	if err := im.AddCustomTokenFilter("cjk_bigram_uni", map[string]any{
 		"type": cjk.BigramName, "output_unigram": true,
@@ -187,25 +184,23 @@ func Build(c *Content, th Thresholds) (*Index, error) {
 	}); err != nil {
 		return nil, fmt.Errorf("kb: mapping: %w", err)
 	}
-	text := func() *mapping.FieldMapping {
-		fm := bleve.NewTextFieldMapping()
-		fm.Analyzer = zhFAQ
-		fm.Store = false
-		fm.IncludeInAll = false
-		fm.IncludeTermVectors = false
-		fm.DocValues = false
-		return fm
-	}
-	dm := bleve.NewDocumentStaticMapping()
-	dm.AddFieldMappingsAt(fieldQ, text())
-	im.DefaultMapping = dm
-	im.DefaultAnalyzer = zhFAQ
+	return im, nil
+}
 
-	idx, err := bleve.NewUsing("", im, scorch.Name, scorch.Name, nil)
+// Build indexes c in memory with bleve's analysis, measured on the evaluation sets: unicode
+// tokenizer, width folding, lowercase, CJK bigrams plus unigrams; variants and synonyms are
+// folded before analysis. The first stage scores one document per entry (lexicon); the second
+// stage, a model trained here on the entries' questions, re-ranks and calibrates.
+func Build(c *Content, th Thresholds) (*Index, error) {
+	im, err := newMapping()
 	if err != nil {
-		return nil, fmt.Errorf("kb: new index: %w", err)
+		return nil, err
 	}
-	ix := &Index{content: c, idx: idx, fold: newFolder(c.Synonyms), th: th, variants: map[string][]vector{}, df: map[string]int{}, cache: map[string]Result{}}
+	an := im.AnalyzerNamed(zhFAQ)
+	if an == nil {
+		return nil, fmt.Errorf("kb: mapping: no analyzer %s", zhFAQ)
+	}
+	ix := &Index{content: c, fold: newFolder(c.Synonyms), th: th, variants: map[string][]vector{}, df: map[string]int{}, cache: map[string]Result{}}
 
 	ix.smalltalk = map[string]string{}
 	for _, st := range c.Scope.Smalltalk {
@@ -247,7 +242,7 @@ func Build(c *Content, th Thresholds) (*Index, error) {
 		}
 	}
 
-	batch := idx.NewBatch()
+	ix.lex = &lexicon{analyzer: an, postings: map[string][]posting{}}
 	var allGrams []map[string]float64
 	var owners []string
 	for _, cat := range c.Categories {
@@ -264,15 +259,8 @@ func Build(c *Content, th Thresholds) (*Index, error) {
 				qs = append(qs, kw)
 			}
 			ix.entryText[e.ID] = strings.Join(qs, "\n")
-			if err := batch.Index(e.ID, map[string]any{fieldQ: qs}); err != nil {
-				idx.Close()
-				return nil, fmt.Errorf("kb: index %s: %w", e.ID, err)
-			}
+			ix.lex.add(e.ID, qs)
 		}
-	}
-	if err := idx.Batch(batch); err != nil {
-		idx.Close()
-		return nil, fmt.Errorf("kb: index batch: %w", err)
 	}
 	for _, g := range allGrams {
 		for t := range g {
@@ -296,6 +284,10 @@ func Build(c *Content, th Thresholds) (*Index, error) {
 			}
 		}
 	}
+	for _, id := range ids {
+		e, _ := c.Entry(id)
+		ix.classCategory = append(ix.classCategory, e.Category)
+	}
 	ix.model = trainModel(docs, ids, modelEpochs, modelRate, modelL2)
 	ix.n = len(allGrams)
 	for i, g := range allGrams {
@@ -308,13 +300,9 @@ func (ix *Index) idf(t string) float64 {
 	return math.Log(1 + float64(ix.n)/float64(ix.df[t]+1))
 }
 
-// Close releases the index. Closing twice is harmless: a reloaded index may be closed by the
-// reload and again at shutdown.
-func (ix *Index) Close() error {
-	var err error
-	ix.closeOnce.Do(func() { err = ix.idx.Close() })
-	return err
-}
+// Close releases the index. The index lives in ordinary memory, so there is nothing to
+// release; Close is kept so that callers need not know, and closing twice is harmless.
+func (ix *Index) Close() error { return nil }
 
 // Content returns the content the index was built from.
 func (ix *Index) Content() *Content { return ix.content }
@@ -356,34 +344,22 @@ func (ix *Index) search(ctx context.Context, fq string, n int) (Result, error) {
 	if reply, ok := ix.smalltalk[bareText(fq)]; ok {
 		return Result{Decision: None, Smalltalk: reply}, nil
 	}
-	mq := bleve.NewMatchQuery(fq)
-	mq.SetField(fieldQ)
-	mq.Analyzer = zhFAQ
-	req := bleve.NewSearchRequestOptions(mq, 20, 0, false)
-	res, err := ix.idx.SearchInContext(ctx, req)
-	if err != nil {
+	if err := ctx.Err(); err != nil {
 		return Result{}, fmt.Errorf("kb: search: %w", err)
 	}
-
-	// Group question variants by entry, keeping each entry's best score.
 	var hits []Hit
 	seen := map[string]int{}
-	for _, d := range res.Hits {
-		id, _, _ := strings.Cut(d.ID, "#")
-		if i, ok := seen[id]; ok {
-			hits[i].Score = math.Max(hits[i].Score, d.Score)
-			continue
-		}
-		e, ok := ix.content.Entry(id)
+	for _, d := range ix.lex.search(fq, lexicalCandidates) {
+		e, ok := ix.content.Entry(d.id)
 		if !ok {
 			continue
 		}
-		seen[id] = len(hits)
-		hits = append(hits, Hit{ID: id, Category: e.Category, Question: e.Question, Score: d.Score})
+		seen[d.id] = len(hits)
+		hits = append(hits, Hit{ID: d.id, Category: e.Category, Question: e.Question, Score: d.score})
 	}
-	// Second stage: the model proposes its own candidates, and every candidate's score is
-	// blend of bleve's (relative to the best) and the model's probability (relative to the
-	// most probable entry).
+	// Second stage: the model proposes its own candidates, and every candidate's score is a
+	// blend of the lexical score (relative to the best) and the model's probability (relative
+	// to the most probable entry), plus the model's probability of the candidate's category.
 	qg := grams(fq)
 	{
 		p := ix.model.predict(qg)
@@ -403,8 +379,7 @@ func (ix *Index) search(ctx context.Context, fq string, n int) (Result, error) {
 		pmax := p[top(p, 1)[0]]
 		catProb := map[string]float64{}
 		for c, pc := range p {
-			e, _ := ix.content.Entry(ix.model.classes[c])
-			catProb[e.Category] += float64(pc)
+			catProb[ix.classCategory[c]] += float64(pc)
 		}
 		for i := range hits {
 			hits[i].catProb = catProb[hits[i].Category]

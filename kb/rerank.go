@@ -3,7 +3,6 @@ package kb
 import (
 	"math"
 	"math/rand/v2"
-	"sort"
 )
 
 // model is a multinomial logistic regression from a message's character n-grams to the entry
@@ -153,12 +152,22 @@ func (m *model) predict(g map[string]float64) []float32 {
 	return p
 }
 
-// top returns the k most probable classes, best first.
+// top returns the k most probable classes, best first; equal probabilities keep class order.
 func top(p []float32, k int) []int {
-	idx := make([]int, len(p))
-	for i := range idx {
-		idx[i] = i
+	best := make([]int, 0, k+1)
+	for c, x := range p {
+		if len(best) == k && x <= p[best[k-1]] {
+			continue
+		}
+		i := len(best)
+		best = append(best, c)
+		for ; i > 0 && x > p[best[i-1]]; i-- {
+			best[i] = best[i-1]
+		}
+		best[i] = c
+		if len(best) > k {
+			best = best[:k]
+		}
 	}
-	sort.Slice(idx, func(a, b int) bool { return p[idx[a]] > p[idx[b]] })
-	return idx[:min(k, len(idx))]
+	return best
 }

@@ -109,7 +109,7 @@ func (f folder) fold(s string) string {
 	return f.r.Replace(strings.ToLower(foldWidth(s)))
 }
 
-// fillers carry no topic; they are dropped from the confidence vectors (not from the bleve
+// fillers carry no topic; they are dropped from the confidence vectors (not from the lexical
 // query, where IDF already discounts them).
 var fillers = []string{
 	"请问", "你好", "您好", "一下", "怎么", "什么", "为什么", "可以", "能不能", "是不是", "有没有",
