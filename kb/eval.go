@@ -106,6 +106,7 @@ type Figures struct {
 	Answered            int
 	AnsweredWrong       int
 	NoneRejected        int // out-of-scope cases not answered directly
+	Unhelped            int // in-scope cases neither answered nor offered suggestions
 }
 
 // EvalReport sums up an evaluation, at category level (the embedded Figures) and, for sets
@@ -150,8 +151,8 @@ func (f Figures) WrongRate() float64 { return ratio(f.AnsweredWrong, f.Answered)
 func (f Figures) NoneRejectedRate() float64 { return ratio(f.NoneRejected, f.OutOfScope) }
 
 func (f Figures) String() string {
-	return fmt.Sprintf("top1=%.3f top3=%.3f answered=%.3f wrong=%.3f none_rejected=%.3f (in_scope=%d out_of_scope=%d answered_wrong=%d)",
-		f.Top1Rate(), f.Top3Rate(), f.AnsweredRate(), f.WrongRate(), f.NoneRejectedRate(), f.InScope, f.OutOfScope, f.AnsweredWrong)
+	return fmt.Sprintf("top1=%.3f top3=%.3f answered=%.3f wrong=%.3f none_rejected=%.3f (in_scope=%d out_of_scope=%d answered_wrong=%d unhelped=%d)",
+		f.Top1Rate(), f.Top3Rate(), f.AnsweredRate(), f.WrongRate(), f.NoneRejectedRate(), f.InScope, f.OutOfScope, f.AnsweredWrong, f.Unhelped)
 }
 
 // Summary is the one-line category-level result printed last by `yilianbot kb eval`.
@@ -227,6 +228,9 @@ func Evaluate(ctx context.Context, ix *Index, cases []EvalCase) (EvalReport, err
 		}
 		for _, f := range []*Figures{&r.Figures, pc} {
 			count(f, right(c.Expected, got, 1), right(c.Expected, got, 3), answered)
+			if res.Decision == None {
+				f.Unhelped++
+			}
 		}
 		if !right(c.Expected, got, 1) {
 			r.Misses = append(r.Misses, miss)
