@@ -3,6 +3,7 @@ package kb
 import (
 	"context"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -161,5 +162,15 @@ func TestSearchDecisions(t *testing.T) {
 		if got != tt.top {
 			t.Errorf("Search(%q) top = %s, want %s", tt.query, got, tt.top)
 		}
+	}
+}
+
+// TestModelIsReproducible checks that two builds of the same content train the same model:
+// the decisions measured by the evaluation sets are the decisions production makes.
+func TestModelIsReproducible(t *testing.T) {
+	t.Parallel()
+	a, b := mustIndex(t), mustIndex(t)
+	if !slices.Equal(a.model.w, b.model.w) || !slices.Equal(a.model.bias, b.model.bias) {
+		t.Error("two builds of the same content trained different models")
 	}
 }

@@ -1,8 +1,10 @@
 package kb
 
 import (
+	"maps"
 	"math"
 	"math/rand/v2"
+	"slices"
 )
 
 // model is a multinomial logistic regression from a message's character n-grams to the entry
@@ -39,8 +41,10 @@ func trainModel(docs map[string][]map[string]float64, ids []string, epochs int, 
 			}
 		}
 	}
-	for t, n := range seen {
-		if n >= minFeatureCount {
+	// Rows in n-gram order and features in row order: the sums, and so the model, are the
+	// same at every build.
+	for _, t := range slices.Sorted(maps.Keys(seen)) {
+		if seen[t] >= minFeatureCount {
 			m.feat[t] = len(m.feat)
 		}
 	}
@@ -90,19 +94,26 @@ func trainModel(docs map[string][]map[string]float64, ids []string, epochs int, 
 	return m
 }
 
-// features maps n-grams to rows; values are scaled to unit length.
+// features maps n-grams to rows, in row order; values are scaled to unit length.
 func (m *model) features(g map[string]float64) ([]int, []float32) {
 	var x []int
-	var v []float32
-	var norm float64
-	for t, tf := range g {
-		f, ok := m.feat[t]
-		if !ok {
-			continue
+	for t := range g {
+		if f, ok := m.feat[t]; ok {
+			x = append(x, f)
 		}
-		x = append(x, f)
-		v = append(v, float32(math.Sqrt(tf)))
-		norm += tf
+	}
+	slices.Sort(x)
+	tf := make(map[int]float64, len(x))
+	for t, n := range g {
+		if f, ok := m.feat[t]; ok {
+			tf[f] = n
+		}
+	}
+	v := make([]float32, len(x))
+	var norm float64
+	for i, f := range x {
+		v[i] = float32(math.Sqrt(tf[f]))
+		norm += tf[f]
 	}
 	if norm > 0 {
 		s := float32(1 / math.Sqrt(norm))
@@ -115,11 +126,14 @@ func (m *model) features(g map[string]float64) ([]int, []float32) {
 
 func (m *model) logits(x []int, v []float32, out []float32) {
 	nc := len(m.classes)
+	out = out[:nc]
 	copy(out, m.bias)
 	for k, f := range x {
 		row := m.w[f*nc : (f+1)*nc]
+		row = row[:len(out)]
+		vk := v[k]
 		for c, w := range row {
-			out[c] += v[k] * w
+			out[c] += vk * w
 		}
 	}
 }
