@@ -253,6 +253,11 @@ func Build(c *Content, th Thresholds) (*Index, error) {
 	ix.lex = &lexicon{analyzer: an, postings: map[string][]posting{}}
 	var allGrams []map[string]float64
 	var owners []string
+	type entryText struct {
+		id    string
+		texts []string
+	}
+	var texts []entryText
 	for _, cat := range c.Categories {
 		for _, e := range cat.Entries {
 			kw := ix.fold.fold(strings.Join(e.Keywords, " "))
@@ -267,12 +272,7 @@ func Build(c *Content, th Thresholds) (*Index, error) {
 				qs = append(qs, kw)
 			}
 			ix.entryText[e.ID] = strings.Join(qs, "\n")
-			ix.lex.add(e.ID, qs)
-		}
-	}
-	for _, g := range allGrams {
-		for t := range g {
-			ix.df[t]++
+			texts = append(texts, entryText{e.ID, qs})
 		}
 	}
 	docs := map[string][]map[string]float64{}
@@ -296,11 +296,22 @@ func Build(c *Content, th Thresholds) (*Index, error) {
 		e, _ := c.Entry(id)
 		ix.classCategory = append(ix.classCategory, e.Category)
 	}
-	ix.model = trainModel(docs, ids, modelEpochs, modelRate, modelL2)
+	// Training is most of the build: it runs on one core while the other indexes.
+	trained := make(chan *model, 1)
+	go func() { trained <- trainModel(docs, ids, modelEpochs, modelRate, modelL2) }()
+	for _, t := range texts {
+		ix.lex.add(t.id, t.texts)
+	}
+	for _, g := range allGrams {
+		for t := range g {
+			ix.df[t]++
+		}
+	}
 	ix.n = len(allGrams)
 	for i, g := range allGrams {
 		ix.variants[owners[i]] = append(ix.variants[owners[i]], newVector(g, ix.idf))
 	}
+	ix.model = <-trained
 	return ix, nil
 }
 
