@@ -1,5 +1,6 @@
 // Package kb holds the self-help knowledge base: the FAQ content (embedded YAML, or a folder on
-// disk), its validation, and an in-memory bleve index that understands colloquial Chinese.
+// disk), its validation, and an in-memory index that understands colloquial Chinese: bleve's
+// CJK analysis, a TF-IDF first stage and a second stage trained on the entries' questions.
 //
 // bleve is an implementation detail: callers see only Content, Entry, Hit and Result.
 package kb
@@ -48,11 +49,14 @@ var Slugs = []string{
 
 // Category is one self-help category with its FAQ entries.
 type Category struct {
-	Slug        string  `yaml:"slug"`
-	Name        string  `yaml:"name"`
-	Order       int     `yaml:"order"`
-	Description string  `yaml:"description"`
-	Entries     []Entry `yaml:"entries"`
+	Slug        string `yaml:"slug"`
+	Name        string `yaml:"name"`
+	Order       int    `yaml:"order"`
+	Description string `yaml:"description"`
+	// Cues, when set, are words without one of which a message is not about the category
+	// (跨境 for cross-border): its entries then rank below the others.
+	Cues    []string `yaml:"cues"`
+	Entries []Entry  `yaml:"entries"`
 }
 
 // Entry is one FAQ entry.
@@ -78,9 +82,14 @@ type Synonyms struct {
 // Scope says what the knowledge base does not cover, and which questions are answered by rule
 // (scope.yaml).
 type Scope struct {
-	OutOfScope []string    `yaml:"out_of_scope"`
-	Smalltalk  []Smalltalk `yaml:"smalltalk"`
-	Rules      []Rule      `yaml:"rules"`
+	OutOfScope []string `yaml:"out_of_scope"`
+	// OtherProducts name other companies' products and services (支付宝, 云闪付, 招商银行);
+	// a message naming one is about that product, and not answered, unless it has one of
+	// Ours, the words that tie it to our service (费率, 你们, 顾客).
+	OtherProducts []string    `yaml:"other_products"`
+	Ours          []string    `yaml:"ours"`
+	Smalltalk     []Smalltalk `yaml:"smalltalk"`
+	Rules         []Rule      `yaml:"rules"`
 }
 
 // Rule answers a security-sensitive question with a fixed entry: it fires when the message

@@ -7,19 +7,32 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"sort"
 	"strings"
 )
 
 // EvalCase is one row of an evaluation file: the acceptable category slugs (or "none" for an
-// out-of-scope query) and the query.
+// out-of-scope query), optionally the acceptable entry ids, and the query.
 type EvalCase struct {
 	Line     int
 	Expected []string
-	Query    string
+	// Entries are the acceptable entry ids when the set is labelled at entry level: nil when it
+	// is not, ["none"] for an out-of-scope query, ["missing"] when no entry answers it yet.
+	Entries []string
+	Query   string
+	Note    string
 }
 
-// ParseEval reads rows of `expected-slug(s)<TAB>query`; `a|b` accepts either slug, and `none`
-// marks an out-of-scope query. Blank lines and lines starting with # are skipped.
+// Labels an entry-level row may carry instead of entry ids.
+const (
+	EntryNone    = "none"
+	EntryMissing = "missing"
+)
+
+// ParseEval reads rows of `expected-slug(s)<TAB>query`, or of
+// `expected-slug(s)<TAB>entry-id(s)<TAB>query[<TAB>note]` for a set labelled at entry level;
+// `a|b` accepts either slug or entry, `none` marks an out-of-scope query and `missing` an entry
+// the knowledge base lacks. Blank lines and lines starting with # are skipped.
 func ParseEval(r io.Reader) ([]EvalCase, error) {
 	cases, probs := parseEval(r, func(slug string) bool { return slices.Contains(Slugs, slug) })
 	if len(probs) > 0 {
@@ -42,12 +55,24 @@ func parseEval(r io.Reader, known func(slug string) bool) ([]EvalCase, []Problem
 		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
-		exp, q, ok := strings.Cut(line, "\t")
-		if !ok || strings.TrimSpace(q) == "" {
-			probs = append(probs, Problem{Line: n, Msg: "want expected<TAB>query"})
+		cols := strings.Split(line, "\t")
+		c := EvalCase{Line: n}
+		switch len(cols) {
+		case 2:
+			c.Query = cols[1]
+		case 3, 4:
+			c.Entries = strings.Split(strings.TrimSpace(cols[1]), "|")
+			c.Query = cols[2]
+			if len(cols) == 4 {
+				c.Note = strings.TrimSpace(cols[3])
+			}
+		}
+		c.Query = strings.TrimSpace(c.Query)
+		if c.Query == "" {
+			probs = append(probs, Problem{Line: n, Msg: "want expected<TAB>query or expected<TAB>entry<TAB>query[<TAB>note]"})
 			continue
 		}
-		c := EvalCase{Line: n, Expected: strings.Split(exp, "|"), Query: strings.TrimSpace(q)}
+		c.Expected = strings.Split(cols[0], "|")
 		valid := true
 		for _, s := range c.Expected {
 			if s != "none" && !known(s) {
@@ -70,16 +95,37 @@ type EvalMiss struct {
 	Case     EvalCase
 	Decision Decision
 	Got      []string // categories of the hits, best first
+	GotIDs   []string // entry ids of the hits, best first
 }
 
-// EvalReport sums up an evaluation.
-type EvalReport struct {
+// Figures are the retrieval figures of one slice of an evaluation set. Top-1, top-3 and
+// answered count in-scope cases; AnsweredWrong counts direct answers that were wrong.
+type Figures struct {
 	InScope, OutOfScope int
-	Top1, Top3          int // in-scope cases whose right category is first / in the first three
-	Answered            int // in-scope cases answered directly
-	AnsweredWrong       int // in-scope cases answered directly with the wrong category
+	Top1, Top3          int
+	Answered            int
+	AnsweredWrong       int
 	NoneRejected        int // out-of-scope cases not answered directly
-	Misses              []EvalMiss
+	Unhelped            int // in-scope cases neither answered nor offered suggestions
+}
+
+// EvalReport sums up an evaluation, at category level (the embedded Figures) and, for sets
+// labelled with entry ids, at entry level.
+type EvalReport struct {
+	Figures
+	Misses []EvalMiss
+	// WrongAnswers are the in-scope cases answered directly with a wrong category.
+	WrongAnswers []EvalMiss
+	// PerCategory holds the category-level figures by the first expected slug.
+	PerCategory map[string]*Figures
+
+	// Entry-level figures over the cases labelled with entry ids (none and missing rows are
+	// left out; Labelled counts the rest).
+	Entry          Figures
+	EntryMisses    []EvalMiss
+	EntryWrong     []EvalMiss // labelled cases answered directly with a wrong entry
+	Missing        []EvalMiss // cases whose entry the knowledge base lacks, with what they got
+	MissingAnswers int        // missing cases answered directly
 }
 
 func ratio(a, b int) float64 {
@@ -90,59 +136,146 @@ func ratio(a, b int) float64 {
 }
 
 // Top1Rate is the share of in-scope cases whose first hit has a right category.
-func (r EvalReport) Top1Rate() float64 { return ratio(r.Top1, r.InScope) }
+func (f Figures) Top1Rate() float64 { return ratio(f.Top1, f.InScope) }
 
-// Summary is the one-line result printed by `yilianbot kb eval`.
-func (r EvalReport) Summary() string {
-	return fmt.Sprintf("top1=%.3f top3=%.3f answered=%.3f none_rejected=%.3f (in_scope=%d out_of_scope=%d answered_wrong=%d)",
-		r.Top1Rate(), ratio(r.Top3, r.InScope), ratio(r.Answered, r.InScope), ratio(r.NoneRejected, r.OutOfScope),
-		r.InScope, r.OutOfScope, r.AnsweredWrong)
+// Top3Rate is the share of in-scope cases with a right hit among the first three.
+func (f Figures) Top3Rate() float64 { return ratio(f.Top3, f.InScope) }
+
+// AnsweredRate is the share of in-scope cases answered directly.
+func (f Figures) AnsweredRate() float64 { return ratio(f.Answered, f.InScope) }
+
+// WrongRate is the share of direct answers to in-scope cases that were wrong.
+func (f Figures) WrongRate() float64 { return ratio(f.AnsweredWrong, f.Answered) }
+
+// NoneRejectedRate is the share of out-of-scope cases not answered directly.
+func (f Figures) NoneRejectedRate() float64 { return ratio(f.NoneRejected, f.OutOfScope) }
+
+func (f Figures) String() string {
+	return fmt.Sprintf("top1=%.3f top3=%.3f answered=%.3f wrong=%.3f none_rejected=%.3f (in_scope=%d out_of_scope=%d answered_wrong=%d unhelped=%d)",
+		f.Top1Rate(), f.Top3Rate(), f.AnsweredRate(), f.WrongRate(), f.NoneRejectedRate(), f.InScope, f.OutOfScope, f.AnsweredWrong, f.Unhelped)
+}
+
+// Summary is the one-line category-level result printed last by `yilianbot kb eval`.
+func (r EvalReport) Summary() string { return r.Figures.String() }
+
+// HasEntries says whether the set was labelled at entry level.
+func (r EvalReport) HasEntries() bool { return r.Entry.InScope > 0 || len(r.Missing) > 0 }
+
+// EntrySummary is the one-line entry-level result.
+func (r EvalReport) EntrySummary() string {
+	return fmt.Sprintf("entry top1=%.3f top3=%.3f answered=%.3f wrong=%.3f (labelled=%d answered_wrong=%d missing=%d missing_answered=%d)",
+		r.Entry.Top1Rate(), r.Entry.Top3Rate(), r.Entry.AnsweredRate(), r.Entry.WrongRate(),
+		r.Entry.InScope, r.Entry.AnsweredWrong, len(r.Missing), r.MissingAnswers)
+}
+
+// Categories returns the slugs of PerCategory in menu order, then any others.
+func (r EvalReport) Categories() []string {
+	var out []string
+	for _, s := range Slugs {
+		if _, ok := r.PerCategory[s]; ok {
+			out = append(out, s)
+		}
+	}
+	var rest []string
+	for s := range r.PerCategory {
+		if !slices.Contains(out, s) {
+			rest = append(rest, s)
+		}
+	}
+	sort.Strings(rest)
+	return append(out, rest...)
 }
 
 // Evaluate runs every case through ix.
 func Evaluate(ctx context.Context, ix *Index, cases []EvalCase) (EvalReport, error) {
-	var r EvalReport
+	r := EvalReport{PerCategory: map[string]*Figures{}}
 	for _, c := range cases {
 		res, err := ix.Search(ctx, c.Query, 5)
 		if err != nil {
 			return r, err
 		}
-		var got []string
+		var got, ids []string
 		for _, h := range res.Hits {
 			got = append(got, h.Category)
+			ids = append(ids, h.ID)
+		}
+		miss := EvalMiss{c, res.Decision, got, ids}
+		answered := res.Decision == Answer
+		pc := r.PerCategory[c.Expected[0]]
+		if pc == nil {
+			pc = &Figures{}
+			r.PerCategory[c.Expected[0]] = pc
 		}
 		if slices.Contains(c.Expected, "none") {
-			r.OutOfScope++
-			if res.Decision != Answer {
-				r.NoneRejected++
-			} else {
-				r.Misses = append(r.Misses, EvalMiss{c, res.Decision, got})
+			for _, f := range []*Figures{&r.Figures, pc} {
+				f.OutOfScope++
+				if !answered {
+					f.NoneRejected++
+				}
+			}
+			if answered {
+				r.Misses = append(r.Misses, miss)
 			}
 			continue
 		}
-		r.InScope++
-		right := func(k int) bool {
+		right := func(want, got []string, k int) bool {
 			for i := 0; i < k && i < len(got); i++ {
-				if slices.Contains(c.Expected, got[i]) {
+				if slices.Contains(want, got[i]) {
 					return true
 				}
 			}
 			return false
 		}
-		if right(1) {
-			r.Top1++
-		} else {
-			r.Misses = append(r.Misses, EvalMiss{c, res.Decision, got})
+		for _, f := range []*Figures{&r.Figures, pc} {
+			count(f, right(c.Expected, got, 1), right(c.Expected, got, 3), answered)
+			if res.Decision == None {
+				f.Unhelped++
+			}
 		}
-		if right(3) {
-			r.Top3++
+		if !right(c.Expected, got, 1) {
+			r.Misses = append(r.Misses, miss)
+			if answered {
+				r.WrongAnswers = append(r.WrongAnswers, miss)
+			}
 		}
-		if res.Decision == Answer {
-			r.Answered++
-			if !right(1) {
-				r.AnsweredWrong++
+		switch {
+		case len(c.Entries) == 0 || slices.Contains(c.Entries, EntryNone):
+		case slices.Contains(c.Entries, EntryMissing):
+			r.Missing = append(r.Missing, miss)
+			if answered {
+				r.MissingAnswers++
+			}
+		default:
+			for _, id := range c.Entries {
+				if _, ok := ix.content.Entry(id); !ok {
+					return r, fmt.Errorf("line %d: unknown entry %q", c.Line, id)
+				}
+			}
+			top1 := right(c.Entries, ids, 1)
+			count(&r.Entry, top1, right(c.Entries, ids, 3), answered)
+			if !top1 {
+				r.EntryMisses = append(r.EntryMisses, miss)
+				if answered {
+					r.EntryWrong = append(r.EntryWrong, miss)
+				}
 			}
 		}
 	}
 	return r, nil
+}
+
+func count(f *Figures, top1, top3, answered bool) {
+	f.InScope++
+	if top1 {
+		f.Top1++
+	}
+	if top3 {
+		f.Top3++
+	}
+	if answered {
+		f.Answered++
+		if !top1 {
+			f.AnsweredWrong++
+		}
+	}
 }

@@ -1,11 +1,35 @@
 package kb
 
 import (
+	_ "embed"
 	"math"
 	"sort"
 	"strings"
 	"unicode"
 )
+
+// t2sTable maps Traditional characters to Simplified ones, a pair a line (t2s.txt says where
+// it comes from).
+//
+//go:embed t2s.txt
+var t2sTable string
+
+// parseT2S reads t2sTable. Users write Traditional characters (對帳單, 結算) that the content
+// never uses; folding character by character is enough for character n-gram retrieval.
+func parseT2S() map[rune]rune {
+	m := make(map[rune]rune, 4200)
+	for _, line := range strings.Split(t2sTable, "\n") {
+		from, to, ok := strings.Cut(line, "\t")
+		if !ok || strings.HasPrefix(line, "#") {
+			continue
+		}
+		f, t := []rune(from), []rune(to)
+		if len(f) == 1 && len(t) == 1 {
+			m[f[0]] = t[0]
+		}
+	}
+	return m
+}
 
 // foldWidth turns full-width ASCII (ＡＰＩ, ＋, ０) into its half-width form and the ideographic
 // space into a plain one, so "Ｔ＋１" and "T+1" read the same.
@@ -24,7 +48,8 @@ func foldWidth(s string) string {
 // folder canonicalises text before it is indexed or searched: width, case, 帐→账 and the
 // synonym groups. The same folder runs on content and queries, so folding is symmetric.
 type folder struct {
-	r *strings.Replacer
+	t2s map[rune]rune
+	r   *strings.Replacer
 }
 
 // baseFolds are the variant spellings users type that no content edit should have to list.
@@ -34,6 +59,9 @@ var baseFolds = [][]string{
 	{"什么", "啥", "什么样"},
 	{"为什么", "为啥", "为何", "凭什么"},
 	{"登录", "登陆"},
+	{"没有", "木有", "没得", "莫得"},
+	{"什么时候", "啥时候", "啥时", "什么时"},
+	{"怎么办", "咋整", "咋办", "怎么整"},
 }
 
 func newFolder(syn Synonyms) folder {
@@ -68,14 +96,20 @@ func newFolder(syn Synonyms) folder {
 	for _, p := range ps {
 		pairs = append(pairs, p.from, p.to)
 	}
-	return folder{strings.NewReplacer(pairs...)}
+	return folder{t2s: parseT2S(), r: strings.NewReplacer(pairs...)}
 }
 
 func (f folder) fold(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if t, ok := f.t2s[r]; ok {
+			return t
+		}
+		return r
+	}, s)
 	return f.r.Replace(strings.ToLower(foldWidth(s)))
 }
 
-// fillers carry no topic; they are dropped from the confidence vectors (not from the bleve
+// fillers carry no topic; they are dropped from the confidence vectors (not from the lexical
 // query, where IDF already discounts them).
 var fillers = []string{
 	"请问", "你好", "您好", "一下", "怎么", "什么", "为什么", "可以", "能不能", "是不是", "有没有",

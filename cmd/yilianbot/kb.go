@@ -146,7 +146,7 @@ func kbSearch(ctx context.Context, cfg config.Config, args []string, stdin io.Re
 		}
 		fmt.Fprintf(stdout, "%s → %s (margin %.2f)\n", q, res.Decision, res.Margin)
 		for i, h := range res.Hits {
-			fmt.Fprintf(stdout, "  %d. [%s] %s  %s score=%.3f confidence=%.2f\n", i+1, h.Category, h.ID, h.Question, h.Score, h.Confidence)
+			fmt.Fprintf(stdout, "  %d. [%s] %s  %s score=%.3f confidence=%.2f similarity=%.2f\n", i+1, h.Category, h.ID, h.Question, h.Score, h.Confidence, h.Similarity)
 		}
 		return nil
 	}
@@ -167,7 +167,9 @@ func kbSearch(ctx context.Context, cfg config.Config, args []string, stdin io.Re
 }
 
 // kbEval measures retrieval on FILE.tsv, or on the knowledge base's own evaluation set (the
-// one that gates reloads) when no file is given.
+// one that gates reloads) when no file is given. A file labelled at entry level (3-4 columns)
+// is also measured at entry level. It prints the misses, every wrong direct answer, the
+// figures per category and, last, the category-level summary.
 func kbEval(ctx context.Context, cfg config.Config, args []string, stdout io.Writer) error {
 	if len(args) > 1 {
 		return errors.New("usage: yilianbot kb eval [FILE.tsv]")
@@ -194,11 +196,38 @@ func kbEval(ctx context.Context, cfg config.Config, args []string, stdout io.Wri
 	defer ix.Close()
 	rep, err := kb.Evaluate(ctx, ix, cases)
 	if err != nil {
-		return err
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	row := func(kind string, m kb.EvalMiss, want []string, got []string) {
+		fmt.Fprintf(stdout, "%s %s:%d want=%s got=%s decision=%s\t%s\n", kind, name, m.Case.Line,
+			strings.Join(want, "|"), strings.Join(got, ","), m.Decision, m.Case.Query)
 	}
 	for _, m := range rep.Misses {
-		fmt.Fprintf(stdout, "miss %s:%d want=%s got=%s decision=%s\t%s\n", name, m.Case.Line,
-			strings.Join(m.Case.Expected, "|"), strings.Join(m.Got, ","), m.Decision, m.Case.Query)
+		row("miss", m, m.Case.Expected, m.Got)
+	}
+	for _, m := range rep.EntryMisses {
+		row("entry-miss", m, m.Case.Entries, m.GotIDs)
+	}
+	for _, m := range rep.Missing {
+		row("missing", m, []string{m.Case.Note}, m.GotIDs)
+	}
+	for _, m := range rep.WrongAnswers {
+		row("wrong-answer", m, m.Case.Expected, m.GotIDs)
+	}
+	for _, m := range rep.EntryWrong {
+		row("wrong-entry-answer", m, m.Case.Entries, m.GotIDs)
+	}
+	fmt.Fprintf(stdout, "%-17s %4s %6s %6s %8s %6s %6s\n", "category", "n", "top1", "top3", "answered", "wrong", "none")
+	for _, s := range rep.Categories() {
+		f := rep.PerCategory[s]
+		if f.InScope == 0 {
+			fmt.Fprintf(stdout, "%-17s %4d %6s %6s %8s %6s %6.3f\n", s, f.OutOfScope, "-", "-", "-", "-", f.NoneRejectedRate())
+			continue
+		}
+		fmt.Fprintf(stdout, "%-17s %4d %6.3f %6.3f %8.3f %6d %6s\n", s, f.InScope, f.Top1Rate(), f.Top3Rate(), f.AnsweredRate(), f.AnsweredWrong, "-")
+	}
+	if rep.HasEntries() {
+		fmt.Fprintln(stdout, rep.EntrySummary())
 	}
 	fmt.Fprintln(stdout, rep.Summary())
 	return nil

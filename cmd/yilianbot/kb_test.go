@@ -103,11 +103,26 @@ func TestKBCheckAndEval(t *testing.T) {
 	}
 
 	out, err = runCmd(t, nil, "", "kb", "eval", "../../kb/content/eval.tsv")
-	if err != nil || !regexp.MustCompile(`(?m)^top1=0\.\d+ top3=0\.\d+ answered=0\.\d+ none_rejected=[01]\.\d+`).MatchString(out) {
+	if err != nil || !regexp.MustCompile(`(?m)^top1=0\.\d+ top3=0\.\d+ answered=0\.\d+ wrong=0\.\d+ none_rejected=[01]\.\d+`).MatchString(out) {
 		t.Errorf("kb eval = %q, %v", out, err)
 	}
+	if !regexp.MustCompile(`(?m)^settlement +\d+ +[01]\.\d+ `).MatchString(out) || strings.Contains(out, "entry top1=") {
+		t.Errorf("kb eval on a category-level set: want a per-category table and no entry figures:\n%s", out)
+	}
+
 	if own, err := runCmd(t, nil, "", "kb", "eval"); err != nil || lastLine(own) != lastLine(out) {
 		t.Errorf("kb eval without a file = %q, %v; want the summary of kb/content/eval.tsv %q", lastLine(own), err, lastLine(out))
+	}
+
+	// An entry-level set (slug, entry, query, note) is measured at both levels.
+	entries := filepath.Join(t.TempDir(), "entries.tsv")
+	os.WriteFile(entries, []byte("settlement\tsettlement-not-arrived\t钱怎么还没到账\t\n"+
+		"settlement\tmissing\t结算到账有短信吗\tneeds: a notification entry\n"+
+		"none\tnone\t今天天气怎么样\t\n"), 0o644)
+	out, err = runCmd(t, nil, "", "kb", "eval", entries)
+	if err != nil || !regexp.MustCompile(`(?m)^entry top1=1\.000 top3=1\.000 answered=[01]\.\d+ wrong=0\.000 \(labelled=1 answered_wrong=0 missing=1 `).MatchString(out) ||
+		!strings.Contains(out, "missing "+entries+":2 want=needs: a notification entry") {
+		t.Errorf("kb eval on an entry-level set = %q, %v", out, err)
 	}
 }
 
