@@ -96,6 +96,7 @@ type Ticket struct {
 	Replies         []TicketReply `json:"replies"`
 	FirstResponseAt *time.Time    `json:"first_response_at,omitempty"`
 	CSAT            int           `json:"csat,omitempty"` // 1..5, after resolution
+	Assignee        string        `json:"assignee,omitempty"`
 }
 
 // TicketReply is an agent's reply on a ticket.
@@ -145,6 +146,10 @@ type TicketFilter struct {
 	Status        Status
 	Priority      Priority
 	Overdue       bool
+	Type          TicketType
+	AssignedTo    string
+	Unassigned    bool
+	Query         string
 	Page, PerPage int // Page from 1
 }
 
@@ -168,6 +173,7 @@ func (f TicketFilter) match(t Ticket, now time.Time) bool {
 type TicketUpdate struct {
 	Status   *Status
 	Priority *Priority
+	Assignee *string
 }
 
 // Validate reports an invalid (CodeInvalid) error for an empty update or an unknown status or
