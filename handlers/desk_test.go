@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -213,7 +214,8 @@ func (f *fakeDesk) Tickets(_ context.Context, flt bot.TicketFilter) (bot.TicketP
 	defer f.mu.Unlock()
 	f.filter = flt
 	p := bot.TicketPage{Page: flt.Page, PerPage: flt.PerPage}
-	for _, no := range []string{"GD202612020001", "GD202612020002"} {
+	nos := slices.Sorted(maps.Keys(f.tickets))
+	for _, no := range nos {
 		p.Tickets = append(p.Tickets, *f.tickets[no])
 	}
 	p.Total = len(p.Tickets)
