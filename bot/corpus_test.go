@@ -191,7 +191,7 @@ func TestCorpusNoSecretAtRest(t *testing.T) {
 		}
 		nos = append(nos, no)
 
-		_, err := b.ReplyTicket(ctx, no, "小王", "您好，"+r.message)
+		_, err := b.ReplyTicket(ctx, xiaowang, no, "您好，"+r.message)
 		if ErrorCode(err) == CodeInvalid {
 			refused++
 		} else {

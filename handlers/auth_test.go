@@ -59,7 +59,7 @@ func TestAgentAuthThrottle(t *testing.T) {
 	rdb, prefix := redistest.New(t)
 	b := bot.New(mustIndex(t), bot.Options{Redis: rdb, Prefix: prefix, Now: clk.Now, Contact: testContact})
 	var logs lockedBuffer
-	h := New(slog.New(slog.NewTextHandler(&logs, nil)), b, Options{WeChat: plainWC, Now: clk.Now, Desk: b, AdminToken: testAdminToken})
+	h := NewAdmin(slog.New(slog.NewTextHandler(&logs, nil)), b, AdminOptions{Now: clk.Now, AdminToken: testAdminToken})
 
 	call := func(addr, token string) *httptest.ResponseRecorder {
 		req := httptest.NewRequest("GET", "/api/v1/stats", nil)

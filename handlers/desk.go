@@ -79,8 +79,13 @@ type desk struct {
 	pages map[string]*template.Template
 }
 
-// addDeskRoutes adds the desk's pages to the admin listener's mux.
-func addDeskRoutes(mux *http.ServeMux, logger *slog.Logger, svc deskService, opts deskOptions) {
+// addDeskRoutes adds the desk's pages under /desk/ to the admin listener's mux.
+func addDeskRoutes(mux *http.ServeMux, logger *slog.Logger, d Desk, opts AdminOptions) {
+	addDeskPages(mux, logger, d, deskOptions{CookieSecure: opts.CookieSecure, Now: opts.Now})
+}
+
+// addDeskPages adds the pages, served from svc.
+func addDeskPages(mux *http.ServeMux, logger *slog.Logger, svc deskService, opts deskOptions) {
 	d := newDesk(logger, svc, opts)
 	static, _ := fs.Sub(deskFS, "desk/static")
 	files := http.StripPrefix("/desk/static/", http.FileServerFS(static))
@@ -437,8 +442,8 @@ func (d *desk) handleConversations() http.Handler {
 
 var errNoSuchTicket = &bot.Error{Code: bot.CodeNotFound, Message: "工单不存在。"}
 
-// ticketNo reads and checks the {no} path value.
-func ticketNo(r *http.Request) (string, error) {
+// deskTicketNo reads and checks the {no} path value.
+func deskTicketNo(r *http.Request) (string, error) {
 	no := strings.ToUpper(r.PathValue("no"))
 	if len(no) != 14 || !bot.TicketNoRE.MatchString(no) {
 		return "", errNoSuchTicket

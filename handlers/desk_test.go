@@ -59,7 +59,7 @@ func newFakeDesk(now time.Time) *fakeDesk {
 		Transcript: []bot.Turn{{Time: now.Add(-2 * time.Hour), From: "user", Text: "提交工单"}, {Time: now.Add(-2 * time.Hour), From: "bot", Text: "请选择类型"}},
 		Replies: []bot.TicketReply{
 			{Agent: "lin", Text: "已收到", At: now.Add(-time.Hour), DeliveredAt: &delivered},
-			{Agent: "lin", Text: "还在处理", At: now.Add(-20 * time.Minute), Pending: true},
+			{Agent: "lin", Text: "还在处理", At: now.Add(-20 * time.Minute), Pending: true, ErrCode: 45015},
 		},
 	}
 	f.events["GD202612020001"] = []bot.TimelineEvent{
@@ -315,7 +315,7 @@ func newTestDesk(t testing.TB, f *fakeDesk, opts deskOptions) http.Handler {
 	t.Helper()
 	opts.Now = func() time.Time { return deskNow }
 	mux := http.NewServeMux()
-	addDeskRoutes(mux, slog.New(slog.NewTextHandler(io.Discard, nil)), f, opts)
+	addDeskPages(mux, slog.New(slog.NewTextHandler(io.Discard, nil)), f, opts)
 	return mux
 }
 
@@ -638,7 +638,7 @@ func TestDeskTicketPage(t *testing.T) {
 	for _, want := range []string{
 		"商户服务", "紧急", "处理中", "8800001234", "资金安全", "138****5678", "显示完整号码",
 		"&lt;script&gt;alert(1)&lt;/script&gt; &#34;&gt;&lt;img src=x onerror=alert(1)&gt;",
-		"已送达", "发送失败（errcode 45015）", "内部备注", "用户情绪激动 &lt;b&gt;注意&lt;/b&gt;", "不会发送给用户",
+		"已送达", "发送失败（errcode 45015），将在用户下次留言时补发", "内部备注", "用户情绪激动 &lt;b&gt;注意&lt;/b&gt;", "不会发送给用户",
 		"状态：待处理 → 处理中", "用户评分：4 分", "★★★★☆",
 		`data-text="您好，您的问题已受理，我们会尽快处理。"`, "内部备注已添加", `id="live-chat"`,
 		`value="csrf-lin"`, "提交工单", "请选择类型",
@@ -667,7 +667,7 @@ func TestDeskTimelineDelivery(t *testing.T) {
 	t.Parallel()
 	d := newDesk(slog.New(slog.NewTextHandler(io.Discard, nil)), nil, deskOptions{})
 	at := deskNow
-	tk := &bot.Ticket{Replies: []bot.TicketReply{{DeliveredAt: &at}, {Pending: true}, {Pending: true}}}
+	tk := &bot.Ticket{Replies: []bot.TicketReply{{DeliveredAt: &at}, {Pending: true}, {Pending: true, ErrCode: 45047}}}
 	events := []bot.TimelineEvent{
 		{Kind: "replied", Text: "a"}, {Kind: "delivered"},
 		{Kind: "replied", Text: "b"}, {Kind: "pending"},

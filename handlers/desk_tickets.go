@@ -182,63 +182,56 @@ type timelineItem struct {
 	Stars    string
 }
 
-// timeline turns the ticket's events into what the page shows. Delivery events are not shown
-// on their own: they set the state of the reply they belong to. Replies are matched to
-// t.Replies by position, which holds each reply's own delivery state; a failed send (WeChat's
-// errcode) marks the latest reply still pending.
+// timeline turns the ticket's events into what the page shows. Delivery events (delivered,
+// pending, failed) are not shown on their own: each reply shows its own delivery state, from
+// t.Replies, which the timeline's replies match by position.
 func (d *desk) timeline(t *bot.Ticket, events []bot.TimelineEvent) []timelineItem {
 	var items []timelineItem
 	reply := 0
-	lastReply := -1
 	for _, e := range events {
 		it := timelineItem{At: d.fmtTime(e.At), Agent: e.Agent, Text: e.Text}
-		switch string(e.Kind) {
-		case "created":
+		switch e.Kind {
+		case bot.EventCreated:
 			it.Kind, it.Title = "created", "用户提交工单"
-		case "replied":
+		case bot.EventReplied:
 			it.Kind, it.Title = "reply", "客服回复"
-			it.Delivery, it.DelClass = "待送达（用户48小时未互动）", "del-pending"
 			if reply < len(t.Replies) {
-				if rp := t.Replies[reply]; rp.DeliveredAt != nil {
+				rp := t.Replies[reply]
+				switch {
+				case rp.DeliveredAt != nil:
 					it.Delivery, it.DelClass = "已送达", "del-ok"
-				} else if !rp.Pending {
-					it.Delivery, it.DelClass = "发送中", "del-pending"
+				case rp.ErrCode != 0:
+					it.Delivery, it.DelClass = "发送失败（errcode "+strconv.Itoa(rp.ErrCode)+"），将在用户下次留言时补发", "del-failed"
+				default:
+					it.Delivery, it.DelClass = "待送达（用户48小时未互动）", "del-pending"
 				}
 				if it.Text == "" {
-					it.Text = t.Replies[reply].Text
+					it.Text = rp.Text
 				}
 			}
 			reply++
-			items = append(items, it)
-			lastReply = len(items) - 1
+		case bot.EventDelivered, bot.EventPending, bot.EventFailed:
 			continue
-		case "failed":
-			if lastReply >= 0 && items[lastReply].DelClass != "del-ok" {
-				items[lastReply].Delivery = "发送失败（errcode " + strconv.Itoa(e.ErrCode) + "），将在用户下次留言时补发"
-				items[lastReply].DelClass = "del-failed"
-			}
-			continue
-		case "delivered", "pending", "viewed":
-			continue
-		case "note":
+		case bot.EventNote:
 			it.Kind, it.Title, it.Internal = "note", "内部备注", true
-		case "status_changed":
+		case bot.EventStatusChanged:
 			it.Kind, it.Title = "change", "状态："+statusLabel(bot.Status(e.From))+" → "+statusLabel(bot.Status(e.To))
 			if e.From == "" {
 				it.Title = "状态改为 " + statusLabel(bot.Status(e.To))
 			}
-		case "priority_changed":
+		case bot.EventPriorityChanged:
 			it.Kind, it.Title = "change", "优先级："+priorityLabel(bot.Priority(e.From))+" → "+priorityLabel(bot.Priority(e.To))
-		case "assigned":
+		case bot.EventAssigned:
 			it.Kind, it.Title = "change", "指派给 "+e.To
 			if e.To == "" {
 				it.Title = "取消指派"
 			}
-		case "contact_viewed":
+		case bot.EventContactViewed:
 			it.Kind, it.Title = "info", "查看了完整联系电话"
-		case "rated":
+		case bot.EventRated:
+			n := min(max(e.CSAT, 0), 5)
 			it.Kind, it.Title = "rated", "用户评分："+strconv.Itoa(e.CSAT)+" 分"
-			it.Stars = strings.Repeat("★", min(max(e.CSAT, 0), 5)) + strings.Repeat("☆", 5-min(max(e.CSAT, 0), 5))
+			it.Stars = strings.Repeat("★", n) + strings.Repeat("☆", 5-n)
 		default:
 			it.Kind, it.Title = "info", string(e.Kind)
 		}
@@ -309,7 +302,7 @@ func (d *desk) ticketPage(w http.ResponseWriter, r *http.Request, no string, sta
 // handleTicket handles "GET /desk/tickets/{no}".
 func (d *desk) handleTicket() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		no, err := ticketNo(r)
+		no, err := deskTicketNo(r)
 		if err != nil {
 			d.fail(w, r, err)
 			return
@@ -322,7 +315,7 @@ func (d *desk) handleTicket() http.Handler {
 // redirect with a flash when it worked, or at once with the error and the agent's text kept.
 func (d *desk) ticketAction(done string, act func(r *http.Request, by bot.Agent, no string) error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		no, err := ticketNo(r)
+		no, err := deskTicketNo(r)
 		if err != nil {
 			d.fail(w, r, err)
 			return
@@ -397,7 +390,7 @@ func (d *desk) handleUpdate() http.Handler {
 // ticket page with the number shown.
 func (d *desk) handleRevealContact() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		no, err := ticketNo(r)
+		no, err := deskTicketNo(r)
 		if err != nil {
 			d.fail(w, r, err)
 			return

@@ -39,7 +39,7 @@ type noDesk struct{ Desk }
 func TestReloadKB(t *testing.T) {
 	t.Parallel()
 	kr := &fakeReloader{last: KBReload{State: ReloadIdle}}
-	h := New(slog.New(slog.DiscardHandler), nil, Options{Desk: noDesk{}, AdminToken: testAdminToken, ReloadKB: kr})
+	h := NewAdmin(slog.New(slog.DiscardHandler), noDesk{}, AdminOptions{AdminToken: testAdminToken, ReloadKB: kr})
 	do := func(method string) (int, string) {
 		t.Helper()
 		req := httptest.NewRequest(method, "/api/v1/kb/reload", nil)
@@ -73,7 +73,7 @@ func TestReloadKB(t *testing.T) {
 		t.Errorf("GET after a failed reload = %d %s", code, body)
 	}
 
-	unconfigured := New(slog.New(slog.DiscardHandler), nil, Options{Desk: noDesk{}, AdminToken: testAdminToken})
+	unconfigured := NewAdmin(slog.New(slog.DiscardHandler), noDesk{}, AdminOptions{AdminToken: testAdminToken})
 	for _, method := range []string{"GET", "POST"} {
 		req := httptest.NewRequest(method, "/api/v1/kb/reload", nil)
 		req.Header.Set("Authorization", "Bearer "+testAdminToken)
