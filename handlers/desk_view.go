@@ -85,7 +85,7 @@ const slaSoon = 30 * time.Minute
 
 func slaOf(t bot.Ticket, now time.Time) sla {
 	if t.Status != bot.StatusOpen && t.Status != bot.StatusProcessing {
-		return sla{Text: statusLabel(t.Status), Class: "sla-done"}
+		return sla{Text: "—", Class: "sla-done"} // the status says it already
 	}
 	left := t.DueAt.Sub(now)
 	s := sla{Due: t.DueAt.UTC().Format(time.RFC3339)}
