@@ -43,15 +43,14 @@ import (
 // The desk's indexes, so that no list, filter or count reads every ticket. A zset "by queue
 // order" is scored queueScore(priority, due): urgent tickets in [0, 1e10), normal ones in
 // [1e10, 2e10), each band by due time (unix seconds). A priority filter is a score range, the
-// overdue filter the part of a band below now, and the queue's order is the zset's. <bucket>
-// is "active" (open, processing) or "done" (resolved, closed): a bucket's sets hold only its
-// tickets, so the active queue filtered by type or assignee is one range of one zset.
+// overdue filter the part of a band below now, and the queue's order is the zset's. <base> is
+// s:<status>, or "active" (open and processing); each base has its sets by type and by
+// assignee, so the queue filtered by one of them is one range of one zset.
 //
-//	{tickets}:ix:active              zset by queue order: open and processing tickets   no TTL
-//	{tickets}:ix:s:<status>          zset by queue order: the tickets of one status      no TTL
-//	{tickets}:ix:<bucket>:type:<type> zset by queue order                                 no TTL
-//	{tickets}:ix:<bucket>:agent:<name> zset by queue order: assigned to the agent         no TTL
-//	{tickets}:ix:<bucket>:unassigned zset by queue order                                 no TTL
+//	{tickets}:ix:<base>              zset by queue order: the base's tickets              no TTL
+//	{tickets}:ix:<base>:type:<type>  zset by queue order                                 no TTL
+//	{tickets}:ix:<base>:agent:<name> zset by queue order: assigned to the agent          no TTL
+//	{tickets}:ix:<base>:unassigned   zset by queue order                                 no TTL
 //	{tickets}:ix:mch:<merchant no>   zset by queue order (search)                        no TTL
 //	{tickets}:ix:ph4:<last 4 digits> zset by queue order: the contact phone's last 4     no TTL
 //	{tickets}:ix:expiry              zset "<no>|<index>|<index>…" of resolved and closed
@@ -61,7 +60,7 @@ import (
 //	                                 indexes the tickets of the old layout                 no TTL
 //	{tickets}:tmp:<random>           zset  a filter's intersection, deleted in the same
 //	                                 request                                              TTL 10 s
-//	{tickets}:stats:<YYYYMMDD>       hash  the day's ticket counters (ticketCounters)    TTL 400 days
+//	{tickets}:stats:<YYYYMMDD>       hash  the day's ticket counters (see store.count)    TTL 400 days
 //	{tickets}:tl:<no>                stream the ticket's timeline (TimelineEvent), at most ~1000
 //	                                 entries; expires with its ticket
 //	{tickets}:audit                  stream who did what (AuditEntry): logins, agent changes,

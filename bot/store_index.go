@@ -41,24 +41,22 @@ func band(p Priority) (lo, hi float64) {
 	return bandWidth, 2 * bandWidth
 }
 
-func bucket(s Status) string {
-	if s.done() {
-		return "done"
-	}
-	return "active"
-}
-
-// indexParts are the index keys (after "{tickets}:ix:") that hold t.
+// indexParts are the index keys (after "{tickets}:ix:") that hold t: its status's set, the
+// status's sets by type and by assignee, the same three for "active" when it is open or
+// processing, and the search sets of its merchant number and phone.
 func indexParts(t *Ticket) []string {
-	b := bucket(t.Status)
-	parts := []string{"s:" + string(t.Status), b + ":type:" + string(t.Type)}
+	var parts []string
+	bases := []string{"s:" + string(t.Status)}
 	if !t.Status.done() {
-		parts = append(parts, "active")
+		bases = append(bases, "active")
 	}
-	if t.Assignee == "" {
-		parts = append(parts, b+":unassigned")
-	} else {
-		parts = append(parts, b+":agent:"+t.Assignee)
+	for _, base := range bases {
+		parts = append(parts, base, base+":type:"+string(t.Type))
+		if t.Assignee == "" {
+			parts = append(parts, base+":unassigned")
+		} else {
+			parts = append(parts, base+":agent:"+t.Assignee)
+		}
 	}
 	if t.MerchantNo != "" {
 		parts = append(parts, "mch:"+t.MerchantNo)
@@ -191,10 +189,14 @@ func (r scoreRange) args(offset, count int64) *redis.ZRangeBy {
 
 func fmtScore(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 
-// ranges are the score ranges a filter selects in queue order, or nil for none.
+// ranges are the score ranges a filter selects in queue order, or nil for none. Both bands
+// without the overdue filter are one range.
 func ranges(f TicketFilter, now time.Time) []scoreRange {
-	if f.Overdue && f.Status.done() {
+	switch {
+	case f.Overdue && f.Status.done():
 		return nil // a resolved or closed ticket is never overdue
+	case !f.Overdue && f.Priority == "":
+		return []scoreRange{{0, 2 * bandWidth}}
 	}
 	prios := []Priority{PriorityUrgent, PriorityNormal}
 	if f.Priority != "" {
@@ -213,77 +215,66 @@ func ranges(f TicketFilter, now time.Time) []scoreRange {
 
 // queue returns the numbers of one page of tickets matching f, in queue order, and how many
 // match. f is valid and has no ticket-number query.
+//
+// A filter on status (or the active tickets), priority and overdue is one or two ranges of one
+// zset; adding a type or an assignee picks that zset's per-type or per-assignee set. Only two
+// attributes, or a search with an attribute, intersect sets (ZINTERSTORE into a temporary key,
+// whose cost is that of the smallest set). The first page is one round trip, deeper pages of
+// the two-band overdue filter two.
 func (s *store) queue(ctx context.Context, f TicketFilter, now time.Time) (nos []string, total int, err error) {
 	ctx, cancel := context.WithTimeout(ctx, 4*s.timeout)
 	defer cancel()
-	base, b := s.keys.ixActive(), "active"
+	base := "active"
 	if f.Status != "" {
-		base, b = s.keys.ixStatus(f.Status), bucket(f.Status)
+		base = "s:" + string(f.Status)
 	}
-	// Bucket sets hold exactly "the bucket and that attribute"; the others need the base.
-	var bucketSets, others []string
+	var sets []string
 	if f.Type != "" {
-		bucketSets = append(bucketSets, s.keys.ix(b+":type:"+string(f.Type)))
+		sets = append(sets, s.keys.ix(base+":type:"+string(f.Type)))
 	}
 	switch {
 	case f.AssignedTo != "":
-		bucketSets = append(bucketSets, s.keys.ix(b+":agent:"+f.AssignedTo))
+		sets = append(sets, s.keys.ix(base+":agent:"+f.AssignedTo))
 	case f.Unassigned:
-		bucketSets = append(bucketSets, s.keys.ix(b+":unassigned"))
+		sets = append(sets, s.keys.ix(base+":unassigned"))
 	}
 	switch q := strings.TrimSpace(f.Query); {
 	case merchantNoRE.MatchString(q):
-		others = append(others, s.keys.ix("mch:"+q))
+		sets = append(sets, s.keys.ix("mch:"+q))
 	case last4RE.MatchString(q):
-		others = append(others, s.keys.ix("ph4:"+q))
+		sets = append(sets, s.keys.ix("ph4:"+q))
 	}
-	src := base
-	var sets []string
-	switch {
-	case len(others) == 0 && len(bucketSets) == 1 && f.Status == "":
-		src = bucketSets[0] // "active" and the attribute: exactly the bucket's set
-	case len(others) == 0 && len(bucketSets) == 0:
-	default:
-		sets = append([]string{base}, bucketSets...)
-		sets = append(sets, others...)
+	if len(sets) == 0 || len(sets) == 1 && f.Query != "" {
+		sets = append(sets, s.keys.ix(base))
+	}
+	src, tmp := sets[0], len(sets) > 1
+	if tmp {
 		src = s.keys.tmp(newToken())
 	}
 	rs := ranges(f, now)
 	if len(rs) == 0 {
 		return nil, 0, nil
 	}
+	offset, want := int64(f.Page-1)*int64(f.PerPage), int64(f.PerPage)
 	counts := make([]*redis.IntCmd, len(rs))
+	pages := make([]*redis.StringSliceCmd, len(rs))
+	// A second band is read from its start: right for the first page, and for any page whose
+	// offset lies within the first band.
 	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		if sets != nil {
+		if tmp {
 			// Every index carries the same score: MAX keeps it.
 			p.ZInterStore(ctx, src, &redis.ZStore{Keys: sets, Aggregate: "MAX"})
 			p.Expire(ctx, src, tmpTTL)
 		}
 		for i, r := range rs {
 			counts[i] = p.ZCount(ctx, src, fmtScore(r.lo), "("+fmtScore(r.hi))
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, 0, fail("queue", err)
-	}
-	offset := int64(f.Page-1) * int64(f.PerPage)
-	want := int64(f.PerPage)
-	var pages []*redis.StringSliceCmd
-	_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		skip := offset
-		for i, r := range rs {
-			n := counts[i].Val()
-			total += int(n)
-			if skip >= n || want <= 0 {
-				skip = max(0, skip-n)
-				continue
+			off := int64(0)
+			if i == 0 {
+				off = offset
 			}
-			pages = append(pages, p.ZRangeByScore(ctx, src, r.args(skip, want)))
-			want -= min(want, n-skip)
-			skip = 0
+			pages[i] = p.ZRangeByScore(ctx, src, r.args(off, want))
 		}
-		if sets != nil {
+		if tmp && (len(rs) == 1 || offset == 0) {
 			p.Del(ctx, src)
 		}
 		return nil
@@ -291,8 +282,28 @@ func (s *store) queue(ctx context.Context, f TicketFilter, now time.Time) (nos [
 	if err != nil {
 		return nil, 0, fail("queue", err)
 	}
-	for _, pg := range pages {
-		nos = append(nos, pg.Val()...)
+	for _, c := range counts {
+		total += int(c.Val())
+	}
+	nos = pages[0].Val()
+	if len(rs) == 2 && int64(len(nos)) < want {
+		c1 := counts[0].Val()
+		if offset <= c1 {
+			nos = append(nos, pages[1].Val()[:min(len(pages[1].Val()), int(want)-len(nos))]...)
+		} else {
+			var more *redis.StringSliceCmd
+			_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+				more = p.ZRangeByScore(ctx, src, rs[1].args(offset-c1, want))
+				return nil
+			})
+			if err != nil {
+				return nil, 0, fail("queue", err)
+			}
+			nos = append(nos, more.Val()...)
+		}
+	}
+	if tmp && len(rs) == 2 && offset > 0 {
+		s.rdb.Del(ctx, src)
 	}
 	return nos, total, nil
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -24,6 +25,7 @@ commands:
   list                            list the agents
   disable NAME                    disable an agent: its sessions end, its API tokens are revoked
   passwd NAME                     set an agent's password; its sessions end
+  token NAME [--label TEXT]       make an API token for the agent's scripts; printed once
 
 add and passwd read the password from the first line of stdin (echo "$PW" | yilianbot agent
 add NAME); when stdin is a terminal or empty they generate one and print it once.
@@ -44,6 +46,7 @@ func runAgent(ctx context.Context, args []string, getenv func(string) string, st
 	fs := flag.NewFlagSet("agent "+cmd, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	role := fs.String("role", string(bot.RoleAgent), "admin or agent")
+	label := fs.String("label", "", "what the token is for")
 	// Flags may follow the name: "agent add wang --role admin".
 	var names []string
 	for {
@@ -59,7 +62,7 @@ func runAgent(ctx context.Context, args []string, getenv func(string) string, st
 		}
 		names, args = append(names, fs.Arg(0)), fs.Args()[1:]
 	}
-	need := map[string]int{"add": 1, "list": 0, "disable": 1, "passwd": 1}
+	need := map[string]int{"add": 1, "list": 0, "disable": 1, "passwd": 1, "token": 1}
 	n, ok := need[cmd]
 	if !ok {
 		return fmt.Errorf("agent: unknown command %q\n%s", cmd, agentUsage)
@@ -129,6 +132,20 @@ func runAgent(ctx context.Context, args []string, getenv func(string) string, st
 		if generated {
 			fmt.Fprintf(stdout, "password: %s\n(shown once)\n", pw)
 		}
+	case "token":
+		as, err := b.Agents(ctx)
+		if err != nil {
+			return err
+		}
+		i := slices.IndexFunc(as, func(a bot.Agent) bool { return a.Name == names[0] })
+		if i < 0 || as[i].Disabled {
+			return fmt.Errorf("agent token: no active agent %s", names[0])
+		}
+		token, t, err := b.CreateAPIToken(ctx, as[i], *label)
+		if err != nil {
+			return fmt.Errorf("agent token: %s", bot.ErrorMessage(err))
+		}
+		fmt.Fprintf(stdout, "token %s of %s: %s\n(shown once; revoke it on the desk's token page or DELETE /api/v1/tokens/%s)\n", t.ID, names[0], token, t.ID)
 	}
 	return nil
 }

@@ -57,7 +57,7 @@ commands:
   kb eval [FILE.tsv]  measure retrieval on rows of expected-slug<TAB>query (default: the knowledge base's eval.tsv)
   kb unknown       list the most frequent questions the bot could not answer (needs REDIS_URL)
   menu show|push   print the custom menu built from the config, or push it to WeChat (needs WECHAT_APP_ID, WECHAT_APP_SECRET)
-  agent add NAME [--role admin|agent] | list | disable NAME | passwd NAME
+  agent add NAME [--role admin|agent] | list | disable NAME | passwd NAME | token NAME
                    manage the desk's agents (needs REDIS_URL); see yilianbot agent -h
   healthcheck      exit 0 when the local server's /readyz answers 200 (for container healthchecks)
 
