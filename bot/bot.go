@@ -54,6 +54,11 @@ type Options struct {
 	// TemplateID is the template message that tells a user outside the 48-hour window that
 	// a ticket has news; empty sends none.
 	TemplateID string
+	// DeskIdleTimeout ends a desk session unused this long (DESK_IDLE_TIMEOUT); default 30m.
+	DeskIdleTimeout time.Duration
+	// CannedReplies are the agents' prepared replies (CONFIG_FILE desk.canned_replies);
+	// CheckCannedReplies validates them.
+	CannedReplies []CannedReply
 }
 
 // Notice is a maintenance or incident notice prepended to replies while active.
@@ -79,9 +84,13 @@ type Bot struct {
 	messenger  Messenger
 	templateID string
 
+	idleTimeout time.Duration
+	canned      []CannedReply
+
 	// downUntil is when to try Redis again after it failed (unix nanos); 0 when healthy.
 	downUntil atomic.Int64
 	metrics   metrics
+	desk      *deskMetrics
 }
 
 type metrics struct {
@@ -123,6 +132,9 @@ func New(k knowledge, o Options) *Bot {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
+	if o.DeskIdleTimeout <= 0 {
+		o.DeskIdleTimeout = defaultIdleTimeout
+	}
 	if o.Hours.Location == nil {
 		loc, err := time.LoadLocation("Asia/Shanghai")
 		if err != nil {
@@ -143,6 +155,9 @@ func New(k knowledge, o Options) *Bot {
 		redisTO:    o.RedisTimeout,
 		messenger:  o.Messenger,
 		templateID: o.TemplateID,
+
+		idleTimeout: o.DeskIdleTimeout,
+		canned:      o.CannedReplies,
 		metrics: metrics{
 			degraded: prometheus.NewCounter(prometheus.CounterOpts{
 				Name: "yilianbot_degraded_replies_total",
@@ -160,12 +175,16 @@ func New(k knowledge, o Options) *Bot {
 	}
 	b.st = newStore(o.Redis, o.Prefix, o.RedisTimeout, o.SessionTTL, o.TranscriptTTL, o.Now, o.After)
 	b.st.ticketRetention = o.TicketRetention
+	b.st.loc = o.Hours.Location
+	b.desk = newDeskMetrics(b.st)
+	b.st.observe = b.observe
 	if o.Registerer != nil {
 		o.Registerer.MustRegister(b.metrics.degraded, b.metrics.dedupeHits, b.metrics.decisions)
 		// Every decision exists from the start, so alert rules see a series before the event.
 		for _, d := range []kb.Decision{kb.Answer, kb.Suggest, kb.None} {
 			b.metrics.decisions.WithLabelValues(string(d))
 		}
+		b.desk.register(o.Registerer)
 	}
 	return b
 }
@@ -242,7 +261,11 @@ func (b *Bot) Reply(ctx context.Context, m Message) (Reply, error) {
 	r.Time = now
 	cv.s.Seen = now
 	sess, _ := json.Marshal(cv.s)
-	w := commit{reply: r, session: sess, stats: cv.stats, unknown: cv.unknown, day: day(now, b.hours.Location),
+	stats := cv.stats
+	if cv.userText != "" {
+		stats = append(stats, statIncr{field: statMessages})
+	}
+	w := commit{reply: r, session: sess, stats: stats, unknown: cv.unknown, day: day(now, b.hours.Location),
 		pendingDone: cv.pendingShown, csatDone: cv.csatDone}
 	if cv.userText != "" {
 		w.turns = append(w.turns, Turn{Time: now, From: "user", Text: cv.userText})

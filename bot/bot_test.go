@@ -617,7 +617,7 @@ func TestLongReplyContinues(t *testing.T) {
 	// answer, which makes that reply too long for one WeChat message.
 	no := fileTicket(t, b, defaultUser, "结算款三天没到账，请帮忙查一下")
 	agentText := strings.Repeat("您好，经核实，您的结算款因银行系统升级延迟入账，预计今天下午到账。", 18)
-	if _, err := b.ReplyTicket(context.Background(), no, "小王", agentText); err != nil {
+	if _, err := b.ReplyTicket(context.Background(), xiaowang, no, agentText); err != nil {
 		t.Fatal(err)
 	}
 	answer := b.say(t, "o-other", "对账单在哪下载").Text // the same answer without the agent's reply

@@ -44,7 +44,7 @@ func TestCorpusNoSecretAtRest(t *testing.T) {
 		}
 		nos = append(nos, no)
 
-		_, err := b.ReplyTicket(ctx, no, "小王", "您好，"+r.Message)
+		_, err := b.ReplyTicket(ctx, xiaowang, no, "您好，"+r.Message)
 		if ErrorCode(err) == CodeInvalid {
 			refused++
 		} else {

@@ -5,14 +5,16 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // The agents' desk: the use cases of the agent API (handlers/agent.go) over tickets.
 
-// Tickets lists tickets for agents.
+// Tickets returns one page of the agents' queue: urgent first, then oldest due first. It reads
+// the indexes (see keys.go), never every ticket. A query that is a ticket number returns that
+// ticket whatever the other fields say.
 func (b *Bot) Tickets(ctx context.Context, f TicketFilter) (TicketPage, error) {
 	if err := f.Validate(); err != nil {
 		return TicketPage{}, err
@@ -23,21 +25,33 @@ func (b *Bot) Tickets(ctx context.Context, f TicketFilter) (TicketPage, error) {
 	if f.PerPage < 1 || f.PerPage > 100 {
 		f.PerPage = 20
 	}
-	now := b.now()
-	var match []Ticket
-	err := b.st.allTickets(ctx, func(t Ticket) {
-		if f.match(t, now) {
-			match = append(match, t)
+	f.Query = strings.ToUpper(strings.TrimSpace(f.Query))
+	page := TicketPage{Page: f.Page, PerPage: f.PerPage, Tickets: []Ticket{}}
+	if fullNoRE.MatchString(f.Query) {
+		t, err := b.st.ticket(ctx, f.Query)
+		if errors.Is(err, ErrNoTicket) {
+			return page, nil
 		}
-	})
+		if err != nil {
+			return TicketPage{}, err
+		}
+		if f.Page == 1 {
+			page.Tickets = append(page.Tickets, *t)
+		}
+		page.Total = 1
+		return page, nil
+	}
+	nos, total, err := b.st.queue(ctx, f, b.now())
 	if err != nil {
 		return TicketPage{}, err
 	}
-	page := TicketPage{Page: f.Page, PerPage: f.PerPage, Total: len(match), Tickets: []Ticket{}}
-	from := (f.Page - 1) * f.PerPage
-	if from < len(match) {
-		page.Tickets = match[from:min(len(match), from+f.PerPage)]
+	ts, gone, err := b.st.tickets(ctx, nos)
+	if err != nil {
+		return TicketPage{}, err
 	}
+	b.st.forget(ctx, gone)
+	page.Tickets = append(page.Tickets, ts...)
+	page.Total = total - len(gone)
 	return page, nil
 }
 
@@ -46,25 +60,44 @@ func (b *Bot) Ticket(ctx context.Context, no string) (*Ticket, error) {
 	return b.st.ticket(ctx, no)
 }
 
-// ReplyTicket stores an agent's reply on a ticket and delivers it to the user as a
+// maxAgentText is the longest reply or note an agent can write, in runes.
+const maxAgentText = 1500
+
+// checkAgentText refuses an empty or too long text, one that holds a payment secret or asks
+// the user for a code or password.
+func checkAgentText(text string) error {
+	switch n := utf8.RuneCountInString(strings.TrimSpace(text)); {
+	case n == 0:
+		return Errorf(CodeInvalid, "内容不能为空。")
+	case n > maxAgentText:
+		return Errorf(CodeInvalid, "内容超过 %d 字，请精简后重试。", maxAgentText)
+	}
+	if g := guard(text); g.found() {
+		return Errorf(CodeInvalid, "回复中含有%s等敏感信息，已拒绝发送。请删除后重试。", strings.Join(g.kinds, "、"))
+	}
+	if asksForSecret(text) {
+		return Errorf(CodeInvalid, "官方客服不会向用户索要验证码或密码，回复未发送。")
+	}
+	return nil
+}
+
+// ReplyTicket stores the reply of agent by on a ticket and delivers it to the user as a
 // customer-service message. When WeChat refuses (48-hour window, quota) or no messenger is
 // configured, the reply is kept pending and shown the next time the user writes; with a
-// template id configured a template message tells the user meanwhile.
+// template id configured a template message tells the user meanwhile. The timeline records
+// the reply and whether it was delivered, is pending or failed (with WeChat's errcode).
 //
 // A reply holding a payment secret, or asking the user for a code or password, is refused
 // (CodeInvalid) and stored nowhere; phone numbers in it are masked.
-func (b *Bot) ReplyTicket(ctx context.Context, no, agent, text string) (*Ticket, error) {
-	if g := guard(text); g.found() {
-		return nil, Errorf(CodeInvalid, "回复中含有%s等敏感信息，已拒绝发送。请删除后重试。", strings.Join(g.kinds, "、"))
+func (b *Bot) ReplyTicket(ctx context.Context, by Agent, no, text string) (*Ticket, error) {
+	if err := checkAgentText(text); err != nil {
+		return nil, err
 	}
-	if asksForSecret(text) {
-		return nil, Errorf(CodeInvalid, "官方客服不会向用户索要验证码或密码，回复未发送。")
-	}
-	text = maskPhones(text)
-	agent = redact(agent) // stored on the ticket and put on the events stream
+	text = maskPhones(strings.TrimSpace(text))
+	agent := redact(by.Name) // stored on the ticket and put on the events stream
 	now := b.now()
 	idx := 0
-	t, err := b.st.updateTicket(ctx, no, EventReplied, func(t *Ticket) (map[string]any, error) {
+	t, err := b.st.changeTicket(ctx, no, agent, EventReplied, func(t *Ticket) (*ticketChange, error) {
 		if t.Status == StatusClosed {
 			return nil, Errorf(CodeInvalid, "ticket is closed")
 		}
@@ -77,7 +110,10 @@ func (b *Bot) ReplyTicket(ctx context.Context, no, agent, text string) (*Ticket,
 			t.Status = StatusProcessing
 		}
 		t.UpdatedAt = now
-		return map[string]any{"agent": agent}, nil
+		return &ticketChange{
+			extra:  map[string]any{"agent": agent},
+			events: []TimelineEvent{{At: now, Kind: EventReplied, Agent: agent, Text: text}},
+		}, nil
 	})
 	if err != nil {
 		return nil, err
@@ -89,23 +125,77 @@ func (b *Bot) ReplyTicket(ctx context.Context, no, agent, text string) (*Ticket,
 	return b.st.ticket(ctx, no)
 }
 
-// deliver sends msg about ticket t now, or keeps it pending for the user's next message.
+// AddNote adds an internal note of agent by to a ticket's timeline; it is never sent to the
+// user. Payment secrets and phone numbers in it are masked.
+func (b *Bot) AddNote(ctx context.Context, by Agent, no, text string) (*Ticket, error) {
+	switch n := utf8.RuneCountInString(strings.TrimSpace(text)); {
+	case n == 0:
+		return nil, Errorf(CodeInvalid, "备注不能为空。")
+	case n > maxAgentText:
+		return nil, Errorf(CodeInvalid, "备注超过 %d 字，请精简后重试。", maxAgentText)
+	}
+	now := b.now()
+	note := redact(strings.TrimSpace(text))
+	return b.st.changeTicket(ctx, no, by.Name, "", func(t *Ticket) (*ticketChange, error) {
+		t.UpdatedAt = now
+		return &ticketChange{events: []TimelineEvent{{At: now, Kind: EventNote, Agent: by.Name, Text: note}}}, nil
+	})
+}
+
+// RevealContact returns a ticket's full contact phone for agent by, and records that the agent
+// saw it (timeline and audit). A ticket without a phone returns "" and records nothing.
+func (b *Bot) RevealContact(ctx context.Context, by Agent, no string) (string, error) {
+	t, err := b.st.ticket(ctx, no)
+	if err != nil {
+		return "", err
+	}
+	if t.Contact == "" {
+		return "", nil
+	}
+	now := b.now()
+	e := TimelineEvent{At: now, Kind: EventContactViewed, Agent: by.Name}
+	if err := b.st.record(ctx, no, e); err != nil {
+		return "", err
+	}
+	b.log.InfoContext(ctx, "ticket contact viewed", "ticket", no, "agent", by.Name)
+	return t.Contact, nil
+}
+
+// deliver sends msg about ticket t now, or keeps it pending for the user's next message. For
+// an agent's reply (idx ≥ 0) the timeline records the outcome.
 func (b *Bot) deliver(ctx context.Context, t *Ticket, idx int, msg string, now time.Time) error {
 	var sendErr error = ErrOutsideWindow
 	if b.messenger != nil && b.inWindow(ctx, t.OpenID, now) {
 		sendErr = b.messenger.SendText(ctx, t.OpenID, msg)
 	}
 	if sendErr == nil {
-		_, err := b.st.updateTicket(ctx, t.No, EventDelivered, func(t *Ticket) (map[string]any, error) {
+		_, err := b.st.changeTicket(ctx, t.No, "", EventDelivered, func(t *Ticket) (*ticketChange, error) {
 			if idx >= 0 && idx < len(t.Replies) {
 				t.Replies[idx].Pending, t.Replies[idx].DeliveredAt = false, &now
+				return &ticketChange{events: []TimelineEvent{{At: now, Kind: EventDelivered}}}, nil
 			}
 			return nil, nil
 		})
 		return err
 	}
+	code := errCode(sendErr)
 	if !errors.Is(sendErr, ErrOutsideWindow) {
-		b.log.WarnContext(ctx, "customer-service message failed; kept pending", "ticket", t.No, "error", sendErr)
+		b.log.WarnContext(ctx, "customer-service message failed; kept pending", "ticket", t.No, "errcode", code, "error", sendErr)
+	}
+	if idx >= 0 {
+		e := TimelineEvent{At: now, Kind: EventPending, ErrCode: code}
+		if !errors.Is(sendErr, ErrOutsideWindow) {
+			e.Kind = EventFailed
+		}
+		_, err := b.st.changeTicket(ctx, t.No, "", "", func(t *Ticket) (*ticketChange, error) {
+			if idx < len(t.Replies) && e.Kind == EventFailed {
+				t.Replies[idx].ErrCode = code
+			}
+			return &ticketChange{events: []TimelineEvent{e}}, nil
+		})
+		if err != nil {
+			return err
+		}
 	}
 	if err := b.st.addPending(ctx, t.OpenID, pendingReply{No: t.No, Text: msg, At: now, Index: idx}); err != nil {
 		return err
@@ -115,10 +205,20 @@ func (b *Bot) deliver(ctx context.Context, t *Ticket, idx int, msg string, now t
 			"first": "您的工单有新进展", "keyword1": t.No, "keyword2": t.Status.Name(), "remark": "请进入公众号查看客服回复",
 		})
 		if err != nil {
-			b.log.WarnContext(ctx, "template message failed", "ticket", t.No, "error", err)
+			b.log.WarnContext(ctx, "template message failed", "ticket", t.No, "errcode", errCode(err), "error", err)
 		}
 	}
 	return nil
+}
+
+// errCode is WeChat's errcode in err's chain (the Messenger's errors implement
+// interface{ ErrCode() int }), or 0.
+func errCode(err error) int {
+	var ec interface{ ErrCode() int }
+	if errors.As(err, &ec) {
+		return ec.ErrCode()
+	}
+	return 0
 }
 
 // serviceWindow is how long after a user's last message WeChat accepts customer-service
@@ -140,15 +240,25 @@ func (b *Bot) inWindow(ctx context.Context, openID string, now time.Time) bool {
 	return false // no message in the transcript's 7 days
 }
 
-// UpdateTicket applies an agent's change of status and/or priority. Resolving or closing tells
-// the user and asks for a 1-5 satisfaction score.
-func (b *Bot) UpdateTicket(ctx context.Context, no string, u TicketUpdate) (*Ticket, error) {
+// UpdateTicket applies agent by's change of status, priority and/or assignee (an active
+// agent's name, or "" to unassign). Resolving or closing tells the user and asks for a 1-5
+// satisfaction score.
+func (b *Bot) UpdateTicket(ctx context.Context, by Agent, no string, u TicketUpdate) (*Ticket, error) {
 	if err := u.Validate(); err != nil {
 		return nil, err
 	}
+	if u.Assignee != nil && *u.Assignee != "" {
+		a, err := b.st.agent(ctx, *u.Assignee)
+		if errors.Is(err, errNoAgent) || err == nil && a.Disabled {
+			return nil, Errorf(CodeInvalid, "没有名为 %s 的在岗客服。", *u.Assignee)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
 	now := b.now()
 	var finished bool
-	t, err := b.st.updateTicket(ctx, no, EventStatusChanged, func(t *Ticket) (map[string]any, error) {
+	t, err := b.st.changeTicket(ctx, no, by.Name, EventStatusChanged, func(t *Ticket) (*ticketChange, error) {
 		extra := map[string]any{"from_status": string(t.Status), "from_priority": string(t.Priority)}
 		wasDone := t.Status.done()
 		if u.Status != nil {
@@ -158,9 +268,13 @@ func (b *Bot) UpdateTicket(ctx context.Context, no string, u TicketUpdate) (*Tic
 			t.Priority = *u.Priority
 			t.DueAt = t.CreatedAt.Add(slaFor(t.Type, t.Priority == PriorityUrgent))
 		}
+		if u.Assignee != nil {
+			t.Assignee = *u.Assignee
+			extra["assignee"] = t.Assignee
+		}
 		finished = !wasDone && t.Status.done()
 		t.UpdatedAt = now
-		return extra, nil
+		return &ticketChange{extra: extra}, nil
 	})
 	if err != nil {
 		return nil, err
@@ -197,43 +311,28 @@ type DeskStats struct {
 	Dialogue            map[string]DayStats `json:"dialogue"` // day (YYYYMMDD) → category → counter
 }
 
-// Stats sums up tickets and the dialogue's quality counters of the last 7 days.
+// Stats sums up tickets from the indexes and the counters: tickets by status and priority,
+// overdue ones, and the median first response and satisfaction of the last 7 days, with the
+// dialogue's quality counters of those days.
 func (b *Bot) Stats(ctx context.Context) (DeskStats, error) {
-	out := DeskStats{ByStatus: map[Status]int{}, ByPriority: map[Priority]int{}, Dialogue: map[string]DayStats{}}
+	out := DeskStats{Dialogue: map[string]DayStats{}}
 	now := b.now()
-	var firsts []float64
-	csatSum := 0
-	err := b.st.allTickets(ctx, func(t Ticket) {
-		out.ByStatus[t.Status]++
-		out.ByPriority[t.Priority]++
-		if t.Overdue(now) {
-			out.Overdue++
-		}
-		if t.FirstResponseAt != nil {
-			firsts = append(firsts, t.FirstResponseAt.Sub(t.CreatedAt).Seconds())
-		}
-		if t.CSAT > 0 {
-			csatSum += t.CSAT
-			out.CSATCount++
-		}
-	})
+	_, overdue, byStatus, byPriority, err := b.st.queueCounts(ctx, now)
 	if err != nil {
 		return out, err
 	}
-	if len(firsts) > 0 {
-		sort.Float64s(firsts)
-		m := firsts[len(firsts)/2]
-		if len(firsts)%2 == 0 {
-			m = (firsts[len(firsts)/2-1] + firsts[len(firsts)/2]) / 2
-		}
-		out.MedianFirstRespSecs = m
-		out.MedianFirstResponse = (time.Duration(m) * time.Second).String()
+	out.ByStatus, out.ByPriority = byStatus, byPriority
+	for _, n := range overdue {
+		out.Overdue += n
 	}
-	if out.CSATCount > 0 {
-		out.CSATAverage = float64(csatSum) / float64(out.CSATCount)
-	}
+	var ps periodStats
 	for d := range 7 {
 		day := day(now.AddDate(0, 0, -d), b.hours.Location)
+		h, err := b.st.ticketDay(ctx, day)
+		if err != nil {
+			return out, err
+		}
+		ps.add(h)
 		ds, err := b.st.dayStats(ctx, day)
 		if err != nil {
 			return out, err
@@ -241,6 +340,14 @@ func (b *Bot) Stats(ctx context.Context) (DeskStats, error) {
 		if len(ds) > 0 {
 			out.Dialogue[day] = ds
 		}
+	}
+	if m := ps.median(); m > 0 {
+		out.MedianFirstRespSecs = m.Seconds()
+		out.MedianFirstResponse = m.String()
+	}
+	out.CSATCount = ps.csatCount
+	if ps.csatCount > 0 {
+		out.CSATAverage = float64(ps.csatSum) / float64(ps.csatCount)
 	}
 	return out, nil
 }
@@ -251,11 +358,11 @@ func (b *Bot) markDelivered(ctx context.Context, shown []pendingReply, now time.
 		if p.Index < 0 {
 			continue
 		}
-		_, err := b.st.updateTicket(ctx, p.No, EventDelivered, func(t *Ticket) (map[string]any, error) {
+		_, err := b.st.changeTicket(ctx, p.No, "", EventDelivered, func(t *Ticket) (*ticketChange, error) {
 			if p.Index < len(t.Replies) {
 				t.Replies[p.Index].Pending, t.Replies[p.Index].DeliveredAt = false, &now
 			}
-			return nil, nil
+			return &ticketChange{events: []TimelineEvent{{At: now, Kind: EventDelivered}}}, nil
 		})
 		if err != nil {
 			b.log.WarnContext(ctx, "mark reply delivered", "ticket", p.No, "error", err)

@@ -10,6 +10,12 @@ const (
 	CodeNotFound = "not_found" // no such ticket (or not the caller's)
 	CodeInvalid  = "invalid"   // the request cannot be carried out as given
 	CodeInternal = "internal"  // anything else: Redis, bugs; details are for the log only
+
+	CodeBadLogin  = "bad_login"  // wrong name or password, or a disabled agent: one answer for all
+	CodeLocked    = "locked"     // too many failed logins: the message says when to retry
+	CodeNoSession = "no_session" // no such session or API token, or it expired
+	CodeForbidden = "forbidden"  // the agent's role does not allow it
+	CodeExists    = "exists"     // an agent of that name exists
 )
 
 // Error is an application error: a code for the caller to branch on and a message that may be

@@ -40,6 +40,45 @@ import (
 //	{tickets}:flow:<id>        string  the ticket a ticket flow created (re-delivery guard)  TTL 24 h
 //	{tickets}:events           stream  every ticket event (EventsStream), capped ~100000 entries
 //
+// The desk's indexes, so that no list, filter or count reads every ticket. A zset "by queue
+// order" is scored queueScore(priority, due): urgent tickets in [0, 1e10), normal ones in
+// [1e10, 2e10), each band by due time (unix seconds). A priority filter is a score range, the
+// overdue filter the part of a band below now, and the queue's order is the zset's. <base> is
+// s:<status>, or "active" (open and processing); each base has its sets by type and by
+// assignee, so the queue filtered by one of them is one range of one zset.
+//
+//	{tickets}:ix:<base>              zset by queue order: the base's tickets              no TTL
+//	{tickets}:ix:<base>:type:<type>  zset by queue order                                 no TTL
+//	{tickets}:ix:<base>:agent:<name> zset by queue order: assigned to the agent          no TTL
+//	{tickets}:ix:<base>:unassigned   zset by queue order                                 no TTL
+//	{tickets}:ix:mch:<merchant no>   zset by queue order (search)                        no TTL
+//	{tickets}:ix:ph4:<last 4 digits> zset by queue order: the contact phone's last 4     no TTL
+//	{tickets}:ix:expiry              zset "<no>|<index>|<index>…" of resolved and closed
+//	                                 tickets by when their retention ends; Bot.Sweep
+//	                                 removes expired tickets from the indexes it names     no TTL
+//	{tickets}:ix:version             string the index layout version; absent: Bot.Migrate
+//	                                 indexes the tickets of the old layout                 no TTL
+//	{tickets}:tmp:<random>           zset  a filter's intersection, deleted in the same
+//	                                 request                                              TTL 10 s
+//	{tickets}:stats:<YYYYMMDD>       hash  the day's ticket counters (see store.count)    TTL 400 days
+//	{tickets}:tl:<no>                stream the ticket's timeline (TimelineEvent), at most ~1000
+//	                                 entries; expires with its ticket
+//	{tickets}:audit                  stream who did what (AuditEntry): logins, agent changes,
+//	                                 ticket actions; capped ~500000 entries (years of a desk)
+//
+// Agents and their credentials ({desk} keeps them in one slot). Session ids and API tokens are
+// kept only as SHA-256 hashes, passwords as argon2id hashes:
+//
+//	{desk}:agents                    zset  agent names by creation time                   no TTL
+//	{desk}:agent:<name>              hash  role, disabled, created_at, password (PHC string) no TTL
+//	{desk}:agent:<name>:sess         zset  the agent's session hashes by absolute expiry  no TTL
+//	{desk}:agent:<name>:tok          hash  API token id → JSON (label, created_at, hash)   no TTL
+//	{desk}:sess:<sha256>             hash  a desk session: agent, csrf, expires_max
+//	                                       TTL DESK_IDLE_TIMEOUT, slid on use; at most 12 h
+//	{desk}:tok:<sha256>              hash  an API token: agent, id, last_used              no TTL
+//	{desk}:fail:a:<name>             counter failed logins of an account          TTL 15 min
+//	{desk}:fail:ip:<address>         counter failed logins from an address        TTL 15 min
+//
 // Signed callbacks, against replays (Message.CallbackID; not per user: an attacker replaying a
 // signature changes the openid):
 //
@@ -88,6 +127,10 @@ const (
 	statsTTL       = 400 * 24 * time.Hour
 	unknownTTL     = 90 * 24 * time.Hour
 	callbackTTL    = 10 * time.Minute
+
+	timelineMaxLen = 1000
+	auditMaxLen    = 500000
+	tmpTTL         = 10 * time.Second
 )
 
 // EventsStream is the Redis Stream (under the key prefix) to which every ticket event is
@@ -124,6 +167,26 @@ func (k keys) ticketFlow(id string) string      { return k.prefix + "{tickets}:f
 func (k keys) events() string                   { return k.prefix + EventsStream }
 
 func (k keys) callback(id string) string { return k.prefix + "cb:" + id }
+
+// ix is an index key; part is what follows "{tickets}:ix:" (the parts of an expiry card).
+func (k keys) ix(part string) string            { return k.prefix + "{tickets}:ix:" + part }
+func (k keys) ixActive() string                 { return k.ix("active") }
+func (k keys) ixStatus(s Status) string         { return k.ix("s:" + string(s)) }
+func (k keys) expiry() string                   { return k.ix("expiry") }
+func (k keys) ixVersion() string                { return k.ix("version") }
+func (k keys) tmp(id string) string             { return k.prefix + "{tickets}:tmp:" + id }
+func (k keys) ticketStats(day string) string    { return k.prefix + "{tickets}:stats:" + day }
+func (k keys) timeline(no string) string        { return k.prefix + "{tickets}:tl:" + no }
+func (k keys) audit() string                    { return k.prefix + "{tickets}:audit" }
+func (k keys) agents() string                   { return k.prefix + "{desk}:agents" }
+func (k keys) agent(name string) string         { return k.prefix + "{desk}:agent:" + name }
+func (k keys) agentSessions(name string) string { return k.agent(name) + ":sess" }
+func (k keys) agentTokens(name string) string   { return k.agent(name) + ":tok" }
+func (k keys) deskSession(hash string) string   { return k.prefix + "{desk}:sess:" + hash }
+func (k keys) apiToken(hash string) string      { return k.prefix + "{desk}:tok:" + hash }
+func (k keys) loginFails(kind, id string) string {
+	return k.prefix + "{desk}:fail:" + kind + ":" + id
+}
 
 func (k keys) stats(day string) string   { return k.prefix + "stats:" + day }
 func (k keys) unknown(day string) string { return k.prefix + "unknown:" + day }

@@ -46,7 +46,12 @@ type store struct {
 
 	sessionKeep     time.Duration
 	transcriptTTL   time.Duration
-	ticketRetention time.Duration // a resolved or closed ticket's TTL
+	ticketRetention time.Duration  // a resolved or closed ticket's TTL
+	loc             *time.Location // of the day counters: the service hours' zone
+
+	// observe is told of every ticket created (old nil) or changed, after it is stored: the
+	// bot's business logs and ticket metrics.
+	observe func(ctx context.Context, old, t *Ticket, by string, events []TimelineEvent)
 
 	// now and after are the bot's clock (Options.Now, Options.After): waits on other requests
 	// are measured and slept on them, so tests can order messages without real waiting.

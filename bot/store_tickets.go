@@ -68,10 +68,16 @@ func (s *store) createTicket(ctx context.Context, flowID string, t *Ticket, day 
 		p.ZAdd(ctx, s.keys.due(), redis.Z{Score: float64(t.DueAt.Unix()), Member: t.No})
 		p.Set(ctx, s.keys.ticketFlow(flowID), t.No, ticketFlowTTL)
 		s.event(ctx, p, EventCreated, t, map[string]any{"merchant_no": t.MerchantNo, "category": t.Category})
+		s.reindex(ctx, p, nil, t, t.CreatedAt, 0)
+		s.count(ctx, p, nil, t, t.CreatedAt)
+		s.addTimeline(ctx, p, t.No, TimelineEvent{At: t.CreatedAt, Kind: EventCreated})
 		return nil
 	})
 	if err != nil {
 		return fail("create ticket "+t.No, err)
+	}
+	if s.observe != nil {
+		s.observe(ctx, nil, t, "", nil)
 	}
 	return nil
 }
@@ -95,17 +101,43 @@ func (s *store) ticket(ctx context.Context, no string) (*Ticket, error) {
 }
 
 // updateTicket applies change to a ticket under optimistic locking and appends the event.
-// Errors of change and ErrNoTicket are returned as they are.
+// Errors of change and ErrNoTicket are returned as they are. It is changeTicket for changes
+// that no agent makes (the user's score) or that carry no timeline events of their own.
 func (s *store) updateTicket(ctx context.Context, no string, kind EventKind, change func(t *Ticket) (map[string]any, error)) (*Ticket, error) {
+	return s.changeTicket(ctx, no, "", kind, func(t *Ticket) (*ticketChange, error) {
+		extra, err := change(t)
+		return &ticketChange{extra: extra}, err
+	})
+}
+
+// ticketChange is what a change of a ticket records besides the ticket itself.
+type ticketChange struct {
+	extra  map[string]any  // fields of the EventsStream entry
+	events []TimelineEvent // timeline events of its own: replies, notes, deliveries
+}
+
+// changeTicket applies change to a ticket under optimistic locking (WATCH), and writes in one
+// MULTI the ticket, its indexes, the day's counters, the event (none when kind is ""), the
+// timeline and, when an agent (by) made it, the audit trail. Changes of status, priority,
+// assignee and satisfaction score go on the timeline by themselves. Errors of change and
+// ErrNoTicket are returned as they are.
+func (s *store) changeTicket(ctx context.Context, no, by string, kind EventKind, change func(t *Ticket) (*ticketChange, error)) (*Ticket, error) {
 	var out *Ticket
+	var events []TimelineEvent
+	var old Ticket
 	key := s.keys.ticket(no)
 	for range 5 {
 		var changeErr error
-		// An attempt is a few round trips (WATCH and GET, MULTI…EXEC): bounded by twice the
-		// Redis timeout.
+		// An attempt is a few round trips (WATCH, GET and PTTL, MULTI…EXEC): bounded by twice
+		// the Redis timeout.
 		ctx, cancel := context.WithTimeout(ctx, 2*s.timeout)
 		err := s.rdb.Watch(ctx, func(tx *redis.Tx) error {
-			raw, err := tx.Get(ctx, key).Bytes()
+			var get *redis.StringCmd
+			var pttl *redis.DurationCmd
+			_, err := tx.Pipelined(ctx, func(p redis.Pipeliner) error {
+				get, pttl = p.Get(ctx, key), p.PTTL(ctx, key)
+				return nil
+			})
 			if errors.Is(err, redis.Nil) {
 				changeErr = ErrNoTicket
 				return changeErr
@@ -114,23 +146,48 @@ func (s *store) updateTicket(ctx context.Context, no string, kind EventKind, cha
 				return err
 			}
 			var t Ticket
-			if err := json.Unmarshal(raw, &t); err != nil {
+			if err := json.Unmarshal([]byte(get.Val()), &t); err != nil {
 				return err
 			}
-			wasDone := t.Status.done()
-			extra, err := change(&t)
+			old = t
+			old.Replies = slices.Clone(t.Replies)
+			c, err := change(&t)
 			if err != nil {
 				changeErr = err
 				return err
 			}
+			if c == nil {
+				c = &ticketChange{}
+			}
+			now := s.now()
+			events = append(slices.Clone(c.events), diffEvents(&old, &t, by, now)...)
 			b, err := json.Marshal(&t)
 			if err != nil {
 				return err
 			}
+			ttl := s.ticketTTL(old.Status.done(), t.Status.done())
 			_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
-				p.Set(ctx, key, b, s.ticketTTL(wasDone, t.Status.done()))
+				p.Set(ctx, key, b, ttl)
 				p.ZAdd(ctx, s.keys.due(), redis.Z{Score: float64(t.DueAt.Unix()), Member: t.No})
-				s.event(ctx, p, kind, &t, extra)
+				if kind != "" {
+					s.event(ctx, p, kind, &t, c.extra)
+				}
+				s.reindex(ctx, p, &old, &t, now, pttl.Val())
+				s.count(ctx, p, &old, &t, now)
+				s.addTimeline(ctx, p, t.No, events...)
+				switch {
+				case !t.Status.done():
+					p.Persist(ctx, s.keys.timeline(t.No))
+				case ttl == redis.KeepTTL && pttl.Val() > 0:
+					p.PExpire(ctx, s.keys.timeline(t.No), pttl.Val())
+				default:
+					p.PExpire(ctx, s.keys.timeline(t.No), s.ticketRetention)
+				}
+				if by != "" {
+					for _, e := range events {
+						s.addAudit(ctx, p, auditOf(e, t.No))
+					}
+				}
 				return nil
 			})
 			out = &t
@@ -146,9 +203,31 @@ func (s *store) updateTicket(ctx context.Context, no string, kind EventKind, cha
 		if err != nil {
 			return nil, fail("update ticket "+no, err)
 		}
+		if s.observe != nil {
+			s.observe(ctx, &old, out, by, events)
+		}
 		return out, nil
 	}
 	return nil, fmt.Errorf("bot: update ticket %s: too much contention", no)
+}
+
+// diffEvents are the timeline events of the changes from old to t that no change function
+// spells out: status, priority, assignee and score.
+func diffEvents(old, t *Ticket, by string, now time.Time) []TimelineEvent {
+	var out []TimelineEvent
+	if old.Status != t.Status {
+		out = append(out, TimelineEvent{At: now, Kind: EventStatusChanged, Agent: by, From: string(old.Status), To: string(t.Status)})
+	}
+	if old.Priority != t.Priority {
+		out = append(out, TimelineEvent{At: now, Kind: EventPriorityChanged, Agent: by, From: string(old.Priority), To: string(t.Priority)})
+	}
+	if old.Assignee != t.Assignee {
+		out = append(out, TimelineEvent{At: now, Kind: EventAssigned, Agent: by, From: old.Assignee, To: t.Assignee})
+	}
+	if old.CSAT != t.CSAT && t.CSAT > 0 {
+		out = append(out, TimelineEvent{At: now, Kind: EventRated, CSAT: t.CSAT})
+	}
+	return out
 }
 
 // ticketTTL is the expiry a ticket is written with: the retention from when it is resolved or
@@ -234,25 +313,6 @@ func (s *store) prune(ctx context.Context, index string, gone []string) {
 		members[i] = no
 	}
 	_ = s.rdb.ZRem(ctx, index, members...).Err()
-}
-
-// allTickets calls fn with every ticket, oldest due first, reading them in chunks.
-func (s *store) allTickets(ctx context.Context, fn func(Ticket)) error {
-	nos, err := s.rdb.ZRange(ctx, s.keys.due(), 0, -1).Result()
-	if err != nil {
-		return fmt.Errorf("bot: list tickets: %w", err)
-	}
-	for chunk := range slices.Chunk(nos, 200) {
-		ts, gone, err := s.tickets(ctx, chunk)
-		if err != nil {
-			return err
-		}
-		s.prune(ctx, s.keys.due(), gone)
-		for _, t := range ts {
-			fn(t)
-		}
-	}
-	return nil
 }
 
 // addPending queues an agent's reply for the user's next message.

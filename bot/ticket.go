@@ -3,6 +3,7 @@ package bot
 import (
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -66,6 +67,15 @@ const (
 	EventDelivered     EventKind = "delivered" // an agent's reply reached the user
 	EventStatusChanged EventKind = "status_changed"
 	EventRated         EventKind = "rated" // the user gave a satisfaction score
+
+	// Kinds that appear on a ticket's timeline (Bot.Timeline) and, but for the first four,
+	// not on EventsStream.
+	EventPending         EventKind = "pending" // a reply waits for the user's next message (48-hour window)
+	EventFailed          EventKind = "failed"  // WeChat refused a reply (TimelineEvent.ErrCode); it waits too
+	EventNote            EventKind = "note"    // an agent's internal note, never sent
+	EventPriorityChanged EventKind = "priority_changed"
+	EventAssigned        EventKind = "assigned"       // From and To are agent names; "" is nobody
+	EventContactViewed   EventKind = "contact_viewed" // an agent read the full phone number
 )
 
 // Service levels: consultations are answered within 4 hours, complaints within 24, fund-safety
@@ -96,6 +106,8 @@ type Ticket struct {
 	Replies         []TicketReply `json:"replies"`
 	FirstResponseAt *time.Time    `json:"first_response_at,omitempty"`
 	CSAT            int           `json:"csat,omitempty"` // 1..5, after resolution
+	// Assignee is the name of the agent working the ticket; "" when nobody is.
+	Assignee string `json:"assignee"`
 }
 
 // TicketReply is an agent's reply on a ticket.
@@ -107,6 +119,9 @@ type TicketReply struct {
 	// Pending is true while WeChat would not take the message; it is delivered when the user
 	// next writes.
 	Pending bool `json:"pending,omitempty"`
+	// ErrCode is WeChat's errcode when sending failed for another reason than the 48-hour
+	// window (the reply is pending too).
+	ErrCode int `json:"errcode,omitempty"`
 }
 
 // Overdue reports whether the ticket is still unresolved past its due time.
@@ -140,15 +155,28 @@ type pendingReply struct {
 	Index int       `json:"index"` // position in Ticket.Replies
 }
 
-// TicketFilter selects tickets for the agent API. Zero fields select everything.
+// TicketFilter selects tickets for the agents' queue. The zero filter selects the active
+// tickets (open and processing).
 type TicketFilter struct {
-	Status        Status
-	Priority      Priority
-	Overdue       bool
-	Page, PerPage int // Page from 1
+	Status     Status // "" = open and processing ("active")
+	Priority   Priority
+	Type       TicketType
+	Overdue    bool
+	AssignedTo string // an agent's name
+	Unassigned bool
+	// Query is a ticket number (then the other fields are ignored), a merchant number (88 and
+	// 8 digits) or the last 4 digits of the contact phone.
+	Query         string
+	Page, PerPage int // Page from 1, PerPage 1..100 (default 20)
 }
 
-// Validate reports an invalid (CodeInvalid) error for an unknown status or priority.
+var (
+	last4RE  = regexp.MustCompile(`^\d{4}$`)
+	fullNoRE = regexp.MustCompile(`^GD\d{12}$`)
+)
+
+// Validate reports an invalid (CodeInvalid) error for an unknown status, priority or type, or a
+// query that is neither a ticket number, a merchant number nor 4 digits.
 func (f TicketFilter) Validate() error {
 	if f.Status != "" && !f.Status.Valid() {
 		return Errorf(CodeInvalid, "unknown status %q", f.Status)
@@ -156,25 +184,32 @@ func (f TicketFilter) Validate() error {
 	if f.Priority != "" && !f.Priority.Valid() {
 		return Errorf(CodeInvalid, "unknown priority %q", f.Priority)
 	}
+	if f.Type != "" && f.Type.Name() == "" {
+		return Errorf(CodeInvalid, "unknown type %q", f.Type)
+	}
+	if f.AssignedTo != "" && f.Unassigned {
+		return Errorf(CodeInvalid, "give assigned_to or unassigned, not both")
+	}
+	if q := strings.ToUpper(strings.TrimSpace(f.Query)); q != "" && !fullNoRE.MatchString(q) && !merchantNoRE.MatchString(q) && !last4RE.MatchString(q) {
+		return Errorf(CodeInvalid, "搜索请输入工单号、商户编号（88开头10位）或手机号后4位。")
+	}
 	return nil
 }
 
-func (f TicketFilter) match(t Ticket, now time.Time) bool {
-	return (f.Status == "" || t.Status == f.Status) && (f.Priority == "" || t.Priority == f.Priority) && (!f.Overdue || t.Overdue(now))
-}
-
-// TicketUpdate is an agent's change of a ticket's status and/or priority; nil fields are left
-// as they are.
+// TicketUpdate is an agent's change of a ticket's status, priority and/or assignee; nil fields
+// are left as they are.
 type TicketUpdate struct {
 	Status   *Status
 	Priority *Priority
+	// Assignee names the agent to assign; "" unassigns.
+	Assignee *string
 }
 
 // Validate reports an invalid (CodeInvalid) error for an empty update or an unknown status or
 // priority.
 func (u TicketUpdate) Validate() error {
-	if u.Status == nil && u.Priority == nil {
-		return Errorf(CodeInvalid, "give status or priority")
+	if u.Status == nil && u.Priority == nil && u.Assignee == nil {
+		return Errorf(CodeInvalid, "give status, priority or assignee")
 	}
 	if u.Status != nil && !u.Status.Valid() {
 		return Errorf(CodeInvalid, "unknown status %q", *u.Status)
@@ -185,7 +220,7 @@ func (u TicketUpdate) Validate() error {
 	return nil
 }
 
-// TicketPage is one page of tickets, oldest due first.
+// TicketPage is one page of tickets: urgent first, then oldest due first.
 type TicketPage struct {
 	Tickets []Ticket `json:"tickets"`
 	Page    int      `json:"page"`

@@ -438,12 +438,12 @@ func TestReplyTicket(t *testing.T) {
 		b := newTestBot(t, ix, at(10, 0), Options{Messenger: m, TemplateID: "tpl-ticket"})
 		no := fileTicket(t, b, defaultUser, "结算款三天没到账，请帮忙查一下")
 		b.clock.Add(20 * time.Minute)
-		tk, err := b.ReplyTicket(ctx, no, "小王", agentText)
+		tk, err := b.ReplyTicket(ctx, xiaowang, no, agentText)
 		if err != nil {
 			t.Fatalf("ReplyTicket: %v", err)
 		}
 		now := b.clock.Now()
-		want := []TicketReply{{Agent: "小王", Text: agentText, At: now, DeliveredAt: &now}}
+		want := []TicketReply{{Agent: "xiaowang", Text: agentText, At: now, DeliveredAt: &now}}
 		if diff := cmp.Diff(want, tk.Replies); diff != "" {
 			t.Errorf("Replies mismatch (-want +got):\n%s", diff)
 		}
@@ -481,7 +481,7 @@ func TestReplyTicket(t *testing.T) {
 			b := newTestBot(t, ix, at(10, 0), o)
 			no := fileTicket(t, b, defaultUser, "结算款三天没到账，请帮忙查一下")
 			b.clock.Add(time.Hour)
-			tk, err := b.ReplyTicket(ctx, no, "小王", agentText)
+			tk, err := b.ReplyTicket(ctx, xiaowang, no, agentText)
 			if err != nil {
 				t.Fatalf("ReplyTicket: %v", err)
 			}
@@ -526,7 +526,7 @@ func TestReplyTicket(t *testing.T) {
 		no := fileTicket(t, b, defaultUser, "结算款三天没到账，请帮忙查一下")
 		for _, s := range []string{"第一条回复：正在核实。", "第二条回复：已经到账。"} {
 			b.clock.Add(time.Minute)
-			if _, err := b.ReplyTicket(ctx, no, "小王", s); err != nil {
+			if _, err := b.ReplyTicket(ctx, xiaowang, no, s); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -559,12 +559,12 @@ func TestReplyTicket(t *testing.T) {
 			{"请核对卡号6217001234567890122是否正确", "回复中含有银行卡号等敏感信息，已拒绝发送。请删除后重试。"},
 			{"请把验证码发给我，我帮您处理", "官方客服不会向用户索要验证码或密码，回复未发送。"},
 		} {
-			_, err := b.ReplyTicket(ctx, no, "小王", tt.text)
+			_, err := b.ReplyTicket(ctx, xiaowang, no, tt.text)
 			if ErrorCode(err) != CodeInvalid || ErrorMessage(err) != tt.wantMsg {
 				t.Errorf("ReplyTicket(%q) error = %v, want %s %q", tt.text, err, CodeInvalid, tt.wantMsg)
 			}
 		}
-		tk, err := b.ReplyTicket(ctx, no, "小王", "请勿向任何人提供验证码。我们稍后回电13812345678")
+		tk, err := b.ReplyTicket(ctx, xiaowang, no, "请勿向任何人提供验证码。我们稍后回电13812345678")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -578,24 +578,24 @@ func TestReplyTicket(t *testing.T) {
 		t.Parallel()
 		b := newTestBot(t, ix, at(10, 0), Options{})
 		no := fileTicket(t, b, defaultUser, "结算款三天没到账，请帮忙查一下")
-		if _, err := b.ReplyTicket(ctx, "GD209901010001", "小王", "您好"); !errors.Is(err, ErrNoTicket) {
+		if _, err := b.ReplyTicket(ctx, xiaowang, "GD209901010001", "您好"); !errors.Is(err, ErrNoTicket) {
 			t.Errorf("ReplyTicket(missing) error = %v, want ErrNoTicket", err)
 		}
-		if _, err := b.UpdateTicket(ctx, "GD209901010001", update(StatusResolved, "")); !errors.Is(err, ErrNoTicket) {
+		if _, err := b.UpdateTicket(ctx, xiaowang, "GD209901010001", update(StatusResolved, "")); !errors.Is(err, ErrNoTicket) {
 			t.Errorf("UpdateTicket(missing) error = %v, want ErrNoTicket", err)
 		}
 		for _, u := range [][2]string{{"", ""}, {"done", ""}, {"", "high"}} {
-			if _, err := b.UpdateTicket(ctx, no, update(u[0], u[1])); !errors.Is(err, ErrInvalidUpdate) {
+			if _, err := b.UpdateTicket(ctx, xiaowang, no, update(u[0], u[1])); !errors.Is(err, ErrInvalidUpdate) {
 				t.Errorf("UpdateTicket(%q, %q) error = %v, want ErrInvalidUpdate", u[0], u[1], err)
 			}
 		}
 		if _, err := b.Tickets(ctx, TicketFilter{Status: "done"}); !errors.Is(err, ErrInvalidUpdate) {
 			t.Errorf("Tickets(status done) error = %v, want ErrInvalidUpdate", err)
 		}
-		if _, err := b.UpdateTicket(ctx, no, update(StatusClosed, "")); err != nil {
+		if _, err := b.UpdateTicket(ctx, xiaowang, no, update(StatusClosed, "")); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := b.ReplyTicket(ctx, no, "小王", "您好"); !errors.Is(err, ErrInvalidUpdate) {
+		if _, err := b.ReplyTicket(ctx, xiaowang, no, "您好"); !errors.Is(err, ErrInvalidUpdate) {
 			t.Errorf("ReplyTicket(closed) error = %v, want ErrInvalidUpdate", err)
 		}
 	})
@@ -638,7 +638,7 @@ func TestResolveAndRate(t *testing.T) {
 			b := newTestBot(t, ix, at(10, 0), o)
 			no := fileTicket(t, b, defaultUser, "结算款三天没到账，请帮忙查一下")
 			b.clock.Add(time.Hour)
-			tk, err := b.UpdateTicket(ctx, no, update(tt.status, ""))
+			tk, err := b.UpdateTicket(ctx, xiaowang, no, update(tt.status, ""))
 			if err != nil {
 				t.Fatalf("UpdateTicket(%s): %v", tt.status, err)
 			}
@@ -677,21 +677,21 @@ func TestDeskStats(t *testing.T) {
 	noB := fileTicket(t, b, "o-b", "结算款三天没到账，请帮忙查一下")
 	noC := fileTicket(t, b, "o-c", "想咨询一下合作的事情")
 	b.clock.Add(30 * time.Minute)
-	if _, err := b.ReplyTicket(ctx, noA, "小王", "已为您补发对账单。"); err != nil {
+	if _, err := b.ReplyTicket(ctx, xiaowang, noA, "已为您补发对账单。"); err != nil {
 		t.Fatal(err)
 	}
 	b.clock.Add(time.Hour)
-	if _, err := b.ReplyTicket(ctx, noB, "小李", "正在核实。"); err != nil {
+	if _, err := b.ReplyTicket(ctx, xiaoli, noB, "正在核实。"); err != nil {
 		t.Fatal(err)
 	}
-	tk, err := b.UpdateTicket(ctx, noB, update("", PriorityUrgent))
+	tk, err := b.UpdateTicket(ctx, xiaowang, noB, update("", PriorityUrgent))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got, want := tk.DueAt.Sub(tk.CreatedAt), time.Hour; got != want {
 		t.Errorf("urgent ticket due %v after creation, want %v", got, want)
 	}
-	if _, err := b.UpdateTicket(ctx, noA, update(StatusResolved, "")); err != nil {
+	if _, err := b.UpdateTicket(ctx, xiaowang, noA, update(StatusResolved, "")); err != nil {
 		t.Fatal(err)
 	}
 	converse(t, b, []step{{as: "o-a", say: "4", want: []string{"感谢您的评分"}}})
@@ -737,12 +737,13 @@ func TestDeskStats(t *testing.T) {
 	if urgent.Total != 1 || urgent.Tickets[0].No != noB {
 		t.Errorf("urgent tickets = %+v, want only %s", urgent, noB)
 	}
-	paged, err := b.Tickets(ctx, TicketFilter{Page: 2, PerPage: 2})
+	// The queue holds the active tickets (noA is resolved): urgent noB first.
+	paged, err := b.Tickets(ctx, TicketFilter{Page: 2, PerPage: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if paged.Total != 3 || len(paged.Tickets) != 1 {
-		t.Errorf("page 2 of 2 = %d tickets of %d, want 1 of 3", len(paged.Tickets), paged.Total)
+	if paged.Total != 2 || len(paged.Tickets) != 1 || paged.Tickets[0].No != noC {
+		t.Errorf("page 2 of 1 = %+v, want %s, 1 of 2", paged, noC)
 	}
 
 	// Every ticket event is on the stream, in order.
@@ -790,7 +791,7 @@ func TestReplyOutsideWindow(t *testing.T) {
 	b := newTestBot(t, mustIndex(t), at(10, 0), Options{Messenger: m})
 	no := fileTicket(t, b, defaultUser, "结算款一直没到账，麻烦看看")
 	b.clock.Add(49 * time.Hour)
-	if _, err := b.ReplyTicket(context.Background(), no, "小王", "已为您处理好了"); err != nil {
+	if _, err := b.ReplyTicket(context.Background(), xiaowang, no, "已为您处理好了"); err != nil {
 		t.Fatal(err)
 	}
 	if texts, _ := m.sent(); len(texts) != 0 {
@@ -814,10 +815,10 @@ func TestTicketRetention(t *testing.T) {
 		expires bool
 	}{
 		{"open", func() error { return nil }, false},
-		{"resolved", func() error { _, err := b.UpdateTicket(ctx, old, update(StatusResolved, "")); return err }, true},
+		{"resolved", func() error { _, err := b.UpdateTicket(ctx, xiaowang, old, update(StatusResolved, "")); return err }, true},
 		{"rated", func() error { b.say(t, defaultUser, "5"); return nil }, true},
-		{"reopened", func() error { _, err := b.UpdateTicket(ctx, old, update(StatusProcessing, "")); return err }, false},
-		{"closed", func() error { _, err := b.UpdateTicket(ctx, old, update(StatusClosed, "")); return err }, true},
+		{"reopened", func() error { _, err := b.UpdateTicket(ctx, xiaowang, old, update(StatusProcessing, "")); return err }, false},
+		{"closed", func() error { _, err := b.UpdateTicket(ctx, xiaowang, old, update(StatusClosed, "")); return err }, true},
 	}
 	for _, st := range steps {
 		if err := st.do(); err != nil {
@@ -842,8 +843,21 @@ func TestTicketRetention(t *testing.T) {
 		{say: "菜单", want: []string{"您的工单 " + old + " 已关闭"}}, // the pending notice is shown
 		{say: "我的工单", want: []string{kept}, notWant: []string{old}},
 	})
-	for _, index := range []string{b.st.keys.due(), b.st.keys.userTickets(defaultUser)} {
-		if got := b.rdb.ZRange(ctx, index, 0, -1).Val(); len(got) != 1 || got[0] != kept {
+	// The sweep drops it from every index once its retention has passed.
+	b.clock.Add(2 * time.Hour)
+	if n, err := b.Sweep(ctx); err != nil || n != 1 {
+		t.Errorf("Sweep() = %d, %v; want 1 ticket removed", n, err)
+	}
+	keys, err := b.rdb.Keys(ctx, b.prefix+"{tickets}:ix:*").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys = append(keys, b.st.keys.due(), b.st.keys.userTickets(defaultUser))
+	for _, index := range keys {
+		if index == b.st.keys.ixVersion() {
+			continue
+		}
+		if got := b.rdb.ZRange(ctx, index, 0, -1).Val(); slices.ContainsFunc(got, func(m string) bool { return strings.HasPrefix(m, old) }) {
 			t.Errorf("index %s = %v, want the expired ticket dropped", index, got)
 		}
 	}

@@ -51,6 +51,11 @@ const DevToken = "yilianbotdev"
 // machine, since its tokens are published or printed.
 const DevHTTPAddr = "127.0.0.1:8080"
 
+// DefaultAdminAddr is where the admin listener (the desk, the agent API, metrics) listens
+// unless ADMIN_ADDR says otherwise: only this machine. docker-compose publishes it on the
+// internal network only.
+const DefaultAdminAddr = "127.0.0.1:8081"
+
 // MinAdminTokenLen is the shortest ADMIN_TOKEN production accepts: 32 characters, which
 // openssl rand -hex 24 (48) exceeds.
 const MinAdminTokenLen = 32
@@ -60,9 +65,16 @@ const DefaultAPIBase = "https://api.weixin.qq.com"
 
 // Config is the whole configuration of the process.
 type Config struct {
-	HTTPAddr  string
-	LogLevel  slog.Level
-	LogFormat string // "text" or "json"
+	HTTPAddr string
+	// AdminAddr is the admin listener's address: the desk, the agent API and /metrics.
+	AdminAddr string
+	// DeskCookieSecure marks the desk's session cookie Secure on plain HTTP too (behind a
+	// TLS-terminating proxy).
+	DeskCookieSecure bool
+	// DeskIdleTimeout ends a desk session unused this long.
+	DeskIdleTimeout time.Duration
+	LogLevel        slog.Level
+	LogFormat       string // "text" or "json"
 
 	// RedisURL is empty in development mode: an embedded Redis that keeps nothing is started.
 	RedisURL     string
@@ -116,6 +128,18 @@ type File struct {
 	Retrieval    Retrieval
 	Menu         []MenuGroup
 	Tickets      TicketOptions
+	Desk         DeskOptions
+}
+
+// DeskOptions configures the agents' desk.
+type DeskOptions struct {
+	CannedReplies []CannedReply `yaml:"canned_replies"`
+}
+
+// CannedReply is a prepared reply agents pick from.
+type CannedReply struct {
+	Title string `yaml:"title"`
+	Text  string `yaml:"text"`
 }
 
 // fileDoc is CONFIG_FILE as written; Load parses it into a File.
@@ -126,6 +150,7 @@ type fileDoc struct {
 	Retrieval    Retrieval     `yaml:"retrieval"`
 	Menu         []MenuGroup   `yaml:"menu"`
 	Tickets      TicketOptions `yaml:"tickets"`
+	Desk         DeskOptions   `yaml:"desk"`
 }
 
 // Contact holds the contact details that knowledge-base answers refer to as template variables.
@@ -317,6 +342,7 @@ func LoadFor(getenv func(string) string, need Need) (Config, error) {
 	}
 	c := Config{
 		HTTPAddr:    strings.TrimSpace(getenv("HTTP_ADDR")),
+		AdminAddr:   or(getenv("ADMIN_ADDR"), DefaultAdminAddr),
 		LogFormat:   or(getenv("LOG_FORMAT"), "text"),
 		RedisURL:    strings.TrimSpace(getenv("REDIS_URL")),
 		RedisPrefix: or(getenv("REDIS_PREFIX"), "yl:"),
@@ -360,8 +386,17 @@ func LoadFor(getenv func(string) string, need Need) (Config, error) {
 	duration("SESSION_TTL", 30*time.Minute, &c.SessionTTL)
 	duration("TRANSCRIPT_TTL", 7*24*time.Hour, &c.TranscriptTTL)
 	duration("TICKET_RETENTION", 365*24*time.Hour, &c.TicketRetention)
+	duration("DESK_IDLE_TIMEOUT", 30*time.Minute, &c.DeskIdleTimeout)
 	if c.ReplyBudget > 4900*time.Millisecond {
 		check(NeedServer, fmt.Errorf("REPLY_BUDGET: %s leaves no time before WeChat's 5 s limit; use at most 4.9s", c.ReplyBudget))
+	}
+
+	if v := strings.TrimSpace(getenv("DESK_COOKIE_SECURE")); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			check(NeedServer, fmt.Errorf("DESK_COOKIE_SECURE: %q is not true or false", v))
+		}
+		c.DeskCookieSecure = b
 	}
 
 	if v := strings.TrimSpace(getenv("WECHAT_ALLOW_PLAIN")); v != "" {
@@ -394,6 +429,11 @@ func LoadFor(getenv func(string) string, need Need) (Config, error) {
 
 	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
 		check(NeedServer, fmt.Errorf("HTTP_ADDR: %q is not host:port (for example :8080)", c.HTTPAddr))
+	}
+	if _, port, err := net.SplitHostPort(c.AdminAddr); err != nil {
+		check(NeedServer, fmt.Errorf("ADMIN_ADDR: %q is not host:port (for example 127.0.0.1:8081)", c.AdminAddr))
+	} else if c.AdminAddr == c.HTTPAddr && port != "0" {
+		check(NeedServer, errors.New("ADMIN_ADDR: must differ from HTTP_ADDR: the desk and the agent API must not be served on the public listener"))
 	}
 	if c.RedisURL != "" {
 		if err := checkRedisURL(c.RedisURL); err != nil {
@@ -436,6 +476,7 @@ func LoadFor(getenv func(string) string, need Need) (Config, error) {
 		Retrieval:    doc.Retrieval,
 		Menu:         doc.Menu,
 		Tickets:      doc.Tickets,
+		Desk:         doc.Desk,
 	}
 	errs = append(errs, c.File.validate()...)
 
@@ -521,6 +562,12 @@ func defaultDoc() fileDoc {
 			{Name: "商户服务", Items: []string{"onboarding", "merchant-info", "api-integration", "login-password", "risk-limits"}},
 			{Name: "联系客服", Items: []string{"handoff", "my_tickets", "anti-fraud", "contact"}},
 		},
+		Desk: DeskOptions{CannedReplies: []CannedReply{
+			{Title: "已收到，正在处理", Text: "您好，您的问题我们已经收到，正在为您核实处理，预计 2 小时内回复您，请耐心等待。"},
+			{Title: "结算延迟说明", Text: "您好，结算款一般在 T+1 个工作日到账，节假日顺延。如超过时间仍未到账，请提供商户编号和结算日期，我们为您进一步核查。"},
+			{Title: "防骗提醒", Text: "温馨提示：易联支付工作人员不会以任何理由索要您的验证码、密码或银行卡信息，请勿向任何人透露。"},
+			{Title: "问题已解决", Text: "您好，您反映的问题已处理完毕。如仍有疑问，欢迎随时在公众号留言，感谢您的支持！"},
+		}},
 	}
 }
 
@@ -558,6 +605,17 @@ func (f File) validate() []error {
 	for slug, v := range r.PerCategory {
 		if v < 0 || v > 1 {
 			errs = append(errs, fmt.Errorf("retrieval.answer_confidence_by_category.%s: %v is outside 0..1", slug, v))
+		}
+	}
+	if n := len(f.Desk.CannedReplies); n > 50 {
+		errs = append(errs, fmt.Errorf("desk.canned_replies: %d replies, at most 50", n))
+	}
+	for i, r := range f.Desk.CannedReplies {
+		if n := len([]rune(strings.TrimSpace(r.Title))); n == 0 || n > 30 {
+			errs = append(errs, fmt.Errorf("desk.canned_replies[%d].title: needs 1-30 characters", i))
+		}
+		if n := len([]rune(strings.TrimSpace(r.Text))); n == 0 || n > 1500 {
+			errs = append(errs, fmt.Errorf("desk.canned_replies[%d].text: needs 1-1500 characters", i))
 		}
 	}
 	if len(f.Menu) > 3 {

@@ -30,6 +30,31 @@ func TestLoadDefaults(t *testing.T) {
 	if got := c.File.Variables()["hotline"]; got != "400-800-9000" {
 		t.Errorf("default hotline = %q, want the seed's", got)
 	}
+	if c.AdminAddr != DefaultAdminAddr || c.DeskIdleTimeout != 30*time.Minute || c.DeskCookieSecure || len(c.File.Desk.CannedReplies) < 2 {
+		t.Errorf("desk defaults: admin %q idle %v secure %v %d canned replies", c.AdminAddr, c.DeskIdleTimeout, c.DeskCookieSecure, len(c.File.Desk.CannedReplies))
+	}
+}
+
+func TestDeskSettings(t *testing.T) {
+	t.Parallel()
+	c, err := Load(env(map[string]string{"ADMIN_ADDR": "10.0.0.5:9090", "DESK_IDLE_TIMEOUT": "15m", "DESK_COOKIE_SECURE": "true"}))
+	if err != nil || c.AdminAddr != "10.0.0.5:9090" || c.DeskIdleTimeout != 15*time.Minute || !c.DeskCookieSecure {
+		t.Errorf("Load = %+v, %v; want the desk settings", c, err)
+	}
+	bad := map[string]string{"HTTP_ADDR": ":8080", "ADMIN_ADDR": ":8080", "DESK_IDLE_TIMEOUT": "0", "DESK_COOKIE_SECURE": "sometimes"}
+	_, err = Load(env(bad))
+	for name := range bad {
+		if name != "HTTP_ADDR" && (err == nil || !strings.Contains(err.Error(), name)) {
+			t.Errorf("Load(%v) error does not name %s: %v", bad, name, err)
+		}
+	}
+	dir := t.TempDir()
+	file := filepath.Join(dir, "c.yaml")
+	os.WriteFile(file, []byte("desk:\n  canned_replies:\n    - {title: 稍等, text: 您好，正在为您查询。}\n    - {title: \"\", text: x}\n"), 0o644)
+	_, err = Load(env(map[string]string{"CONFIG_FILE": file}))
+	if err == nil || !strings.Contains(err.Error(), "desk.canned_replies[1].title") {
+		t.Errorf("Load with an untitled canned reply: error = %v, want it named", err)
+	}
 }
 
 func TestLoadReportsEveryProblem(t *testing.T) {

@@ -27,7 +27,8 @@ const testAdminToken = "agent-test-token-0123456789"
 // WeChat API that receives the agents' replies.
 type deskServer struct {
 	testServer
-	fake *wechatfake.Server
+	admin http.Handler // the admin listener's handler
+	fake  *wechatfake.Server
 }
 
 func newDeskServer(t *testing.T, now func() time.Time) deskServer {
@@ -37,9 +38,10 @@ func newDeskServer(t *testing.T, now func() time.Time) deskServer {
 	t.Cleanup(fake.Close)
 	api := wechat.NewClient(wechat.ClientOptions{AppID: fake.AppID, AppSecret: fake.AppSecret, BaseURL: fake.URL, Cache: &memCache{}})
 	b := bot.New(mustIndex(t), bot.Options{Redis: rdb, Prefix: prefix, Now: now, Contact: testContact, Messenger: messenger{api}})
-	h := New(slog.New(slog.DiscardHandler), b, Options{WeChat: plainWC, Now: now, Desk: b, AdminToken: testAdminToken})
-	h = openapitest.Load(t).Handler(t, h) // every agent API exchange must match openapi.yaml
-	return deskServer{testServer{h: h, sim: wechat.NewSimulator(plainWC), bot: b}, fake}
+	h := New(slog.New(slog.DiscardHandler), b, Options{WeChat: plainWC, Now: now})
+	admin := NewAdmin(slog.New(slog.DiscardHandler), b, AdminOptions{Now: now, AdminToken: testAdminToken})
+	admin = openapitest.Load(t).Handler(t, admin) // every agent API exchange must match openapi.yaml
+	return deskServer{testServer{h: h, sim: wechat.NewSimulator(plainWC), bot: b}, admin, fake}
 }
 
 // messenger adapts the WeChat client to bot.Messenger as cmd/yilianbot does: WeChat's
@@ -115,7 +117,7 @@ func (ds deskServer) api(t *testing.T, method, path, token, body string) (int, s
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	rec := httptest.NewRecorder()
-	ds.h.ServeHTTP(rec, req)
+	ds.admin.ServeHTTP(rec, req)
 	return rec.Code, rec.Body.String()
 }
 
@@ -176,7 +178,7 @@ func TestAgentAPI(t *testing.T) {
 	}
 
 	// An agent replies inside the 48-hour window: delivered as a customer-service message.
-	code, body = ds.api(t, "POST", "/api/v1/tickets/"+no+"/replies", testAdminToken, `{"agent":"小王","text":"请将 AppSecret 重置后重试，签名需用 UTF-8 编码。"}`)
+	code, body = ds.api(t, "POST", "/api/v1/tickets/"+no+"/replies", testAdminToken, `{"text":"请将 AppSecret 重置后重试，签名需用 UTF-8 编码。"}`)
 	if code != 201 {
 		t.Fatalf("POST reply = %d %s", code, body)
 	}
@@ -190,7 +192,7 @@ func TestAgentAPI(t *testing.T) {
 
 	// Outside the window WeChat answers 45015: the reply waits for the user's next message.
 	ds.fake.FailFor(user, 45015)
-	if code, body = ds.api(t, "POST", "/api/v1/tickets/"+no+"/replies", testAdminToken, `{"agent":"小王","text":"已为您重置，请再试一次。"}`); code != 201 || !strings.Contains(body, `"pending":true`) {
+	if code, body = ds.api(t, "POST", "/api/v1/tickets/"+no+"/replies", testAdminToken, `{"text":"已为您重置，请再试一次。"}`); code != 201 || !strings.Contains(body, `"pending":true`) {
 		t.Fatalf("POST reply outside the window = %d %s, want 201 with the reply pending", code, body)
 	}
 	ds.fake.FailFor(user, 0)
@@ -248,8 +250,9 @@ func TestAgentAPIErrors(t *testing.T) {
 		{"GET", "/api/v1/tickets?per_page=ten", "", 400, "invalid_request"},
 		{"POST", "/api/v1/tickets/GD202611260001/replies", `{"agent":"a"}`, 422, "invalid_request"},
 		{"POST", "/api/v1/tickets/GD202611260001/replies", `not json`, 400, "invalid_request"},
-		{"POST", "/api/v1/tickets/GD202611260001/replies", `{"agent":"a","text":"hi","extra":1}`, 400, "invalid_request"},
-		{"POST", "/api/v1/tickets/GD202611260001/replies", `{"agent":"a","text":"hi"}`, 404, "not_found"},
+		{"POST", "/api/v1/tickets/GD202611260001/replies", `{"text":"hi","extra":1}`, 400, "invalid_request"},
+		{"POST", "/api/v1/tickets/GD202611260001/replies", `{"text":"hi"}`, 404, "not_found"},
+		{"POST", "/api/v1/tickets/GD202611260001/replies", `{"agent":"xiaowang","text":"hi"}`, 422, "invalid_request"},
 		{"PATCH", "/api/v1/tickets/GD202611260001", `{"status":"done"}`, 422, "invalid_request"},
 		{"PATCH", "/api/v1/tickets/GD202611260001", `{}`, 422, "invalid_request"},
 	}
@@ -271,5 +274,90 @@ func TestAgentAPIErrors(t *testing.T) {
 		if code != http.StatusOK || !strings.Contains(body, `"per_page":`+perPage+`,`) {
 			t.Errorf("GET /api/v1/tickets?per_page=%s = %d %s, want 200 with that page size", perPage, code, body)
 		}
+	}
+}
+
+// TestAgentAPIIdentity: per-agent tokens authenticate as their agent, who is the author of what
+// they do (timeline, audit); agents cannot use admin operations; ADMIN_TOKEN is the built-in
+// admin; a revoked token is refused.
+func TestAgentAPIIdentity(t *testing.T) {
+	t.Parallel()
+	now := goldenNow
+	ds := newDeskServer(t, func() time.Time { return now })
+	ctx := context.Background()
+	if _, err := ds.bot.AddAgent(ctx, "wang", bot.RoleAgent, "correct-horse-battery"); err != nil {
+		t.Fatal(err)
+	}
+	wang, err := ds.bot.AgentByToken(ctx, "ylt_x")
+	if err == nil {
+		t.Fatalf("AgentByToken(guess) = %+v, want an error", wang)
+	}
+	code, body := ds.api(t, "POST", "/api/v1/tokens", testAdminToken, `{"label":"x"}`)
+	if code != 422 {
+		t.Errorf("POST /api/v1/tokens as ADMIN_TOKEN = %d %s, want 422 (it has no tokens of its own)", code, body)
+	}
+	token, _, err := ds.bot.CreateAPIToken(ctx, bot.Agent{Name: "wang", Role: bot.RoleAgent}, "脚本")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	var last string
+	for _, line := range []string{"提交工单", "0", "发票还没有收到，请帮忙查一下", "13812345678"} {
+		last = ds.say(t, "o_identity_user", line, now)
+	}
+	no := bot.TicketNoRE.FindString(last)
+	if no == "" {
+		t.Fatalf("no ticket number in %q", last)
+	}
+
+	tests := []struct {
+		name, token, method, path, body string
+		wantCode                        int
+		wantBody                        string
+	}{
+		{"me", token, "GET", "/api/v1/me", "", 200, `"name":"wang"`},
+		{"me as ADMIN_TOKEN", testAdminToken, "GET", "/api/v1/me", "", 200, `"name":"admin-token","role":"admin"`},
+		{"queue", token, "GET", "/api/v1/tickets?q=5678", "", 200, no},
+		{"reply", token, "POST", "/api/v1/tickets/" + no + "/replies", `{"text":"已为您补开发票。"}`, 201, `"agent":"wang"`},
+		{"reply in another's name", token, "POST", "/api/v1/tickets/" + no + "/replies", `{"agent":"boss","text":"hi"}`, 422, "authenticated agent"},
+		{"note", token, "POST", "/api/v1/tickets/" + no + "/notes", `{"text":"客户来电 13812345678 催办"}`, 201, no},
+		{"assign", token, "PATCH", "/api/v1/tickets/" + no, `{"assignee":"wang"}`, 200, `"assignee":"wang"`},
+		{"assign to nobody known", token, "PATCH", "/api/v1/tickets/" + no, `{"assignee":"ghost"}`, 422, "ghost"},
+		{"contact", token, "POST", "/api/v1/tickets/" + no + "/contact", "", 200, `"contact":"13812345678"`},
+		{"timeline", token, "GET", "/api/v1/tickets/" + no + "/timeline", "", 200, `"kind":"contact_viewed","agent":"wang"`},
+		{"dashboard", token, "GET", "/api/v1/dashboard", "", 200, `"tickets_created":1`},
+		{"canned replies", token, "GET", "/api/v1/canned-replies", "", 200, `"canned_replies":[]`},
+		{"agents: forbidden", token, "GET", "/api/v1/agents", "", 403, "forbidden"},
+		{"add agent: forbidden", token, "POST", "/api/v1/agents", `{"name":"li"}`, 403, "forbidden"},
+		{"disable: forbidden", token, "POST", "/api/v1/agents/wang/disable", "", 403, "forbidden"},
+		{"audit: forbidden", token, "GET", "/api/v1/audit", "", 403, "forbidden"},
+		{"kb reload: forbidden", token, "POST", "/api/v1/kb/reload", "", 403, "forbidden"},
+		{"agents as admin", testAdminToken, "GET", "/api/v1/agents", "", 200, `"name":"wang"`},
+		{"add agent as admin", testAdminToken, "POST", "/api/v1/agents", `{"name":"li"}`, 201, `"password":"`},
+		{"add it again", testAdminToken, "POST", "/api/v1/agents", `{"name":"li"}`, 409, "exists"},
+		{"audit as admin", testAdminToken, "GET", "/api/v1/audit", "", 200, `"action":"replied","ticket":"` + no + `"`},
+	}
+	for _, tt := range tests {
+		code, body := ds.api(t, tt.method, tt.path, tt.token, tt.body)
+		if code != tt.wantCode || !strings.Contains(body, tt.wantBody) {
+			t.Errorf("%s: %s %s = %d %s, want %d with %s", tt.name, tt.method, tt.path, code, body, tt.wantCode, tt.wantBody)
+		}
+	}
+	_, body = ds.api(t, "GET", "/api/v1/tickets/"+no+"/timeline", token, "")
+	for _, want := range []string{`"kind":"created"`, `"kind":"replied","agent":"wang"`, `"kind":"note","agent":"wang","text":"客户来电 138****5678 催办"`,
+		`"kind":"status_changed","agent":"wang","from":"open","to":"processing"`, `"kind":"assigned","agent":"wang","to":"wang"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("timeline lacks %s:\n%s", want, body)
+		}
+	}
+	if strings.Contains(body, "13812345678") {
+		t.Errorf("the timeline holds the full phone: %s", body)
+	}
+
+	if code, _ := ds.api(t, "POST", "/api/v1/agents/wang/disable", testAdminToken, ""); code != 204 {
+		t.Errorf("disable wang = %d, want 204", code)
+	}
+	if code, _ := ds.api(t, "GET", "/api/v1/me", token, ""); code != 401 {
+		t.Errorf("a disabled agent's token = %d, want 401", code)
 	}
 }

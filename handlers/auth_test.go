@@ -60,7 +60,7 @@ func TestAgentAuthThrottle(t *testing.T) {
 	rdb, prefix := redistest.New(t)
 	b := bot.New(mustIndex(t), bot.Options{Redis: rdb, Prefix: prefix, Now: clk.Now, Contact: testContact})
 	var logs lockedBuffer
-	h := New(slog.New(slog.NewTextHandler(&logs, nil)), b, Options{WeChat: plainWC, Now: clk.Now, Desk: b, AdminToken: testAdminToken})
+	h := NewAdmin(slog.New(slog.NewTextHandler(&logs, nil)), b, AdminOptions{Now: clk.Now, AdminToken: testAdminToken})
 	h = openapitest.Load(t).Handler(t, h) // the 401s and 429s must match openapi.yaml
 
 	call := func(addr, token string) *httptest.ResponseRecorder {

@@ -1,7 +1,8 @@
-// Package handlers is yilianbot's HTTP edge: the WeChat webhook, health and metrics endpoints
-// and the agent API. Handlers translate between HTTP/XML/JSON and the bot package and hold no
-// business rules; the WeChat protocol itself (signatures, encryption, the API client) is in
-// package wechat.
+// Package handlers is yilianbot's HTTP edge, on two listeners: the public one (New) serves the
+// WeChat webhook and health endpoints; the admin one (NewAdmin), on the internal network only,
+// serves the agents' desk, the agent API and metrics. Handlers translate between HTTP/XML/JSON
+// and the bot package and hold no business rules; the WeChat protocol itself (signatures,
+// encryption, the API client) is in package wechat.
 package handlers
 
 import (
@@ -16,7 +17,7 @@ import (
 	"github.com/yilianpay/yilianbot/handlers/wechat"
 )
 
-// Options configure the HTTP handler.
+// Options configure the public HTTP handler.
 type Options struct {
 	WeChat      wechat.Settings
 	ReplyBudget time.Duration // default 4.5s
@@ -28,18 +29,12 @@ type Options struct {
 	// Redis does not answer. It is /readyz's degraded reason, /readyz?state=1's verdict and the
 	// yilianbot_redis_up gauge. nil means state is always kept.
 	State func(ctx context.Context) error
-	// Gatherer serves /metrics; Registerer receives the handlers' own metrics.
+	// Registerer receives the webhook's metrics (served by the admin handler's /metrics).
 	Registerer prometheus.Registerer
-	Gatherer   prometheus.Gatherer
 	Now        func() time.Time
-	// Desk serves the agent API under /api/v1, guarded by AdminToken; nil serves none.
-	Desk       Desk
-	AdminToken string
-	// ReloadKB rebuilds the knowledge base (POST and GET /api/v1/kb/reload); nil answers 501.
-	ReloadKB KBReloader
 }
 
-// New returns the HTTP handler of the whole service.
+// New returns the public HTTP handler: the WeChat webhook, /healthz and /readyz.
 func New(logger *slog.Logger, b replier, opts Options) http.Handler {
 	if opts.ReplyBudget <= 0 {
 		opts.ReplyBudget = 4500 * time.Millisecond
@@ -53,14 +48,42 @@ func New(logger *slog.Logger, b replier, opts Options) http.Handler {
 	if opts.State == nil {
 		opts.State = func(context.Context) error { return nil }
 	}
-	if opts.Registerer == nil || opts.Gatherer == nil {
-		reg := prometheus.NewRegistry()
-		opts.Registerer, opts.Gatherer = reg, reg
+	if opts.Registerer == nil {
+		opts.Registerer = prometheus.NewRegistry()
 	}
 	opts.Registerer.MustRegister(stateGauge(opts.State))
 	mux := http.NewServeMux()
 	addRoutes(mux, logger, b, opts, newWebhookMetrics(opts.Registerer))
 	return recoverPanics(logger, mux)
+}
+
+// AdminOptions configure the admin HTTP handler.
+type AdminOptions struct {
+	// Gatherer serves /metrics.
+	Gatherer prometheus.Gatherer
+	Now      func() time.Time
+	// AdminToken is the bootstrap bearer credential of the agent API: it acts as the
+	// built-in admin bot.TokenAdmin. Agents' own tokens are checked by the Desk.
+	AdminToken string
+	// ReloadKB rebuilds the knowledge base (POST and GET /api/v1/kb/reload); nil answers 501.
+	ReloadKB KBReloader
+	// CookieSecure marks the desk's session cookie Secure even on plain HTTP (behind a
+	// TLS-terminating proxy): DESK_COOKIE_SECURE.
+	CookieSecure bool
+}
+
+// NewAdmin returns the admin HTTP handler: the desk's pages under /desk/, the agent API under
+// /api/v1 and /metrics, with an access log.
+func NewAdmin(logger *slog.Logger, desk Desk, opts AdminOptions) http.Handler {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Gatherer == nil {
+		opts.Gatherer = prometheus.NewRegistry()
+	}
+	mux := http.NewServeMux()
+	addAdminRoutes(mux, logger, desk, opts)
+	return accessLog(logger, recoverPanics(logger, mux))
 }
 
 type webhookMetrics struct {

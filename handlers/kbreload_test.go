@@ -42,7 +42,7 @@ func TestReloadKB(t *testing.T) {
 	t.Parallel()
 	kr := &fakeReloader{last: KBReload{State: ReloadIdle}}
 	doc := openapitest.Load(t)
-	h := doc.Handler(t, New(slog.New(slog.DiscardHandler), nil, Options{Desk: noDesk{}, AdminToken: testAdminToken, ReloadKB: kr}))
+	h := doc.Handler(t, NewAdmin(slog.New(slog.DiscardHandler), noDesk{}, AdminOptions{AdminToken: testAdminToken, ReloadKB: kr}))
 	do := func(method string) (int, string) {
 		t.Helper()
 		req := httptest.NewRequest(method, "/api/v1/kb/reload", nil)
@@ -76,7 +76,7 @@ func TestReloadKB(t *testing.T) {
 		t.Errorf("GET after a failed reload = %d %s", code, body)
 	}
 
-	unconfigured := doc.Handler(t, New(slog.New(slog.DiscardHandler), nil, Options{Desk: noDesk{}, AdminToken: testAdminToken}))
+	unconfigured := doc.Handler(t, NewAdmin(slog.New(slog.DiscardHandler), noDesk{}, AdminOptions{AdminToken: testAdminToken}))
 	for _, method := range []string{"GET", "POST"} {
 		req := httptest.NewRequest(method, "/api/v1/kb/reload", nil)
 		req.Header.Set("Authorization", "Bearer "+testAdminToken)

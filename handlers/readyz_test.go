@@ -7,6 +7,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // TestReadyz: a replica whose Redis is down still answers WeChat (degraded), so it is ready;
@@ -32,17 +34,20 @@ func TestReadyz(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
+			reg := prometheus.NewRegistry()
 			h := New(slog.New(slog.DiscardHandler), failingReplier{}, Options{
-				Ready: func(context.Context) error { return tt.ready },
-				State: func(context.Context) error { return tt.state },
+				Ready:      func(context.Context) error { return tt.ready },
+				State:      func(context.Context) error { return tt.state },
+				Registerer: reg,
 			})
 			rec := httptest.NewRecorder()
 			h.ServeHTTP(rec, httptest.NewRequest("GET", "/readyz"+tt.query, nil))
 			if rec.Code != tt.wantCode || !strings.HasPrefix(rec.Body.String(), tt.wantBody) {
 				t.Errorf("GET /readyz%s = %d %q, want %d %q", tt.query, rec.Code, rec.Body.String(), tt.wantCode, tt.wantBody)
 			}
+			// /metrics is on the admin listener, which serves what the public handler registered.
 			rec = httptest.NewRecorder()
-			h.ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+			handleMetrics(reg).ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
 			want := "yilianbot_redis_up " + map[float64]string{0: "0", 1: "1"}[tt.wantRedisUp] + "\n"
 			if !strings.Contains(rec.Body.String(), want) {
 				t.Errorf("/metrics lacks %q", want)

@@ -3,6 +3,7 @@ package handlers
 import (
 	"bytes"
 	"context"
+	"github.com/prometheus/client_golang/prometheus"
 	"io"
 	"log/slog"
 	"net/http"
@@ -54,10 +55,11 @@ func repost(h http.Handler, signed *http.Request, body []byte) *httptest.Respons
 	return rec
 }
 
-func metricsText(tb testing.TB, h http.Handler) string {
+// metricsText is what /metrics shows of the registry the public handler registered in.
+func metricsText(tb testing.TB, g prometheus.Gatherer) string {
 	tb.Helper()
 	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	handleMetrics(g).ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
 	return rec.Body.String()
 }
 
@@ -73,7 +75,8 @@ func TestReplayedCallbackRefused(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			r := &claimingReplier{}
-			h := New(slog.New(slog.DiscardHandler), r, Options{WeChat: wc, Now: func() time.Time { return goldenNow }})
+			reg := prometheus.NewRegistry()
+			h := New(slog.New(slog.DiscardHandler), r, Options{Registerer: reg, WeChat: wc, Now: func() time.Time { return goldenNow }})
 			sim := wechat.NewSimulator(wc)
 			signed, err := sim.Request("http://bot/wechat", sim.TextXML("o_owner", "你好", 1, goldenNow), goldenNow)
 			if err != nil {
@@ -113,8 +116,8 @@ func TestReplayedCallbackRefused(t *testing.T) {
 			if want := wechat.BodyHash(body); calls[0].BodyHash != want {
 				t.Errorf("BodyHash = %q, want %q", calls[0].BodyHash, want)
 			}
-			if wc.EncodingAESKey == "" && !strings.Contains(metricsText(t, h), `yilianbot_callbacks_rejected_total{reason="replayed"} 1`) {
-				t.Errorf("metrics do not count one replayed callback:\n%s", metricsText(t, h))
+			if wc.EncodingAESKey == "" && !strings.Contains(metricsText(t, reg), `yilianbot_callbacks_rejected_total{reason="replayed"} 1`) {
+				t.Errorf("metrics do not count one replayed callback:\n%s", metricsText(t, reg))
 			}
 		})
 	}
@@ -138,7 +141,8 @@ func TestCapturedAESURLDowngrade(t *testing.T) {
 			wc := aesWC
 			wc.AllowPlain = tt.allow
 			r := &claimingReplier{}
-			h := New(slog.New(slog.DiscardHandler), r, Options{WeChat: wc, Now: func() time.Time { return goldenNow }})
+			reg := prometheus.NewRegistry()
+			h := New(slog.New(slog.DiscardHandler), r, Options{Registerer: reg, WeChat: wc, Now: func() time.Time { return goldenNow }})
 			sim := wechat.NewSimulator(wc)
 			captured, _ := sim.Request("http://bot/wechat", sim.TextXML("o_owner", "你好", 1, goldenNow), goldenNow)
 			q := captured.URL.Query()
@@ -152,7 +156,7 @@ func TestCapturedAESURLDowngrade(t *testing.T) {
 			if n := len(r.calls()); (n > 0) != tt.allow {
 				t.Errorf("dialogue saw %d messages, want them only when plain is allowed", n)
 			}
-			if !tt.allow && !strings.Contains(metricsText(t, h), `yilianbot_callbacks_rejected_total{reason="plain_refused"} 1`) {
+			if !tt.allow && !strings.Contains(metricsText(t, reg), `yilianbot_callbacks_rejected_total{reason="plain_refused"} 1`) {
 				t.Error(`metrics do not count the refusal under reason="plain_refused"`)
 			}
 		})
@@ -250,9 +254,10 @@ func TestFirstRunes(t *testing.T) {
 // series exist before any callback.
 func TestMetricKinds(t *testing.T) {
 	t.Parallel()
-	h := New(slog.New(slog.DiscardHandler), &claimingReplier{}, Options{WeChat: plainWC, Now: func() time.Time { return goldenNow }})
+	reg := prometheus.NewRegistry()
+	h := New(slog.New(slog.DiscardHandler), &claimingReplier{}, Options{Registerer: reg, WeChat: plainWC, Now: func() time.Time { return goldenNow }})
 	sim := wechat.NewSimulator(plainWC)
-	before := metricsText(t, h)
+	before := metricsText(t, reg)
 	for _, series := range []string{
 		`yilianbot_callbacks_total{outcome="replied",type="text"} 0`,
 		`yilianbot_callbacks_total{outcome="no_reply",type="event:templatesendjobfinish"} 0`,
@@ -278,7 +283,7 @@ func TestMetricKinds(t *testing.T) {
 			t.Fatalf("HTTP %d for %s", rec.Code, b)
 		}
 	}
-	after := metricsText(t, h)
+	after := metricsText(t, reg)
 	for _, series := range []string{
 		`yilianbot_callbacks_total{outcome="replied",type="other"} 2`,
 		`yilianbot_callbacks_total{outcome="replied",type="event:other"} 1`,

@@ -373,15 +373,36 @@ func TestFallbackReply(t *testing.T) {
 	}
 }
 
+// TestHealthAndMetrics: the public listener serves the webhook and health checks only; metrics
+// and the agent API are on the admin listener (a change of the desk issue: they used to share
+// the public one).
 func TestHealthAndMetrics(t *testing.T) {
 	t.Parallel()
 	ts := newTestServer(t, plainWC, time.Now)
 	ts.post(t, ts.sim.TextXML("o_metrics", "你好", 42, time.Now()), time.Now())
-	for _, path := range []string{"/healthz", "/readyz", "/metrics"} {
+	admin := NewAdmin(slog.New(slog.DiscardHandler), ts.bot, AdminOptions{AdminToken: testAdminToken})
+	tests := []struct {
+		name string
+		h    http.Handler
+		path string
+		want int
+	}{
+		{"public", ts.h, "/healthz", 200},
+		{"public", ts.h, "/readyz", 200},
+		{"public", ts.h, "/metrics", 404},
+		{"public", ts.h, "/api/v1/stats", 404},
+		{"public", ts.h, "/api/v1/tickets", 404},
+		{"public", ts.h, "/desk/", 404},
+		{"admin", admin, "/metrics", 200},
+		{"admin", admin, "/wechat", 404},
+	}
+	for _, tt := range tests {
+		req := httptest.NewRequest("GET", tt.path, nil)
+		req.Header.Set("Authorization", "Bearer "+testAdminToken)
 		rec := httptest.NewRecorder()
-		ts.h.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
-		if rec.Code != 200 {
-			t.Errorf("GET %s = %d", path, rec.Code)
+		tt.h.ServeHTTP(rec, req)
+		if rec.Code != tt.want {
+			t.Errorf("%s GET %s = %d, want %d", tt.name, tt.path, rec.Code, tt.want)
 		}
 	}
 }

@@ -66,11 +66,11 @@ func TestTicketSurvivesRedisCrash(t *testing.T) {
 		"WECHAT_TOKEN": "aoftoken",
 		"ADMIN_TOKEN":  "aof-admin-token-0123456789abcdefghij",
 	}
-	base, _ := startRun(t, env)
+	pub, admin, _ := startServe(t, env) // the agent API is on the admin listener
 	sim := wechat.NewSimulator(wechat.Settings{Token: "aoftoken"})
 	var last string
 	for _, line := range []string{"提交工单", "1", "8812345678", "结算款三天没到账，请帮忙查一下", "跳过"} {
-		req, _ := sim.Request(base+"/wechat", sim.TextXML("o_aof_user", line, sim.NextMsgID(), time.Now()), time.Now())
+		req, _ := sim.Request(pub+"/wechat", sim.TextXML("o_aof_user", line, sim.NextMsgID(), time.Now()), time.Now())
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
@@ -95,7 +95,7 @@ func TestTicketSurvivesRedisCrash(t *testing.T) {
 
 	apiClient := openapitest.Load(t).Client(t) // answers must match handlers/openapi.yaml
 	get := func() (int, string) {
-		req, _ := http.NewRequest("GET", base+"/api/v1/tickets/"+no, nil)
+		req, _ := http.NewRequest("GET", admin+"/api/v1/tickets/"+no, nil)
 		req.Header.Set("Authorization", "Bearer "+env["ADMIN_TOKEN"])
 		resp, err := apiClient.Do(req)
 		if err != nil {

@@ -31,7 +31,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{
-			name: "serve", summary: "run the WeChat webhook server (the default command)",
+			name: "serve", summary: "run the WeChat webhook (HTTP_ADDR) and the desk, agent API and metrics (ADMIN_ADDR); the default command",
 			details: "Needs WECHAT_TOKEN and ADMIN_TOKEN with REDIS_URL; without REDIS_URL it runs in development mode.\n" +
 				"SIGINT/SIGTERM shut down gracefully; SIGHUP reloads the knowledge base.",
 			do: func(ctx context.Context, p proc, args []string) error {
@@ -49,6 +49,14 @@ func commands() []command {
 					return err
 				}
 				return chat(ctx, p.getenv, p.stdin, p.stdout, p.stderr)
+			},
+		},
+		{
+			name: "agent", args: "add NAME [--role admin|agent] | list | disable NAME | passwd NAME | token NAME",
+			summary: "manage the desk's agents (needs REDIS_URL)",
+			details: strings.TrimPrefix(agentUsage, "usage: yilianbot agent COMMAND\n"),
+			do: func(ctx context.Context, p proc, args []string) error {
+				return runAgent(ctx, args, p.getenv, p.stdin, p.stdout)
 			},
 		},
 		{name: "kb", args: "COMMAND", summary: "inspect and measure the knowledge base (KB_DIR, or the embedded content)"},

@@ -54,7 +54,7 @@ func TestHelp(t *testing.T) {
 			}
 			var stdout, stderr bytes.Buffer
 			err := run(context.Background(), tt.args, getenv, failReader{t}, &stdout, &stderr, hooks{
-				listening: func(string) { t.Errorf("run(%q) started the server", tt.args) },
+				listening: func(string, string) { t.Errorf("run(%q) started the server", tt.args) },
 			})
 			if err != nil {
 				t.Fatalf("run(%q) = %v, want nil", tt.args, err)
@@ -123,6 +123,7 @@ func TestCommandsNeedOnlyTheirSettings(t *testing.T) {
 		want []string
 	}{
 		{[]string{"kb", "unknown"}, nil, []string{"REDIS_URL"}},
+		{[]string{"agent", "list"}, nil, []string{"REDIS_URL"}},
 		{[]string{"menu", "push"}, prod, []string{"WECHAT_APP_ID", "WECHAT_APP_SECRET"}},
 	} {
 		t.Run(strings.Join(tt.args, " ")+" missing", func(t *testing.T) {

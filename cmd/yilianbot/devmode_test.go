@@ -33,7 +33,7 @@ func TestDevModeCredentials(t *testing.T) {
 	})
 	t.Run("generated", func(t *testing.T) {
 		t.Parallel()
-		base, logs := startRun(t, map[string]string{})
+		_, base, logs := startServe(t, map[string]string{}) // the agent API is on the admin listener
 		out := logs.String()
 		if !strings.Contains(out, "WECHAT_TOKEN="+config.DevToken+" is the published development token") {
 			t.Errorf("banner does not say the dev WeChat token is public:\n%s", out)

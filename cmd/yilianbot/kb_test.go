@@ -141,7 +141,7 @@ func TestReloadThroughServer(t *testing.T) {
 		"REDIS_URL": url, "REDIS_PREFIX": prefix, "KB_DIR": dir,
 		"WECHAT_TOKEN": "reloadtoken", "ADMIN_TOKEN": "reload-admin-token-0123456789abcdefgh",
 	}
-	base, _ := startRun(t, env)
+	pub, base, _ := startServe(t, env)         // the agent API is on the admin listener, the webhook on the public one
 	apiClient := openapitest.Load(t).Client(t) // answers must match handlers/openapi.yaml
 	api := func(method string) (int, handlers.KBReload) {
 		t.Helper()
@@ -210,7 +210,7 @@ func TestReloadThroughServer(t *testing.T) {
 		t.Fatalf("reload on SIGHUP ended %+v, want succeeded", st)
 	}
 	sim := wechat.NewSimulator(wechat.Settings{Token: env["WECHAT_TOKEN"]})
-	req, err := sim.Request(base+"/wechat", sim.TextXML("o_reload_user", q, sim.NextMsgID(), time.Now()), time.Now())
+	req, err := sim.Request(pub+"/wechat", sim.TextXML("o_reload_user", q, sim.NextMsgID(), time.Now()), time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

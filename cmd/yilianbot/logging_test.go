@@ -118,7 +118,7 @@ func TestJSONLogsWhileRedisGoesAway(t *testing.T) {
 		"LOG_FORMAT": "json", "LOG_LEVEL": "debug",
 		"WECHAT_TOKEN": "jsontoken", "ADMIN_TOKEN": "json-admin-token-0123456789abcdef",
 	}
-	base, logs := startRun(t, env)
+	base, admin, logs := startServe(t, env)
 	sim := wechat.NewSimulator(wechat.Settings{Token: "jsontoken"})
 	ask := func(q string) string {
 		t.Helper()
@@ -138,7 +138,7 @@ func TestJSONLogsWhileRedisGoesAway(t *testing.T) {
 		}
 		return r.Content
 	}
-	get := func(path string) (int, string) {
+	get := func(base, path string) (int, string) {
 		t.Helper()
 		resp, err := http.Get(base + path)
 		if err != nil {
@@ -156,20 +156,20 @@ func TestJSONLogsWhileRedisGoesAway(t *testing.T) {
 	if got := ask("钱怎么还没到账"); !strings.Contains(got, "结算") && !strings.Contains(got, "到账") {
 		t.Errorf("degraded reply = %q, want an FAQ answer", got)
 	}
-	if code, body := get("/readyz"); code != 200 || !strings.HasPrefix(body, "ready (degraded: redis unreachable") {
+	if code, body := get(base, "/readyz"); code != 200 || !strings.HasPrefix(body, "ready (degraded: redis unreachable") {
 		t.Errorf("/readyz with Redis down = %d %q, want 200 ready (degraded: …)", code, body)
 	}
-	if code, _ := get("/readyz?state=1"); code != 503 {
+	if code, _ := get(base, "/readyz?state=1"); code != 503 {
 		t.Errorf("/readyz?state=1 with Redis down = %d, want 503", code)
 	}
-	if _, metrics := get("/metrics"); !strings.Contains(metrics, "\nyilianbot_redis_up 0\n") {
+	if _, metrics := get(admin, "/metrics"); !strings.Contains(metrics, "\nyilianbot_redis_up 0\n") {
 		t.Errorf("/metrics with Redis down lacks yilianbot_redis_up 0")
 	}
 
 	proxy.start(t)
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		code, body := get("/readyz?state=1")
+		code, body := get(base, "/readyz?state=1")
 		if code == 200 && body == "ready\n" {
 			break
 		}

@@ -2,11 +2,12 @@
 //
 // Usage:
 //
-//	yilianbot [serve]          run the webhook server (the default)
+//	yilianbot [serve]          run the webhook server and the admin listener (the default)
 //	yilianbot chat             try the bot in the terminal, as a WeChat user would
 //	yilianbot kb search|check|eval|unknown
 //	yilianbot menu show|push
 //	yilianbot healthcheck
+//	yilianbot agent add|list|disable|passwd   manage the desk's agents
 //
 // `yilianbot COMMAND --help` describes each command (commands.go holds the table).
 // Configuration comes from the environment; see README.md.
@@ -52,9 +53,10 @@ func main() {
 
 // hooks let tests observe the program; main passes none.
 type hooks struct {
-	// listening, when set, is called with the address serve listens on once it accepts
-	// connections, so that tests can bind HTTP_ADDR=127.0.0.1:0.
-	listening func(addr string)
+	// listening, when set, is called with each listener's name ("http" for HTTP_ADDR, "admin"
+	// for ADMIN_ADDR) and address once both accept connections, so that tests can bind
+	// 127.0.0.1:0.
+	listening func(name, addr string)
 }
 
 // run is the whole program; main only reports its error.
@@ -74,7 +76,8 @@ type app struct {
 	rdb     redis.UniversalClient
 	live    *kb.Live
 	bot     *bot.Bot
-	handler http.Handler
+	handler http.Handler // public: the webhook and health checks
+	admin   http.Handler // the desk, the agent API, metrics
 	// reloader runs knowledge-base reloads; serve runs its worker, so chat has none.
 	reloader *reloader
 	closers  []func() error
@@ -151,6 +154,13 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, warn io.Wr
 	for _, n := range cfg.File.Notices {
 		notices = append(notices, bot.Notice{Text: n.Text, Start: n.Start, End: n.End})
 	}
+	var canned []bot.CannedReply
+	for _, r := range cfg.File.Desk.CannedReplies {
+		canned = append(canned, bot.CannedReply{Title: r.Title, Text: r.Text})
+	}
+	if err := bot.CheckCannedReplies(canned); err != nil {
+		return nil, fmt.Errorf("CONFIG_FILE: %w", err)
+	}
 	a.bot = bot.New(a.live, bot.Options{
 		Redis:           a.rdb,
 		Prefix:          cfg.RedisPrefix,
@@ -167,6 +177,8 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, warn io.Wr
 		Registerer:      reg,
 		Messenger:       newMessenger(cfg, a.rdb, log, wechat.NewMetrics(reg)),
 		TemplateID:      cfg.File.Tickets.TemplateID,
+		DeskIdleTimeout: cfg.DeskIdleTimeout,
+		CannedReplies:   canned,
 	})
 	a.handler = handlers.New(log, a.bot, handlers.Options{
 		WeChat: wechat.Settings{
@@ -192,10 +204,12 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, warn io.Wr
 			return nil
 		},
 		Registerer: reg,
-		Gatherer:   reg,
-		Desk:       a.bot,
-		AdminToken: cfg.AdminToken.Reveal(),
-		ReloadKB:   a.reloader,
+	})
+	a.admin = handlers.NewAdmin(log, a.bot, handlers.AdminOptions{
+		Gatherer:     reg,
+		AdminToken:   cfg.AdminToken.Reveal(),
+		ReloadKB:     a.reloader,
+		CookieSecure: cfg.DeskCookieSecure,
 	})
 	ok = true
 	return a, nil
@@ -283,22 +297,39 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer, h 
 	}
 	defer a.Close()
 
+	// Tickets of the layout before the desk's indexes are indexed before anything is served,
+	// so that the first queue read is complete.
+	if n, err := a.bot.Migrate(ctx); err != nil {
+		return err
+	} else if n > 0 {
+		log.Info("tickets indexed for the desk", "tickets", n)
+	}
+
 	hup, stopHUP := notifyHUP()
 	defer stopHUP()
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
 		return fmt.Errorf("HTTP_ADDR: %w", err)
 	}
-	srv := &http.Server{
-		Handler:           a.handler,
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       10 * time.Second,
-		WriteTimeout:      15 * time.Second,
-		IdleTimeout:       90 * time.Second,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	adminLn, err := net.Listen("tcp", cfg.AdminAddr)
+	if err != nil {
+		ln.Close()
+		return fmt.Errorf("ADMIN_ADDR: %w", err)
 	}
-	serveErr := make(chan error, 1)
+	newServer := func(h http.Handler) *http.Server {
+		return &http.Server{
+			Handler:           h,
+			ReadHeaderTimeout: 5 * time.Second,
+			ReadTimeout:       10 * time.Second,
+			WriteTimeout:      15 * time.Second,
+			IdleTimeout:       90 * time.Second,
+			ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		}
+	}
+	srv, adminSrv := newServer(a.handler), newServer(a.admin)
+	serveErr := make(chan error, 2)
 	go func() { serveErr <- srv.Serve(ln) }()
+	go func() { serveErr <- adminSrv.Serve(adminLn) }()
 	mode := "plain"
 	switch {
 	case cfg.WeChat.EncodingAESKey != "" && cfg.WeChat.AllowPlain:
@@ -306,34 +337,61 @@ func serve(ctx context.Context, getenv func(string) string, stderr io.Writer, h 
 	case cfg.WeChat.EncodingAESKey != "":
 		mode = "aes"
 	}
-	log.Info("serving", "addr", ln.Addr().String(), "wechat_modes", mode, "dev_mode", cfg.DevMode)
+	log.Info("serving", "addr", ln.Addr().String(), "admin_addr", adminLn.Addr().String(), "wechat_modes", mode, "dev_mode", cfg.DevMode)
 	if h.listening != nil {
-		h.listening(ln.Addr().String())
+		h.listening("http", ln.Addr().String())
+		h.listening("admin", adminLn.Addr().String())
 	}
 
-	reloadDone := make(chan struct{})
-	go func() {
-		defer close(reloadDone)
-		a.reloader.watch(ctx, log, hup)
-	}()
+	var workers sync.WaitGroup
+	workers.Go(func() { a.reloader.watch(ctx, log, hup) })
+	workers.Go(func() { sweep(ctx, log, a.bot) })
 
+	var runErr error
 	select {
 	case err := <-serveErr:
+		runErr = fmt.Errorf("http server: %w", err)
 		stop()
-		<-reloadDone
-		return fmt.Errorf("http server: %w", err)
 	case <-ctx.Done():
 	}
 	log.Info("shutting down")
 	a.stopping.Store(true)
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	err = srv.Shutdown(sctx)
-	<-reloadDone
-	if err != nil {
+	var shut sync.WaitGroup
+	var errPublic, errAdmin error
+	shut.Go(func() { errPublic = srv.Shutdown(sctx) })
+	shut.Go(func() { errAdmin = adminSrv.Shutdown(sctx) })
+	shut.Wait()
+	workers.Wait()
+	if runErr != nil {
+		return runErr
+	}
+	if err := errors.Join(errPublic, errAdmin); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// sweep removes tickets whose retention ended from the desk's indexes every
+// bot.SweepInterval, until ctx is done.
+func sweep(ctx context.Context, log *slog.Logger, b *bot.Bot) {
+	t := time.NewTicker(bot.SweepInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		n, err := b.Sweep(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Warn("sweep of expired tickets", "error", err)
+		case n > 0:
+			log.Info("expired tickets removed from the desk's indexes", "tickets", n)
+		}
+	}
 }
 
 // healthcheck asks the server on HTTP_ADDR whether it is ready; container images have no curl.
@@ -374,6 +432,7 @@ func devCredentials(cfg config.Config) string {
 	if filled("HTTP_ADDR") {
 		fmt.Fprintf(&b, "listening on %s only; set HTTP_ADDR to listen elsewhere\n", cfg.HTTPAddr)
 	}
+	fmt.Fprintf(&b, "the desk, the agent API and metrics are on http://%s (ADMIN_ADDR)\n", cfg.AdminAddr)
 	if filled("WECHAT_TOKEN") {
 		fmt.Fprintf(&b, "WECHAT_TOKEN=%s is the published development token: anyone can sign callbacks with it\n", config.DevToken)
 	} else {

@@ -32,12 +32,20 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// startRun runs the binary's run in the background with env, HTTP_ADDR 127.0.0.1:0 unless env
-// sets it, and waits for /healthz on the address run reports.
+// startRun runs the binary's run in the background with env, HTTP_ADDR and ADMIN_ADDR
+// 127.0.0.1:0 unless env sets them, and waits for /healthz on the address run reports. It
+// returns the public listener's base URL.
 func startRun(t *testing.T, env map[string]string) (base string, logs *syncBuffer) {
 	t.Helper()
+	base, _, logs = startServe(t, env)
+	return base, logs
+}
+
+// startServe is startRun that also returns the admin listener's base URL.
+func startServe(t *testing.T, env map[string]string) (base, admin string, logs *syncBuffer) {
+	t.Helper()
 	getenv := func(k string) string {
-		if k == "HTTP_ADDR" && env[k] == "" {
+		if (k == "HTTP_ADDR" || k == "ADMIN_ADDR") && env[k] == "" {
 			return "127.0.0.1:0"
 		}
 		return env[k]
@@ -46,8 +54,16 @@ func startRun(t *testing.T, env map[string]string) (base string, logs *syncBuffe
 	logs = &syncBuffer{}
 	done := make(chan error, 1)
 	addr := make(chan string, 1)
+	adminAddr := make(chan string, 1)
+	listening := func(name, a string) {
+		if name == "admin" {
+			adminAddr <- a
+			return
+		}
+		addr <- a
+	}
 	go func() {
-		done <- run(ctx, []string{"serve"}, getenv, strings.NewReader(""), io.Discard, logs, hooks{listening: func(a string) { addr <- a }})
+		done <- run(ctx, []string{"serve"}, getenv, strings.NewReader(""), io.Discard, logs, hooks{listening: listening})
 	}()
 	t.Cleanup(func() {
 		cancel()
@@ -64,6 +80,7 @@ func startRun(t *testing.T, env map[string]string) (base string, logs *syncBuffe
 	select {
 	case a := <-addr:
 		base = "http://" + a
+		admin = "http://" + <-adminAddr
 	case err := <-done:
 		t.Fatalf("run exited before it listened: %v\n%s", err, logs)
 	case <-time.After(time.Until(deadline)):
@@ -79,7 +96,7 @@ func startRun(t *testing.T, env map[string]string) (base string, logs *syncBuffe
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == 200 {
-				return base, logs
+				return base, admin, logs
 			}
 		}
 		if time.Now().After(deadline) {

@@ -44,11 +44,11 @@ func scrape(t *testing.T, base string) (map[string]*dto.MetricFamily, string) {
 func TestMetricsBeforeAnyEvent(t *testing.T) {
 	t.Parallel()
 	url, prefix := redistest.NewURL(t)
-	base, _ := startRun(t, map[string]string{
+	_, admin, _ := startServe(t, map[string]string{
 		"REDIS_URL": url, "REDIS_PREFIX": prefix, "WECHAT_TOKEN": "metricstoken",
 		"ADMIN_TOKEN": "metrics-admin-token-0123456789abcdef",
 	})
-	mfs, raw := scrape(t, base)
+	mfs, raw := scrape(t, admin) // /metrics is on the admin listener
 
 	value := func(m *dto.Metric) float64 {
 		switch {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/yilianpay/yilianbot/bot/redistest"
 	"github.com/yilianpay/yilianbot/bot/secret/secrettest"
+	"github.com/yilianpay/yilianbot/handlers/openapitest"
 	"github.com/yilianpay/yilianbot/handlers/wechat"
 	"github.com/yilianpay/yilianbot/handlers/wechat/wechatfake"
 )
@@ -61,8 +62,8 @@ func TestNoSecretAtRestEndToEnd(t *testing.T) {
 				env["WECHAT_ENCODING_AES_KEY"] = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
 				wc.EncodingAESKey = env["WECHAT_ENCODING_AES_KEY"]
 			}
-			base, logs := startRun(t, env)
-			e := e2e{t: t, base: base, sim: wechat.NewSimulator(wc), admin: adminToken}
+			base, adminBase, logs := startServe(t, env)
+			e := e2e{t: t, base: base, adminBase: adminBase, sim: wechat.NewSimulator(wc), admin: adminToken, api: openapitest.Load(t).Client(t)}
 
 			var seen []string // replies, API answers, anything the outside world gets
 			refused := 0
@@ -90,7 +91,7 @@ func TestNoSecretAtRestEndToEnd(t *testing.T) {
 				if no == "" {
 					t.Fatalf("%s: the ticket flow created no ticket: %q", r.Where, done)
 				}
-				status, body := e.api("POST", "/api/v1/tickets/"+no+"/replies", `{"agent":"小王","text":`+jsonString("您好，"+r.Message)+`}`)
+				status, body := e.call("POST", "/api/v1/tickets/"+no+"/replies", `{"text":`+jsonString("您好，"+r.Message)+`}`)
 				seen = append(seen, body)
 				if status == http.StatusUnprocessableEntity {
 					// Refused, as an agent's reply carrying a secret must be.
@@ -98,14 +99,14 @@ func TestNoSecretAtRestEndToEnd(t *testing.T) {
 				} else {
 					t.Errorf("%s: an agent reply carrying the secret got HTTP %d %s, want 422", r.Where, status, body)
 				}
-				_, body = e.api("GET", "/api/v1/tickets/"+no, "")
+				_, body = e.call("GET", "/api/v1/tickets/"+no, "")
 				seen = append(seen, body)
 			}
-			_, body := e.api("GET", "/api/v1/tickets?per_page=100", "")
+			_, body := e.call("GET", "/api/v1/tickets?per_page=100", "")
 			seen = append(seen, body)
-			_, body = e.api("GET", "/api/v1/stats", "")
+			_, body = e.call("GET", "/api/v1/stats", "")
 			seen = append(seen, body)
-			_, body = e.get("/metrics")
+			_, body = e.metrics()
 			// Sample values are numbers of the process's own (a goroutine count of 150 is no
 			// CVV); what could carry a user's text is a label value.
 			seen = append(seen, strings.Join(labelValueRE.FindAllString(body, -1), "\n"))
@@ -170,12 +171,14 @@ func TestNoSecretAtRestEndToEnd(t *testing.T) {
 	}
 }
 
-// e2e talks to a running binary as WeChat and as an agent.
+// e2e talks to a running binary as WeChat (on base) and as an agent (on adminBase).
 type e2e struct {
-	t     *testing.T
-	base  string
-	sim   *wechat.Simulator
-	admin string
+	t         *testing.T
+	base      string
+	adminBase string
+	sim       *wechat.Simulator
+	admin     string       // ADMIN_TOKEN
+	api       *http.Client // checks every answer against openapi.yaml
 }
 
 // say posts a signed text message as user and returns the reply's text.
@@ -201,16 +204,16 @@ func (e e2e) say(user, text string) string {
 	return r.Content
 }
 
-// api calls the agent API with the admin token.
-func (e e2e) api(method, path, body string) (int, string) {
+// call calls the agent API with the admin token.
+func (e e2e) call(method, path, body string) (int, string) {
 	e.t.Helper()
-	req, err := http.NewRequest(method, e.base+path, strings.NewReader(body))
+	req, err := http.NewRequest(method, e.adminBase+path, strings.NewReader(body))
 	if err != nil {
 		e.t.Fatal(err)
 	}
 	req.Header.Set("Authorization", "Bearer "+e.admin)
 	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := e.api.Do(req)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -219,9 +222,10 @@ func (e e2e) api(method, path, body string) (int, string) {
 	return resp.StatusCode, string(out)
 }
 
-func (e e2e) get(path string) (int, string) {
+// metrics scrapes the admin listener's /metrics.
+func (e e2e) metrics() (int, string) {
 	e.t.Helper()
-	resp, err := http.Get(e.base + path)
+	resp, err := http.Get(e.adminBase + "/metrics")
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -103,6 +103,10 @@ type APIError struct {
 
 func (e *APIError) Error() string { return fmt.Sprintf("errcode %d: %s", e.Code, e.Msg) }
 
+// ErrCode returns WeChat's errcode, for callers that know errors only as
+// interface{ ErrCode() int } (package bot records it on a ticket's timeline).
+func (e *APIError) ErrCode() int { return e.Code }
+
 // MaxTextBytes is the longest customer-service text WeChat accepts; SendText splits longer ones.
 const MaxTextBytes = 2048
 
