@@ -63,7 +63,8 @@ func TestAddAgent(t *testing.T) {
 func TestLoginAndSessions(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	b := newTestBot(t, nil, at(10, 0), Options{DeskIdleTimeout: 400 * time.Millisecond})
+	const idle = 30 * time.Minute
+	b := newTestBot(t, nil, at(10, 0), Options{DeskIdleTimeout: idle})
 	admin := mustAgent(t, b, "boss", RoleAdmin)
 	mustAgent(t, b, "wang", RoleAgent)
 
@@ -91,14 +92,20 @@ func TestLoginAndSessions(t *testing.T) {
 		}
 	}
 
-	// Idle timeout: use slides the expiry; 400 ms without use ends the session.
+	// Idle timeout, on the bot's clock: use slides the expiry; the timeout without use ends
+	// the session. (Real time must not matter: a Login's argon2id check can take longer than
+	// a short real timeout under load, which once ended sessions this test still used.)
 	for range 3 {
-		time.Sleep(200 * time.Millisecond)
+		b.clock.Add(idle - time.Minute)
 		if _, err := b.Session(ctx, s.ID); err != nil {
-			t.Fatalf("Session after 200 ms of idleness: %v", err)
+			t.Fatalf("Session after %v of idleness: %v", idle-time.Minute, err)
 		}
 	}
-	time.Sleep(600 * time.Millisecond)
+	// Redis collects a session nobody comes back to: its key lives no longer than the timeout.
+	if ttl := b.rdb.PTTL(ctx, b.st.keys.deskSession(hashSecret(s.ID))).Val(); ttl <= 0 || ttl > idle {
+		t.Errorf("session key TTL = %v, want at most the idle timeout %v", ttl, idle)
+	}
+	b.clock.Add(idle)
 	if _, err := b.Session(ctx, s.ID); ErrorCode(err) != CodeNoSession {
 		t.Errorf("Session after the idle timeout error = %v, want no_session", err)
 	}

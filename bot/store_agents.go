@@ -101,7 +101,9 @@ func (s *store) setAgentField(ctx context.Context, name, field, value string) er
 	return nil
 }
 
-// storedSession is a desk session as kept under its id's hash.
+// storedSession is a desk session as kept under its id's hash. Both of its ends are checked
+// against the bot's clock; the key's TTL (the idle timeout) only collects sessions nobody comes
+// back to.
 type storedSession struct {
 	agent   string
 	csrf    string
@@ -113,7 +115,8 @@ func (s *store) createSession(ctx context.Context, name, idHash, csrf string, id
 	defer cancel()
 	key := s.keys.deskSession(idHash)
 	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		p.HSet(ctx, key, "agent", name, "csrf", csrf, "max", strconv.FormatInt(maxTill.Unix(), 10))
+		p.HSet(ctx, key, "agent", name, "csrf", csrf, "max", strconv.FormatInt(maxTill.Unix(), 10),
+			"idle", strconv.FormatInt(now.Add(idle).UnixMilli(), 10))
 		p.PExpire(ctx, key, idle)
 		p.ZAdd(ctx, s.keys.agentSessions(name), redis.Z{Score: float64(maxTill.Unix()), Member: idHash})
 		p.ZRemRangeByScore(ctx, s.keys.agentSessions(name), "-inf", "("+strconv.FormatInt(now.Unix(), 10))
@@ -125,31 +128,43 @@ func (s *store) createSession(ctx context.Context, name, idHash, csrf string, id
 	return nil
 }
 
-// session reads a desk session and slides its idle expiry; ok is false when there is none.
+// session reads a desk session and slides its idle expiry; ok is false when there is none or
+// it ended (idle, or past its absolute end) at now.
 func (s *store) session(ctx context.Context, idHash string, idle time.Duration, now time.Time) (storedSession, bool, error) {
 	ctx, cancel := s.bounded(ctx)
 	defer cancel()
 	key := s.keys.deskSession(idHash)
-	var h *redis.MapStringStringCmd
-	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		h = p.HGetAll(ctx, key)
-		p.PExpire(ctx, key, idle) // no-op when the key is gone
-		return nil
-	})
+	var ss storedSession
+	found := false
+	// WATCH so that the slide never recreates a session a logout deleted meanwhile.
+	err := s.rdb.Watch(ctx, func(tx *redis.Tx) error {
+		v, err := tx.HGetAll(ctx, key).Result()
+		if err != nil || len(v) == 0 {
+			return err
+		}
+		maxSec, _ := strconv.ParseInt(v["max"], 10, 64)
+		idleMS, _ := strconv.ParseInt(v["idle"], 10, 64)
+		ss = storedSession{agent: v["agent"], csrf: v["csrf"], maxTill: time.Unix(maxSec, 0)}
+		if !now.Before(ss.maxTill) || !now.Before(time.UnixMilli(idleMS)) {
+			return tx.Del(ctx, key).Err()
+		}
+		found = true
+		_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
+			p.HSet(ctx, key, "idle", strconv.FormatInt(now.Add(idle).UnixMilli(), 10))
+			p.PExpire(ctx, key, idle)
+			return nil
+		})
+		return err
+	}, key)
+	if errors.Is(err, redis.TxFailedErr) {
+		// Another request slid or ended it after we read it: it was valid when read, and
+		// this request does not extend it.
+		err = nil
+	}
 	if err != nil {
 		return storedSession{}, false, fail("session", err)
 	}
-	v := h.Val()
-	if len(v) == 0 {
-		return storedSession{}, false, nil
-	}
-	sec, _ := strconv.ParseInt(v["max"], 10, 64)
-	ss := storedSession{agent: v["agent"], csrf: v["csrf"], maxTill: time.Unix(sec, 0)}
-	if !now.Before(ss.maxTill) {
-		s.rdb.Del(ctx, key)
-		return storedSession{}, false, nil
-	}
-	return ss, true, nil
+	return ss, found, nil
 }
 
 func (s *store) deleteSession(ctx context.Context, idHash string) (agent string, err error) {
