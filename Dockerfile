@@ -13,7 +13,9 @@ RUN go build -trimpath -ldflags="-s -w" -o /out/yilianbot ./cmd/yilianbot
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/yilianbot /yilianbot
 USER nonroot:nonroot
-EXPOSE 8080
+# 8080: the webhook (HTTP_ADDR). 8081: the desk, agent API and metrics (ADMIN_ADDR, which
+# defaults to 127.0.0.1:8081; set ADMIN_ADDR=:8081 to reach it from the container network).
+EXPOSE 8080 8081
 # The image has no shell or curl; the binary asks its own /readyz.
 HEALTHCHECK --interval=10s --timeout=5s --start-period=15s --retries=3 CMD ["/yilianbot", "healthcheck"]
 ENTRYPOINT ["/yilianbot"]
