@@ -73,7 +73,9 @@ import (
 //	{desk}:agent:<name>              hash  role, disabled, created_at, password (PHC string) no TTL
 //	{desk}:agent:<name>:sess         zset  the agent's session hashes by absolute expiry  no TTL
 //	{desk}:agent:<name>:tok          hash  API token id → JSON (label, created_at, hash)   no TTL
-//	{desk}:sess:<sha256>             hash  a desk session: agent, csrf, expires_max
+//	{desk}:sess:<sha256>             hash  a desk session: agent, csrf, max (absolute end,
+//	                                       Unix s), idle (idle end, Unix ms); both ends are
+//	                                       checked on the bot's clock
 //	                                       TTL DESK_IDLE_TIMEOUT, slid on use; at most 12 h
 //	{desk}:tok:<sha256>              hash  an API token: agent, id, last_used              no TTL
 //	{desk}:fail:a:<name>             counter failed logins of an account          TTL 15 min
