@@ -66,6 +66,7 @@ const (
 	EventDelivered     EventKind = "delivered" // an agent's reply reached the user
 	EventStatusChanged EventKind = "status_changed"
 	EventRated         EventKind = "rated" // the user gave a satisfaction score
+	EventNoted         EventKind = "noted" // the user added to the ticket in the dialogue (a chase, what happened next)
 )
 
 // Service levels: consultations are answered within 4 hours, complaints within 24, fund-safety
