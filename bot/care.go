@@ -42,6 +42,11 @@ var (
 	materialRE = regexp.MustCompile(`资料|材料|提供什么|提供啥|准备什么|准备啥|要我提供|需要什么|需要啥`)
 	whyRE      = regexp.MustCompile(`怎么会这样|为什么会|怎么会|凭什么`)
 	stopRE     = regexp.MustCompile(`停掉|停了|冻结我|先冻结|暂停|先把.{0,6}(停|冻)|止付`)
+	whoRE      = regexp.MustCompile(`找谁|能找谁|谁能帮|找个人|有没有人`)
+	// shareSecretRE: the user offers to send a code or password.
+	shareSecretRE = regexp.MustCompile(`(验证码|密码|码).{0,6}(发你|给你|发给你|告诉你|要不要|需要吗|用不用)|(要不要|需要|用不用).{0,6}(验证码|密码)`)
+	// scriptRE: what scammers say to push the user.
+	scriptRE = regexp.MustCompile(`不弄.{0,6}冻结|马上冻结|再付|再转|再交|才能退|系统卡住|解冻费|激活费|流水不足|通道费`)
 )
 
 // caseKind reports the kind of fund-safety case a message (bare) describes, or "".
@@ -80,8 +85,14 @@ func (c *conv) fundSafety(ctx context.Context, text string) (Reply, bool, error)
 	}
 	en := isEnglish(text)
 	switch {
-	case isHandoff(text) || englishHandoffRE.MatchString(b):
+	case isHandoff(text) || englishHandoffRE.MatchString(b) || whoRE.MatchString(b):
 		return c.caseHandoff(), true, nil
+	case shareSecretRE.MatchString(b):
+		return c.text(c.withTicket(textNeverShare)), true, nil
+	case demandRE.MatchString(b) || scriptRE.MatchString(b):
+		return c.text(c.withTicket(textScamScript)), true, nil
+	case cs.Kind != caseRisk && noHarmRE.MatchString(b):
+		return c.text(c.withTicket(textCaseRelief) + c.b.humanWhen(c.now)), true, nil
 	case cs.Ticket != "" && findMerchantNo(text) != "":
 		no := findMerchantNo(text)
 		if err := c.noteOnTicket(ctx, cs.Ticket, func(t *Ticket) { t.MerchantNo = no }); err != nil {
@@ -303,6 +314,9 @@ var officialAskRE = regexp.MustCompile(`官方|你们的|是你们|你们电话|
 // phoneCheck tells the user whether a number they ask about is one of 易联's official ones
 // (compared with the configured numbers, dashes and spaces ignored).
 func (c *conv) phoneCheck(_ context.Context, text string) (Reply, bool, error) {
+	if c.inFlow() {
+		return Reply{}, false, nil // a phone typed in the flow is the user's own
+	}
 	num := claimedNumber(text)
 	if num == "" || !officialAskRE.MatchString(bare(text)) {
 		return Reply{}, false, nil
@@ -399,12 +413,14 @@ func findPhone(text string) string {
 var (
 	stickerRE = regexp.MustCompile(`\[[^\[\]]{1,6}\]`)
 	// thanksRE, okRE, byeRE, presenceRE and negativeRE match a whole short message (bare).
-	thanksRE   = regexp.MustCompile(`^(好的?|行|嗯|明白了?|知道了|收到)?(谢谢|谢啦|谢了|多谢|感谢|太感谢|非常感谢|辛苦|thank|thx|thanks|ty)`)
-	okRE       = regexp.MustCompile(`^(好的?|好吧|好嘞|好滴|行吧?|可以|嗯+|哦+|噢+|ok(ay)?|okk|知道了|明白了?|了解|收到|懂了|是的|对|哈+|呵+|早说嘛|没事了?|没问题|这样啊|原来如此|那好吧|我去.{0,6}看看|我自己看看|先这样|那先这样)+(吧|啊|了|哈|呀|的)*$`)
-	byeRE      = regexp.MustCompile(`(^|没事了?|好的?|那)(再见|拜拜|拜|88|886|bye|byebye|goodbye|回头见)$|^(88|886)$`)
-	presenceRE = regexp.MustCompile(`^(你?还在吗|还在不|在吗|在不在|人呢|有人在吗|hello|anyoneth?ere|isanyonethere|hi|hey)$`)
-	negativeRE = regexp.MustCompile(`^(没用|没啥用|没什么用|没有用|一点用都没有|没帮助|没有帮助|不对|不是这个|答非所问|不行|还是不行|没解决|不好用|没看懂|看不懂)(啊|呀|吧|的)*$`)
-	emojiOnly  = func(s string) bool {
+	thanksRE       = regexp.MustCompile(`^(好的?|行|嗯|明白了?|知道了|收到)?(谢谢|谢啦|谢了|多谢|感谢|太感谢|非常感谢|辛苦|thank|thx|thanks|ty)`)
+	okRE           = regexp.MustCompile(`^(好的?|好吧|好嘞|好滴|行吧?|可以|嗯+|哦+|噢+|ok(ay)?|okk|知道了|明白了?|了解|收到|懂了|是的|对|哈+|呵+|早说嘛|没事了?|没问题|这样啊|原来如此|那好吧|我去.{0,6}看看|我自己看看|先这样|那先这样|那个|(我)?(打|说|写|输|发)错了)+(吧|啊|了|哈|呀|的)*$`)
+	byeRE          = regexp.MustCompile(`(^|没事了?|好的?|那)(再见|拜拜|拜|88|886|bye|byebye|goodbye|回头见)$|^(88|886)$`)
+	presenceRE     = regexp.MustCompile(`^(你?还在吗|还在不|在吗|在不在|人呢|有人在吗|hello|anyoneth?ere|isanyonethere|hi|hey)$`)
+	capabilityRE   = regexp.MustCompile(`^(那)?(你们|你|易联)(能|可以|会)(干嘛|干啥|做什么|做啥|帮我什么|帮我做什么|干什么)|你们是做什么的|易联是做什么的|你们是干嘛的`)
+	dissatisfiedRE = regexp.MustCompile(`就会说这些|说这些没用|没用的|废话|别跟我说|敷衍|解决不了|糊弄|车轱辘`)
+	negativeRE     = regexp.MustCompile(`^(没用|没啥用|没什么用|没有用|一点用都没有|没帮助|没有帮助|不对|不是这个|答非所问|不行|还是不行|没解决|不好用|没看懂|看不懂)(啊|呀|吧|的)*$`)
+	emojiOnly      = func(s string) bool {
 		s = stickerRE.ReplaceAllString(s, "")
 		for _, r := range s {
 			if unicode.IsLetter(r) || unicode.IsDigit(r) {
@@ -426,7 +442,7 @@ func (c *conv) smallWords(_ context.Context, text string) (Reply, bool, error) {
 	en := isEnglish(raw)
 	switch {
 	case b == "" && emojiOnly(raw):
-		if c.s.Seen.IsZero() || (c.s.Last == "" && c.s.Topic == "") {
+		if c.s.Seen.IsZero() {
 			return c.text(c.b.greetingText()), true, nil
 		}
 		return c.ack(textOK), true, nil
@@ -452,6 +468,13 @@ func (c *conv) smallWords(_ context.Context, text string) (Reply, bool, error) {
 			return c.text(textEnglishHello), true, nil
 		}
 		return c.text(textStillHere), true, nil
+	case capabilityRE.MatchString(b):
+		c.s.Prompt = prompt{}
+		return c.text(textCapabilities), true, nil
+	case dissatisfiedRE.MatchString(b) && utf8.RuneCountInString(b) <= 16:
+		c.s.Prompt = prompt{}
+		c.s.Last = ""
+		return c.text(textEmpathy + strings.TrimPrefix(c.humanOffer(true), "\n\n")), true, nil
 	case negativeRE.MatchString(b) && c.s.Last == "":
 		c.s.Prompt = prompt{}
 		return c.text(c.b.sorryText(c.now)), true, nil
@@ -567,7 +590,7 @@ var compareRE = regexp.MustCompile(`哪个|哪家|比|对比|相比|区别|更�
 
 // otherCompany answers a question about another company's product honestly: it is theirs, and
 // this is what 易联 can help with. A question that is also about 易联 goes on to the FAQ.
-func (c *conv) otherCompany(_ context.Context, text string) (Reply, bool, error) {
+func (c *conv) otherCompany(ctx context.Context, text string) (Reply, bool, error) {
 	b := bare(text)
 	owner, name := "", ""
 	for _, o := range otherCompanies {
@@ -589,6 +612,14 @@ func (c *conv) otherCompany(_ context.Context, text string) (Reply, bool, error)
 			c.s.Topic = ""
 			c.pre = fmt.Sprintf(textNoCompare, owner)
 		} else if !strings.Contains(b, "小票") && !strings.Contains(b, "商家") {
+			res, err := c.b.kb.Search(ctx, query(c.userText), 3)
+			if err != nil {
+				return Reply{}, true, err
+			}
+			if res.Decision != "answer" {
+				c.s.Prompt = prompt{}
+				return c.text(fmt.Sprintf(textTheirProductOnly, name, owner, c.b.contact("hotline"))), true, nil
+			}
 			c.pre = fmt.Sprintf(textTheirProduct, name, owner)
 		}
 		return Reply{}, false, nil
@@ -623,6 +654,8 @@ var slaQuestionRE = regexp.MustCompile(`多久.{0,4}(回|处理|答复|联系)|�
 var (
 	whenRE  = regexp.MustCompile(`什么时候.{0,6}(处理|回复|解决|好|联系|有结果)|多久.{0,6}(处理|回复|解决|好|有人)|进度|处理到哪|怎么(还)?没(人)?(处理|回复|理|联系|消息)|没人理|有结果了?吗|还要多久|要等多久`)
 	chaseRE = regexp.MustCompile(`催一下|催催|催单|帮我催|快点处理|加急处理|能不能快点|赶紧处理|催`)
+	// forgotNoRE: the user does not have the ticket number.
+	forgotNoRE = regexp.MustCompile(`(单号|工单号|编号).{0,4}(忘|不记得|找不到|没记|丢)`)
 )
 
 // myTicket answers "什么时候处理", "催一下" and "进度" about the ticket filed in this
@@ -632,6 +665,11 @@ func (c *conv) myTicket(ctx context.Context, text string) (Reply, bool, error) {
 		return Reply{}, false, nil
 	}
 	b := bare(text)
+	if forgotNoRE.MatchString(b) {
+		c.s.OfferTicket = true
+		c.s.Prompt = prompt{}
+		return c.text(textForgotNo + c.b.humanWhen(c.now)), true, nil
+	}
 	chase := chaseRE.MatchString(b)
 	if !chase && !whenRE.MatchString(b) {
 		return Reply{}, false, nil
@@ -678,15 +716,20 @@ func (c *conv) myTicket(ctx context.Context, text string) (Reply, bool, error) {
 		sb.WriteString("（加急）")
 	}
 	overdue := c.now.After(t.DueAt)
+	open := c.b.hours.open(c.now)
 	switch {
 	case t.Status.done():
+		sb.WriteString("。")
 	case overdue:
 		fmt.Fprintf(&sb, textTicketOverdue, c.b.shortTime(t.DueAt))
-	default:
+	case open || t.Priority == PriorityUrgent:
 		fmt.Fprintf(&sb, textTicketDue, c.b.shortTime(t.DueAt))
+	default:
+		sb.WriteString("。")
 	}
-	if !c.b.hours.open(c.now) {
-		fmt.Fprintf(&sb, textTicketClosedHours, c.b.hours.window(c.now), c.b.hours.nextOpen(c.now))
+	if !open {
+		// A due time in the night is not what happens: say when people are back.
+		fmt.Fprintf(&sb, textTicketClosedHours, c.b.hours.window(c.now), c.b.hours.nextOpen(c.now), slaText(slaFor(t.Type, false)))
 	}
 	if chase {
 		if err := c.noteOnTicket(ctx, t.No, nil); err != nil {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/yilianpay/yilianbot/kb"
 )
@@ -265,7 +266,18 @@ func (c *conv) transferAsked(_ context.Context, text string) (Reply, bool, error
 		}
 		return c.text(textQueueCancelled), true, nil
 	case isMenuWord(text):
+		c.s.Queue = nil // browsing the menu: a new request for a human starts over
 		return Reply{}, false, nil
+	case asked && (okRE.MatchString(b) || thanksRE.MatchString(b)) && utf8.RuneCountInString(b) <= 8:
+		// An okay is no question for the agents; the next message still goes to them.
+		c.s.Handoff = true
+		if isEnglish(text) {
+			return c.text(textEnglishOK), true, nil
+		}
+		return c.text(textQueueAck), true, nil
+	case asked && (signedOrDecimalRE.MatchString(foldASCII(strings.TrimSpace(text))) || choiceRE.MatchString(foldASCII(strings.TrimSpace(text)))):
+		c.s.Queue = nil
+		return Reply{}, false, nil // a number is a menu choice, not a question for the agents
 	case presenceRE.MatchString(b) || waitRE.MatchString(b) || isHandoff(text):
 		if q == nil {
 			q = &queue{Since: c.now}
@@ -273,6 +285,9 @@ func (c *conv) transferAsked(_ context.Context, text string) (Reply, bool, error
 		}
 		q.Nudges++
 		c.s.Handoff = asked
+		if q.Nudges == 1 && isHandoff(text) {
+			return c.text(textQueueAlready), true, nil
+		}
 		if q.Nudges == 1 && !waitRE.MatchString(b) {
 			return c.text(textQueueWaiting), true, nil
 		}
@@ -550,7 +565,7 @@ func (c *conv) navigate(_ context.Context, text string) (Reply, bool, error) {
 	raw := strings.TrimSpace(foldASCII(text))
 	n, isChoice := choice(raw)
 	if !isChoice {
-		if signedOrDecimalRE.MatchString(raw) {
+		if signedOrDecimalRE.MatchString(raw) || raw == "零" || raw == "〇" {
 			return c.outOfRange(), true, nil
 		}
 		return Reply{}, false, nil
@@ -751,7 +766,7 @@ func (c *conv) feedback(_ context.Context, text string) (Reply, bool, error) {
 		c.s.Last, c.s.Alts = "", nil
 		if len(alts) == 0 {
 			c.s.Prompt = prompt{}
-			return c.text("抱歉没能帮到您。您可以回复“提交工单”留下问题，由客服跟进处理；或回复“人工”联系人工客服。"), true, nil
+			return c.text("抱歉没能帮到您。您可以回复“提交工单”留下问题，由客服跟进处理；" + c.b.humanWhen(c.now)), true, nil
 		}
 		var qs []string
 		for _, id := range alts {
@@ -760,7 +775,7 @@ func (c *conv) feedback(_ context.Context, text string) (Reply, bool, error) {
 			}
 		}
 		c.s.Prompt = prompt{Kind: promptSuggest, Options: alts}
-		return c.text(numbered(textSorryAlts, qs, "回复数字查看答案。如果都不是，回复“提交工单”由客服跟进。")), true, nil
+		return c.text(numbered(textSorryAlts, qs, "回复数字查看答案。如果都不是，回复“提交工单”由客服跟进；"+c.b.humanWhen(c.now))), true, nil
 	}
 	return Reply{}, false, nil
 }
@@ -796,7 +811,7 @@ func (c *conv) faq(ctx context.Context, text string) (Reply, error) {
 	if res.Decision != kb.None && len(res.Hits) > 0 {
 		top = res.Hits[0].ID
 	}
-	if !c.stateless && res.Decision != kb.None && need != "" && (need == c.s.Need || top != "" && top == c.s.Topic && similar(need, c.s.Need)) {
+	if !c.stateless && res.Decision != kb.None && need != "" && (need == c.s.Need || top != "" && top == c.s.Topic && (res.Decision == kb.Answer || similar(need, c.s.Need))) {
 		c.s.Repeats++
 	} else {
 		c.s.Repeats = 0
@@ -806,10 +821,14 @@ func (c *conv) faq(ctx context.Context, text string) (Reply, error) {
 	if c.s.Repeats > 0 {
 		return c.repeated(), nil
 	}
-	// Inside a fund-safety case, what is not understood gets the case's steps.
-	if c.s.Case != nil && res.Decision != kb.Answer {
-		c.s.Case.Steps++
-		return c.text(c.b.caseSteps(c.s.Case.Kind, true) + "\n" + c.caseTicketLine()), nil
+	// Inside a fund-safety case, an anti-fraud suggestion is the answer, and what is not
+	// understood gets the case's steps.
+	if c.s.Case != nil && res.Decision == kb.Suggest && res.Hits[0].Category == "anti-fraud" {
+		res.Decision = kb.Answer
+	}
+	if cs := c.s.Case; cs != nil && cs.Kind != caseRisk && res.Decision != kb.Answer {
+		cs.Steps++
+		return c.text(c.b.caseSteps(cs.Kind, true) + "\n" + c.caseTicketLine()), nil
 	}
 	var r Reply
 	switch res.Decision {
@@ -835,6 +854,7 @@ func (c *conv) faq(ctx context.Context, text string) (Reply, error) {
 		}
 		c.s.Prompt = prompt{Kind: promptSuggest, Options: ids}
 		c.s.Suggested = c.userText
+		c.s.Topic, c.s.TopicQ, c.s.LastCategory = res.Hits[0].ID, c.userText, res.Hits[0].Category
 		r = c.text(numbered(textSuggestTitle, qs, textSuggestFooter) + c.humanOffer(mood))
 	default:
 		r = c.none(res, mood)
@@ -897,6 +917,7 @@ func (c *conv) repeated() Reply {
 	if c.b.hours.open(c.now) {
 		c.s.Handoff = true
 		c.s.Queue = &queue{Since: c.now}
+		c.pre = ""
 		return c.text(textEmpathy + textRepeatPersonOpen)
 	}
 	f := c.s.Flow
@@ -905,6 +926,7 @@ func (c *conv) repeated() Reply {
 		c.s.Flow = f
 	}
 	f.Paused = false
+	c.pre = ""
 	return c.text(joinNonEmpty(textEmpathy+fmt.Sprintf(textRepeatPersonClosed, c.b.hours.window(c.now), c.b.hours.nextOpen(c.now), c.b.contact("hotline")), c.flowPrompt()))
 }
 
@@ -952,28 +974,47 @@ func (c *conv) withContext(ctx context.Context, text, q string, res kb.Result) (
 			both.Smalltalk, both.OutOfScope = "", ""
 			return both, nil
 		}
+		// Both searches offer the same entry of the topic's category first: that is the answer.
+		if res.Decision == kb.Suggest && len(both.Hits) > 0 && both.Hits[0].ID == res.Hits[0].ID &&
+			res.Hits[0].Category == c.s.LastCategory && res.Hits[0].ID != c.s.Topic {
+			res.Decision = kb.Answer
+			return res, nil
+		}
 	}
-	if res.Decision == kb.Answer || len([]rune(q)) < 30 {
+	if len([]rune(q)) < 20 || (res.Decision == kb.Answer && len([]rune(q)) < 40) {
 		return res, nil
 	}
-	best, bestConf := kb.Result{}, 0.0
+	// A long message: its main topic is the clause retrieval is surest about, money first.
+	type pick struct {
+		r     kb.Result
+		conf  float64
+		money bool
+	}
+	var best *pick
 	for i, cl := range clauses(c.userText) {
-		if i == 8 {
+		if i == 10 {
 			break
 		}
 		r, err := c.b.kb.Search(ctx, query(cl), 5)
 		if err != nil {
 			return res, err
 		}
-		if r.Decision == kb.Answer && r.Hits[0].Confidence > bestConf {
-			best, bestConf = r, r.Hits[0].Confidence
+		if r.Decision != kb.Answer {
+			continue
+		}
+		p := &pick{r: r, conf: r.Hits[0].Confidence, money: moneyRE.MatchString(cl)}
+		if best == nil || p.money && !best.money || p.money == best.money && p.conf > best.conf {
+			best = p
 		}
 	}
-	if bestConf > 0 {
-		return best, nil
+	if best != nil && (res.Decision != kb.Answer || best.money) {
+		return best.r, nil
 	}
 	return res, nil
 }
+
+// moneyRE: a clause about the user's money, the core of a payment company's service.
+var moneyRE = regexp.MustCompile(`钱|款|到账|结算|退款|扣|冻结|提现|余额`)
 
 // clauses cuts a message at punctuation and spaces into the parts worth searching.
 func clauses(s string) []string {

@@ -262,7 +262,20 @@ func (c *conv) flowInput(ctx context.Context, text string) (Reply, error) {
 	}
 	switch f.Step {
 	case stepType:
+		raw := strings.TrimSpace(foldASCII(text))
 		typ := typeFromWords(b)
+		if signedOrDecimalRE.MatchString(raw) || (hasASCIIDigit(raw) && !choiceRE.MatchString(raw)) && utf8.RuneCountInString(b) <= 3 {
+			typ = ""
+		} else if typ == "" && !hasASCIIDigit(raw) && utf8.RuneCountInString(b) >= 8 && !questionRE.MatchString(b) {
+			// The problem itself, typed before the type: keep it and ask on.
+			f.Desc = strings.TrimSpace(c.userText)
+			if caseKind(b) != "" || urgentRE.MatchString(f.Desc) {
+				f.Urgent = true
+			}
+			f.Type = TypeOther
+			f.Step = stepMerchant
+			return c.text("好的，问题已记下。\n" + c.flowPrompt()), nil
+		}
 		if typ == "" {
 			if yesRE.MatchString(b) && b != "" {
 				return c.text("好的。" + c.flowPrompt()), nil
@@ -279,6 +292,9 @@ func (c *conv) flowInput(ctx context.Context, text string) (Reply, error) {
 		if no := findMerchantNo(text); no != "" {
 			f.MerchantNo = no
 			f.Step = stepDesc
+			if f.Desc != "" {
+				f.Step = stepContact
+			}
 			return next(), nil
 		}
 		short := utf8.RuneCountInString(b) <= 8
@@ -302,6 +318,9 @@ func (c *conv) flowInput(ctx context.Context, text string) (Reply, error) {
 			return c.flowFail(fmt.Sprintf("“%s”不是有效的商户编号：商户编号是88开头的10位数字，例如 8812345678。请核对后重新输入；个人用户请回复“个人用户”，暂时找不到可以回复“跳过”。", clip(c.userText, 20))), nil
 		}
 		f.Step = stepDesc
+		if f.Desc != "" {
+			f.Step = stepContact
+		}
 		return next(), nil
 	case stepDesc:
 		d := strings.TrimSpace(c.userText) // already masked

@@ -208,7 +208,7 @@ const (
 	textTicketStatus      = "您的工单 %s（%s）目前状态：%s"
 	textTicketDue         = "，按时效会在 %s 前回复您。"
 	textTicketOverdue     = "，已超过承诺的回复时间（%s），非常抱歉。"
-	textTicketClosedHours = "\n人工客服的服务时间是每天 %s，%s 上班后会优先处理。"
+	textTicketClosedHours = "\n现在是非服务时间（人工客服每天 %s），客服%s上班后优先处理，一般上班后%s内回复。"
 	textChased            = "\n已为您催办，客服会优先跟进。"
 	textChaseHandoff      = "\n需要现在就找人工的话，直接发送您的问题，我为您转接。"
 )
@@ -312,3 +312,15 @@ func (b *Bot) manyMissesText(now time.Time) string {
 	}
 	return fmt.Sprintf("抱歉，这个问题我确实答不上来。人工客服%s上班；回复“提交工单”把问题留给客服，上班后优先处理。", b.hours.nextOpen(now))
 }
+
+// More replies of the conversation layer.
+const (
+	textNeverShare       = "不要把验证码或密码发给任何人，包括我和客服。我们任何时候都不需要您的验证码、密码或完整卡号；处理工单也用不到它们。"
+	textScamScript       = "这是典型的骗子话术：易联的工作人员绝不会要求您付款、转账或交保证金，不会索要验证码，也不会因为“不配合”就冻结账户。请不要再付任何钱、不要念验证码，立即挂断、停止联系。"
+	textCaseRelief       = "没有损失就好。为稳妥起见，请还是改一下登录和支付密码，接下来几天留意账户交易和短信，发现异常马上联系银行和我们。"
+	textCapabilities     = "我是易联支付的智能客服，可以帮商户和付款人解答：交易状态、对账单下载、结算到账、费率、退款、商户入网与信息变更、接口对接、发票、防诈骗等问题；也可以帮您提交工单、转人工客服。回复“菜单”查看全部。"
+	textTheirProductOnly = "“%s”是%s的产品，能不能对接、怎么使用请咨询对方，我不好替它下结论。\n易联支付为商户提供收款、结算、对账、退款等服务，接入方式可以回复“商户入网”了解，或拨打客服热线 %s 咨询。"
+	textForgotNo         = "没关系。工单号是GD开头的编号，提交成功时的回复里有；找不到的话，可能是用别的微信号或电话提交的。回复“提交工单”可以重新提交，我会跟进。"
+	textQueueAlready     = "已经在为您转接人工客服了，不用重复发送。请直接发送您要咨询的问题，客服接入后会回复您。"
+	textQueueAck         = "好的。客服接入后会回复您，有问题可以直接发给我转给客服。"
+)
