@@ -29,16 +29,16 @@ var (
 	screenRE     = regexp.MustCompile(`屏幕共享|共享屏幕|共享了屏幕|远程(软件|控制|协助|桌面|操作)|向日葵|todesk|teamviewer|anydesk|会议软件|screenshar|remoteaccess|remotecontrol`)
 	screenDoneRE = regexp.MustCompile(`开了|下了|装了|安装了|下载了|正在|还在|在共享|共享着|打开了|开着|用了|让我开|让我下|让我装|叫我下|叫我开|sharing|installed`)
 	takeoverRE   = regexp.MustCompile(`(结算卡|结算账户|收款账户|收款卡|银行卡|绑定的?卡|登录手机号|手机号|密码|操作员)(被|让)(人|别人|他人|陌生人|不明人)?(改|换|修改|更换|绑|加)|被(人|别人|他人)?(改|换)了?(结算卡|结算账户|绑卡)|(后台|账号|账户)被(人|别人|他人|陌生人)?(登|盗)|(别人|陌生人|他人)(登录|登上|登了)|不是我改的`)
-	theftRE      = regexp.MustCompile(`盗刷|被盗|盗用|被刷|不是我(本人)?(操作|花|付|买|消费|转|弄)|不是本人|非本人|没(有)?(操作|消费|买)(过)?.{0,8}(扣|少|转走|付款)|莫名(其妙)?.{0,6}(扣|少)|(余额|钱|资金|账户).{0,6}少了|少了.{0,4}(钱|块|元|万|千)|stolen|notme|didntmake`)
+	theftRE      = regexp.MustCompile(`盗刷|被盗|盗用|被刷|被(人|别人)刷|被人盗|不是我(本人)?(操作|花|付|买|消费|转|弄)|不是本人|非本人|没(有)?(操作|消费|买)(过)?.{0,8}(扣|少|转走|付款)|莫名(其妙)?.{0,6}(扣|少)|(余额|钱|资金|账户).{0,6}少了|少了.{0,4}(钱|块|元|万|千)|stolen|notme|didntmake`)
 	lossRE       = regexp.MustCompile(`被骗|骗了|受骗|上当|(转|汇|付|打)了.{0,8}(钱|元|块|万|千|笔|保证金|过去|到)|(转|汇|付|打)了\d|已经(转|付|汇|打)|转过去了|付了第|scammed|stolen|sentthem|sentmoney|ipaid|itransferred|lostmoney`)
 	codeGivenRE  = regexp.MustCompile(`(报|给|告诉|念|输|发)了.{0,6}(验证码|码|密码)|(验证码|密码).{0,6}(报|给|告诉|念|输|发)(了|给他|给对方|过去|进去)|gavethe(code|password)`)
 	impersonRE   = regexp.MustCompile(`冒充|假冒|假客服|自称|说是(易联|你们|客服|官方|工作人员)|是易联的|易联(的)?客服|你们(的)?客服|你们的人|客户经理`)
 	demandRE     = regexp.MustCompile(`(让|要|叫|要求)我?.{0,8}(转账|转钱|打钱|汇款|付款|付\d|先付|交钱|交\d|保证金|押金|安全账户|扫码|共享|下载|念|报验证码|给他验证码|加他|加qq|加微信)`)
 	// whatNowRE asks for the next step.
 	whatNowRE  = regexp.MustCompile(`怎么办|咋办|怎么弄|咋弄|该干嘛|该怎么|然后呢|接下来|现在呢|怎么处理|要做什么|做什么|whatshould|whatdoi|whatnow|nowwhat`)
-	recoverRE  = regexp.MustCompile(`要回来|追回|退回来|拿回|找回|能退吗|帮我把钱|钱还能|getmymoney|moneyback`)
+	recoverRE  = regexp.MustCompile(`要回来|追回|追得回|追的回|要得回|拿得回|能追|退回来|拿回|找回|能退吗|帮我把钱|钱还能|getmymoney|moneyback`)
 	doneRE     = regexp.MustCompile(`报警了|报案了|改好了|改了密码|卸载了|删了|挂了|挂断了|冻结了|联系了银行|打了银行|打过银行|银行说|关了共享|关掉了`)
-	noHarmRE   = regexp.MustCompile(`没加|没给|没转|没付|没有(给|转|付|加|报)|就问问|还没(转|付|给)|没上当|没钱|钱没少|没少`)
+	noHarmRE   = regexp.MustCompile(`没理|没搭理|没回他|没接|没加|没给|没转|没付|没有(给|转|付|加|报)|就问问|还没(转|付|给)|没上当|没钱|钱没少|没少`)
 	materialRE = regexp.MustCompile(`资料|材料|提供什么|提供啥|准备什么|准备啥|要我提供|需要什么|需要啥`)
 	whyRE      = regexp.MustCompile(`怎么会这样|为什么会|怎么会|凭什么`)
 	stopRE     = regexp.MustCompile(`停掉|停了|冻结我|先冻结|暂停|先把.{0,6}(停|冻)|止付`)
@@ -413,8 +413,8 @@ func findPhone(text string) string {
 var (
 	stickerRE = regexp.MustCompile(`\[[^\[\]]{1,6}\]`)
 	// thanksRE, okRE, byeRE, presenceRE and negativeRE match a whole short message (bare).
-	thanksRE       = regexp.MustCompile(`^(好的?|行|嗯|明白了?|知道了|收到)?(谢谢|谢啦|谢了|多谢|感谢|太感谢|非常感谢|辛苦|thank|thx|thanks|ty)`)
-	okRE           = regexp.MustCompile(`^(好的?|好吧|好嘞|好滴|行吧?|可以|嗯+|哦+|噢+|ok(ay)?|okk|知道了|明白了?|了解|收到|懂了|是的|对|哈+|呵+|早说嘛|没事了?|没问题|这样啊|原来如此|那好吧|我去.{0,6}看看|我自己看看|先这样|那先这样|那个|(我)?(打|说|写|输|发)错了)+(吧|啊|了|哈|呀|的)*$`)
+	thanksRE       = regexp.MustCompile(`^(好的?|行|嗯|明白了?|知道了|收到)?(太|非常|十分|真是|真的)?(谢谢|谢啦|谢了|多谢|感谢|太感谢|非常感谢|辛苦|thank|thx|thanks|ty)`)
+	okRE           = regexp.MustCompile(`^((好的?|好吧|好嘞|好滴|行吧?|可以|嗯+|哦+|噢+|ok(ay)?|okk|知道了|明白了?|了解|收到|懂了|是的|对|哈+|呵+|早说嘛|没事了?|没问题|这样啊|原来如此|那好吧|我去.{0,6}看看|我自己看看|先这样|那先这样|那个|(我)?(打|说|写|输|发)错了)(吧|啊|了|哈|呀|的|呢)*)+$`)
 	byeRE          = regexp.MustCompile(`(^|没事了?|好的?|那)(再见|拜拜|拜|88|886|bye|byebye|goodbye|回头见)$|^(88|886)$`)
 	presenceRE     = regexp.MustCompile(`^(你?还在吗|还在不|在吗|在不在|人呢|有人在吗|hello|anyoneth?ere|isanyonethere|hi|hey)$`)
 	capabilityRE   = regexp.MustCompile(`^(那)?(你们|你|易联)(能|可以|会)(干嘛|干啥|做什么|做啥|帮我什么|帮我做什么|干什么)|你们是做什么的|易联是做什么的|你们是干嘛的`)
@@ -645,7 +645,7 @@ var upsetRE = regexp.MustCompile(`[!！]{2,}|[?？]{3,}|怎么回事|搞什么|�
 func upset(text string) bool { return upsetRE.MatchString(text) }
 
 // merchantNoQuestionRE asks what or where the merchant number is.
-var merchantNoQuestionRE = regexp.MustCompile(`商户(编|代)?号.{0,6}(在哪|哪里|哪儿|哪看|怎么(看|查|找)|是什么|是啥|什么意思|啥意思|指什么|多少位|找不到)`)
+var merchantNoQuestionRE = regexp.MustCompile(`商户(编|代)?号.{0,6}(在哪|哪里|哪儿|哪看|去哪|哪找|哪查|怎么(看|查|找)|是什么|是啥|什么意思|啥意思|指什么|多少位|找不到)`)
 
 // slaQuestionRE asks how long a ticket takes.
 var slaQuestionRE = regexp.MustCompile(`多久.{0,4}(回|处理|答复|联系)|什么时候.{0,4}(回|处理|答复|联系)|几(个)?小时.{0,3}(回|处理)|多长时间`)

@@ -952,7 +952,7 @@ func similar(a, b string) bool {
 			in++
 		}
 	}
-	return in*5 >= len(ra)*4
+	return in*4 >= len(ra)*3
 }
 
 // followUpRE: a message that leans on the one before ("那信用卡呢", "那个多久", "周末也到吗").
@@ -1007,14 +1007,37 @@ func (c *conv) withContext(ctx context.Context, text, q string, res kb.Result) (
 			best = p
 		}
 	}
-	if best != nil && (res.Decision != kb.Answer || best.money) {
+	if best != nil && best.money {
+		return best.r, nil
+	}
+	// No clause is sure: search the clauses about money together; a list about the money beats
+	// a confident answer about something said in passing.
+	var money []string
+	for _, cl := range clauses(c.userText) {
+		if moneyRE.MatchString(cl) {
+			money = append(money, cl)
+		}
+	}
+	if len(money) > 0 {
+		m, err := c.b.kb.Search(ctx, query(strings.Join(money, " ")), 5)
+		if err != nil {
+			return res, err
+		}
+		if m.Decision == kb.Answer || m.Decision == kb.Suggest && (res.Decision != kb.Answer || !moneyCategories[res.Hits[0].Category]) {
+			return m, nil
+		}
+	}
+	if best != nil && res.Decision != kb.Answer {
 		return best.r, nil
 	}
 	return res, nil
 }
 
 // moneyRE: a clause about the user's money, the core of a payment company's service.
-var moneyRE = regexp.MustCompile(`钱|款|到账|结算|退款|扣|冻结|提现|余额`)
+var moneyRE = regexp.MustCompile(`钱|款|到账|结算|退款|扣|冻结|提现|余额|流水|打到|没收到|银行卡`)
+
+// moneyCategories are the categories about the user's money.
+var moneyCategories = map[string]bool{"settlement": true, "refund": true, "risk-limits": true, "txn-status": true, "fees": true}
 
 // clauses cuts a message at punctuation and spaces into the parts worth searching.
 func clauses(s string) []string {
