@@ -706,7 +706,7 @@ func (c *conv) answer(id string, alts []string) (Reply, bool) {
 	c.s.Misses = 0
 	c.s.Last = e.ID
 	c.s.Alts = alts
-	c.s.Topic = e.ID
+	c.s.Topic, c.s.Answered = e.ID, e.ID
 	var sb strings.Builder
 	sb.WriteString(e.Answer)
 	var rel, relQ []string
@@ -811,7 +811,7 @@ func (c *conv) faq(ctx context.Context, text string) (Reply, error) {
 	if res.Decision != kb.None && len(res.Hits) > 0 {
 		top = res.Hits[0].ID
 	}
-	if !c.stateless && res.Decision != kb.None && need != "" && (need == c.s.Need || top != "" && top == c.s.Topic && (res.Decision == kb.Answer || similar(need, c.s.Need))) {
+	if !c.stateless && res.Decision != kb.None && need != "" && (need == c.s.Need || top != "" && top == c.s.Answered && (res.Decision == kb.Answer || similar(need, c.s.Need))) {
 		c.s.Repeats++
 	} else {
 		c.s.Repeats = 0
@@ -969,14 +969,21 @@ func (c *conv) withContext(ctx context.Context, text, q string, res kb.Result) (
 		if err != nil {
 			return res, err
 		}
-		if both.Decision == kb.Answer && both.Hits[0].ID != c.s.Topic &&
+		ellipsis := followUpRE.MatchString(b)
+		if both.Decision != kb.None && ellipsis && both.Hits[0].Category == c.s.LastCategory && both.Hits[0].ID != c.s.Answered &&
+			(res.Decision == kb.None || len(res.Hits) > 0 && res.Hits[0].Category != c.s.LastCategory) {
+			// "那信用卡呢" after a refund question is about refunds, whatever "信用卡" alone finds.
+			both.Decision, both.Smalltalk, both.OutOfScope = kb.Answer, "", ""
+			return both, nil
+		}
+		if both.Decision == kb.Answer && both.Hits[0].ID != c.s.Answered &&
 			(res.Decision != kb.Answer || followUpRE.MatchString(b) && both.Hits[0].Category == c.s.LastCategory) {
 			both.Smalltalk, both.OutOfScope = "", ""
 			return both, nil
 		}
 		// Both searches offer the same entry of the topic's category first: that is the answer.
 		if res.Decision == kb.Suggest && len(both.Hits) > 0 && both.Hits[0].ID == res.Hits[0].ID &&
-			res.Hits[0].Category == c.s.LastCategory && res.Hits[0].ID != c.s.Topic {
+			res.Hits[0].Category == c.s.LastCategory && res.Hits[0].ID != c.s.Answered {
 			res.Decision = kb.Answer
 			return res, nil
 		}
@@ -1022,6 +1029,9 @@ func (c *conv) withContext(ctx context.Context, text, q string, res kb.Result) (
 		m, err := c.b.kb.Search(ctx, query(strings.Join(money, " ")), 5)
 		if err != nil {
 			return res, err
+		}
+		if m.Decision == kb.None && len(m.Hits) > 0 && moneyCategories[m.Hits[0].Category] {
+			m.Decision = kb.Suggest // unsure, but about the money: a list, not a wrong answer
 		}
 		if m.Decision == kb.Answer || m.Decision == kb.Suggest && (res.Decision != kb.Answer || !moneyCategories[res.Hits[0].Category]) {
 			return m, nil

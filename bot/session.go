@@ -41,6 +41,8 @@ type session struct {
 	// asked it: a follow-up that only makes sense with it ("那信用卡呢") is searched with them.
 	Topic  string `json:"topic,omitempty"`
 	TopicQ string `json:"topicq,omitempty"`
+	// Answered is the entry whose answer was shown last (Topic may be only suggested).
+	Answered string `json:"answered,omitempty"`
 	// Need is the last question the user asked (bare) and Repeats how many times in a row it
 	// was asked: the second time the bot stops repeating itself and offers a person.
 	Need    string `json:"need,omitempty"`
