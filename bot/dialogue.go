@@ -206,6 +206,7 @@ func (c *conv) score(ctx context.Context, text string) (Reply, bool, error) {
 	c.s.CSATRetry = false
 	if unresolvedRE.MatchString(b) {
 		c.s.OfferTicket = true
+		c.s.Reopen = c.csat
 		c.s.Prompt = prompt{}
 		return c.text(fmt.Sprintf(textReopenOffer, c.csat) + c.b.humanWhen(c.now)), true, nil
 	}

@@ -28,6 +28,8 @@ type flow struct {
 	// Candidate is a question typed at the description step, answered right away: "是" makes
 	// it the description.
 	Candidate string `json:"cand,omitempty"`
+	// Ref is the ticket this one reopens.
+	Ref string `json:"ref,omitempty"`
 }
 
 // flowStep is what the ticket flow asks for next.
@@ -180,6 +182,9 @@ func (c *conv) ticketFlow(ctx context.Context, text string) (Reply, bool, error)
 		if f != nil && typ != "" && !f.filled() {
 			f.Type, f.Step = typ, stepMerchant
 		}
+		if f == nil && c.s.Reopen != "" {
+			return c.reopen(ctx), true, nil
+		}
 		return c.startFlow("", typ), true, nil
 	case !inFlow && offered && yesRE.MatchString(b) && b != "":
 		return c.startFlow("", ""), true, nil
@@ -188,6 +193,24 @@ func (c *conv) ticketFlow(ctx context.Context, text string) (Reply, bool, error)
 		return r, true, err
 	}
 	return Reply{}, false, nil
+}
+
+// reopen starts a ticket that refers to the resolved one the user said was not solved, with its
+// type and merchant number: only the description is asked.
+func (c *conv) reopen(ctx context.Context) Reply {
+	no := c.s.Reopen
+	c.s.Reopen = ""
+	r := c.startFlow("", "")
+	t, err := c.b.st.ticket(ctx, no)
+	if err != nil || t.OpenID != c.m.OpenID {
+		return r // a plain new ticket
+	}
+	f := c.s.Flow
+	f.Ref, f.Type, f.MerchantNo, f.Individual, f.Step = no, t.Type, t.MerchantNo, t.Individual, stepDesc
+	if f.MerchantNo == "" && !f.Individual {
+		f.Step = stepMerchant
+	}
+	return c.text(fmt.Sprintf("好的，我帮您重新提交工单，会注明原工单 %s，类型和商户信息沿用原工单。", no) + "\n\n" + c.flowPrompt())
 }
 
 // cancelFlow leaves the flow, saying honestly whether anything was kept.
@@ -405,6 +428,9 @@ func (c *conv) createTicket(ctx context.Context) (Reply, error) {
 	if urgent {
 		t.Priority = PriorityUrgent
 		t.DueAt = b.urgentDue(c.now)
+	}
+	if f.Ref != "" {
+		t.Description = "（重新提交，原工单 " + f.Ref + "）" + t.Description
 	}
 	if err := c.storeTicket(ctx, f.ID, t); err != nil {
 		return Reply{}, err

@@ -63,6 +63,8 @@ type session struct {
 	OfferTicket bool `json:"offer,omitempty"`
 	// CSATRetry is set when a score out of range was answered: the question is asked once more.
 	CSATRetry bool `json:"csatretry,omitempty"`
+	// Reopen is a resolved ticket the user said was not solved: a new ticket refers to it.
+	Reopen string `json:"reopen,omitempty"`
 	// LastQ is the user's last question (masked), the description of a ticket filed from it.
 	LastQ string `json:"lastq,omitempty"`
 }

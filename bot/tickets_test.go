@@ -642,7 +642,9 @@ func TestResolveAndRate(t *testing.T) {
 		}, 5},
 		{"not solved: no score, the offer of a new ticket", true, StatusResolved, []step{
 			{say: "根本没解决就给我关了", want: []string{"非常抱歉", "重新提交"}, notWant: []string{"感谢您的评分"}},
-			{say: "重新提一个", want: []string{"工单"}},
+			{say: "重新提一个", want: []string{"原工单 GD", "请简要描述"}, notWant: []string{"请选择工单类型"}},
+			{say: "退款还是没有到账", want: []string{"手机号"}},
+			{say: "跳过", match: createdRE, want: []string{"类型：其他"}},
 		}, 0},
 	}
 	for _, tt := range tests {
