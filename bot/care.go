@@ -417,6 +417,7 @@ var (
 	okRE           = regexp.MustCompile(`^((好的?|好吧|好嘞|好滴|行吧?|可以|嗯+|哦+|噢+|ok(ay)?|okk|知道了|明白了?|了解|收到|懂了|是的|对|哈+|呵+|早说嘛|没事了?|没问题|这样啊|原来如此|那好吧|我去.{0,6}看看|我自己看看|先这样|那先这样|那个|(我)?(打|说|写|输|发)错了)(吧|啊|了|哈|呀|的|呢)*)+$`)
 	byeRE          = regexp.MustCompile(`(^|没事了?|好的?|那)(再见|拜拜|拜|88|886|bye|byebye|goodbye|回头见)$|^(88|886)$`)
 	presenceRE     = regexp.MustCompile(`^(你?还在吗|还在不|在吗|在不在|人呢|有人在吗|hello|anyoneth?ere|isanyonethere|hi|hey)$`)
+	whereRE        = regexp.MustCompile(`^(你们|易联|贵)(公司|总部|办公室?)?(在哪|在哪里|在哪儿|地址|的地址|位置)|公司地址|办公地址|总部在`)
 	capabilityRE   = regexp.MustCompile(`^(那)?(你们|你|易联)(能|可以|会)(干嘛|干啥|做什么|做啥|帮我什么|帮我做什么|干什么)|你们是做什么的|易联是做什么的|你们是干嘛的`)
 	dissatisfiedRE = regexp.MustCompile(`就会说这些|说这些没用|没用的|废话|别跟我说|敷衍|解决不了|糊弄|车轱辘`)
 	negativeRE     = regexp.MustCompile(`^(没用|没啥用|没什么用|没有用|一点用都没有|没帮助|没有帮助|不对|不是这个|答非所问|不行|还是不行|没解决|不好用|没看懂|看不懂)(啊|呀|吧|的)*$`)
@@ -468,6 +469,13 @@ func (c *conv) smallWords(_ context.Context, text string) (Reply, bool, error) {
 			return c.text(textEnglishHello), true, nil
 		}
 		return c.text(textStillHere), true, nil
+	case isCancel(raw) && utf8.RuneCountInString(b) <= 6:
+		// Nothing to cancel: a short okay.
+		c.s.Prompt = prompt{}
+		return c.text(textNothingToCancel), true, nil
+	case whereRE.MatchString(b):
+		c.s.Prompt = prompt{}
+		return c.text(fmt.Sprintf(textWhere, c.b.contact("hotline"), c.b.hours.window(c.now), c.b.contact("service_email"))), true, nil
 	case capabilityRE.MatchString(b):
 		c.s.Prompt = prompt{}
 		return c.text(textCapabilities), true, nil

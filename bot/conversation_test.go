@@ -339,6 +339,23 @@ func TestContextAndScope(t *testing.T) {
 		{"a comparison with a competitor is not commented on", []step{
 			{say: "你们跟云闪付比哪个费率便宜", want: []string{"不方便评价"}},
 		}},
+		{"an elliptical follow-up quotes the answer just given", []step{
+			{say: "对账单在哪下载", want: []string{feedbackMark}},
+			{say: "那电脑呢", want: []string{"关于“电脑”", "用电脑登录后台下载"}, notWant: []string{suggestMark, menuMark}},
+		}},
+		{"an elliptical follow-up stays in the topic's category", []step{
+			{say: "退款多长时间能到账"},
+			{say: "信用卡呢", want: []string{"信用卡退款"}, notWant: []string{"费率"}},
+		}},
+		{"a domestic question gets no cross-border text", []step{
+			{say: "结算周期一般多长", notWant: []string{"跨境", "外汇"}},
+		}},
+		{"where the company is: no invented address", []step{
+			{say: "贵公司地址在哪", want: []string{"以官网公示的信息为准", "400-800-9000"}, notWant: []string{"举报"}},
+		}},
+		{"a cancel word with nothing to cancel", []step{
+			{say: "不要了", want: []string{textNothingToCancel}, notWant: []string{suggestMark}},
+		}},
 		{"what the bot can do", []step{
 			{say: "你们能做什么", want: []string{"结算", "退款", "提交工单"}, notWant: []string{suggestMark}},
 		}},

@@ -40,6 +40,7 @@ type conv struct {
 	pre      string   // a line to put before the reply (empathy, a note on another company)
 	unknowns []string // questions for the knowledge base's unknown list
 	picked   bool     // the message picked an item from the last list
+	quoted   string   // lines of the last answer that answer an elliptical follow-up
 }
 
 // Counter names of the dialogue's quality statistics, per day and category (see DayStats).
@@ -796,8 +797,14 @@ func (c *conv) faq(ctx context.Context, text string) (Reply, error) {
 		if res, err = c.withContext(ctx, text, q, res); err != nil {
 			return Reply{}, err
 		}
+		res = withinScope(res, text)
 	}
 	c.b.metrics.decisions.WithLabelValues(string(res.Decision)).Inc()
+	if c.quoted != "" {
+		c.s.Prompt = prompt{}
+		c.s.Need = ""
+		return c.text(c.quoted + "\n\n" + textFeedbackAsk), nil
+	}
 	if res.Smalltalk != "" {
 		c.s.Prompt = prompt{}
 		return c.text(res.Smalltalk), nil
@@ -956,6 +963,66 @@ func similar(a, b string) bool {
 	return in*4 >= len(ra)*3
 }
 
+// crossBorderCueRE: the message is about cross-border business.
+var crossBorderCueRE = regexp.MustCompile(`(?i)跨境|境外|海外|国外|外币|外汇|美元|欧元|港币|日元|usd|eur|结汇|购汇|出口|进口|外贸|海关|国际|汇率|cross`)
+
+// withinScope drops cross-border entries from a result when the message says nothing about
+// cross-border business: their texts (foreign-exchange review, cross-border contracts) are wrong
+// for a domestic merchant, and "结算周期是多久" is a domestic question. A result led by one is
+// demoted to the remaining suggestions, never promoted.
+func withinScope(res kb.Result, text string) kb.Result {
+	if len(res.Hits) == 0 || crossBorderCueRE.MatchString(text) {
+		return res
+	}
+	var hits []kb.Hit
+	for _, h := range res.Hits {
+		if h.Category != "cross-border" {
+			hits = append(hits, h)
+		}
+	}
+	if len(hits) == len(res.Hits) {
+		return res
+	}
+	led := res.Hits[0].Category == "cross-border"
+	res.Hits = hits
+	switch {
+	case len(hits) == 0:
+		res.Decision = kb.None
+	case led && res.Decision != kb.None:
+		res.Decision = kb.Suggest
+	}
+	return res
+}
+
+// fillerRE: the words around the subject of an elliptical follow-up ("那信用卡呢").
+var fillerRE = regexp.MustCompile(`^(那么|那个|那要是|那如果|那|还有|另外|如果|要是)|(也一样|也是|也行|也可以|也能)?(呢|吗|嘛|呀|啊)$`)
+
+// quoteAnswered answers an elliptical follow-up from the answer just shown: the lines of it
+// that name the follow-up's subject ("信用卡" in "那信用卡呢" after the refund-time answer).
+func (c *conv) quoteAnswered(b string) string {
+	if c.s.Answered == "" || !followUpRE.MatchString(b) {
+		return ""
+	}
+	term := fillerRE.ReplaceAllString(fillerRE.ReplaceAllString(b, ""), "")
+	if n := utf8.RuneCountInString(term); n < 2 || n > 6 {
+		return ""
+	}
+	e, ok := c.b.kb.Content().Entry(c.s.Answered)
+	if !ok {
+		return ""
+	}
+	var lines []string
+	for _, l := range strings.Split(e.Answer, "\n") {
+		if strings.Contains(l, term) {
+			lines = append(lines, l)
+		}
+	}
+	if len(lines) == 0 {
+		return ""
+	}
+	return fmt.Sprintf(textFromAnswer, term) + "\n" + strings.Join(lines, "\n")
+}
+
 // followUpRE: a message that leans on the one before ("那信用卡呢", "那个多久", "周末也到吗").
 var followUpRE = regexp.MustCompile(`^(那|那个|那要是|那如果|还有|另外|如果|要是)|呢$|也(到|能|可以|行)|这个|那个`)
 
@@ -966,6 +1033,10 @@ func (c *conv) withContext(ctx context.Context, text, q string, res kb.Result) (
 	b := bare(text)
 	if c.s.Topic != "" && c.s.Topic != topicOther && c.s.TopicQ != "" && len([]rune(b)) <= 16 &&
 		(followUpRE.MatchString(b) || res.Decision != kb.Answer) {
+		if q := c.quoteAnswered(b); q != "" {
+			c.quoted = q
+			return res, nil
+		}
 		both, err := c.b.kb.Search(ctx, query(c.s.TopicQ)+" "+q, 5)
 		if err != nil {
 			return res, err
