@@ -41,6 +41,8 @@ type conv struct {
 	unknowns []string // questions for the knowledge base's unknown list
 	picked   bool     // the message picked an item from the last list
 	quoted   string   // lines of the last answer that answer an elliptical follow-up
+	ctxQ     string   // the follow-up searched together with the question before it
+	usedCtx  bool     // the result came from that combined search
 }
 
 // Counter names of the dialogue's quality statistics, per day and category (see DayStats).
@@ -848,6 +850,9 @@ func (c *conv) faq(ctx context.Context, text string) (Reply, error) {
 			}
 		}
 		c.s.TopicQ = c.userText
+		if c.ctxQ != "" && c.usedCtx {
+			c.s.TopicQ = c.ctxQ // a follow-up: the topic is still the question it followed
+		}
 		r, _ = c.answer(res.Hits[0].ID, alts)
 	case kb.Suggest:
 		c.count(res.Hits[0].Category, statSuggested)
@@ -1037,26 +1042,31 @@ func (c *conv) withContext(ctx context.Context, text, q string, res kb.Result) (
 			c.quoted = q
 			return res, nil
 		}
-		both, err := c.b.kb.Search(ctx, query(c.s.TopicQ)+" "+q, 5)
+		combined := query(c.s.TopicQ) + " " + q
+		both, err := c.b.kb.Search(ctx, combined, 5)
 		if err != nil {
 			return res, err
 		}
+		c.ctxQ = combined
 		ellipsis := followUpRE.MatchString(b)
 		if both.Decision != kb.None && ellipsis && both.Hits[0].Category == c.s.LastCategory && both.Hits[0].ID != c.s.Answered &&
 			(res.Decision == kb.None || len(res.Hits) > 0 && res.Hits[0].Category != c.s.LastCategory) {
 			// "那信用卡呢" after a refund question is about refunds, whatever "信用卡" alone finds.
 			both.Decision, both.Smalltalk, both.OutOfScope = kb.Answer, "", ""
+			c.usedCtx = true
 			return both, nil
 		}
 		if both.Decision == kb.Answer && both.Hits[0].ID != c.s.Answered &&
 			(res.Decision != kb.Answer || followUpRE.MatchString(b) && both.Hits[0].Category == c.s.LastCategory) {
 			both.Smalltalk, both.OutOfScope = "", ""
+			c.usedCtx = true
 			return both, nil
 		}
 		// Both searches offer the same entry of the topic's category first: that is the answer.
 		if res.Decision == kb.Suggest && len(both.Hits) > 0 && both.Hits[0].ID == res.Hits[0].ID &&
 			res.Hits[0].Category == c.s.LastCategory && res.Hits[0].ID != c.s.Answered {
 			res.Decision = kb.Answer
+			c.usedCtx = true
 			return res, nil
 		}
 	}
@@ -1102,6 +1112,7 @@ func (c *conv) withContext(ctx context.Context, text, q string, res kb.Result) (
 		if err != nil {
 			return res, err
 		}
+		m = withinScope(m, text)
 		if m.Decision == kb.None && len(m.Hits) > 0 && moneyCategories[m.Hits[0].Category] {
 			m.Decision = kb.Suggest // unsure, but about the money: a list, not a wrong answer
 		}
