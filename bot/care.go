@@ -68,6 +68,14 @@ func caseKind(b string) string {
 	return ""
 }
 
+// isLoss reports whether text tells of a loss (money moved or missing, a code given away, a
+// remote session, a taken-over account): such a ticket is urgent. Urgency is this decision,
+// not the presence of a word like 冻结 (risk control freezes funds of honest merchants too).
+func isLoss(text string) bool {
+	k := caseKind(bare(text))
+	return k != "" && k != caseRisk
+}
+
 // fundSafety answers a fund-safety message: a loss opens the case and an urgent ticket without
 // being asked; inside a case the follow-ups ("怎么办", "人工", a merchant number) stay in it.
 func (c *conv) fundSafety(ctx context.Context, text string) (Reply, bool, error) {

@@ -227,6 +227,28 @@ func TestTicketFlowSlots(t *testing.T) {
 			{say: "结算金额和后台对不上", want: []string{"手机号"}},
 			{say: "不需要", match: createdRE, want: []string{"8800112233"}},
 		}, nil},
+		{"urgency is the case's decision, not a word: frozen by risk control is not a loss", at(10, 0), []step{
+			{say: "提交工单"},
+			{say: "1"},
+			{say: "8812345678"},
+			{say: "账户资金被风控冻结了，想知道原因", want: []string{"手机号"}},
+			{say: "跳过", match: createdRE, notWant: []string{"加急"}},
+		}, func(t *testing.T, tk *Ticket) {
+			if tk.Priority != PriorityNormal {
+				t.Errorf("Priority = %s, want normal", tk.Priority)
+			}
+		}},
+		{"a loss in the description is urgent whatever its words", at(10, 0), []step{
+			{say: "提交工单"},
+			{say: "0"},
+			{say: "个人用户"},
+			{say: "有人用我的账户买了东西，不是我本人操作的", want: []string{"手机号"}},
+			{say: "跳过", match: createdRE, want: []string{"加急通道"}},
+		}, func(t *testing.T, tk *Ticket) {
+			if tk.Priority != PriorityUrgent {
+				t.Errorf("Priority = %s, want urgent", tk.Priority)
+			}
+		}},
 		{"two misses offer the ways out", at(10, 0), []step{
 			{say: "提交工单"},
 			{say: "2"},

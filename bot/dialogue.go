@@ -333,7 +333,7 @@ func (c *conv) handoffWords(_ context.Context, text string) (Reply, bool, error)
 		c.s.OfferTicket = true
 		return c.text(c.closedAgain() + "\n回复“提交工单”，我帮您登记。"), true, nil
 	}
-	r, err := c.handoff(urgentRE.MatchString(text))
+	r, err := c.handoff(isLoss(text))
 	return r, true, err
 }
 
@@ -473,7 +473,6 @@ var (
 	handoffRE = regexp.MustCompile(`人工|真人|活人|找客服|转客服|有没有人|有人吗`)
 	// notHandoffRE: "不用转人工", "不要人工".
 	notHandoffRE = regexp.MustCompile(`(不用|不要|别|不想|不需要)(转|找|帮我转)?(人工|真人)`)
-	urgentRE     = regexp.MustCompile(`被骗|诈骗|骗子|盗刷|被盗|资金冻结|冻结|资金损失|钱被扣|扣了钱|扣款.*没到|没到账.*扣|钱没了|损失`)
 	punctRE      = regexp.MustCompile(`[\s\p{P}\p{S}]+`)
 )
 

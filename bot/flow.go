@@ -292,7 +292,7 @@ func (c *conv) flowInput(ctx context.Context, text string) (Reply, error) {
 		} else if typ == "" && !hasASCIIDigit(raw) && utf8.RuneCountInString(b) >= 8 && !questionRE.MatchString(b) {
 			// The problem itself, typed before the type: keep it and ask on.
 			f.Desc = strings.TrimSpace(c.userText)
-			if caseKind(b) != "" || urgentRE.MatchString(f.Desc) {
+			if isLoss(f.Desc) {
 				f.Urgent = true
 			}
 			f.Type = TypeOther
@@ -328,7 +328,7 @@ func (c *conv) flowInput(ctx context.Context, text string) (Reply, error) {
 		case !hasASCIIDigit(foldASCII(b)) && utf8.RuneCountInString(b) >= 8 && !questionRE.MatchString(b):
 			// The problem itself, typed before the number: keep it as the description.
 			f.Desc = strings.TrimSpace(c.userText)
-			if caseKind(b) != "" || urgentRE.MatchString(f.Desc) {
+			if isLoss(f.Desc) {
 				f.Urgent = true
 			}
 			f.Step = stepContact
@@ -361,7 +361,7 @@ func (c *conv) flowInput(ctx context.Context, text string) (Reply, error) {
 			return c.flowFail("描述太短了，请至少写5个字，说明遇到了什么问题。"), nil
 		}
 		f.Desc = d
-		if caseKind(bare(d)) != "" || urgentRE.MatchString(d) {
+		if isLoss(d) {
 			f.Urgent = true
 		}
 		if p := findPhone(text); p != "" {
