@@ -37,7 +37,10 @@ type Options struct {
 	TicketRetention time.Duration
 	RateLimit       int // messages per openid per minute, default 20
 	Hours           Hours
-	Notices         []Notice
+	// UrgentDesk24h says that urgent (fund-safety) tickets are handled around the clock;
+	// otherwise only in Hours, and the bot promises the 1-hour red channel only then.
+	UrgentDesk24h bool
+	Notices       []Notice
 	// Contact holds the template variables of the knowledge base (hotline, ...).
 	Contact   map[string]string
 	KfAccount string
@@ -74,6 +77,7 @@ type Bot struct {
 	log        *slog.Logger
 	now        func() time.Time
 	hours      Hours
+	urgent24h  bool
 	notices    []Notice
 	contactMap map[string]string
 	kfAccount  string
@@ -147,6 +151,7 @@ func New(k knowledge, o Options) *Bot {
 		log:        o.Logger,
 		now:        o.Now,
 		hours:      o.Hours,
+		urgent24h:  o.UrgentDesk24h,
 		notices:    o.Notices,
 		contactMap: o.Contact,
 		kfAccount:  o.KfAccount,
@@ -265,7 +270,7 @@ func (b *Bot) Reply(ctx context.Context, m Message) (Reply, error) {
 	if cv.userText != "" {
 		stats = append(stats, statIncr{field: statMessages})
 	}
-	w := commit{reply: r, session: sess, stats: stats, unknown: cv.unknown, day: day(now, b.hours.Location),
+	w := commit{reply: r, session: sess, stats: stats, unknown: cv.unknowns, day: day(now, b.hours.Location),
 		pendingDone: cv.pendingShown, csatDone: cv.csatDone}
 	if cv.userText != "" {
 		w.turns = append(w.turns, Turn{Time: now, From: "user", Text: cv.userText})

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/yilianpay/yilianbot/kb"
 )
@@ -28,14 +30,19 @@ type conv struct {
 	warning  string      // the one-line secrets warning to put on top of the reply
 	long     bool        // the message was cut: the reply says so on top
 	stats    []statIncr
-	unknown  string
 
 	pending      []pendingReply // agents' replies waiting for this user
 	pendingShown int            // how many of them this reply shows
 	csat         string         // ticket whose satisfaction score was asked for
 	csatDone     bool
-	flowNote     bool // the ticket flow was paused by a question: say how to resume
 	flowFailed   bool // Redis failed while the ticket was being created
+
+	pre      string   // a line to put before the reply (empathy, a note on another company)
+	unknowns []string // questions for the knowledge base's unknown list
+	picked   bool     // the message picked an item from the last list
+	quoted   string   // lines of the last answer that answer an elliptical follow-up
+	ctxQ     string   // the follow-up searched together with the question before it
+	usedCtx  bool     // the result came from that combined search
 }
 
 // Counter names of the dialogue's quality statistics, per day and category (see DayStats).
@@ -97,6 +104,14 @@ func (c *conv) respond(ctx context.Context) (Reply, error) {
 		}
 		text = strings.TrimSpace(stripMasks(c.guarded.masked))
 	}
+	// A suggestion list nobody picked from was no answer: its question goes to the unknown list.
+	suggested := c.s.Suggested
+	c.s.Suggested = ""
+	defer func() {
+		if suggested != "" && !c.picked {
+			c.unknowns = append(c.unknowns, suggested)
+		}
+	}()
 	for _, step := range c.textSteps() {
 		if r, handled, err := step(ctx, text); handled || err != nil {
 			return r, err
@@ -146,13 +161,21 @@ type textStep func(ctx context.Context, text string) (r Reply, handled bool, err
 // the knowledge base (faq).
 func (c *conv) textSteps() []textStep {
 	return []textStep{
-		c.score,         // the satisfaction score asked for in the last message
-		c.transferAsked, // the message after "人工" inside hours goes to the agents
-		c.handoffWords,  // "人工" and friends
-		c.lookup,        // 查询工单 GD…, a bare ticket number, 我的工单
-		c.ticketFlow,    // start, resume, cancel or answer the ticket flow
-		c.navigate,      // menu words, option numbers, 返回, 继续
-		c.feedback,      // 有用 / 没用 on the last answer
+		c.score,              // the satisfaction score asked for in the last message
+		c.transferAsked,      // the message after "人工" inside hours goes to the agents; the queue
+		c.fundSafety,         // a loss or a scam: what to do now, the urgent ticket; its follow-ups
+		c.phoneCheck,         // "这个号码是你们的吗"
+		c.handoffWords,       // "人工" and friends
+		c.lookup,             // 查询工单 GD…, a bare ticket number, 我的工单
+		c.myTicket,           // "什么时候处理", "催一下" about the user's ticket
+		c.merchantTicket,     // a merchant number given after an unsolved question: file it
+		c.ticketFlow,         // start, resume, cancel or answer the ticket flow
+		c.smallWords,         // thanks, okay, emoji, goodbyes, "还在吗"
+		c.navigate,           // menu words, option numbers, 返回, 继续
+		c.feedback,           // 有用 / 没用 on the last answer
+		c.english,            // English: a short English answer
+		c.merchantNoQuestion, // "商户编号是什么"
+		c.otherCompany,       // 支付宝, 微信支付, a bank: theirs, honestly
 	}
 }
 
@@ -162,92 +185,197 @@ func (c *conv) inFlow() bool {
 	return f != nil && !f.Paused && !c.stateless
 }
 
-// score takes a satisfaction score for the resolved ticket the last message asked about. The
-// question is asked once: any other answer drops it.
+// score takes a satisfaction score for the resolved ticket the bot asked about. The answer is
+// taken only once the question was shown (a reply that shows the pending notice is not
+// answered by the message it replies to); a number out of range is asked about once more, and
+// anything else drops the question and is answered as usual.
 func (c *conv) score(ctx context.Context, text string) (Reply, bool, error) {
-	if c.csat == "" {
+	if c.csat == "" || c.showsCSAT() {
 		return Reply{}, false, nil
 	}
-	c.csatDone = true
-	if b := bare(text); len(b) == 1 && b >= "1" && b <= "5" {
-		r, err := c.rate(ctx, c.csat, int(b[0]-'0'))
+	b := bare(text)
+	n, ok := scoreIn(b)
+	switch {
+	case ok && n >= 1 && n <= 5:
+		c.csatDone = true
+		c.s.CSATRetry = false
+		r, err := c.rate(ctx, c.csat, n, len([]rune(b)) > 3)
 		return r, true, err
+	case ok && !c.s.CSATRetry:
+		c.s.CSATRetry = true
+		return c.text(textScoreRange), true, nil
+	}
+	c.csatDone = true
+	c.s.CSATRetry = false
+	if unresolvedRE.MatchString(b) {
+		c.s.OfferTicket = true
+		c.s.Reopen = c.csat
+		c.s.Prompt = prompt{}
+		return c.text(fmt.Sprintf(textReopenOffer, c.csat) + c.b.humanWhen(c.now)), true, nil
 	}
 	return Reply{}, false, nil
 }
 
+var (
+	scoreRE      = regexp.MustCompile(`^(那就|就|打|给|评|给你|我给)?(\d{1,2}|[一二三四五六七八九十])(分|星)?`)
+	unresolvedRE = regexp.MustCompile(`没解决|没有解决|还没好|没处理|没弄好|就给我关|关了|不满意`)
+)
+
+// scoreIn reads a score from a bare message: "5", "4分吧就是有点慢", "那就5", "五分".
+func scoreIn(b string) (int, bool) {
+	m := scoreRE.FindStringSubmatch(b)
+	if m == nil || b == "88" || b == "886" {
+		return 0, false
+	}
+	if m[3] == "" && len([]rune(b)) != len([]rune(m[0])) {
+		return 0, false // a number in a sentence, not a score
+	}
+	if n, err := strconv.Atoi(m[2]); err == nil {
+		return n, true
+	}
+	return strings.IndexRune("一二三四五六七八九十", []rune(m[2])[0]) + 1, true
+}
+
+// showsCSAT reports whether this reply shows the pending notice that asks for the score.
+func (c *conv) showsCSAT() bool {
+	for _, p := range c.pending {
+		if p.No == c.csat && p.Index < 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // transferAsked hands the message to the agents when the user asked for a human (inside
-// hours) with the previous one, unless it is a menu word or a cancel.
+// hours) with the previous one; while the user waits for an agent, "还在吗" and another "人工"
+// are answered with the queue, and a cancel cancels it.
 func (c *conv) transferAsked(_ context.Context, text string) (Reply, bool, error) {
 	asked := c.s.Handoff
 	c.s.Handoff = false
-	if !asked || isMenuWord(text) || isCancel(text) {
+	q := c.s.Queue
+	if q != nil && c.now.Sub(q.Since) > queueKeep {
+		c.s.Queue, q = nil, nil
+	}
+	if (!asked && q == nil) || c.stateless {
 		return Reply{}, false, nil
 	}
-	c.s.Prompt = prompt{}
-	return Reply{Transfer: true, KfAccount: c.b.kfAccount}, true, nil
+	b := bare(text)
+	switch {
+	case isCancel(text) || strings.Contains(b, "不等"):
+		c.s.Queue = nil
+		c.s.Prompt = prompt{}
+		if strings.Contains(b, "不等") || strings.Contains(b, "等不了") {
+			c.s.OfferTicket = true
+			return c.text(textQueueCancelledTicket), true, nil
+		}
+		return c.text(textQueueCancelled), true, nil
+	case isMenuWord(text):
+		c.s.Queue = nil // browsing the menu: a new request for a human starts over
+		return Reply{}, false, nil
+	case asked && (okRE.MatchString(b) || thanksRE.MatchString(b)) && utf8.RuneCountInString(b) <= 8:
+		// An okay is no question for the agents; the next message still goes to them.
+		c.s.Handoff = true
+		if isEnglish(text) {
+			return c.text(textEnglishOK), true, nil
+		}
+		return c.text(textQueueAck), true, nil
+	case asked && (signedOrDecimalRE.MatchString(foldASCII(strings.TrimSpace(text))) || choiceRE.MatchString(foldASCII(strings.TrimSpace(text)))):
+		c.s.Queue = nil
+		return Reply{}, false, nil // a number is a menu choice, not a question for the agents
+	case presenceRE.MatchString(b) || waitRE.MatchString(b) || isHandoff(text):
+		if q == nil {
+			q = &queue{Since: c.now}
+			c.s.Queue = q
+		}
+		q.Nudges++
+		c.s.Handoff = asked
+		if q.Nudges == 1 && isHandoff(text) {
+			return c.text(textQueueAlready), true, nil
+		}
+		if q.Nudges == 1 && !waitRE.MatchString(b) {
+			return c.text(textQueueWaiting), true, nil
+		}
+		return c.text(fmt.Sprintf(textQueueSorry, c.b.contact("hotline"))), true, nil
+	case asked:
+		if q == nil {
+			q = &queue{Since: c.now}
+			c.s.Queue = q
+		}
+		q.Transferred = true
+		c.s.Prompt = prompt{}
+		return Reply{Transfer: true, KfAccount: c.b.kfAccount}, true, nil
+	}
+	return Reply{}, false, nil
 }
 
+// queueKeep is how long after a hand-off "还在吗" is taken as a question about the queue.
+const queueKeep = 30 * time.Minute
+
+var waitRE = regexp.MustCompile(`怎么还没|还没人|还要等|等多久|等了|排队|人呢|没人理|没人回`)
+
 // handoffWords answers a request for a human; it pauses a ticket flow in progress, except
-// outside hours, where the flow is what the user can do.
+// outside hours, where the flow is what the user can do. A repeated request gets a shorter,
+// then a more personal reply, never the same block again.
 func (c *conv) handoffWords(_ context.Context, text string) (Reply, bool, error) {
 	if !isHandoff(text) {
 		return Reply{}, false, nil
 	}
+	c.s.Asks++
 	if c.inFlow() && !c.b.hours.open(c.now) {
-		return c.text(fmt.Sprintf("人工客服的服务时间是每天 %s，现在不在服务时间。您正在提交的工单会在上班后优先处理。\n\n%s",
-			c.b.hours.window(c.now), c.flowPrompt())), true, nil
+		c.count("", statHandoff)
+		return c.text(c.closedAgain() + "\n\n" + c.flowPrompt()), true, nil
 	}
 	if f := c.s.Flow; f != nil {
 		f.Paused = true
 	}
-	r, err := c.handoff(urgentRE.MatchString(text))
+	if c.s.Asks >= 2 && !c.b.hours.open(c.now) && !c.stateless {
+		c.count("", statHandoff)
+		c.s.OfferTicket = true
+		return c.text(c.closedAgain() + "\n回复“提交工单”，我帮您登记。"), true, nil
+	}
+	r, err := c.handoff(isLoss(text))
 	return r, true, err
 }
 
-// ticketFlow starts or resumes the ticket flow, and takes the answers to its steps. A text
-// that is no answer pauses the flow and goes on to the next steps, with a note on how to resume.
-func (c *conv) ticketFlow(ctx context.Context, text string) (Reply, bool, error) {
-	if c.stateless {
-		return Reply{}, false, nil
-	}
-	f, inFlow, b := c.s.Flow, c.inFlow(), bare(text)
+// closedAgain is the reply to a request for a human outside hours, by how often it was asked.
+func (c *conv) closedAgain() string {
+	h := c.b.hours
 	switch {
-	case inFlow && isCancel(text):
-		f.Paused = true
-		return c.text("已退出工单提交。您已填写的内容会保留一段时间，回复“提交工单”可以接着填写。"), true, nil
-	case inFlow && isMenuWord(text):
-		f.Paused = true
-		return c.showMenu("工单已暂停填写，回复“提交工单”可以接着填写。"), true, nil
-	case isTicketStart(b):
-		return c.startFlow("", isComplaintStart(b) && f == nil), true, nil
-	case inFlow && c.answersStep(text):
-		r, err := c.flowInput(ctx, text)
-		return r, true, err
-	case inFlow:
-		f.Paused = true
-		c.flowNote = true
+	case c.s.Asks <= 1:
+		return fmt.Sprintf("人工客服的服务时间是每天 %s，现在不在服务时间。您正在提交的工单会在上班后优先处理。", h.window(c.now))
+	case c.s.Asks == 2:
+		return fmt.Sprintf("现在是非服务时间，人工客服%s上班。先把工单填好，上班后优先处理。", h.nextOpen(c.now))
+	case c.s.Asks == 3:
+		return fmt.Sprintf("我理解您想马上找到人，抱歉现在确实没有人工可以接入：人工客服%s上班，届时也可以拨打热线 %s。工单现在登记，上班后第一时间处理。", h.nextOpen(c.now), c.b.contact("hotline"))
 	}
-	return Reply{}, false, nil
+	return fmt.Sprintf("我一直在这里。人工客服%s上班（热线 %s）；登记好的工单会排在前面处理。", h.nextOpen(c.now), c.b.contact("hotline"))
 }
 
 // rate stores a satisfaction score on the user's ticket.
-func (c *conv) rate(ctx context.Context, no string, score int) (Reply, error) {
+func (c *conv) rate(ctx context.Context, no string, score int, comment bool) (Reply, error) {
 	_, err := c.b.st.updateTicket(ctx, no, EventRated, func(t *Ticket) (map[string]any, error) {
 		if t.OpenID != c.m.OpenID {
 			return nil, ErrNoTicket
 		}
 		t.CSAT = score
 		t.UpdatedAt = c.now
+		if comment {
+			t.Transcript = append(t.Transcript, Turn{Time: c.now, From: "user", Text: c.userText})
+		}
 		return map[string]any{"csat": score}, nil
 	})
 	if err != nil && !errors.Is(err, ErrNoTicket) {
 		return Reply{}, err
 	}
-	if score <= 2 {
-		return c.text("感谢您的评分，很抱歉这次没能让您满意。我们会认真改进；问题仍未解决的话，回复“提交工单”告诉我们。"), nil
+	note := ""
+	if comment {
+		note = "您的意见也已记在工单上。"
 	}
-	return c.text("感谢您的评分！还有其他问题可以随时问我。"), nil
+	if score <= 2 {
+		c.s.OfferTicket = true
+		return c.text("感谢您的评分，很抱歉这次没能让您满意。" + note + "我们会认真改进；问题仍未解决的话，回复“提交工单”告诉我们。"), nil
+	}
+	return c.text("感谢您的评分！" + note + "还有其他问题可以随时问我。"), nil
 }
 
 func (c *conv) event(ctx context.Context) (Reply, error) {
@@ -289,6 +417,10 @@ func (c *conv) click(ctx context.Context, key string) (Reply, error) {
 }
 
 func (c *conv) text(s string) Reply {
+	if c.pre != "" {
+		s = c.pre + "\n" + s
+		c.pre = ""
+	}
 	if c.long {
 		s = textTooLong + "\n\n" + s
 		c.long = false
@@ -308,9 +440,6 @@ func (c *conv) text(s string) Reply {
 		s = sb.String() + "——\n" + s
 		c.pendingShown = len(c.pending)
 	}
-	if c.flowNote {
-		s += "\n\n（工单填写已暂停，回复“提交工单”可以接着填写。）"
-	}
 	s = c.withNotice(s)
 	if c.expired {
 		s = textSessionExpired + "\n" + s
@@ -320,11 +449,20 @@ func (c *conv) text(s string) Reply {
 	return Reply{Text: head}
 }
 
+// withNotice puts the active notices on top of s, each once per conversation.
 func (c *conv) withNotice(s string) string {
 	for _, n := range c.b.notices {
-		if !c.now.Before(n.Start) && c.now.Before(n.End) {
-			s = "【公告】" + n.Text + "\n\n" + s
+		if c.now.Before(n.Start) || !c.now.Before(n.End) {
+			continue
 		}
+		key := strconv.FormatInt(n.Start.Unix(), 36) + ":" + clip(n.Text, 12)
+		if slices.Contains(c.s.Noticed, key) {
+			continue
+		}
+		if !c.stateless {
+			c.s.Noticed = append(c.s.Noticed, key)
+		}
+		s = "【公告】" + n.Text + "\n\n" + s
 	}
 	return s
 }
@@ -332,9 +470,10 @@ func (c *conv) withNotice(s string) string {
 var (
 	handoffExact = []string{"人工", "转人工", "人工客服", "找客服", "真人", "找人工", "要人工", "人工服务",
 		"我要人工", "转接人工", "联系人工", "人工坐席", "客服", "在线客服", "接人工", "人工在吗", "有人吗", "真人客服", "转客服"}
-	handoffRE = regexp.MustCompile(`转人工|人工客服|找人工|要人工|人工服务|转接人工|联系人工|真人客服|找客服|人工坐席|接人工`)
-	urgentRE  = regexp.MustCompile(`被骗|诈骗|骗子|盗刷|被盗|资金冻结|冻结|资金损失|钱被扣|扣了钱|扣款.*没到|没到账.*扣|钱没了|损失`)
-	punctRE   = regexp.MustCompile(`[\s\p{P}\p{S}]+`)
+	handoffRE = regexp.MustCompile(`人工|真人|活人|找客服|转客服|有没有人|有人吗`)
+	// notHandoffRE: "不用转人工", "不要人工".
+	notHandoffRE = regexp.MustCompile(`(不用|不要|别|不想|不需要)(转|找|帮我转)?(人工|真人)`)
+	punctRE      = regexp.MustCompile(`[\s\p{P}\p{S}]+`)
 )
 
 // bare is the message without spaces, punctuation and emoji, for matching command words.
@@ -351,7 +490,10 @@ func foldASCII(s string) string {
 
 func isHandoff(text string) bool {
 	b := bare(text)
-	return slices.Contains(handoffExact, b) || (len([]rune(b)) <= 20 && handoffRE.MatchString(b))
+	if notHandoffRE.MatchString(b) {
+		return false
+	}
+	return slices.Contains(handoffExact, b) || (len([]rune(b)) <= 14 && handoffRE.MatchString(b))
 }
 
 func isMenuWord(text string) bool {
@@ -360,14 +502,6 @@ func isMenuWord(text string) bool {
 	}
 	switch bare(text) {
 	case "菜单", "帮助", "主菜单", "目录", "help", "menu":
-		return true
-	}
-	return false
-}
-
-func isCancel(text string) bool {
-	switch bare(text) {
-	case "取消", "算了", "不用了", "退出":
 		return true
 	}
 	return false
@@ -382,6 +516,9 @@ func (c *conv) handoff(urgent bool) (Reply, error) {
 	}
 	if c.b.hours.open(c.now) {
 		c.s.Handoff = !c.stateless
+		if !c.stateless {
+			c.s.Queue = &queue{Since: c.now}
+		}
 		if c.stateless && c.m.Kind != KindEvent && !c.guarded.found() {
 			// Without a session the next message cannot be recognised: transfer this one.
 			// (Events are never forwarded to agents: WeChat only forwards messages.)
@@ -402,10 +539,11 @@ func (c *conv) handoff(urgent bool) (Reply, error) {
 	if c.stateless {
 		return c.text(t), nil
 	}
-	return c.startFlow(t, false), nil
+	return c.startFlow(t, ""), nil
 }
 
-// navigate handles menu words, numbers, 返回 and 继续.
+// navigate handles menu words, numbers, 返回 and 继续. A number means what the last list
+// offered (the main menu when there was none); only positive whole numbers are choices.
 func (c *conv) navigate(_ context.Context, text string) (Reply, bool, error) {
 	b := bare(text)
 	if isMenuWord(text) {
@@ -427,22 +565,37 @@ func (c *conv) navigate(_ context.Context, text string) (Reply, bool, error) {
 		c.s.More = rest
 		return Reply{Text: head}, true, nil
 	}
-	n, err := strconv.Atoi(b)
-	if err != nil || len(b) > 3 {
+	raw := strings.TrimSpace(foldASCII(text))
+	n, isChoice := choice(raw)
+	if !isChoice {
+		if signedOrDecimalRE.MatchString(raw) || raw == "零" || raw == "〇" {
+			return c.outOfRange(), true, nil
+		}
 		return Reply{}, false, nil
 	}
-	if n == 0 {
-		r, _ := c.handoff(false)
-		return r, true, nil
-	}
 	p := c.s.Prompt
-	if c.stateless || p.Kind == "" || n > len(p.Options) {
+	if c.stateless || c.expired {
 		hint := textNoSuchOption
 		if c.expired {
 			hint = "请重新选择："
 		}
 		return c.showMenu(hint), true, nil
 	}
+	if p.Kind == "" || (p.Kind == promptRelated && len(p.Options) == 0) {
+		p = c.menuPrompt()
+		c.s.Prompt = p
+	}
+	if n == 0 {
+		if p.Kind != promptMenu {
+			return c.outOfRange(), true, nil
+		}
+		r, _ := c.handoff(false)
+		return r, true, nil
+	}
+	if n > len(p.Options) {
+		return c.outOfRange(), true, nil
+	}
+	c.picked = true
 	opt := p.Options[n-1]
 	if p.Kind == promptMenu {
 		r, _ := c.showCategory(opt)
@@ -450,6 +603,48 @@ func (c *conv) navigate(_ context.Context, text string) (Reply, bool, error) {
 	}
 	r, _ := c.answer(opt, nil)
 	return r, true, nil
+}
+
+var (
+	choiceRE          = regexp.MustCompile(`^[0-9]{1,3}$`)
+	signedOrDecimalRE = regexp.MustCompile(`^[+\-−－]\s*[0-9]+([.．][0-9]+)?$|^[0-9]+[.．][0-9]+$`)
+	hanDigits         = "一二三四五六七八九"
+)
+
+// choice reads a choice: a positive whole number (full-width digits count) or one of 一…九.
+func choice(raw string) (int, bool) {
+	if choiceRE.MatchString(raw) {
+		n, _ := strconv.Atoi(raw)
+		return n, true
+	}
+	if r := []rune(raw); len(r) == 1 {
+		if i := strings.IndexRune(hanDigits, r[0]); i >= 0 {
+			return i/len("一") + 1, true
+		}
+	}
+	return 0, false
+}
+
+// outOfRange says which numbers the last list offers, and shows that list again.
+func (c *conv) outOfRange() Reply {
+	p := c.s.Prompt
+	if c.stateless || p.Kind == "" || p.Kind == promptMenu || (p.Kind == promptRelated && len(p.Options) == 0) {
+		return c.showMenu(fmt.Sprintf(textOutOfRangeMenu, len(c.b.kb.Content().Categories)))
+	}
+	hint := fmt.Sprintf(textOutOfRange, len(p.Options))
+	if p.Kind == promptCategory {
+		if r, ok := c.showCategory(p.Parent); ok {
+			r.Text = hint + "\n" + r.Text
+			return r
+		}
+	}
+	var qs []string
+	for _, id := range p.Options {
+		if e, ok := c.b.kb.Content().Entry(id); ok {
+			qs = append(qs, e.Question)
+		}
+	}
+	return c.text(numbered(hint, qs, textSuggestFooter))
 }
 
 func (c *conv) menuPrompt() prompt {
@@ -514,6 +709,7 @@ func (c *conv) answer(id string, alts []string) (Reply, bool) {
 	c.s.Misses = 0
 	c.s.Last = e.ID
 	c.s.Alts = alts
+	c.s.Topic, c.s.Answered = e.ID, e.ID
 	var sb strings.Builder
 	sb.WriteString(e.Answer)
 	var rel, relQ []string
@@ -567,13 +763,13 @@ func (c *conv) feedback(_ context.Context, text string) (Reply, bool, error) {
 		c.count(cat, statHelpful)
 		c.s.Last, c.s.Alts = "", nil
 		return c.text(textThanks), true, nil
-	case slices.Contains(notHelpfulWords, b):
+	case slices.Contains(notHelpfulWords, b) || negativeRE.MatchString(b):
 		c.count(cat, statNotHelpful)
 		alts := c.s.Alts
 		c.s.Last, c.s.Alts = "", nil
 		if len(alts) == 0 {
 			c.s.Prompt = prompt{}
-			return c.text("抱歉没能帮到您。您可以回复“提交工单”留下问题，由客服跟进处理；或回复“人工”联系人工客服。"), true, nil
+			return c.text("抱歉没能帮到您。您可以回复“提交工单”留下问题，由客服跟进处理；" + c.b.humanWhen(c.now)), true, nil
 		}
 		var qs []string
 		for _, id := range alts {
@@ -582,23 +778,68 @@ func (c *conv) feedback(_ context.Context, text string) (Reply, bool, error) {
 			}
 		}
 		c.s.Prompt = prompt{Kind: promptSuggest, Options: alts}
-		return c.text(numbered(textSorryAlts, qs, "回复数字查看答案。如果都不是，回复“提交工单”由客服跟进。")), true, nil
+		return c.text(numbered(textSorryAlts, qs, "回复数字查看答案。如果都不是，回复“提交工单”由客服跟进；"+c.b.humanWhen(c.now))), true, nil
 	}
 	return Reply{}, false, nil
 }
 
-// faq answers from the knowledge base.
+// faq answers from the knowledge base. A follow-up is searched with the question before it, a
+// long message clause by clause; an upset user gets a line of empathy and the offer of a
+// person; the same need unmet twice gets a person instead of the same reply.
 func (c *conv) faq(ctx context.Context, text string) (Reply, error) {
 	// Masked, and bounded: the result cache holds no phone number, and a huge message costs
 	// retrieval no more than a long question.
-	res, err := c.b.kb.Search(ctx, query(c.userText), 5)
+	q := query(c.userText)
+	res, err := c.b.kb.Search(ctx, q, 5)
 	if err != nil {
 		return Reply{}, err
 	}
+	if res.Smalltalk == "" {
+		if res, err = c.withContext(ctx, text, q, res); err != nil {
+			return Reply{}, err
+		}
+		res = withinScope(res, text)
+	}
 	c.b.metrics.decisions.WithLabelValues(string(res.Decision)).Inc()
+	if c.quoted != "" {
+		c.s.Prompt = prompt{}
+		c.s.Need = ""
+		return c.text(c.quoted + "\n\n" + textFeedbackAsk), nil
+	}
 	if res.Smalltalk != "" {
+		c.s.Prompt = prompt{}
 		return c.text(res.Smalltalk), nil
 	}
+	mood := upset(text)
+	if mood {
+		c.pre = textEmpathy + c.pre
+	}
+	// The same need again: stop repeating, offer a person.
+	need := needKey(text)
+	top := ""
+	if res.Decision != kb.None && len(res.Hits) > 0 {
+		top = res.Hits[0].ID
+	}
+	if !c.stateless && res.Decision != kb.None && need != "" && (need == c.s.Need || top != "" && top == c.s.Answered && (res.Decision == kb.Answer || similar(need, c.s.Need))) {
+		c.s.Repeats++
+	} else {
+		c.s.Repeats = 0
+	}
+	c.s.Need = need
+	c.s.LastQ = c.userText
+	if c.s.Repeats > 0 {
+		return c.repeated(), nil
+	}
+	// Inside a fund-safety case, an anti-fraud suggestion is the answer, and what is not
+	// understood gets the case's steps.
+	if c.s.Case != nil && res.Decision == kb.Suggest && res.Hits[0].Category == "anti-fraud" {
+		res.Decision = kb.Answer
+	}
+	if cs := c.s.Case; cs != nil && cs.Kind != caseRisk && res.Decision != kb.Answer {
+		cs.Steps++
+		return c.text(c.b.caseSteps(cs.Kind, true) + "\n" + c.caseTicketLine()), nil
+	}
+	var r Reply
 	switch res.Decision {
 	case kb.Answer:
 		var alts []string
@@ -607,8 +848,11 @@ func (c *conv) faq(ctx context.Context, text string) (Reply, error) {
 				alts = append(alts, h.ID)
 			}
 		}
-		r, _ := c.answer(res.Hits[0].ID, alts)
-		return r, nil
+		c.s.TopicQ = c.userText
+		if c.ctxQ != "" && c.usedCtx {
+			c.s.TopicQ = c.ctxQ // a follow-up: the topic is still the question it followed
+		}
+		r, _ = c.answer(res.Hits[0].ID, alts)
 	case kb.Suggest:
 		c.count(res.Hits[0].Category, statSuggested)
 		c.s.Misses = 0
@@ -621,19 +865,282 @@ func (c *conv) faq(ctx context.Context, text string) (Reply, error) {
 			return c.text(numbered(textSuggestTitle, qs, "请直接发送上面的问题查看答案。")), nil
 		}
 		c.s.Prompt = prompt{Kind: promptSuggest, Options: ids}
-		return c.text(numbered(textSuggestTitle, qs, textSuggestFooter)), nil
+		c.s.Suggested = c.userText
+		c.s.Topic, c.s.TopicQ, c.s.LastCategory = res.Hits[0].ID, c.userText, res.Hits[0].Category
+		r = c.text(numbered(textSuggestTitle, qs, textSuggestFooter) + c.humanOffer(mood))
+	default:
+		r = c.none(res, mood)
 	}
+	if mood && res.Decision == kb.Answer {
+		r.Text += c.humanOffer(true)
+	}
+	return r, nil
+}
+
+// none answers a question the knowledge base has no answer for.
+func (c *conv) none(res kb.Result, mood bool) Reply {
 	c.count("", statNone)
-	c.unknown = c.userText
+	c.unknowns = append(c.unknowns, c.userText)
+	c.s.Topic = ""
 	if res.OutOfScope != "" {
 		c.s.Prompt = prompt{}
-		return c.text(fmt.Sprintf(textOutOfScope, res.OutOfScope)), nil
+		return c.text(fmt.Sprintf(textOutOfScope, res.OutOfScope))
 	}
 	c.s.Misses++
-	if c.s.Misses >= 2 {
-		c.s.Misses = 0
+	switch {
+	case mood:
 		c.s.Prompt = prompt{}
-		return c.text(c.b.twoMissesText()), nil
+		return c.text(strings.TrimPrefix(c.humanOffer(true), "\n\n"))
+	case c.s.Misses == 2:
+		c.s.Prompt = prompt{}
+		return c.text(c.b.twoMissesText())
+	case c.s.Misses > 2:
+		c.s.Prompt = prompt{}
+		c.s.OfferTicket = true
+		return c.text(c.b.manyMissesText(c.now))
 	}
-	return c.showMenu(textNotUnderstood), nil
+	return c.showMenu(textNotUnderstood)
+}
+
+// humanOffer is the closing offer of a person: a transfer inside hours, a ticket outside.
+func (c *conv) humanOffer(mood bool) string {
+	if !mood || c.stateless {
+		return ""
+	}
+	if c.b.hours.open(c.now) {
+		return "\n\n" + textOfferHuman
+	}
+	c.s.OfferTicket = true
+	return "\n\n" + fmt.Sprintf(textOfferTicket, c.b.hours.window(c.now), c.b.hours.nextOpen(c.now))
+}
+
+// repeated answers a need asked again: a person instead of the same reply.
+func (c *conv) repeated() Reply {
+	c.s.Prompt = prompt{}
+	if c.s.Repeats == 1 {
+		s := textRepeatHead + "这个问题可能需要查看您的具体情况（商户编号、交易日期和金额）。"
+		if c.b.hours.open(c.now) {
+			return c.text(s + textOfferHuman)
+		}
+		c.s.OfferTicket = true
+		return c.text(s + fmt.Sprintf(textOfferTicket, c.b.hours.window(c.now), c.b.hours.nextOpen(c.now)))
+	}
+	c.count("", statHandoff)
+	if c.b.hours.open(c.now) {
+		c.s.Handoff = true
+		c.s.Queue = &queue{Since: c.now}
+		c.pre = ""
+		return c.text(textEmpathy + textRepeatPersonOpen)
+	}
+	f := c.s.Flow
+	if f == nil {
+		f = &flow{ID: newToken(), Step: stepType}
+		c.s.Flow = f
+	}
+	f.Paused = false
+	c.pre = ""
+	return c.text(joinNonEmpty(textEmpathy+fmt.Sprintf(textRepeatPersonClosed, c.b.hours.window(c.now), c.b.hours.nextOpen(c.now), c.b.contact("hotline")), c.flowPrompt()))
+}
+
+// needKey is a message reduced to what it asks, to recognise the same question typed again.
+func needKey(text string) string {
+	k := strings.TrimRight(bare(text), "啊呀吧呢嘛")
+	if len([]rune(k)) < 3 {
+		return ""
+	}
+	return k
+}
+
+// similar reports whether most of a's characters are in b: the same question reworded
+// ("为什么冻结" after "我账户为什么被冻结了").
+func similar(a, b string) bool {
+	ra := []rune(a)
+	if len(ra) == 0 || b == "" {
+		return false
+	}
+	in := 0
+	for _, r := range ra {
+		if strings.ContainsRune(b, r) {
+			in++
+		}
+	}
+	return in*4 >= len(ra)*3
+}
+
+// crossBorderCueRE: the message is about cross-border business.
+var crossBorderCueRE = regexp.MustCompile(`(?i)跨境|境外|海外|国外|外币|外汇|美元|欧元|港币|日元|usd|eur|结汇|购汇|出口|进口|外贸|海关|国际|汇率|cross`)
+
+// withinScope drops cross-border entries from a result when the message says nothing about
+// cross-border business: their texts (foreign-exchange review, cross-border contracts) are wrong
+// for a domestic merchant, and "结算周期是多久" is a domestic question. A result led by one is
+// demoted to the remaining suggestions, never promoted.
+func withinScope(res kb.Result, text string) kb.Result {
+	if len(res.Hits) == 0 || crossBorderCueRE.MatchString(text) {
+		return res
+	}
+	var hits []kb.Hit
+	for _, h := range res.Hits {
+		if h.Category != "cross-border" {
+			hits = append(hits, h)
+		}
+	}
+	if len(hits) == len(res.Hits) {
+		return res
+	}
+	led := res.Hits[0].Category == "cross-border"
+	res.Hits = hits
+	switch {
+	case len(hits) == 0:
+		res.Decision = kb.None
+	case led && res.Decision != kb.None:
+		res.Decision = kb.Suggest
+	}
+	return res
+}
+
+// fillerRE: the words around the subject of an elliptical follow-up ("那信用卡呢").
+var fillerRE = regexp.MustCompile(`^(那么|那个|那要是|那如果|那|还有|另外|如果|要是)|(也一样|也是|也行|也可以|也能)?(呢|吗|嘛|呀|啊)$`)
+
+// quoteAnswered answers an elliptical follow-up from the answer just shown: the lines of it
+// that name the follow-up's subject ("信用卡" in "那信用卡呢" after the refund-time answer).
+func (c *conv) quoteAnswered(b string) string {
+	if c.s.Answered == "" || !followUpRE.MatchString(b) {
+		return ""
+	}
+	term := fillerRE.ReplaceAllString(fillerRE.ReplaceAllString(b, ""), "")
+	if n := utf8.RuneCountInString(term); n < 2 || n > 6 {
+		return ""
+	}
+	e, ok := c.b.kb.Content().Entry(c.s.Answered)
+	if !ok {
+		return ""
+	}
+	var lines []string
+	for _, l := range strings.Split(e.Answer, "\n") {
+		if strings.Contains(l, term) {
+			lines = append(lines, l)
+		}
+	}
+	if len(lines) == 0 {
+		return ""
+	}
+	return fmt.Sprintf(textFromAnswer, term) + "\n" + strings.Join(lines, "\n")
+}
+
+// followUpRE: a message that leans on the one before ("那信用卡呢", "那个多久", "周末也到吗").
+var followUpRE = regexp.MustCompile(`^(那|那个|那要是|那如果|还有|另外|如果|要是)|呢$|也(到|能|可以|行)|这个|那个`)
+
+// withContext improves a search with the conversation: a follow-up is searched together with
+// the question before it, and a long message clause by clause (its main topic is the clause
+// retrieval is surest about).
+func (c *conv) withContext(ctx context.Context, text, q string, res kb.Result) (kb.Result, error) {
+	b := bare(text)
+	if c.s.Topic != "" && c.s.Topic != topicOther && c.s.TopicQ != "" && len([]rune(b)) <= 16 &&
+		(followUpRE.MatchString(b) || res.Decision != kb.Answer) {
+		if q := c.quoteAnswered(b); q != "" {
+			c.quoted = q
+			return res, nil
+		}
+		combined := query(c.s.TopicQ) + " " + q
+		both, err := c.b.kb.Search(ctx, combined, 5)
+		if err != nil {
+			return res, err
+		}
+		c.ctxQ = combined
+		ellipsis := followUpRE.MatchString(b)
+		if both.Decision != kb.None && ellipsis && both.Hits[0].Category == c.s.LastCategory && both.Hits[0].ID != c.s.Answered &&
+			(res.Decision == kb.None || len(res.Hits) > 0 && res.Hits[0].Category != c.s.LastCategory) {
+			// "那信用卡呢" after a refund question is about refunds, whatever "信用卡" alone finds.
+			both.Decision, both.Smalltalk, both.OutOfScope = kb.Answer, "", ""
+			c.usedCtx = true
+			return both, nil
+		}
+		if both.Decision == kb.Answer && both.Hits[0].ID != c.s.Answered &&
+			(res.Decision != kb.Answer || followUpRE.MatchString(b) && both.Hits[0].Category == c.s.LastCategory) {
+			both.Smalltalk, both.OutOfScope = "", ""
+			c.usedCtx = true
+			return both, nil
+		}
+		// Both searches offer the same entry of the topic's category first: that is the answer.
+		if res.Decision == kb.Suggest && len(both.Hits) > 0 && both.Hits[0].ID == res.Hits[0].ID &&
+			res.Hits[0].Category == c.s.LastCategory && res.Hits[0].ID != c.s.Answered {
+			res.Decision = kb.Answer
+			c.usedCtx = true
+			return res, nil
+		}
+	}
+	if len([]rune(q)) < 20 || (res.Decision == kb.Answer && len([]rune(q)) < 40) {
+		return res, nil
+	}
+	// A long message: its main topic is the clause retrieval is surest about, money first.
+	type pick struct {
+		r     kb.Result
+		conf  float64
+		money bool
+	}
+	var best *pick
+	for i, cl := range clauses(c.userText) {
+		if i == 10 {
+			break
+		}
+		r, err := c.b.kb.Search(ctx, query(cl), 5)
+		if err != nil {
+			return res, err
+		}
+		if r.Decision != kb.Answer {
+			continue
+		}
+		p := &pick{r: r, conf: r.Hits[0].Confidence, money: moneyRE.MatchString(cl)}
+		if best == nil || p.money && !best.money || p.money == best.money && p.conf > best.conf {
+			best = p
+		}
+	}
+	if best != nil && best.money {
+		return best.r, nil
+	}
+	// No clause is sure: search the clauses about money together; a list about the money beats
+	// a confident answer about something said in passing.
+	var money []string
+	for _, cl := range clauses(c.userText) {
+		if moneyRE.MatchString(cl) {
+			money = append(money, cl)
+		}
+	}
+	if len(money) > 0 {
+		m, err := c.b.kb.Search(ctx, query(strings.Join(money, " ")), 5)
+		if err != nil {
+			return res, err
+		}
+		m = withinScope(m, text)
+		if m.Decision == kb.None && len(m.Hits) > 0 && moneyCategories[m.Hits[0].Category] {
+			m.Decision = kb.Suggest // unsure, but about the money: a list, not a wrong answer
+		}
+		if m.Decision == kb.Answer || m.Decision == kb.Suggest && (res.Decision != kb.Answer || !moneyCategories[res.Hits[0].Category]) {
+			return m, nil
+		}
+	}
+	if best != nil && res.Decision != kb.Answer {
+		return best.r, nil
+	}
+	return res, nil
+}
+
+// moneyRE: a clause about the user's money, the core of a payment company's service.
+var moneyRE = regexp.MustCompile(`钱|款|到账|结算|退款|扣|冻结|提现|余额|流水|打到|没收到|银行卡`)
+
+// moneyCategories are the categories about the user's money.
+var moneyCategories = map[string]bool{"settlement": true, "refund": true, "risk-limits": true, "txn-status": true, "fees": true}
+
+// clauses cuts a message at punctuation and spaces into the parts worth searching.
+func clauses(s string) []string {
+	parts := strings.FieldsFunc(s, func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r)
+	})
+	var out []string
+	for _, p := range parts {
+		if len([]rune(p)) >= 4 {
+			out = append(out, p)
+		}
+	}
+	return out
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -21,6 +22,14 @@ type flow struct {
 	Desc       string     `json:"desc,omitempty"`
 	Contact    string     `json:"contact,omitempty"`
 	Urgent     bool       `json:"urgent,omitempty"`
+	// Fails counts answers in a row that did not fit the step: after two the ways out are
+	// offered.
+	Fails int `json:"fails,omitempty"`
+	// Candidate is a question typed at the description step, answered right away: "是" makes
+	// it the description.
+	Candidate string `json:"cand,omitempty"`
+	// Ref is the ticket this one reopens.
+	Ref string `json:"ref,omitempty"`
 }
 
 // flowStep is what the ticket flow asks for next.
@@ -36,39 +45,80 @@ const (
 var (
 	merchantNoRE = regexp.MustCompile(`^88\d{8}$`)
 	mobileRE     = regexp.MustCompile(`^1[3-9]\d{9}$`)
-	landlineRE   = regexp.MustCompile(`^0\d{2,3}-?\d{7,8}$`)
 	// looseTicketNoRE is a ticket number as users type it: "gd202611280117", "GD 202611280099".
 	looseTicketNoRE = regexp.MustCompile(`(?i)GD[ -]?\d{12}`)
 	startWords      = []string{"提交工单", "工单", "留言", "我要留言", "我要投诉", "投诉", "建工单", "提工单", "创建工单", "我要提交工单", "提交问题", "新建工单"}
+	// startRE: a request to file a ticket said in a sentence ("帮我提个投诉工单", "我想留个言").
+	startRE = regexp.MustCompile(`(提|建|开|创建|新建|留|登记|发起|要|想|帮我)(一?个|一下|一张)?(投诉)?(工单|留言|言)|提投诉|我要投诉|投诉工单|重新提(一个|一张|个)?`)
+	// pastTicketRE: the sentence is about a ticket filed before, not a new one.
+	pastTicketRE = regexp.MustCompile(`提的|提了|提过|之前|昨天|上次|前天|刚才提|的工单`)
+	resumeRE     = regexp.MustCompile(`^(继续|接着|还是)(填写?|填|写|提交?|弄)?(吧|工单)?$|继续填|接着填|接着写|还是提|刚才那个继续|继续刚才`)
+	cancelRE     = regexp.MustCompile(`取消|算了|不用了|不要了|不提了|不弄了|不等了|退出|不填了|不办了`)
+	yesRE        = regexp.MustCompile(`^(好|好的|行|可以|嗯+|是|是的|对|要|需要|麻烦了?|好吧|ok|那)*(提一个|提一张|提吧|提|登记|帮我提|提交|就这个|就是这个|就用这个|就用这句|登记一下)?(吧|呀|啊)?$`)
+	questionRE   = regexp.MustCompile(`[?？]|怎么|咋|在哪|哪里|哪儿|去哪|哪找|哪看|多久|什么|啥|吗|为什么|如何|能不能|可不可以|是不是|几天|多少|多长`)
+	impatientRE  = regexp.MustCompile(`快点|赶紧|直接提|提了|告诉我单号|给我单号|别问了`)
 )
 
 const minDescRunes = 5
 
-func isTicketStart(b string) bool {
-	for _, w := range startWords {
-		if b == w {
-			return true
-		}
+func isTicketStart(text string) bool {
+	b := bare(text)
+	if slices.Contains(startWords, b) {
+		return true
 	}
-	return false
+	return utf8.RuneCountInString(b) <= 30 && startRE.MatchString(b) && !pastTicketRE.MatchString(b) && !strings.Contains(b, "怎么")
 }
 
-func isComplaintStart(b string) bool { return b == "我要投诉" || b == "投诉" }
+func isComplaintStart(text string) bool { return strings.Contains(bare(text), "投诉") }
+
+// typeFromWords reads a ticket type said in words ("技术问题", "投诉") or by its number.
+func typeFromWords(b string) TicketType {
+	if t, ok := map[string]TicketType{"1": TypeMerchant, "2": TypeTech, "3": TypeComplaint, "0": TypeOther}[foldASCII(b)]; ok {
+		return t
+	}
+	for _, w := range []struct {
+		word string
+		t    TicketType
+	}{{"技术", TypeTech}, {"接口", TypeTech}, {"报错", TypeTech}, {"投诉", TypeComplaint}, {"建议", TypeComplaint}, {"商户服务", TypeMerchant}, {"商户", TypeMerchant}, {"其他", TypeOther}, {"其它", TypeOther}} {
+		if strings.Contains(b, w.word) {
+			return w.t
+		}
+	}
+	return ""
+}
+
+// filled reports whether the user gave anything to the flow yet.
+func (f *flow) filled() bool {
+	return f.Type != "" || f.MerchantNo != "" || f.Individual || f.Desc != "" || f.Contact != ""
+}
 
 // startFlow begins the ticket flow, or resumes a paused one with everything already given.
-func (c *conv) startFlow(preface string, complaint bool) Reply {
+// The first reply says that a ticket is being opened and what for.
+func (c *conv) startFlow(preface string, typ TicketType) Reply {
 	c.s.Prompt = prompt{}
+	c.s.OfferTicket = false
 	if f := c.s.Flow; f != nil {
 		f.Paused = false
-		return c.text(joinNonEmpty(preface, "我们接着填写上次的工单，已填写的内容都保留着。", c.flowPrompt()))
+		resume := textFlowResumeEmpty
+		if f.filled() {
+			resume = textFlowResume
+		}
+		return c.text(joinNonEmpty(preface, resume, c.flowPrompt()))
 	}
 	f := &flow{ID: newToken(), Step: stepType, Urgent: c.s.Urgent}
 	c.s.Flow = f
-	if complaint {
-		f.Type = TypeComplaint
-		f.Step = stepDesc
+	intro := textFlowStart
+	if typ != "" {
+		f.Type = typ
+		f.Step = stepMerchant
+		if typ == TypeComplaint {
+			intro = textFlowStartComplaint
+		}
 	}
-	return c.text(joinNonEmpty(preface, c.flowPrompt()))
+	if preface != "" {
+		intro = ""
+	}
+	return c.text(joinNonEmpty(preface, intro, c.flowPrompt()))
 }
 
 // flowPrompt asks for what the current step needs.
@@ -93,25 +143,8 @@ func (c *conv) flowPrompt() string {
 	return ""
 }
 
-// answersStep reports whether text is an attempt at the current step's answer, right or
-// wrong. A question typed instead ("对账单在哪下载" while asked for the type) is not: it pauses
-// the flow and is answered as usual.
-func (c *conv) answersStep(text string) bool {
-	b := bare(text)
-	short := utf8.RuneCountInString(b) <= 4
-	switch c.s.Flow.Step {
-	case stepType:
-		return utf8.RuneCountInString(b) <= 2 || strings.ContainsAny(foldASCII(b), "0123456789") ||
-			strings.Contains(b, "商户") || strings.Contains(b, "技术") || strings.Contains(b, "投诉") ||
-			strings.Contains(b, "建议") || strings.Contains(b, "其他")
-	case stepMerchant, stepContact:
-		return short || strings.ContainsAny(foldASCII(b), "0123456789") || isSkip(b)
-	}
-	return true // a description can be anything
-}
-
 func isSkip(b string) bool {
-	for _, w := range []string{"跳过", "不用", "不需要", "没有", "算了", "不留"} {
+	for _, w := range []string{"跳过", "不用", "不需要", "没有", "算了", "不留", "不要", "没商户号", "找不到", "不知道"} {
 		if strings.Contains(b, w) {
 			return true
 		}
@@ -119,69 +152,266 @@ func isSkip(b string) bool {
 	return false
 }
 
-// flowInput handles the user's answer to the current step.
+func isCancel(text string) bool {
+	b := bare(text)
+	return utf8.RuneCountInString(b) <= 16 && cancelRE.MatchString(b) && !strings.Contains(b, "还是") &&
+		!strings.Contains(b, "继续") && !strings.Contains(b, "提吧") && !strings.Contains(b, "要提")
+}
+
+// ticketFlow starts, resumes and cancels the ticket flow, and takes the answers to its steps.
+func (c *conv) ticketFlow(ctx context.Context, text string) (Reply, bool, error) {
+	if c.stateless {
+		return Reply{}, false, nil
+	}
+	f, inFlow, b := c.s.Flow, c.inFlow(), bare(text)
+	offered := c.s.OfferTicket
+	c.s.OfferTicket = false
+	switch {
+	case inFlow && isCancel(text) && !(f.Step == stepContact && isSkip(b) && !strings.Contains(b, "取消")):
+		return c.cancelFlow(), true, nil
+	case inFlow && isMenuWord(text):
+		f.Paused = true
+		return c.showMenu("工单已暂停填写，回复“继续填写”可以接着填写。"), true, nil
+	case f != nil && f.Paused && resumeRE.MatchString(b):
+		return c.startFlow("", ""), true, nil
+	case isTicketStart(text) && !(inFlow && f.Step != stepType):
+		typ := typeFromWords(b)
+		if isComplaintStart(text) {
+			typ = TypeComplaint
+		}
+		if f != nil && typ != "" && !f.filled() {
+			f.Type, f.Step = typ, stepMerchant
+		}
+		if f == nil && c.s.Reopen != "" {
+			return c.reopen(ctx), true, nil
+		}
+		return c.startFlow("", typ), true, nil
+	case !inFlow && offered && yesRE.MatchString(b) && b != "":
+		return c.startFlow("", ""), true, nil
+	case inFlow:
+		r, err := c.flowInput(ctx, text)
+		return r, true, err
+	}
+	return Reply{}, false, nil
+}
+
+// reopen starts a ticket that refers to the resolved one the user said was not solved, with its
+// type and merchant number: only the description is asked.
+func (c *conv) reopen(ctx context.Context) Reply {
+	no := c.s.Reopen
+	c.s.Reopen = ""
+	r := c.startFlow("", "")
+	t, err := c.b.st.ticket(ctx, no)
+	if err != nil || t.OpenID != c.m.OpenID {
+		return r // a plain new ticket
+	}
+	f := c.s.Flow
+	f.Ref, f.Type, f.MerchantNo, f.Individual, f.Step = no, t.Type, t.MerchantNo, t.Individual, stepDesc
+	if f.MerchantNo == "" && !f.Individual {
+		f.Step = stepMerchant
+	}
+	return c.text(fmt.Sprintf("好的，我帮您重新提交工单，会注明原工单 %s，类型和商户信息沿用原工单。", no) + "\n\n" + c.flowPrompt())
+}
+
+// cancelFlow leaves the flow, saying honestly whether anything was kept.
+func (c *conv) cancelFlow() Reply {
+	f := c.s.Flow
+	var s string
+	if f.filled() {
+		f.Paused = true
+		s = textFlowCancelKept
+	} else {
+		c.s.Flow = nil
+		s = textFlowCancelEmpty
+	}
+	if !c.b.hours.open(c.now) {
+		s += fmt.Sprintf("人工客服每天 %s 服务，%s 起可以找人工或拨打热线 %s。", c.b.hours.window(c.now), c.b.hours.nextOpen(c.now), c.b.contact("hotline"))
+	}
+	return c.text(s)
+}
+
+// flowQuestion answers a question typed instead of the step's answer, and keeps the flow.
+func (c *conv) flowQuestion(ctx context.Context, text string) (string, bool, error) {
+	b := bare(text)
+	switch {
+	case merchantNoQuestionRE.MatchString(b) || (c.s.Flow.Step == stepMerchant && questionRE.MatchString(b) && strings.Contains(b, "号")):
+		return textMerchantNoHelp, true, nil
+	case slaQuestionRE.MatchString(b):
+		return textSLAHelp, true, nil
+	}
+	if !questionRE.MatchString(b) {
+		return "", false, nil
+	}
+	res, err := c.b.kb.Search(ctx, query(c.userText), 3)
+	if err != nil {
+		return "", false, err
+	}
+	if res.Decision != "answer" || len(res.Hits) == 0 {
+		return "", false, nil
+	}
+	e, ok := c.b.kb.Content().Entry(res.Hits[0].ID)
+	if !ok {
+		return "", false, nil
+	}
+	c.count(e.Category, statAnswered)
+	return e.Answer, true, nil
+}
+
+// flowFail answers an answer that does not fit the step; after two, with the ways out.
+func (c *conv) flowFail(msg string) Reply {
+	f := c.s.Flow
+	f.Fails++
+	if f.Fails >= 2 {
+		msg += "\n" + textFlowWayOut
+	}
+	return c.text(msg)
+}
+
+// flowInput handles the user's answer to the current step: it reads what the step needs from a
+// sentence; a question is answered and the step asked again.
 func (c *conv) flowInput(ctx context.Context, text string) (Reply, error) {
 	f := c.s.Flow
 	b := bare(text)
+	next := func() Reply {
+		f.Fails = 0
+		return c.text(c.flowPrompt())
+	}
+	// A type said at a later step ("技术支持" when asked for the merchant number) corrects it.
+	if f.Step != stepType && f.Step != stepDesc && utf8.RuneCountInString(b) <= 6 && !hasASCIIDigit(foldASCII(b)) {
+		if t := typeFromWords(b); t != "" && t != TypeMerchant || t == TypeMerchant && strings.Contains(b, "服务") {
+			f.Type = t
+			return c.text("好的，工单类型是" + t.Name() + "。\n" + c.flowPrompt()), nil
+		}
+	}
 	switch f.Step {
 	case stepType:
-		typ := map[string]TicketType{"1": TypeMerchant, "2": TypeTech, "3": TypeComplaint, "0": TypeOther}[foldASCII(b)]
-		for word, t := range map[string]TicketType{"商户": TypeMerchant, "技术": TypeTech, "投诉": TypeComplaint, "建议": TypeComplaint, "其他": TypeOther} {
-			if typ == "" && strings.Contains(b, word) {
-				typ = t
+		raw := strings.TrimSpace(foldASCII(text))
+		typ := typeFromWords(b)
+		if signedOrDecimalRE.MatchString(raw) || (hasASCIIDigit(raw) && !choiceRE.MatchString(raw)) && utf8.RuneCountInString(b) <= 3 {
+			typ = ""
+		} else if typ == "" && !hasASCIIDigit(raw) && utf8.RuneCountInString(b) >= 8 && !questionRE.MatchString(b) {
+			// The problem itself, typed before the type: keep it and ask on.
+			f.Desc = strings.TrimSpace(c.userText)
+			if isLoss(f.Desc) {
+				f.Urgent = true
 			}
+			f.Type = TypeOther
+			f.Step = stepMerchant
+			return c.text("好的，问题已记下。\n" + c.flowPrompt()), nil
 		}
 		if typ == "" {
-			return c.text("请回复 1、2、3 或 0 选择工单类型。\n" + c.flowPrompt()), nil
+			if yesRE.MatchString(b) && b != "" {
+				return c.text("好的。" + c.flowPrompt()), nil
+			}
+			if a, ok, err := c.flowQuestion(ctx, text); err != nil || ok {
+				return c.text(a + "\n\n" + textFlowStillOpen + "\n" + c.flowPrompt()), err
+			}
+			return c.flowFail("请回复 1、2、3 或 0 选择工单类型（也可以直接说“技术问题”“投诉”）。\n" + c.flowPrompt()), nil
 		}
 		f.Type = typ
-		f.Step = stepDesc
-		if typ == TypeMerchant || typ == TypeTech {
-			f.Step = stepMerchant
-		}
-		return c.text(c.flowPrompt()), nil
+		f.Step = stepMerchant
+		return next(), nil
 	case stepMerchant:
-		digits := strings.NewReplacer(" ", "", "-", "").Replace(foldASCII(strings.TrimSpace(text)))
+		if no := findMerchantNo(text); no != "" {
+			f.MerchantNo = no
+			f.Step = stepDesc
+			if f.Desc != "" {
+				f.Step = stepContact
+			}
+			return next(), nil
+		}
+		short := utf8.RuneCountInString(b) <= 8
 		switch {
-		case merchantNoRE.MatchString(digits):
-			f.MerchantNo = digits
-		case b == "个人用户" || b == "个人" || b == "我是个人用户" || b == "跳过" || b == "没有":
-			f.Individual = b != "跳过" && b != "没有"
+		case strings.Contains(b, "个人") && (short || strings.Contains(b, "商户号")):
+			f.Individual = true
+		case isSkip(b) && (short || strings.Contains(b, "跳过")):
+		case !hasASCIIDigit(foldASCII(b)) && utf8.RuneCountInString(b) >= 8 && !questionRE.MatchString(b):
+			// The problem itself, typed before the number: keep it as the description.
+			f.Desc = strings.TrimSpace(c.userText)
+			if isLoss(f.Desc) {
+				f.Urgent = true
+			}
+			f.Step = stepContact
+			f.Fails = 0
+			return c.text("好的，问题已记下（没有商户编号也可以提交）。\n" + c.flowPrompt()), nil
 		default:
-			return c.text(fmt.Sprintf("“%s”不是有效的商户编号。商户编号是88开头的10位数字，例如 8812345678，请核对后重新输入；个人用户请回复“个人用户”。", clip(c.userText, 20))), nil
+			if a, ok, err := c.flowQuestion(ctx, text); err != nil || ok {
+				return c.text(a + "\n\n" + textFlowStillOpen + "\n" + c.flowPrompt()), err
+			}
+			return c.flowFail(fmt.Sprintf("“%s”不是有效的商户编号：商户编号是88开头的10位数字，例如 8812345678。请核对后重新输入；个人用户请回复“个人用户”，暂时找不到可以回复“跳过”。", clip(c.userText, 20))), nil
 		}
 		f.Step = stepDesc
-		return c.text(c.flowPrompt()), nil
+		if f.Desc != "" {
+			f.Step = stepContact
+		}
+		return next(), nil
 	case stepDesc:
 		d := strings.TrimSpace(c.userText) // already masked
+		if f.Candidate != "" && yesRE.MatchString(b) && b != "" {
+			d = f.Candidate
+		} else if utf8.RuneCountInString(d) <= 20 && questionRE.MatchString(b) {
+			// A question typed here may be one to answer now, or the very problem.
+			if a, ok, err := c.flowQuestion(ctx, text); err != nil || ok {
+				f.Candidate = d
+				return c.text(a + "\n\n" + textFlowStillOpen + textFlowUseCandidate), err
+			}
+		}
+		f.Candidate = ""
 		if utf8.RuneCountInString(d) < minDescRunes {
-			return c.text("描述太短了，请至少写5个字，说明遇到了什么问题。"), nil
+			return c.flowFail("描述太短了，请至少写5个字，说明遇到了什么问题。"), nil
 		}
 		f.Desc = d
-		if urgentRE.MatchString(d) {
+		if isLoss(d) {
 			f.Urgent = true
 		}
-		f.Step = stepContact
-		return c.text(c.flowPrompt()), nil
-	case stepContact:
-		phone := strings.NewReplacer(" ", "", "-", "").Replace(foldASCII(strings.TrimSpace(text)))
-		if len(phone) > 11 {
-			phone = strings.TrimPrefix(strings.TrimPrefix(phone, "+"), "86")
+		if p := findPhone(text); p != "" {
+			f.Contact = p
+			return c.createTicket(ctx)
 		}
-		switch {
-		case mobileRE.MatchString(phone) || landlineRE.MatchString(strings.TrimSpace(text)):
-			f.Contact = strings.TrimSpace(text)
-			if mobileRE.MatchString(phone) {
-				f.Contact = phone
-			}
-		case isSkip(b) || b == "否":
+		f.Step = stepContact
+		return next(), nil
+	case stepContact:
+		switch p := findPhone(text); {
+		case p != "":
+			f.Contact = p
+		case isSkip(b) || b == "否" || impatientRE.MatchString(b):
 		default:
-			return c.text("电话格式不对，请回复11位手机号（或带区号的座机号），不需要请回复“跳过”。"), nil
+			if a, ok, err := c.flowQuestion(ctx, text); err != nil || ok {
+				return c.text(a + "\n\n" + textFlowStillOpen + "\n" + c.flowPrompt()), err
+			}
+			return c.flowFail("电话格式不对，请回复11位手机号（或带区号的座机号），不需要请回复“跳过”。"), nil
 		}
 		return c.createTicket(ctx)
 	}
 	c.s.Flow = nil
 	return c.showMenu(""), nil
+}
+
+// storeTicket files t with the conversation's last turns; flowID makes a retried creation
+// return the same ticket.
+func (c *conv) storeTicket(ctx context.Context, flowID string, t *Ticket) error {
+	b := c.b
+	tr, err := b.st.transcript(ctx, c.m.OpenID, 10)
+	if err != nil {
+		c.flowFailed = true
+		return err
+	}
+	// The transcript holds masked turns already; the copy that never expires with it is masked
+	// again, in case a turn was stored by an older, weaker guard.
+	for i := range tr {
+		tr[i].Text = redact(tr[i].Text)
+	}
+	t.Transcript = append(tr, Turn{Time: c.now, From: "user", Text: c.userText})
+	if len(t.Transcript) > 10 {
+		t.Transcript = t.Transcript[len(t.Transcript)-10:]
+	}
+	if err := b.st.createTicket(ctx, flowID, t, day(c.now, b.hours.Location)); err != nil {
+		c.flowFailed = true
+		return err
+	}
+	c.count(t.Category, statTicket)
+	c.s.Ticket = t.No
+	return nil
 }
 
 func (c *conv) createTicket(ctx context.Context) (Reply, error) {
@@ -197,28 +427,16 @@ func (c *conv) createTicket(ctx context.Context) (Reply, error) {
 	}
 	if urgent {
 		t.Priority = PriorityUrgent
+		t.DueAt = b.urgentDue(c.now)
 	}
-	tr, err := b.st.transcript(ctx, c.m.OpenID, 10)
-	if err != nil {
-		c.flowFailed = true
-		return Reply{}, err
+	if f.Ref != "" {
+		t.Description = "（重新提交，原工单 " + f.Ref + "）" + t.Description
 	}
-	// The transcript holds masked turns already; the copy that never expires with it is masked
-	// again, in case a turn was stored by an older, weaker guard.
-	for i := range tr {
-		tr[i].Text = redact(tr[i].Text)
-	}
-	t.Transcript = append(tr, Turn{Time: c.now, From: "user", Text: c.userText})
-	if len(t.Transcript) > 10 {
-		t.Transcript = t.Transcript[len(t.Transcript)-10:]
-	}
-	if err := b.st.createTicket(ctx, f.ID, t, day(c.now, b.hours.Location)); err != nil {
-		c.flowFailed = true
+	if err := c.storeTicket(ctx, f.ID, t); err != nil {
 		return Reply{}, err
 	}
 	c.s.Flow = nil
 	c.s.Urgent = false
-	c.count(t.Category, statTicket)
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "工单已提交，编号：%s\n类型：%s", t.No, t.Type.Name())
 	if t.MerchantNo != "" {
@@ -228,7 +446,7 @@ func (c *conv) createTicket(ctx context.Context) (Reply, error) {
 		fmt.Fprintf(&sb, "\n联系电话：%s", t.ContactMasked)
 	}
 	if urgent {
-		fmt.Fprintf(&sb, "\n\n您的问题涉及资金安全，已进入加急通道，我们会在1小时内处理。如遇盗刷或诈骗，请同时联系开户银行冻结账户。")
+		fmt.Fprintf(&sb, "\n\n您的问题涉及资金安全，%s。如遇盗刷或诈骗，请同时联系开户银行止付、冻结，并拨打110或96110报警。", b.urgentPromise(c.now))
 	} else {
 		fmt.Fprintf(&sb, "\n\n我们会在%s内回复您", slaText(slaFor(t.Type, false)))
 		if !b.hours.open(c.now) {

@@ -221,7 +221,6 @@ func TestGuardPasswordWithoutSeparator(t *testing.T) {
 func TestMaskAndAnswer(t *testing.T) {
 	t.Parallel()
 	ix := mustIndex(t)
-	charge := firstLine(entry(t, ix, "anti-fraud-unauthorised-charge").Answer)
 	loginFail := firstLine(entry(t, ix, "login-password-login-fail").Answer)
 	download := firstLine(entry(t, ix, "reconciliation-download").Answer)
 	warnCard := "⚠️ 请不要在对话中发送银行卡号，已自动隐藏、不会保存。官方客服绝不会索要验证码或密码，如已告诉他人，请立即修改密码并拨打官方热线 400-800-9000。"
@@ -240,9 +239,9 @@ func TestMaskAndAnswer(t *testing.T) {
 		name  string
 		steps []step
 	}{
-		{"a theft report with a card number gets the urgent answer", []step{
-			{say: "我的卡号6222 0271 1066 5803 516被盗刷了", check: onTop(warnCard, charge), notWant: []string{"6222", "516"}},
-			// The urgent flag was set: a ticket filed now goes to the urgent channel.
+		// Changed by design: a theft opens the fund-safety case (steps and an urgent ticket).
+		{"a theft report with a card number gets the urgent steps", []step{
+			{say: "我的卡号6222 0271 1066 5803 516被盗刷了", check: onTop(warnCard, textCaseEmpathy), want: []string{"开户银行", "加急工单 GD"}, notWant: []string{"6222", "516"}},
 			{say: "提交工单", want: []string{"请选择工单类型"}},
 		}},
 		{"a login question with a pasted password gets the login answer", []step{
@@ -250,8 +249,8 @@ func TestMaskAndAnswer(t *testing.T) {
 		}},
 		{"the warning is given once per kind and conversation", []step{
 			{say: "验证码384756，对账单在哪下载", check: onTop(warnCode, download)},
-			{say: "验证码 667788 对账单在哪下载", want: []string{download}, notWant: []string{guardMark, "667788"}},
-			{say: "我的卡号6222027110665803516被盗刷了", check: onTop(warnCard, charge)},
+			{say: "验证码 667788 对账单什么时候生成", notWant: []string{guardMark, "667788"}},
+			{say: "我的卡号6222027110665803516被盗刷了", check: onTop(warnCard, textCaseEmpathy)},
 			// A new conversation is warned again.
 			{say: "验证码 384756 对账单在哪下载", after: time.Hour, want: []string{warnCode, download}},
 		}},

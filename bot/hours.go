@@ -102,3 +102,16 @@ func midnight(t time.Time) time.Time {
 	y, m, d := t.Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, t.Location())
 }
+
+// nextOpenAt returns when agents are next back after t (t itself when they answer at t).
+func (h Hours) nextOpenAt(t time.Time) time.Time {
+	if h.open(t) {
+		return t
+	}
+	t = t.In(h.Location)
+	d := midnight(t).Add(time.Duration(h.Open) * time.Minute)
+	if !d.After(t) {
+		d = midnight(t).AddDate(0, 0, 1).Add(time.Duration(h.Open) * time.Minute)
+	}
+	return d
+}

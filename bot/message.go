@@ -4,8 +4,9 @@
 //
 // The files follow its three jobs:
 //
-//   - the dialogue: bot.go (Bot.Reply), dialogue.go, flow.go (the ticket flow), guard.go,
-//     texts.go, hours.go, session.go;
+//   - the dialogue: bot.go (Bot.Reply), dialogue.go, flow.go (the ticket flow), care.go (the
+//     fund-safety case, number checks, small words, other companies, ticket follow-ups),
+//     guard.go, texts.go, hours.go, session.go;
 //   - the agents' desk: ticket.go (the ticket domain), desk.go (the agent API's use cases),
 //     errors.go (errors the API shows);
 //   - storage in Redis: keys.go (every key and TTL, with the layout documented) and the store

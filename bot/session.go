@@ -33,6 +33,54 @@ type session struct {
 	Warned []string `json:"warned,omitempty"`
 	// Flow is the ticket flow in progress (or paused with what the user gave).
 	Flow *flow `json:"flow,omitempty"`
+
+	// Case is the fund-safety case the conversation is about, if any: follow-ups ("怎么办",
+	// "已经转了", "人工") are answered inside it.
+	Case *fundCase `json:"case,omitempty"`
+	// Topic is the entry the user's last question was answered with and TopicQ the words that
+	// asked it: a follow-up that only makes sense with it ("那信用卡呢") is searched with them.
+	Topic  string `json:"topic,omitempty"`
+	TopicQ string `json:"topicq,omitempty"`
+	// Answered is the entry whose answer was shown last (Topic may be only suggested).
+	Answered string `json:"answered,omitempty"`
+	// Need is the last question the user asked (bare) and Repeats how many times in a row it
+	// was asked: the second time the bot stops repeating itself and offers a person.
+	Need    string `json:"need,omitempty"`
+	Repeats int    `json:"repeats,omitempty"`
+	// Asks counts requests for a human in this conversation, so that the bot does not paste
+	// the same block again and again.
+	Asks int `json:"asks,omitempty"`
+	// Queue is set once the user was handed to the agents (inside hours).
+	Queue *queue `json:"queue,omitempty"`
+	// Ticket is the ticket filed in this conversation: "什么时候处理", "催一下" are about it.
+	Ticket string `json:"ticket,omitempty"`
+	// Noticed are the notices shown in this conversation: each is shown once.
+	Noticed []string `json:"noticed,omitempty"`
+	// Suggested is the question that got a suggestion list; when nothing is picked from the
+	// list it goes to the knowledge base's unknown list.
+	Suggested string `json:"suggested,omitempty"`
+	// OfferTicket is set when the last reply offered a ticket: "好", "提一个" start it.
+	OfferTicket bool `json:"offer,omitempty"`
+	// CSATRetry is set when a score out of range was answered: the question is asked once more.
+	CSATRetry bool `json:"csatretry,omitempty"`
+	// Reopen is a resolved ticket the user said was not solved: a new ticket refers to it.
+	Reopen string `json:"reopen,omitempty"`
+	// LastQ is the user's last question (masked), the description of a ticket filed from it.
+	LastQ string `json:"lastq,omitempty"`
+}
+
+// fundCase is a fund-safety case: what happened and the urgent ticket filed for it.
+type fundCase struct {
+	Kind   string `json:"kind"`             // one of the case kinds (caseLoss, ...)
+	Ticket string `json:"ticket,omitempty"` // the urgent ticket, once filed
+	Steps  int    `json:"steps,omitempty"`  // how many times the steps were given
+}
+
+// queue is a hand-off to the agents in progress.
+type queue struct {
+	Since       time.Time `json:"since"`
+	Transferred bool      `json:"transferred,omitempty"` // a message was handed over
+	Nudges      int       `json:"nudges,omitempty"`      // "还在吗" while waiting
 }
 
 // promptKind is what the numbers of the last reply stand for.
@@ -62,5 +110,5 @@ func decodeSession(raw []byte) *session {
 
 // stale reports whether the session had state that has expired.
 func (s *session) stale(now time.Time, ttl time.Duration) bool {
-	return !s.Seen.IsZero() && now.Sub(s.Seen) > ttl && (s.Prompt.Kind != "" || s.More != "" || s.Handoff || s.Flow != nil)
+	return !s.Seen.IsZero() && now.Sub(s.Seen) > ttl && (s.Prompt.Kind != "" || s.More != "" || s.Handoff || s.Flow != nil || s.Queue != nil || s.Case != nil)
 }

@@ -286,10 +286,10 @@ type commit struct {
 	session     []byte // nil deletes the session
 	turns       []Turn
 	stats       []statIncr
-	unknown     string // masked question nobody could answer
-	day         string // of stats and unknown, YYYYMMDD in the service hours' zone
-	pendingDone int    // how many of the oldest pending replies were shown
-	csatDone    bool   // the satisfaction score was given
+	unknown     []string // masked questions nobody could answer
+	day         string   // of stats and unknown, YYYYMMDD in the service hours' zone
+	pendingDone int      // how many of the oldest pending replies were shown
+	csatDone    bool     // the satisfaction score was given
 }
 
 type statIncr struct {
@@ -336,9 +336,9 @@ func (s *store) commit(ctx context.Context, m Message, c claim, w commit) error 
 			}
 			p.Expire(ctx, k, statsTTL)
 		}
-		if w.unknown != "" {
+		for _, u := range w.unknown {
 			k := s.keys.unknown(w.day)
-			p.ZIncrBy(ctx, k, 1, w.unknown)
+			p.ZIncrBy(ctx, k, 1, u)
 			p.Expire(ctx, k, unknownTTL)
 		}
 		s.unlock(ctx, p, m.OpenID, c)

@@ -3,6 +3,7 @@ package bot
 import (
 	"fmt"
 	"strings"
+	"time"
 )
 
 // The user-facing texts of the dialogue. They are short, natural Chinese; contact details come
@@ -116,3 +117,213 @@ func (b *Bot) twoMissesText() string {
 		"2. 回复“提交工单”留下问题，客服会在4小时内回复；\n" +
 		"3. 回复“菜单”浏览自助服务。"
 }
+
+// Fund safety. Every number comes from configuration.
+const (
+	textCaseEmpathy = "别着急，我来帮您，先做最要紧的几件事。\n"
+	textCaseSteps   = "⚠️ 这涉及资金安全，请马上处理，越快越好：\n" +
+		"1. %s；\n" +
+		"2. 立即拨打开户银行（发卡行）的客服电话，说明情况，申请止付、冻结相关银行卡或账户；\n" +
+		"3. 拨打110报警，也可以拨打96110反诈专线咨询；保留转账记录、聊天记录、对方号码和收款账号；\n" +
+		"4. 易联客服热线 %s（每天 %s）可以走红色通道加急处理。"
+	textCaseStepsShort    = "现在最要紧的是：\n1. %s；\n2. 联系开户银行止付、冻结；\n3. 拨打110或96110报警；\n4. 易联热线 %s 走红色通道。"
+	textCaseTicket        = "我已为您登记加急工单 %s，%s。"
+	textCaseAddMore       = "有新情况（时间、金额、对方号码、商户编号）可以直接发给我，我会补充到工单里；请不要发送密码、验证码或完整卡号。"
+	textCaseTicketShort   = "您的加急工单：%s，客服会优先处理。"
+	textCaseNoTicket      = "需要我们跟进的话，回复“人工”联系人工客服，或拨打官方热线。"
+	textCaseAdded         = "这条情况已补充到您的加急工单 %s，客服处理时会一并查看，不会重复立单。"
+	textCaseMerchant      = "已把商户编号 %s 补充到加急工单 %s。请先修改后台登录密码、核对结算卡，客服会优先处理。"
+	textCaseRecover       = "我没办法直接追回或撤销这笔钱，能不能拦截、追回要看银行和公安机关的处理，所以越快联系越好：\n1. 马上打开户银行电话申请止付；\n2. 带上转账记录去报警（110），或拨打96110；\n如果这笔钱是通过易联支付付出去的，我们会在工单里协助核查交易、配合警方调查。\n请警惕“帮您追回损失”要先交费的人，那同样是骗局。"
+	textCaseStop          = "我这边没办法直接冻结或暂停您的结算，已把您的要求记到加急工单 %s，客服处理时会第一时间核实并办理。在此之前请先修改后台登录密码、检查结算卡设置，并联系开户银行。"
+	textCaseMaterials     = "请准备这些（发给客服，或报警时带上）：\n1. 转账/交易的时间、金额、交易流水号或订单号；\n2. 转账记录、扣款短信、聊天记录的截图；\n3. 对方的电话号码、收款账号；\n4. 您的注册手机号、商户编号（商户用户）。\n⚠️ 不要发送密码、验证码或完整银行卡号，任何人都不需要这些。"
+	textCaseWhy           = "这不是您的错，骗子的手法很专业。常见的原因有：点过钓鱼链接或扫过陌生二维码、手机装了可疑软件、在别的网站用过相同的密码。具体原因需要核查账户记录，先把损失止住最重要：改密码、联系银行、报警。"
+	textCaseDoneAck       = "好的，做得对。"
+	textCaseLeftBank      = "如果还没联系开户银行，请尽快打电话申请止付、冻结；转账记录、聊天记录、截图都要保留好。"
+	textCaseLeftPolice    = "如果还没报警，请拨打110或96110；转账记录、聊天记录、截图都要保留好，接下来几天多留意账户交易。"
+	textCaseHandoffOpen   = "好的，正在为您转接人工客服，您的加急工单 %s 已记录了经过，客服接入后可以直接查看。请直接发送您要补充的情况。"
+	textCaseHandoffClosed = "人工客服的服务时间是每天 %s，现在不在服务时间。您的加急工单 %s 已经登记，客服%s上班后第一时间处理，不用再重新提交。\n现在就能做的：打开户银行电话止付、冻结；拨打110或96110报警。"
+	textUrgentOpen        = "已进入加急通道，客服会在1小时内处理（%s前联系您）"
+	textUrgentClosed      = "已进入加急通道。现在是非服务时间（人工服务每天 %s），客服%s上班后第一时间处理（%s前联系您）；在此之前，银行和110/96110随时可以联系"
+	textRisk              = "⚠️ 这是典型的冒充客服诈骗，请不要转账、付款或扫码，也不要提供验证码、密码、银行卡信息，不要共享屏幕或安装对方让您装的软件。官方人员绝不会这样要求。\n请立即挂断、停止联系，然后自己拨打官方热线核实。"
+	textRiskAsk           = "如果已经转账、付款或给了验证码，请马上告诉我，我帮您登记加急工单。"
+	textNoHarm            = "那就好，没有损失最重要。以后遇到自称易联的来电或消息，挂断后自己拨打官方热线核实。"
+)
+
+// caseFirstStep is the first thing to do, by kind of case.
+var caseFirstStep = map[string]string{
+	caseLoss:     "立即停止转账、付款，不再和对方联系（挂断电话、不回消息、不点链接）",
+	caseScreen:   "立即挂断通话、关闭屏幕共享，卸载对方让您安装的远程软件（如向日葵、ToDesk），必要时先断开网络；不要再输入任何验证码或密码，也不要在这台手机上打开银行或支付App",
+	caseCode:     "立即用自己的手机修改登录密码和支付密码，检查最近的交易记录；不要再给对方任何验证码",
+	caseTakeover: "立即修改商户后台登录密码，检查结算卡、登录手机号和操作员设置",
+	caseTheft:    "立即用自己的手机修改登录密码和支付密码，查看最近的交易记录，记下异常交易的时间、金额和流水号",
+}
+
+// Official numbers.
+const (
+	textOfficialHotline   = "易联支付的官方电话：客服热线 %s"
+	textOfficialEmergency = "；高峰期签约商户备用热线 %s（也是官方号码）"
+	textOfficialOthers    = "。除此之外，自称易联的其他号码都不可信。"
+	textNumberHotline     = "是的，%s 是易联支付的官方客服热线，服务时间每天 %s。不过来电号码可以伪造：只要对方索要验证码、密码或让您转账，都请挂断后自己拨打热线核实。"
+	textNumberEmergency   = "是的，%s 是易联支付的官方备用热线，在双十一、春节等高峰期供签约商户使用。日常请拨打客服热线 %s。"
+	textNumberNotOfficial = "%s 不是易联支付的官方号码，请当作可疑来电。"
+	textNumberAdvice      = "请不要提供验证码、密码或银行卡信息，不要加对方QQ或微信，不要转账；挂断后自己拨打官方热线核实。已经给了验证码或转了钱的话，请马上告诉我。"
+)
+
+// Acknowledgements and small talk.
+const (
+	textYoureWelcome = "不客气！还有问题随时问我。"
+	textOK           = "好的，还有问题随时找我。"
+	textBye          = "再见，祝您生意兴隆！有问题随时找我。"
+	textStillHere    = "在的，您请说。"
+	textSorryNoHelp  = "抱歉没帮上您。"
+)
+
+// English.
+const (
+	textEnglishHello         = "Hi, I'm here. How can I help?"
+	textEnglishHelp          = "Hello! This is Yilian Pay (易联支付) customer service. I answer best in Chinese; for help in English, call our hotline %s (daily %s) or reply \"human\" to reach an agent during service hours."
+	textEnglishAnswer        = "Here is our answer (in Chinese). For help in English, call %s (daily %s) or reply \"human\"."
+	textEnglishHandoffOpen   = "Sure, I'm transferring you to a human agent. Please type your question and an agent will reply soon."
+	textEnglishHandoffClosed = "Our agents work daily %s, so no one is available right now. Please call our hotline %s then, or leave your question here and we will follow up."
+	textEnglishThanks        = "You're welcome! Anything else, just ask."
+	textEnglishOK            = "OK. Anything else, just ask."
+	textEnglishBye           = "Goodbye, and thank you!"
+	textEnglishCase          = "This looks like a scam. Please act now:\n1. Stop paying and cut all contact with the caller.\n2. Call your card-issuing bank now to stop the payment and freeze the card.\n3. Report to the police: 110, or the anti-fraud line 96110. Keep transfer records and chat logs.\n4. Yilian Pay hotline: %s (daily %s), ask for the red channel.\n%s"
+	textEnglishCaseTicket    = "I have opened urgent ticket %s for you; %s"
+	textEnglishRisk          = "This is a typical scam. Official Yilian Pay staff never ask you to transfer money, pay a deposit, share your screen or tell them a code or password. Hang up and call our official hotline %s yourself. If you already paid or gave a code, tell me right away."
+)
+
+// Other companies.
+const (
+	textOtherCompany = "“%s”是%s的产品，这类问题请在%s的App或官方客服咨询，易联支付没办法替它处理。\n我可以帮您解答易联支付的收款、结算、退款、对账、费率等问题，回复“菜单”查看。"
+	textBankProduct  = "“%s”的业务由银行办理，请联系该银行的客服或网点，易联支付没办法替银行处理。\n我可以帮您解答易联支付的收款、结算、退款、对账、费率等问题，回复“菜单”查看。"
+	textNoCompare    = "其他公司（%s）的费率和产品我不方便评价。"
+	textTheirProduct = "“%s”是%s的产品，能不能对接、怎么用请咨询对方；下面是易联支付这边的情况。"
+)
+
+// Tickets after they were filed.
+const (
+	textNoTicketFound     = "抱歉让您久等了。我查了一下，这个微信号下没有待处理的工单。请发给我工单号（GD开头）帮您查询；工单号找不到的话，可能是用别的账号或渠道提交的，回复“提交工单”可以重新提交，我会跟进。"
+	textSorryWait         = "抱歉让您久等了。"
+	textTicketStatus      = "您的工单 %s（%s）目前状态：%s"
+	textTicketDue         = "，按时效会在 %s 前回复您。"
+	textTicketOverdue     = "，已超过承诺的回复时间（%s），非常抱歉。"
+	textTicketClosedHours = "\n现在是非服务时间（人工客服每天 %s），客服%s上班后优先处理，一般上班后%s内回复。"
+	textChased            = "\n已为您催办，客服会优先跟进。"
+	textChaseHandoff      = "\n需要现在就找人工的话，直接发送您的问题，我为您转接。"
+)
+
+// Flow.
+const (
+	textFlowStart          = "好的，我来帮您提交一张工单，客服会根据工单跟进处理，只需几步。"
+	textFlowStartComplaint = "好的，我来帮您登记投诉工单，客服会在24小时内处理。"
+	textFlowCancelEmpty    = "好的，已取消，没有提交任何工单。"
+	textFlowCancelKept     = "已退出工单提交，还没有提交。您已填写的内容会保留30分钟，回复“继续填写”可以接着填。"
+	textFlowResume         = "我们接着填写上次的工单，已填写的内容都保留着。"
+	textFlowResumeEmpty    = "好的，我们继续提交工单。"
+	textFlowStillOpen      = "（工单还在填写中，您的回答会接着记下。）"
+	textFlowWayOut         = "暂时不方便的话：回复“跳过”先提交，回复“取消”退出，或回复“人工”联系人工客服。"
+	textMerchantNoHelp     = "商户编号是88开头的10位数字，可以在商户后台首页、签约合同或入网通知短信/邮件里找到。"
+	textSLAHelp            = "工单一般4小时内回复，投诉24小时内处理，涉及资金安全的会加急（服务时间内1小时）。"
+	textFlowUseCandidate   = "如果这就是您要反映的问题，回复“是”，我把它作为工单描述；不是的话，请继续描述您遇到的问题。"
+)
+
+// Emotion and repetition.
+const (
+	textEmpathy            = "非常抱歉给您带来这么多麻烦，我理解您很着急。"
+	textOfferHuman         = "需要的话回复“人工”，我马上为您转接人工客服。"
+	textOfferTicket        = "人工客服现在不在服务时间（每天 %s），回复“提交工单”，我帮您登记，客服%s上班后优先处理。"
+	textRepeatHead         = "抱歉，看来刚才的回答没有解决您的问题。"
+	textRepeatPersonOpen   = "这个问题需要查看您的具体情况，我帮您转人工客服：请直接发送您的商户编号和问题，客服接入后会跟进。"
+	textRepeatPersonClosed = "这个问题需要客服查看您的具体情况。人工客服每天 %s，%s 上班；现在回复“提交工单”，我帮您登记，上班后优先处理（热线 %s）。"
+)
+
+func (b *Bot) greetingText() string {
+	return "您好！我是" + b.accountName() + "智能客服，可以帮您查结算、退款、对账、费率等问题，直接把问题发给我就行。"
+}
+
+func (b *Bot) accountName() string {
+	if n := b.contact("account_name"); n != "" {
+		return n
+	}
+	return "易联支付"
+}
+
+func (b *Bot) riskText() string {
+	return textRisk + "\n" + b.officialNumbers() + "\n" + textRiskAsk
+}
+
+func (b *Bot) englishRiskText() string { return fmt.Sprintf(textEnglishRisk, b.contact("hotline")) }
+
+func (b *Bot) noHarmText() string { return textNoHarm + "\n" + b.officialNumbers() }
+
+func (b *Bot) englishCaseText(ticket string) string {
+	line := ""
+	if ticket != "" {
+		due := b.shortTime(b.urgentDue(b.now()))
+		promise := "an agent will handle it within 1 hour (by " + due + ")."
+		if !b.urgent24h && !b.hours.open(b.now()) {
+			promise = "our agents start at " + b.hours.Open.String() + " and will handle it first (by " + due + "); your bank and the police can be reached now."
+		}
+		line = fmt.Sprintf(textEnglishCaseTicket, ticket, promise)
+	}
+	return fmt.Sprintf(textEnglishCase, b.contact("hotline"), b.hours.window(b.now()), line)
+}
+
+// handoffClosedShort is the reminder of the hours for a repeated request outside them.
+func (b *Bot) handoffClosedShort(now time.Time) string {
+	return fmt.Sprintf("人工客服每天 %s 服务，现在不在服务时间，%s 起可以找人工（热线 %s）。", b.hours.window(now), b.hours.nextOpen(now), b.contact("hotline"))
+}
+
+// sorryText answers negative feedback that is about no answer in particular.
+func (b *Bot) sorryText(now time.Time) string {
+	if b.hours.open(now) {
+		return textSorryNoHelp + "您可以换个说法再问，或回复“人工”联系人工客服，回复“提交工单”留下问题。"
+	}
+	return textSorryNoHelp + fmt.Sprintf("人工客服每天 %s 服务；现在可以回复“提交工单”留下问题，上班后客服优先跟进。", b.hours.window(now))
+}
+
+// Menus, queue, satisfaction.
+const (
+	textOutOfRange           = "没有这个选项哦，请回复 1-%d 之间的数字："
+	textOutOfRangeMenu       = "没有这个选项哦，请回复 1-%d 之间的数字（0 是人工客服）。"
+	textQueueWaiting         = "在的，正在为您转接人工客服。请直接发送您要咨询的问题，客服接入后会回复您。"
+	textQueueSorry           = "抱歉让您久等了，现在咨询的人比较多，您还在排队中，不用重复发送“人工”。着急的话也可以拨打客服热线 %s，或回复“不等了”改为提交工单。"
+	textQueueCancelled       = "好的，已取消转人工。有问题随时问我，回复“菜单”可以看自助服务。"
+	textQueueCancelledTicket = "好的，已取消排队，抱歉让您久等了。回复“提交工单”留下问题，客服会跟进联系您。"
+	textScoreRange           = "评分是1-5分哦（5分为非常满意），请回复1-5之间的数字。"
+	textReopenOffer          = "非常抱歉，问题没解决就结束了工单 %s，是我们的问题。回复“重新提交”，我帮您重新登记工单并注明原工单号，客服会继续跟进。"
+	textMerchantTicket       = "我这边看不到您账户的明细，没法直接查。我用商户编号 %s 帮您登记工单，您刚才说的情况会写进工单，客服会查明后联系您。"
+	textMerchantNoExplain    = "需要提交工单时，我会请您填写这个编号。"
+)
+
+// humanWhen says when people answer: now, or from when.
+func (b *Bot) humanWhen(now time.Time) string {
+	if b.hours.open(now) {
+		return "也可以回复“人工”联系人工客服。"
+	}
+	return fmt.Sprintf("人工客服%s上班。", b.hours.nextOpen(now))
+}
+
+// manyMissesText answers the third question in a row the bot could not understand.
+func (b *Bot) manyMissesText(now time.Time) string {
+	if b.hours.open(now) {
+		return "抱歉，这个问题我确实答不上来，别再让您反复试了：回复“人工”，我为您转接人工客服。"
+	}
+	return fmt.Sprintf("抱歉，这个问题我确实答不上来。人工客服%s上班；回复“提交工单”把问题留给客服，上班后优先处理。", b.hours.nextOpen(now))
+}
+
+// More replies of the conversation layer.
+const (
+	textNeverShare       = "不要把验证码或密码发给任何人，包括我和客服。我们任何时候都不需要您的验证码、密码或完整卡号；处理工单也用不到它们。"
+	textScamScript       = "这是典型的骗子话术：易联的工作人员绝不会要求您付款、转账或交保证金，不会索要验证码，也不会因为“不配合”就冻结账户。请不要再付任何钱、不要念验证码，立即挂断、停止联系。"
+	textCaseRelief       = "没有损失就好。为稳妥起见，请还是改一下登录和支付密码，接下来几天留意账户交易和短信，发现异常马上联系银行和我们。"
+	textCapabilities     = "我是易联支付的智能客服，可以帮商户和付款人解答：交易状态、对账单下载、结算到账、费率、退款、商户入网与信息变更、接口对接、发票、防诈骗等问题；也可以帮您提交工单、转人工客服。回复“菜单”查看全部。"
+	textTheirProductOnly = "“%s”是%s的产品，能不能对接、怎么使用请咨询对方，我不好替它下结论。\n易联支付为商户提供收款、结算、对账、退款等服务，接入方式可以回复“商户入网”了解，或拨打客服热线 %s 咨询。"
+	textForgotNo         = "没关系。工单号是GD开头的编号，提交成功时的回复里有；找不到的话，可能是用别的微信号或电话提交的。回复“提交工单”可以重新提交，我会跟进。"
+	textQueueAlready     = "已经在为您转接人工客服了，不用重复发送。请直接发送您要咨询的问题，客服接入后会回复您。"
+	textNothingToCancel  = "好的，有需要随时找我。"
+	textWhere            = "易联支付的办公地址请以官网公示的信息为准，我这里没有能确认的地址。办理业务不需要上门：客服热线 %s（每天 %s），邮箱 %s，也可以在这里直接问我。"
+	textFromAnswer       = "关于“%s”，刚才的回答里是这样说的："
+	textQueueAck         = "好的。客服接入后会回复您，有问题可以直接发给我转给客服。"
+)

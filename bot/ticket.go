@@ -76,6 +76,7 @@ const (
 	EventPriorityChanged EventKind = "priority_changed"
 	EventAssigned        EventKind = "assigned"       // From and To are agent names; "" is nobody
 	EventContactViewed   EventKind = "contact_viewed" // an agent read the full phone number
+	EventNoted           EventKind = "noted"          // the user added to the ticket in the dialogue (a chase, what happened next)
 )
 
 // Service levels: consultations are answered within 4 hours, complaints within 24, fund-safety

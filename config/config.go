@@ -172,6 +172,10 @@ type ServiceHours struct {
 	Close    Clock // before Open means past midnight
 	Peaks    []Peak
 	Holidays []Note
+	// UrgentDesk24h says that urgent (fund-safety) tickets are handled around the clock
+	// (service_hours.urgent_desk: 24h). The default, "hours", is what the seed describes: the
+	// hotline answers 08:00-22:00, so the bot promises the 1-hour red channel only then.
+	UrgentDesk24h bool
 }
 
 // Clock is a time of day in minutes after midnight; 24:00 is a valid closing time.
@@ -213,6 +217,8 @@ type hoursDoc struct {
 	Close    string    `yaml:"close"` // "22:00"
 	Peaks    []peakDoc `yaml:"peaks"`
 	Holidays []noteDoc `yaml:"holidays"`
+	// UrgentDesk is "hours" (urgent tickets are handled in service hours) or "24h".
+	UrgentDesk string `yaml:"urgent_desk"`
 }
 
 type peakDoc struct {
@@ -251,6 +257,13 @@ func (d hoursDoc) parse() (ServiceHours, []error) {
 		return t
 	}
 	sh := ServiceHours{Location: loc, Open: clock("open", d.Open), Close: clock("close", d.Close)}
+	switch d.UrgentDesk {
+	case "", "hours":
+	case "24h":
+		sh.UrgentDesk24h = true
+	default:
+		errs = append(errs, fmt.Errorf("service_hours.urgent_desk: %q is not hours or 24h", d.UrgentDesk))
+	}
 	for i, p := range d.Peaks {
 		key := fmt.Sprintf("peaks[%d].", i)
 		sh.Peaks = append(sh.Peaks, Peak{Name: p.Name, From: date(key+"from", p.From), To: date(key+"to", p.To), Close: clock(key+"close", p.Close)})
@@ -556,7 +569,7 @@ func defaultDoc() fileDoc {
 			PeakHours:        "双十一、春节等高峰期延长至次日 01:00",
 			AccountName:      "易联支付",
 		},
-		ServiceHours: hoursDoc{TimeZone: "Asia/Shanghai", Open: "08:00", Close: "22:00"},
+		ServiceHours: hoursDoc{TimeZone: "Asia/Shanghai", Open: "08:00", Close: "22:00", UrgentDesk: "hours"},
 		Menu: []MenuGroup{
 			{Name: "交易结算", Items: []string{"txn-status", "settlement", "reconciliation", "refund", "fees"}},
 			{Name: "商户服务", Items: []string{"onboarding", "merchant-info", "api-integration", "login-password", "risk-limits"}},

@@ -195,6 +195,28 @@ func TestServiceHours(t *testing.T) {
 	if err != nil && strings.Contains(err.Error(), "service_hours.peaks[0].to") {
 		t.Errorf("error names a valid key:\n%v", err)
 	}
+
+	// The urgent desk works the service hours unless configured round the clock: the seed's
+	// hotline answers 08:00-22:00, so the 1-hour promise is not made at night by default.
+	for _, tt := range []struct {
+		yaml    string
+		want24h bool
+		wantErr bool
+	}{
+		{"service_hours:\n  open: \"08:00\"\n", false, false},
+		{"service_hours:\n  urgent_desk: hours\n", false, false},
+		{"service_hours:\n  urgent_desk: 24h\n", true, false},
+		{"service_hours:\n  urgent_desk: always\n", false, true},
+	} {
+		c, err := load(tt.yaml)
+		if (err != nil) != tt.wantErr || tt.wantErr && !strings.Contains(err.Error(), "service_hours.urgent_desk:") {
+			t.Errorf("Load(%q) error = %v, want error %v naming service_hours.urgent_desk", tt.yaml, err, tt.wantErr)
+			continue
+		}
+		if err == nil && c.File.ServiceHours.UrgentDesk24h != tt.want24h {
+			t.Errorf("Load(%q).UrgentDesk24h = %v, want %v", tt.yaml, c.File.ServiceHours.UrgentDesk24h, tt.want24h)
+		}
+	}
 }
 
 // TestAdminToken: production refuses a short ADMIN_TOKEN; development, without one, makes a

@@ -168,6 +168,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, warn io.Wr
 		SessionTTL:      cfg.SessionTTL,
 		TranscriptTTL:   cfg.TranscriptTTL,
 		TicketRetention: cfg.TicketRetention,
+		UrgentDesk24h:   cfg.File.ServiceHours.UrgentDesk24h,
 		RateLimit:       cfg.RateLimit,
 		Hours:           botHours(cfg.File.ServiceHours),
 		Notices:         notices,

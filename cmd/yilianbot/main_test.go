@@ -215,7 +215,8 @@ func TestChat(t *testing.T) {
 	if err := run(context.Background(), []string{"chat"}, func(string) string { return "" }, in, &out, &errs, hooks{}); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"欢迎关注", "对账", "已切换到用户", "没有这个选项"} {
+	// A new user's "1" picks the first item of the menu, the list they would have seen.
+	for _, want := range []string{"欢迎关注", "对账", "已切换到用户", "【交易状态查询】"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("chat output lacks %q:\n%s", want, out.String())
 		}
