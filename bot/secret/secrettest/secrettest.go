@@ -175,3 +175,33 @@ func Name(i int) string {
 		}
 	}
 }
+
+// Search reports every secret of rows found in stored (key → values, as redistest.Dump returns
+// it) or in any of the named texts (where → texts: replies, API answers, log lines), and returns
+// how many secrets leaked somewhere.
+func Search(tb testing.TB, rows []Row, stored map[string][]string, texts map[string][]string) (leaked int) {
+	tb.Helper()
+	for _, r := range rows {
+		found := false
+		for key, vals := range stored {
+			for _, v := range vals {
+				if Leaks(v, r.Value) {
+					found = true
+					tb.Errorf("%s: %s %q is stored in %s: %q", r.Where, r.Kind, r.Value, key, v)
+				}
+			}
+		}
+		for where, list := range texts {
+			for _, s := range list {
+				if Leaks(s, r.Value) {
+					found = true
+					tb.Errorf("%s: %s %q is in %s: %q", r.Where, r.Kind, r.Value, where, s)
+				}
+			}
+		}
+		if found {
+			leaked++
+		}
+	}
+	return leaked
+}
