@@ -891,7 +891,7 @@ func TestQualityCounters(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The suggestion list nobody picked from counts too.
-	want2 := []UnknownQuestion{{Text: "你喜欢什么颜色", Count: 1}, {Text: "结算", Count: 1}}
+	want2 := []UnknownQuestion{{Text: "你喜欢什么颜色", Count: 1}, {Text: "结算款", Count: 1}}
 	if diff := cmp.Diff(want2, unknown, cmpopts.SortSlices(func(a, b UnknownQuestion) bool { return a.Text < b.Text })); diff != "" {
 		t.Errorf("TopUnknown mismatch (-want +got):\n%s", diff)
 	}

@@ -211,11 +211,11 @@ func TestTicketFlowSlots(t *testing.T) {
 			{say: "提交工单"},
 			{say: "1"},
 			{say: "个人用户"},
-			{say: "发票怎么开", want: []string{"发票", "工单还在填写中", "回复“是”"}},
+			{say: "对账单在哪下载", want: []string{"对账单", "工单还在填写中", "回复“是”"}},
 			{say: "是", want: []string{"手机号"}},
 			{say: "跳过", match: createdRE},
 		}, func(t *testing.T, tk *Ticket) {
-			if tk.Description != "发票怎么开" {
+			if tk.Description != "对账单在哪下载" {
 				t.Errorf("Description = %q, want the question kept", tk.Description)
 			}
 		}},
@@ -439,7 +439,7 @@ func TestMenuNumbers(t *testing.T) {
 			{say: "7", want: []string{"【" + cats[6].Name + "】"}, notWant: []string{noSuchOption}},
 		}},
 		{"out of range re-shows the same list with its range", []step{
-			{say: "结算", want: []string{suggestMark, "5. "}},
+			{say: "结算款", want: []string{suggestMark, "5. "}},
 			{say: "8", want: []string{noSuchOption, "1-5", suggestMark[:0] + "1. "}, notWant: []string{menuMark}},
 			{say: "2", notWant: []string{noSuchOption, suggestMark}},
 		}},
