@@ -50,6 +50,7 @@ type deskService interface {
 	CannedReplies() []bot.CannedReply
 
 	Dashboard(ctx context.Context, now time.Time) (bot.Dashboard, error)
+	Audit(ctx context.Context, limit int) ([]bot.AuditEntry, error)
 }
 
 // deskOptions configure the desk pages.
@@ -112,6 +113,7 @@ func addDeskPages(mux *http.ServeMux, logger *slog.Logger, svc deskService, opts
 	mux.Handle("GET /desk/agents", d.page(d.adminOnly(d.handleAgents())))
 	mux.Handle("POST /desk/agents", d.page(d.adminOnly(d.handleAddAgent())))
 	mux.Handle("POST /desk/agents/{name}/disable", d.page(d.adminOnly(d.handleDisableAgent())))
+	mux.Handle("GET /desk/audit", d.page(d.adminOnly(d.handleAudit())))
 
 	mux.Handle("GET /desk/tokens", d.page(d.handleTokens()))
 	mux.Handle("POST /desk/tokens", d.page(d.handleCreateToken()))
@@ -146,7 +148,7 @@ func newDesk(logger *slog.Logger, svc deskService, opts deskOptions) *desk {
 		"role":     roleLabel,
 		"bar":      barWidth,
 	}
-	for _, name := range []string{"login", "queue", "ticket", "dashboard", "agents", "tokens", "error"} {
+	for _, name := range []string{"login", "queue", "ticket", "dashboard", "agents", "audit", "tokens", "error"} {
 		d.pages[name] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(deskFS,
 			"desk/templates/layout.html", "desk/templates/"+name+".html"))
 	}

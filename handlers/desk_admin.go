@@ -211,3 +211,39 @@ func (d *desk) handleRevokeToken() http.Handler {
 		http.Redirect(w, r, "/desk/tokens?done=revoked", http.StatusSeeOther)
 	})
 }
+
+// auditLabels name the audit actions in Chinese; a ticket event shows its timeline name.
+var auditLabels = map[string]string{
+	bot.AuditLogin: "登录", bot.AuditLoginFailed: "登录失败", bot.AuditLoginLocked: "登录被锁定",
+	bot.AuditLogout: "退出", bot.AuditLogoutAll: "退出全部登录", bot.AuditAgentAdded: "添加账号",
+	bot.AuditAgentOff: "停用账号", bot.AuditPassword: "修改密码", bot.AuditTokenCreated: "创建 API 令牌",
+	bot.AuditTokenRevoked:    "撤销 API 令牌",
+	string(bot.EventReplied): "回复用户", string(bot.EventNote): "内部备注", string(bot.EventStatusChanged): "修改状态",
+	string(bot.EventPriorityChanged): "修改优先级", string(bot.EventAssigned): "分配工单", string(bot.EventContactViewed): "查看完整联系电话",
+}
+
+type auditRow struct {
+	bot.AuditEntry
+	Label string
+}
+
+// handleAudit handles "GET /desk/audit" (admins only): the newest 200 entries of the audit
+// trail — logins and failed logins, agent and token changes, and every action on a ticket.
+func (d *desk) handleAudit() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		entries, err := d.svc.Audit(r.Context(), 200)
+		if err != nil {
+			d.fail(w, r, err)
+			return
+		}
+		rows := make([]auditRow, len(entries))
+		for i, e := range entries {
+			label := auditLabels[e.Action]
+			if label == "" {
+				label = e.Action
+			}
+			rows[i] = auditRow{e, label}
+		}
+		d.render(w, r, http.StatusOK, "audit", view{Title: "操作审计", Nav: "audit", Data: rows})
+	})
+}

@@ -292,6 +292,14 @@ func (f *fakeDesk) CannedReplies() []bot.CannedReply {
 	return []bot.CannedReply{{Title: "已受理", Text: "您好，您的问题已受理，我们会尽快处理。"}}
 }
 
+func (f *fakeDesk) Audit(context.Context, int) ([]bot.AuditEntry, error) {
+	return []bot.AuditEntry{
+		{At: time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC), Agent: "lin", Action: bot.AuditLogin, ClientIP: "127.0.0.1"},
+		{At: time.Date(2026, 11, 26, 10, 5, 0, 0, time.UTC), Agent: "lin", Action: string(bot.EventContactViewed), Ticket: "GD202611260001"},
+		{At: time.Date(2026, 11, 26, 10, 6, 0, 0, time.UTC), Agent: "<b>x</b>", Action: bot.AuditLoginFailed, Detail: `"><img src=x>`},
+	}, nil
+}
+
 func (f *fakeDesk) Dashboard(context.Context, time.Time) (bot.Dashboard, error) {
 	return bot.Dashboard{
 		Today:       bot.Period{Messages: 120, Answered: 80, TicketsCreated: 3, TicketsResolved: 2, SLAMet: 0.5, MedianFirstResponse: 25 * time.Minute, CSATAverage: 4.5, CSATCount: 2},
@@ -763,6 +771,7 @@ func TestDeskAdminOnly(t *testing.T) {
 		{method: "GET", path: "/desk/agents", as: "lin"},
 		{method: "POST", path: "/desk/agents", form: url.Values{"name": {"x1"}, "password": {"pw-x-1234567"}, "role": {"admin"}}, as: "lin"},
 		{method: "POST", path: "/desk/agents/boss/disable", as: "lin"},
+		{method: "GET", path: "/desk/audit", as: "lin"},
 	} {
 		w := do(t, h, f, r)
 		if w.Code != http.StatusForbidden || !strings.Contains(w.Body.String(), "仅管理员") {
@@ -777,6 +786,26 @@ func TestDeskAdminOnly(t *testing.T) {
 	}
 	if body := do(t, h, f, deskReq{method: "GET", path: "/desk/", as: "boss"}).Body.String(); !strings.Contains(body, `href="/desk/agents"`) {
 		t.Error("an admin's navigation lacks the admin page")
+	}
+}
+
+// TestDeskAudit: an admin reads the audit trail in Chinese, user-supplied text escaped.
+func TestDeskAudit(t *testing.T) {
+	t.Parallel()
+	f := newFakeDesk(deskNow)
+	h := newTestDesk(t, f, deskOptions{})
+	w := do(t, h, f, deskReq{method: "GET", path: "/desk/audit", as: "boss"})
+	body := w.Body.String()
+	if w.Code != http.StatusOK {
+		t.Fatalf("GET /desk/audit as an admin = %d", w.Code)
+	}
+	for _, want := range []string{"登录", "查看完整联系电话", `href="/desk/tickets/GD202611260001"`, "登录失败", "&lt;b&gt;x&lt;/b&gt;", "&#34;&gt;&lt;img src=x&gt;"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("audit page lacks %q", want)
+		}
+	}
+	if strings.Contains(body, "<img src=x>") || strings.Contains(body, "<b>x</b>") {
+		t.Error("audit page renders user-supplied markup")
 	}
 }
 
