@@ -40,7 +40,7 @@ func scrape(t *testing.T, base string) (map[string]*dto.MetricFamily, string) {
 // TestMetricsBeforeAnyEvent scrapes a server that has answered nothing: every series an alert
 // rule or dashboard uses must already exist, at 0 where it counts, so that rates and
 // increase() see the first event. The exposition must parse and pass promtool's linter
-// (testutil.GatherAndLint runs the same promlint), but for one false finding below.
+// (testutil.GatherAndLint runs the same promlint).
 func TestMetricsBeforeAnyEvent(t *testing.T) {
 	t.Parallel()
 	url, prefix := redistest.NewURL(t)
@@ -92,9 +92,9 @@ func TestMetricsBeforeAnyEvent(t *testing.T) {
 		{"yilianbot_wechat_api_calls_total", map[string]string{"endpoint": "menu_create", "errcode": "http"}, 0},
 		{"yilianbot_wechat_token_refreshes_total", map[string]string{"outcome": "ok"}, 0},
 		{"yilianbot_wechat_token_refreshes_total", map[string]string{"outcome": "error"}, 0},
-		{"yilianbot_kb_reloads_total", map[string]string{"outcome": "succeeded"}, 0},
-		{"yilianbot_kb_reloads_total", map[string]string{"outcome": "failed"}, 0},
-		{"yilianbot_kb_last_reload_timestamp_seconds", nil, -2},
+		{"yilianbot_knowledge_reloads_total", map[string]string{"outcome": "succeeded"}, 0},
+		{"yilianbot_knowledge_reloads_total", map[string]string{"outcome": "failed"}, 0},
+		{"yilianbot_knowledge_last_reload_timestamp_seconds", nil, -2},
 		{"yilianbot_build_info", map[string]string{"version": "(devel)"}, 1},
 	}
 	for _, tt := range tests {
@@ -107,8 +107,8 @@ func TestMetricsBeforeAnyEvent(t *testing.T) {
 			t.Errorf("%s%v = %v, want %v", tt.name, tt.labels, got, tt.want)
 		}
 	}
-	if ts, _ := find("yilianbot_kb_last_reload_timestamp_seconds", nil); ts < 1.7e9 {
-		t.Errorf("yilianbot_kb_last_reload_timestamp_seconds = %v, want the start time", ts)
+	if ts, _ := find("yilianbot_knowledge_last_reload_timestamp_seconds", nil); ts < 1.7e9 {
+		t.Errorf("yilianbot_knowledge_last_reload_timestamp_seconds = %v, want the start time", ts)
 	}
 	bi := mfs["yilianbot_build_info"]
 	if bi != nil && len(bi.Metric) == 1 {
@@ -128,11 +128,6 @@ func TestMetricsBeforeAnyEvent(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, p := range problems {
-		// promlint reads "kb" as kilobits. Here it is the knowledge base, and the names are
-		// the ones handlers/monitoring/alerts.yaml queries; this one finding is accepted.
-		if strings.HasPrefix(p.Metric, "yilianbot_kb_") && strings.Contains(p.Text, "abbreviated units") {
-			continue
-		}
 		t.Errorf("promlint: %s: %s", p.Metric, p.Text)
 	}
 	if t.Failed() {

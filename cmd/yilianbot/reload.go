@@ -53,11 +53,11 @@ type reloader struct {
 // loaded at loaded (the start).
 func (r *reloader) register(reg prometheus.Registerer, loaded time.Time) {
 	r.reloads = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "yilianbot_kb_reloads_total",
+		Name: "yilianbot_knowledge_reloads_total",
 		Help: "Knowledge-base reloads (SIGHUP or POST /api/v1/kb/reload) by outcome: succeeded, failed (refused; the previous index stays).",
 	}, []string{"outcome"})
 	r.loadedAt = prometheus.NewGauge(prometheus.GaugeOpts{
-		Name: "yilianbot_kb_last_reload_timestamp_seconds",
+		Name: "yilianbot_knowledge_last_reload_timestamp_seconds",
 		Help: "Unix time the served knowledge base was loaded: at start or by the last successful reload.",
 	})
 	reg.MustRegister(r.reloads, r.loadedAt)
