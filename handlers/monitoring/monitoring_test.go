@@ -31,7 +31,7 @@ var (
 		"yilianbot_faq_decisions_total",          // {decision}
 		"yilianbot_wechat_api_calls_total",       // {endpoint, errcode}; errcode "0" on success
 		"yilianbot_wechat_token_refreshes_total", // {outcome}: ok, error
-		"yilianbot_knowledge_reloads_total",             // {outcome}: succeeded, failed
+		"yilianbot_knowledge_reloads_total",      // {outcome}: succeeded, failed
 		"go_goroutines",
 		"process_resident_memory_bytes",
 		"process_start_time_seconds",
