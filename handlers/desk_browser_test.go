@@ -3,8 +3,6 @@ package handlers
 import (
 	"context"
 	"net/http/httptest"
-	"os"
-	"os/exec"
 	"sync"
 	"testing"
 	"time"
@@ -14,26 +12,8 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/yilianpay/yilianbot/bot"
+	"github.com/yilianpay/yilianbot/handlers/browsertest"
 )
-
-// browserPath finds Chromium. Without one the browser tests skip, except under CI=true,
-// where they fail: CI always runs them (.ci/run installs Debian's chromium).
-func browserPath(t testing.TB) string {
-	t.Helper()
-	if p := os.Getenv("CHROME_PATH"); p != "" {
-		return p
-	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "headless-shell"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("no Chromium found (chromium, chromium-browser, google-chrome or CHROME_PATH): browser tests must run in CI")
-	}
-	t.Skip("no Chromium found; install Debian's chromium (apt-get install chromium) to run the browser tests")
-	return ""
-}
 
 // pageWatch records what must never happen on a desk page: a JavaScript dialog (an injected
 // alert) or an uncaught exception.
@@ -61,26 +41,7 @@ func (w *pageWatch) problems() []string {
 // rather than for time.
 func newBrowser(t testing.TB) (context.Context, *pageWatch) {
 	t.Helper()
-	path := browserPath(t)
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path),
-		chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("hide-scrollbars", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
-	)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	t.Cleanup(cancel)
-	actx, acancel := chromedp.NewExecAllocator(ctx, opts...)
-	t.Cleanup(acancel)
-	bctx, bcancel := chromedp.NewContext(actx)
-	t.Cleanup(bcancel)
-	if err := chromedp.Do(bctx, chromedp.EmulateViewport(1280, 900)); err != nil {
-		t.Fatalf("start %s: %v", path, err)
-	}
+	bctx := browsertest.Start(t, 3*time.Minute)
 	w := &pageWatch{}
 	dialogs := chromedp.Events(bctx, page.JavascriptDialogOpening)
 	go func() {

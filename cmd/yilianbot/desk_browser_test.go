@@ -8,7 +8,6 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -21,30 +20,12 @@ import (
 
 	"github.com/yilianpay/yilianbot/bot"
 	"github.com/yilianpay/yilianbot/bot/redistest"
+	"github.com/yilianpay/yilianbot/handlers/browsertest"
 	"github.com/yilianpay/yilianbot/handlers/wechat"
 	"github.com/yilianpay/yilianbot/handlers/wechat/wechatfake"
 )
 
 var screenshots = flag.Bool("screenshots", false, "rewrite the desk screenshots in handlers/desk/screenshots")
-
-// browserPath finds Chromium. Without one the browser tests skip, except under CI=true,
-// where they fail: CI always runs them (.ci/run installs Debian's chromium).
-func browserPath(t testing.TB) string {
-	t.Helper()
-	if p := os.Getenv("CHROME_PATH"); p != "" {
-		return p
-	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "headless-shell"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("no Chromium found (chromium, chromium-browser, google-chrome or CHROME_PATH): browser tests must run in CI")
-	}
-	t.Skip("no Chromium found; install Debian's chromium (apt-get install chromium) to run the browser tests")
-	return ""
-}
 
 // browser is a headless Chromium tab that records any JavaScript dialog it was shown.
 type browser struct {
@@ -63,25 +44,7 @@ func (b *browser) Dialogs() []string {
 // and every step waits for an element, never for a time.
 func newBrowser(t testing.TB) *browser {
 	t.Helper()
-	path := browserPath(t)
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path),
-		chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("hide-scrollbars", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
-	)
-	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
-	t.Cleanup(cancel)
-	actx, acancel := chromedp.NewExecAllocator(ctx, opts...)
-	t.Cleanup(acancel)
-	bctx, bcancel := chromedp.NewContext(actx)
-	t.Cleanup(bcancel)
-	if err := chromedp.Do(bctx, chromedp.EmulateViewport(1280, 900)); err != nil {
-		t.Fatalf("start %s: %v", path, err)
-	}
+	bctx := browsertest.Start(t, 4*time.Minute)
 	b := &browser{ctx: bctx}
 	dialogs := chromedp.Events(bctx, page.JavascriptDialogOpening)
 	go func() {
