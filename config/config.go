@@ -283,9 +283,20 @@ type Notice struct {
 }
 
 // Retrieval holds the FAQ decision thresholds the operator overrides; nil means the knowledge
-// base's default (kb.DefaultThresholds), which cmd applies. PerCategory entries are merged over
-// the default per-category thresholds, slug by slug.
+// base's default (kb.DefaultThresholds), which cmd applies. The by-category maps are merged over
+// the defaults, slug by slug.
+//
+// The probability keys decide while AnswerProbability is above 0 (the default): a query is
+// answered when its best entry's calibrated confidence reaches answer_probability (or its
+// category's) with probability_margin to the next entry. The similarity keys below them decide
+// only when answer_probability is 0, the rule before calibrated confidence existed;
+// suggest_confidence applies in both.
 type Retrieval struct {
+	AnswerProbability     *float64           `yaml:"answer_probability"`
+	ProbabilityMargin     *float64           `yaml:"probability_margin"`
+	ProbabilityByCategory map[string]float64 `yaml:"answer_probability_by_category"`
+	SuggestProbability    *float64           `yaml:"suggest_probability"`
+
 	AnswerConfidence  *float64           `yaml:"answer_confidence"`
 	AnswerMargin      *float64           `yaml:"answer_margin"`
 	SuggestConfidence *float64           `yaml:"suggest_confidence"`
@@ -610,14 +621,19 @@ func (f File) validate() []error {
 	for _, t := range []struct {
 		name string
 		v    *float64
-	}{{"answer_confidence", r.AnswerConfidence}, {"answer_margin", r.AnswerMargin}, {"suggest_confidence", r.SuggestConfidence}, {"unknown_confidence", r.UnknownConfidence}} {
+	}{
+		{"answer_probability", r.AnswerProbability}, {"probability_margin", r.ProbabilityMargin}, {"suggest_probability", r.SuggestProbability},
+		{"answer_confidence", r.AnswerConfidence}, {"answer_margin", r.AnswerMargin}, {"suggest_confidence", r.SuggestConfidence}, {"unknown_confidence", r.UnknownConfidence},
+	} {
 		if t.v != nil && (*t.v < 0 || *t.v > 1) {
 			errs = append(errs, fmt.Errorf("retrieval.%s: %v is outside 0..1", t.name, *t.v))
 		}
 	}
-	for slug, v := range r.PerCategory {
-		if v < 0 || v > 1 {
-			errs = append(errs, fmt.Errorf("retrieval.answer_confidence_by_category.%s: %v is outside 0..1", slug, v))
+	for key, m := range map[string]map[string]float64{"answer_confidence_by_category": r.PerCategory, "answer_probability_by_category": r.ProbabilityByCategory} {
+		for slug, v := range m {
+			if v < 0 || v > 1 {
+				errs = append(errs, fmt.Errorf("retrieval.%s.%s: %v is outside 0..1", key, slug, v))
+			}
 		}
 	}
 	if n := len(f.Desk.CannedReplies); n > 50 {

@@ -30,16 +30,17 @@ func contentFS(cfg config.Config) fs.FS {
 // from CONFIG_FILE applied; kb tests and `kb eval` measure the same defaults.
 func thresholds(cfg config.Config) kb.Thresholds {
 	th := kb.DefaultThresholds
-	th.PerCategory = maps.Clone(th.PerCategory)
-	if th.PerCategory == nil {
-		th.PerCategory = map[string]float64{}
-	}
 	r := cfg.File.Retrieval
+	th.PerCategory = merged(th.PerCategory, r.PerCategory)
+	th.ProbabilityByCategory = merged(th.ProbabilityByCategory, r.ProbabilityByCategory)
 	set := func(dst *float64, v *float64) {
 		if v != nil {
 			*dst = *v
 		}
 	}
+	set(&th.AnswerProbability, r.AnswerProbability)
+	set(&th.ProbabilityMargin, r.ProbabilityMargin)
+	set(&th.SuggestProbability, r.SuggestProbability)
 	set(&th.AnswerConfidence, r.AnswerConfidence)
 	set(&th.AnswerMargin, r.AnswerMargin)
 	set(&th.SuggestConfidence, r.SuggestConfidence)
@@ -47,8 +48,21 @@ func thresholds(cfg config.Config) kb.Thresholds {
 	if r.UnknownBigrams != nil {
 		th.UnknownBigrams = *r.UnknownBigrams
 	}
-	maps.Copy(th.PerCategory, r.PerCategory)
 	return th
+}
+
+// merged returns a copy of def with over's entries replaced or added, never sharing def's map
+// (kb.DefaultThresholds is read-only); nil when both are empty.
+func merged(def, over map[string]float64) map[string]float64 {
+	if len(def) == 0 && len(over) == 0 {
+		return def
+	}
+	m := maps.Clone(def)
+	if m == nil {
+		m = map[string]float64{}
+	}
+	maps.Copy(m, over)
+	return m
 }
 
 // buildIndex loads and indexes the knowledge base.

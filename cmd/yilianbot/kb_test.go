@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"syscall"
@@ -258,8 +259,23 @@ func TestThresholds(t *testing.T) {
 	if !ok {
 		t.Fatal("README.md's CONFIG_FILE example has no retrieval section")
 	}
-	if diff := cmp.Diff(kb.DefaultThresholds, thresholds(load("retrieval:"+retrieval))); diff != "" {
-		t.Errorf("README's retrieval example is not the defaults (-kb.DefaultThresholds +README):\n%s", diff)
+	example, err := os.ReadFile("../../config/example.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, doc := range map[string]string{"README.md": "retrieval:" + retrieval, "config/example.yaml": string(example)} {
+		cfg := load(doc)
+		if diff := cmp.Diff(kb.DefaultThresholds, thresholds(cfg)); diff != "" {
+			t.Errorf("%s's retrieval example is not the defaults (-kb.DefaultThresholds +example):\n%s", name, diff)
+		}
+		// Every key is shown, so that a default added or changed in kb cannot hide behind an
+		// omitted key.
+		v := reflect.ValueOf(cfg.File.Retrieval)
+		for i := range v.NumField() {
+			if f := v.Field(i); f.IsNil() {
+				t.Errorf("%s's retrieval example omits %s", name, v.Type().Field(i).Tag.Get("yaml"))
+			}
+		}
 	}
 
 	want := kb.DefaultThresholds
