@@ -169,6 +169,43 @@ func (b *Bot) SetPassword(ctx context.Context, name, password string) error {
 	return b.st.audit(ctx, AuditEntry{At: b.now(), Agent: name, Action: AuditPassword})
 }
 
+// ChangePassword sets a's password to next after checking current, the way an agent changes
+// its own password in the desk. A wrong current password counts as a failed login (the same
+// lockout, so the form is no way around it) and fails with CodeInvalid; a locked account fails
+// with CodeLocked. On success every session of a ends, the caller's included.
+func (b *Bot) ChangePassword(ctx context.Context, a Agent, current, next, clientIP string) error {
+	if err := checkPasswordRules(next); err != nil {
+		return err
+	}
+	if next == current {
+		return Errorf(CodeInvalid, "新密码不能与当前密码相同。")
+	}
+	wait, err := b.st.loginLocked(ctx, a.Name, clientIP)
+	if err != nil {
+		return err
+	}
+	if wait > 0 {
+		mins := int((wait + time.Minute - 1) / time.Minute)
+		return Errorf(CodeLocked, "尝试次数过多，请 %d 分钟后再试。", mins)
+	}
+	rec, err := b.st.agent(ctx, a.Name)
+	if errors.Is(err, errNoAgent) || (err == nil && rec.Disabled) {
+		return errNoSession
+	} else if err != nil {
+		return err
+	}
+	if !checkPassword(rec.hash, current) {
+		if _, err := b.st.loginFailed(ctx, a.Name, clientIP); err != nil {
+			return err
+		}
+		b.log.WarnContext(ctx, "agent password change refused: wrong current password", "agent", a.Name, "client", clientIP)
+		b.auditLog(ctx, AuditEntry{At: b.now(), Agent: a.Name, Action: AuditLoginFailed, ClientIP: clientIP, Detail: "change password"})
+		return Errorf(CodeInvalid, "当前密码不正确。")
+	}
+	b.st.loginSucceeded(ctx, a.Name)
+	return b.SetPassword(ctx, a.Name, next)
+}
+
 // errBadLogin is the one answer to a wrong name, a wrong password and a disabled agent.
 var errBadLogin = &Error{Code: CodeBadLogin, Message: "用户名或密码错误。"}
 

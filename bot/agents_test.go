@@ -267,3 +267,65 @@ func TestAPITokens(t *testing.T) {
 		}
 	}
 }
+
+// TestChangePassword: an agent changes its own password with the current one; a wrong current
+// password counts towards the login lockout, and success ends every session.
+func TestChangePassword(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := newTestBot(t, nil, at(10, 0), Options{})
+	wang := mustAgent(t, b, "wang", RoleAgent)
+	s, err := b.Login(ctx, "wang", testPassword, "192.0.2.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const next = "staple-and-battery-2"
+	for _, tt := range []struct{ name, current, next, code, msg string }{
+		{"short", testPassword, "short", CodeInvalid, "密码需为"},
+		{"same", testPassword, testPassword, CodeInvalid, "不能与当前密码相同"},
+		{"wrong current", "not-the-password", next, CodeInvalid, "当前密码不正确"},
+	} {
+		err := b.ChangePassword(ctx, wang, tt.current, tt.next, "192.0.2.1")
+		if ErrorCode(err) != tt.code || !strings.Contains(ErrorMessage(err), tt.msg) {
+			t.Errorf("%s: ChangePassword error = %v, want %s %q", tt.name, err, tt.code, tt.msg)
+		}
+	}
+	if _, err := b.Session(ctx, s.ID); err != nil {
+		t.Fatalf("a refused change ended the session: %v", err)
+	}
+	if err := b.ChangePassword(ctx, wang, testPassword, next, "192.0.2.1"); err != nil {
+		t.Fatalf("ChangePassword: %v", err)
+	}
+	if _, err := b.Session(ctx, s.ID); ErrorCode(err) != CodeNoSession {
+		t.Errorf("session after the change: %v, want it ended", err)
+	}
+	if _, err := b.Login(ctx, "wang", testPassword, "192.0.2.1"); ErrorCode(err) != CodeBadLogin {
+		t.Errorf("old password still logs in: %v", err)
+	}
+	if _, err := b.Login(ctx, "wang", next, "192.0.2.1"); err != nil {
+		t.Errorf("new password: %v", err)
+	}
+
+	// Guessing the current password through the form locks the account like the login does.
+	for i := range 5 {
+		if err := b.ChangePassword(ctx, wang, "guess-number-"+string(rune('a'+i)), "another-password-3", "192.0.2.9"); ErrorCode(err) != CodeInvalid {
+			t.Fatalf("guess %d: %v", i, err)
+		}
+	}
+	if err := b.ChangePassword(ctx, wang, next, "another-password-3", "192.0.2.9"); ErrorCode(err) != CodeLocked {
+		t.Errorf("after five wrong guesses: %v, want locked", err)
+	}
+	if _, err := b.Login(ctx, "wang", next, "192.0.2.1"); ErrorCode(err) != CodeLocked {
+		t.Errorf("login after five wrong guesses in the form: %v, want locked", err)
+	}
+	audit, _ := b.Audit(ctx, 50)
+	var changed int
+	for _, e := range audit {
+		if e.Action == AuditPassword && e.Agent == "wang" {
+			changed++
+		}
+	}
+	if changed != 1 {
+		t.Errorf("audit has %d password changes of wang, want 1", changed)
+	}
+}

@@ -35,6 +35,7 @@ type Desk interface {
 	Agents(ctx context.Context) ([]bot.Agent, error)
 	DisableAgent(ctx context.Context, by bot.Agent, name string) error
 	SetPassword(ctx context.Context, name, password string) error
+	ChangePassword(ctx context.Context, a bot.Agent, current, next, clientIP string) error
 	Audit(ctx context.Context, limit int) ([]bot.AuditEntry, error)
 
 	Login(ctx context.Context, name, password, clientIP string) (bot.Session, error)

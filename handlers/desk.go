@@ -31,6 +31,7 @@ type deskService interface {
 	Session(ctx context.Context, id string) (bot.Session, error)
 	Logout(ctx context.Context, id string) error
 	LogoutEverywhere(ctx context.Context, name string) error
+	ChangePassword(ctx context.Context, a bot.Agent, current, next, clientIP string) error
 
 	AddAgent(ctx context.Context, name string, role bot.Role, password string) (bot.Agent, error)
 	Agents(ctx context.Context) ([]bot.Agent, error)
@@ -118,6 +119,7 @@ func addDeskPages(mux *http.ServeMux, logger *slog.Logger, svc deskService, opts
 	mux.Handle("GET /desk/tokens", d.page(d.handleTokens()))
 	mux.Handle("POST /desk/tokens", d.page(d.handleCreateToken()))
 	mux.Handle("POST /desk/tokens/{id}/revoke", d.page(d.handleRevokeToken()))
+	mux.Handle("POST /desk/password", d.page(d.handleChangePassword()))
 
 	// Reserved for live conversations (a later issue).
 	mux.Handle("/desk/conversations/", d.page(d.handleConversations()))
@@ -344,6 +346,7 @@ var flashes = map[string]string{
 	"disabled":    "账号已停用，其登录和令牌均已失效。",
 	"revoked":     "令牌已吊销。",
 	"everywhere":  "已退出其他所有设备。",
+	"password":    "密码已修改，所有设备都已退出，请用新密码登录。",
 }
 
 func flashFrom(r *http.Request) string { return flashes[r.URL.Query().Get("done")] }
@@ -384,7 +387,7 @@ func (d *desk) loginForm(w http.ResponseWriter, r *http.Request, status int, nam
 	if r.Method == http.MethodPost {
 		next = r.PostFormValue("next")
 	}
-	v := view{Title: "登录", Error: errMsg, Data: loginView{CSRF: token, Name: name, Next: safeNext(next)}}
+	v := view{Title: "登录", Error: errMsg, Flash: flashFrom(r), Data: loginView{CSRF: token, Name: name, Next: safeNext(next)}}
 	d.render(w, r, status, "login", v)
 }
 

@@ -176,7 +176,7 @@ func (d *desk) tokensPage(w http.ResponseWriter, r *http.Request, status int, er
 		return
 	}
 	keep.Tokens = toks
-	d.render(w, r, status, "tokens", view{Title: "API 令牌", Nav: "tokens", Error: errMsg, Flash: flashFrom(r), Data: keep})
+	d.render(w, r, status, "tokens", view{Title: "我的账号", Nav: "tokens", Error: errMsg, Flash: flashFrom(r), Data: keep})
 }
 
 // handleTokens handles "GET /desk/tokens": the signed-in agent's API tokens.
@@ -198,6 +198,28 @@ func (d *desk) handleCreateToken() http.Handler {
 			return
 		}
 		d.tokensPage(w, r, http.StatusCreated, "", tokensView{New: tok, NewName: t.Label})
+	})
+}
+
+// handleChangePassword handles "POST /desk/password": the signed-in agent changes its own
+// password. Success ends every session, this one too, and leads to the login page.
+func (d *desk) handleChangePassword() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a := sessionFrom(r.Context()).Agent
+		current, next := r.PostFormValue("current"), r.PostFormValue("new")
+		var err error
+		if next != r.PostFormValue("confirm") {
+			err = &bot.Error{Code: bot.CodeInvalid, Message: "两次输入的新密码不一致。"}
+		} else {
+			err = d.svc.ChangePassword(r.Context(), a, current, next, clientIP(r))
+		}
+		if err != nil {
+			status, msg := d.failure(r.Context(), err)
+			d.tokensPage(w, r, status, msg, tokensView{})
+			return
+		}
+		d.clearCookie(w, r, deskCookie)
+		http.Redirect(w, r, "/desk/login?done=password", http.StatusSeeOther)
 	})
 }
 

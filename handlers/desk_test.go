@@ -152,6 +152,22 @@ func (f *fakeDesk) LogoutEverywhere(_ context.Context, name string) error {
 	return nil
 }
 
+func (f *fakeDesk) ChangePassword(_ context.Context, a bot.Agent, current, next, _ string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.passwords[a.Name] != current {
+		return &bot.Error{Code: bot.CodeInvalid, Message: "当前密码不正确。"}
+	}
+	f.passwords[a.Name] = next
+	for id, s := range f.sessions {
+		if s.Agent.Name == a.Name {
+			delete(f.sessions, id)
+		}
+	}
+	f.record("ChangePassword", a.Name)
+	return nil
+}
+
 func (f *fakeDesk) AddAgent(_ context.Context, name string, role bot.Role, password string) (bot.Agent, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -846,6 +862,54 @@ func TestDeskTokens(t *testing.T) {
 	w = do(t, h, f, deskReq{method: "GET", path: "/desk/tokens", as: "lin"})
 	if strings.Contains(w.Body.String(), "ylt_secret_shown_once") || !strings.Contains(w.Body.String(), "CRM 同步") {
 		t.Errorf("token list shows the secret again or lacks the label")
+	}
+}
+
+// TestDeskChangePassword: the account page changes the agent's own password; a mismatch or a
+// wrong current password keeps the agent on the page with the reason, success signs out.
+func TestDeskChangePassword(t *testing.T) {
+	t.Parallel()
+	f := newFakeDesk(deskNow)
+	h := newTestDesk(t, f, deskOptions{})
+	w := do(t, h, f, deskReq{method: "GET", path: "/desk/tokens", as: "lin"})
+	if !strings.Contains(w.Body.String(), `action="/desk/password"`) {
+		t.Fatal("the account page has no password form")
+	}
+	for _, tt := range []struct {
+		name, current, next, confirm string
+		want                         int
+		msg                          string
+	}{
+		{"mismatch", "pw-lin-123456", "new-password-1", "new-password-2", 400, "两次输入的新密码不一致"},
+		{"wrong current", "guess-123456", "new-password-1", "new-password-1", 400, "当前密码不正确"},
+	} {
+		w := do(t, h, f, deskReq{method: "POST", path: "/desk/password", as: "lin",
+			form: url.Values{"current": {tt.current}, "new": {tt.next}, "confirm": {tt.confirm}}})
+		if w.Code != tt.want || !strings.Contains(w.Body.String(), tt.msg) || !strings.Contains(w.Body.String(), `action="/desk/password"`) {
+			t.Errorf("%s: POST /desk/password = %d, want %d with %q on the account page", tt.name, w.Code, tt.want, tt.msg)
+		}
+		if strings.Contains(w.Body.String(), tt.current) || strings.Contains(w.Body.String(), tt.next) {
+			t.Errorf("%s: the page echoes a password", tt.name)
+		}
+	}
+	w = do(t, h, f, deskReq{method: "POST", path: "/desk/password", as: "lin", csrf: "-",
+		form: url.Values{"current": {"pw-lin-123456"}, "new": {"new-password-1"}, "confirm": {"new-password-1"}}})
+	if w.Code != http.StatusForbidden {
+		t.Errorf("without the CSRF token = %d, want 403", w.Code)
+	}
+	w = do(t, h, f, deskReq{method: "POST", path: "/desk/password", as: "lin",
+		form: url.Values{"current": {"pw-lin-123456"}, "new": {"new-password-1"}, "confirm": {"new-password-1"}}})
+	if w.Code != 303 || w.Header().Get("Location") != "/desk/login?done=password" {
+		t.Fatalf("change = %d %q, want a redirect to the login page", w.Code, w.Header().Get("Location"))
+	}
+	r := httptest.NewRequest("GET", "/desk/login?done=password", nil)
+	w = httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	if !strings.Contains(w.Body.String(), "密码已修改") {
+		t.Error("the login page does not say the password was changed")
+	}
+	if diff := cmp.Diff([]string{"ChangePassword lin"}, f.Calls()); diff != "" {
+		t.Errorf("calls (-want +got):\n%s", diff)
 	}
 }
 

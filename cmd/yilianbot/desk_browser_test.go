@@ -368,6 +368,20 @@ func TestDeskEndToEnd(t *testing.T) {
 	if got := b.text(t, `[data-testid="error"]`); got != "仅管理员可以访问此页面。" {
 		t.Errorf("an agent on /desk/agents sees %q", got)
 	}
+	// The agent replaces the password it was given on its account page; that signs it out.
+	b.do(t, "change own password",
+		chromedp.Navigate(admin+"/desk/tokens"),
+		chromedp.WaitVisible(chromedp.CSS("#pw-current")),
+		chromedp.SendKeys(chromedp.CSS("#pw-current"), "lin-password-2026"),
+		chromedp.SendKeys(chromedp.CSS("#pw-new"), "lin-own-secret-77"),
+		chromedp.SendKeys(chromedp.CSS("#pw-confirm"), "lin-own-secret-77"),
+		chromedp.Submit(chromedp.CSS("#pw-confirm")),
+		chromedp.WaitVisible(chromedp.CSS("#login-name")),
+	)
+	if got := b.text(t, ".flash"); !strings.Contains(got, "密码已修改") {
+		t.Errorf("after changing the password the login page says %q", got)
+	}
+	b.login(t, admin, "lin", "lin-own-secret-77")
 	b.logout(t)
 	b.login(t, admin, "boss", "boss-password-2026")
 	b.do(t, "disable the agent",
@@ -378,7 +392,7 @@ func TestDeskEndToEnd(t *testing.T) {
 	b.logout(t)
 	b.do(t, "disabled agent logs in",
 		chromedp.SendKeys(chromedp.CSS("#login-name"), "lin"),
-		chromedp.SendKeys(chromedp.CSS("#login-password"), "lin-password-2026"),
+		chromedp.SendKeys(chromedp.CSS("#login-password"), "lin-own-secret-77"),
 		chromedp.Submit(chromedp.CSS("#login-password")),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="error"]`)),
 	)
