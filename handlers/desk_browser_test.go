@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -153,6 +154,9 @@ func TestDeskInBrowser(t *testing.T) {
 	mustDo(t, ctx, "new-ticket notice", chromedp.WaitVisible(chromedp.CSS("#new-tickets")))
 	if got := mustRun(t, ctx, "notice", chromedp.Text(chromedp.CSS(`[data-testid="new-tickets"]`))); got != "1 个新工单，点击刷新" {
 		t.Errorf("notice = %q, want 1 个新工单，点击刷新", got)
+	}
+	if got := mustRun(t, ctx, "title", chromedp.Evaluate[string](`document.title`)); !strings.HasPrefix(got, "(1) ") {
+		t.Errorf("tab title = %q, want the count first", got)
 	}
 
 	if p := watch.problems(); len(p) > 0 {

@@ -66,6 +66,8 @@
     queue.querySelectorAll("tr[data-no]").forEach(function (tr) { shown[tr.dataset.no] = true; });
     var link = notice.querySelector("a");
     link.href = window.location.pathname + window.location.search;
+    // The count also goes into the tab's title, so an agent working in another tab sees it.
+    var title = document.title;
     var poll = function () {
       fetch(queue.dataset.poll, { credentials: "same-origin", headers: { "Accept": "application/json" } })
         .then(function (r) {
@@ -77,6 +79,7 @@
           if (fresh > 0) {
             link.textContent = fresh + " 个新工单，点击刷新";
             notice.hidden = false;
+            document.title = "(" + fresh + ") " + title;
           }
           setTimeout(poll, 10000);
         })
