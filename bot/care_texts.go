@@ -38,3 +38,20 @@ const textNumberNoSafeAccount = "易联不会让任何人把钱转到“安全�
 
 // textCaseFallback answers, inside a case, what the bot cannot answer.
 const textCaseFallback = "这个我没法确定，客服处理您的加急工单 %s 时可以一并帮您确认；"
+
+// The ticket flow.
+const (
+	textFlowStartTyped        = "好的，我来帮您提交一张%s工单，客服会根据工单跟进处理，只需几步。"
+	textFlowStartFor          = "好的，我来帮您提交%s工单：“%s”，客服会根据工单跟进处理，只需几步。"
+	textFlowStartComplaintFor = "好的，我来帮您登记投诉工单：“%s”，客服会在24小时内处理。"
+	textFlowGotMerchant       = "商户编号 %s 已记下。"
+	textFlowTypeChanged       = "好的，工单类型改为%s。"
+	textFlowMerchantChanged   = "好的，商户编号改为 %s。"
+	textFlowWait              = "好的，不着急，找到后直接发给我就行，工单先给您留着。"
+	textFlowHere              = "在的，工单还在填写中。"
+	textFlowDescAdded         = "好的，已补充到问题描述。"
+	textFlowDescAbove         = "好的，就用您前面说的：“%s”。"
+	textFlowDescAboveNone     = "抱歉，我这边没看到前面的描述，麻烦再简单说一下遇到了什么问题。"
+	textFlowEmailNoted        = "我们只登记电话；邮箱 %s 已写进问题描述，客服需要时会用。"
+	textFlowBadMerchantLen    = "“%s”不是有效的商户编号（这是%d位）：商户编号是88开头的10位数字，例如 8812345678。请核对后重新输入；个人用户请回复“个人用户”，暂时找不到可以回复“跳过”。"
+)
