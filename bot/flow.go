@@ -76,7 +76,7 @@ var (
 	// aboveRE: the description was given before ("上面都说了").
 	aboveRE     = regexp.MustCompile(`(上面|前面|刚才|之前)(都|已经|我)?(说|讲|写)(了|过)|说过了|同上|见上`)
 	emailRE     = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}`)
-	longNoRE    = regexp.MustCompile(`\d{7,}`)
+	phoneWordRE = regexp.MustCompile(`电话|手机|号码|打我|联系我|call|phone`)
 	yesRE       = regexp.MustCompile(`^(好|好的|行|可以|嗯+|是|是的|对|要|需要|麻烦了?|好吧|ok|那)*(提一个|提一张|提吧|提|登记|帮我提|提交|就这个|就是这个|就用这个|就用这句|登记一下)?(吧|呀|啊)?$`)
 	questionRE  = regexp.MustCompile(`[?？]|怎么|咋|在哪|哪里|哪儿|去哪|哪找|哪看|多久|什么|啥|吗|为什么|如何|能不能|可不可以|是不是|几天|多少|多长`)
 	impatientRE = regexp.MustCompile(`快点|赶紧|直接提|提了|告诉我单号|给我单号|别问了`)
@@ -504,7 +504,7 @@ func (c *conv) flowInput(ctx context.Context, text string) (Reply, error) {
 				f.Desc = joinDesc(f.Desc, "联系备注："+note)
 			}
 		case isSkip(b) || b == "否" || contactSkipRE.MatchString(b) || impatientRE.MatchString(b):
-		case !longNoRE.MatchString(foldASCII(text)) && utf8.RuneCountInString(b) >= 8 && !questionRE.MatchString(b):
+		case !phoneAttempt(text, b) && utf8.RuneCountInString(b) >= 8 && !questionRE.MatchString(b):
 			// More about the problem, typed where the phone was asked for: it is added to
 			// the description and the phone asked again.
 			f.Desc = joinDesc(f.Desc, strings.TrimSpace(c.userText))
@@ -552,6 +552,16 @@ func (c *conv) flowCorrection(text, b string) (Reply, bool) {
 	f.Type = t
 	f.Fails = 0
 	return c.text(fmt.Sprintf(textFlowTypeChanged, t.Name()) + "\n" + c.flowPrompt()), true
+}
+
+// phoneAttempt reports whether a message at the phone step is a phone number typed wrong
+// ("+86 138 1234 567", "我电话1391234567") rather than more words about the problem.
+func phoneAttempt(text, b string) bool {
+	d := digits(text)
+	if len(d) < 7 {
+		return false
+	}
+	return utf8.RuneCountInString(b)-len(d) <= 6 || phoneWordRE.MatchString(b)
 }
 
 // joinDesc adds more to a ticket's description.
