@@ -37,7 +37,7 @@ var (
 	// a loss only when someone worked on the user (scamCtxRE, or a case already open).
 	fooledRE    = regexp.MustCompile(`被骗|骗了我|我被.{0,4}骗|受骗|上当|scammed`)
 	transferRE  = regexp.MustCompile(`(转|汇|付|打)了.{0,8}(钱|元|块|万|千|笔|保证金|过去|到)|(转|汇|付|打)了\d|已经(转|付|汇)|已经打(了|过去|钱|款)|转过去了|付了第|sentthem|sentmoney|ipaid|itransferred|lostmoney`)
-	scamCtxRE   = regexp.MustCompile(`骗|冒充|假冒|自称|安全账户|保证金|解冻|刷单|返利|兼职|拉黑|打不通|联系不上|不回|跑了|征信|注销|双倍|赔偿|中奖|按对方|对方(让|要|叫)|陌生(账户|账号|人)|不认识的|(让|要|叫)我(转|汇|付|打)|说是(易联|你们|客服|官方|银行|警察|公安)|fake|scam`)
+	scamCtxRE   = regexp.MustCompile(`骗|冒充|假冒|自称|安全账户|保证金|解冻|刷单|返利|兼职|拉黑|打不通|联系不上|不回|跑了|征信|注销|双倍|赔偿|中奖|按对方|对方(让|要|叫)|(他|她|对方)(让|要|叫)我|(按|照|按照)(他|她|对方)|说是.{0,6}(客服|工作人员|官方|警察|公安)|陌生(账户|账号|人)|不认识的|(让|要|叫)我(转|汇|付|打)|说是(易联|你们|客服|官方|银行|警察|公安)|fake|scam`)
 	codeGivenRE = regexp.MustCompile(`((报|念|告诉)(了|给|过)?|(给|发给|发)(了)?(他|她|对方|别人|骗子|那个人|那人|陌生人)).{0,6}(验证码|短信码|动态码|校验码|密码)|(验证码|短信码|动态码|校验码|密码).{0,6}((报|念|告诉)(了|给|过)|(给|发给|发)(了)?(他|她|对方|别人|骗子|那个人|那人|陌生人)|(报|念|告诉|给|发|输)了?(过去|进去))|(扫|点).{0,12}输(了)?.{0,2}(密码|验证码)|gavethe(code|password)`)
 	impersonRE  = regexp.MustCompile(`冒充|假冒|假客服|自称|说是(易联|你们|客服|官方|工作人员)|是易联的|易联(的)?客服|你们(的)?客服|你们的人|客户经理`)
 	demandRE    = regexp.MustCompile(`(让|要|叫|要求)我?.{0,8}(转账|转钱|打钱|汇款|付款|付\d|先付|交钱|交\d|保证金|押金|安全账户|扫码|共享|下载|念|报验证码|给他验证码|加他|加qq|加微信)`)
@@ -135,7 +135,7 @@ var (
 	whatNowRE     = regexp.MustCompile(`怎么办|咋办|怎么弄|咋弄|该干嘛|该怎么|然后呢|接下来|现在呢|怎么处理|要做什么|做什么|whatshould|whatdoi|whatnow|nowwhat`)
 	recoverRE     = regexp.MustCompile(`要回来|追回|追得回|追的回|要得回|拿得回|能追|退回来|拿回|找回|能退吗|帮我把钱|钱还能|getmymoney|moneyback`)
 	doneRE        = regexp.MustCompile(`报警了|报案了|改好了|卸载了|挂了|挂断了|冻结了|联系了银行|打了银行|打过银行|银行说|关了共享|关掉了`)
-	noHarmRE      = regexp.MustCompile(`没理|没搭理|没回他|没接|没加|没给|没转|没付|没有(给|转|付|加|报)|就问问|还没(转|付|给)|没上当|没钱|钱没少|没少`)
+	noHarmRE      = regexp.MustCompile(`没说|没念|没报|没告诉|没理|没搭理|没回他|没接|没加|没给|没转|没付|没有(给|转|付|加|报)|就问问|还没(转|付|给)|没上当|没钱|钱没少|没少`)
 	materialRE    = regexp.MustCompile(`资料|材料|提供什么|提供啥|准备什么|准备啥|要我提供|需要什么|需要啥`)
 	whyRE         = regexp.MustCompile(`怎么会这样|为什么会|怎么会|凭什么`)
 	stopRE        = regexp.MustCompile(`停掉|停了|冻结我|先冻结|暂停|先把.{0,6}(停|冻)|止付`)
