@@ -37,10 +37,14 @@ var (
 	// a loss only when someone worked on the user (scamCtxRE, or a case already open).
 	fooledRE    = regexp.MustCompile(`被骗|骗了我|我被.{0,4}骗|受骗|上当|scammed`)
 	transferRE  = regexp.MustCompile(`(转|汇|付|打)了.{0,8}(钱|元|块|万|千|笔|保证金|过去|到)|(转|汇|付|打)了\d|已经(转|付|汇)|已经打(了|过去|钱|款)|转过去了|付了第|sentthem|sentmoney|ipaid|itransferred|lostmoney`)
-	scamCtxRE   = regexp.MustCompile(`骗|冒充|假冒|自称|安全账户|保证金|解冻|刷单|返利|兼职|拉黑|打不通|联系不上|不回|跑了|征信|注销|双倍|赔偿|中奖|按对方|对方(让|要|叫)|(他|她|对方)(让|要|叫)我|(按|照|按照)(他|她|对方)|说是.{0,6}(客服|工作人员|官方|警察|公安)|陌生(账户|账号|人)|不认识的|(让|要|叫)我(转|汇|付|打)|说是(易联|你们|客服|官方|银行|警察|公安)|fake|scam`)
-	codeGivenRE = regexp.MustCompile(`((报|念|告诉)(了|给|过)?|(给|发给|发)(了)?(他|她|对方|别人|骗子|那个人|那人|陌生人)).{0,6}(验证码|短信码|动态码|校验码|密码)|(验证码|短信码|动态码|校验码|密码).{0,6}((报|念|告诉)(了|给|过)|(给|发给|发)(了)?(他|她|对方|别人|骗子|那个人|那人|陌生人)|(报|念|告诉|给|发|输)了?(过去|进去))|(扫|点).{0,12}输(了)?.{0,2}(密码|验证码)|gavethe(code|password)`)
-	impersonRE  = regexp.MustCompile(`冒充|假冒|假客服|自称|说是(易联|你们|客服|官方|工作人员)|是易联的|易联(的)?客服|你们(的)?客服|你们的人|客户经理`)
-	demandRE    = regexp.MustCompile(`(让|要|叫|要求)我?.{0,8}(转账|转钱|打钱|汇款|付款|付\d|先付|交钱|交\d|保证金|押金|安全账户|扫码|共享|下载|念|报验证码|给他验证码|加他|加qq|加微信)`)
+	scamCtxRE   = regexp.MustCompile(`骗|冒充|假冒|自称|安全账户|保证金|解冻|刷单|返利|兼职|拉黑|打不通|联系不上|不回|跑了|征信|注销|双倍|赔偿|中奖|按对方|对方(让|要|叫)|(他|她|对方)(让|要|叫)我|(按|照|按照)(他|她|对方)|说是.{0,6}(客服|工作人员|官方|警察|公安)|陌生(账户|账号|人)|不认识的|(让|要|叫)我(转|汇|付|打)|说是(易联|你们|客服|官方|银行|警察|公安)|fake|scam|saying|claim|pretend|support|agent|customerservice`)
+	codeGivenRE = regexp.MustCompile(`((报|念|告诉)(了|给|过)?|(给|发给|发)(了)?(他|她|对方|别人|骗子|那个人|那人|陌生人)).{0,6}(验证码|短信码|动态码|校验码|密码)|(验证码|短信码|动态码|校验码|密码).{0,6}((报|念|告诉)(了|给|过)|(给|发给|发)(了)?(他|她|对方|别人|骗子|那个人|那人|陌生人)|(报|念|告诉|给|发|输)了?(过去|进去))|(扫|点).{0,12}输(了)?.{0,2}(密码|验证码)|输(了)?(一个|个|了个)?(验证)?码(进去|了)|gavethe(code|password)`)
+	// codeDoneRE: a code asked for was given after all ("让我念验证码 我念了").
+	codeDoneRE = regexp.MustCompile(`(报|念|告诉|给|发|输)(了|过去|进去)`)
+	// codeKeptRE: the code was not given ("我没报验证码给他").
+	codeKeptRE = regexp.MustCompile(`(没|没有|不|别|不能|不要|不会)(把)?(验证码|短信码|动态码|密码|码)?(报|念|告诉|给|发|输)`)
+	impersonRE = regexp.MustCompile(`冒充|假冒|假客服|自称|说是(易联|你们|客服|官方|工作人员)|是易联的|易联(的)?客服|你们(的)?客服|你们的人|客户经理`)
+	demandRE   = regexp.MustCompile(`(让|要|叫|要求)我?.{0,8}(转账|转钱|打钱|汇款|付款|付\d|先付|交钱|交\d|保证金|押金|安全账户|扫码|共享|下载|念|报验证码|给他验证码|加他|加qq|加微信)`)
 	// noLossNowRE: fraud words that tell of no loss now: how to spot or avoid a scam, a
 	// hypothesis, a near miss.
 	noLossNowRE = regexp.MustCompile(`怎么(识别|辨别|判断|分辨|区分|防|避免|预防|看出)|如何(识别|辨别|判断|分辨|区分|防|避免|预防)|怎样(识别|辨别|防|避免)|防骗|防诈|反诈知识|识别.{0,4}(骗|诈)|常见.{0,6}(骗|诈)|哪些.{0,6}(骗|诈)|是不是(骗|诈)|会不会(被)?骗|不会被骗|以免|提防|(如果|万一|要是|假如|假设)[^，。,.!！?？ ]{0,8}(被骗|上当|转了|被盗|盗刷|被刷)|差点|险些|差一点|幸好没|还好没|没被骗|没有被骗|没上当|没有上当`)
@@ -62,7 +66,7 @@ func caseKind(b string, inCase bool) string {
 		return caseScreen
 	case takeoverRE.MatchString(b):
 		return caseTakeover
-	case codeGivenRE.MatchString(b):
+	case codeGivenRE.MatchString(b) && !codeKeptRE.MatchString(b) && (!demandRE.MatchString(b) || codeDoneRE.MatchString(b)):
 		return caseCode
 	case fooledRE.MatchString(b) && !arrivedRE.MatchString(b), sent && (inCase || scamCtxRE.MatchString(b)):
 		return caseLoss
@@ -135,7 +139,7 @@ var (
 	whatNowRE     = regexp.MustCompile(`怎么办|咋办|怎么弄|咋弄|该干嘛|该怎么|然后呢|接下来|现在呢|怎么处理|要做什么|做什么|whatshould|whatdoi|whatnow|nowwhat`)
 	recoverRE     = regexp.MustCompile(`要回来|追回|追得回|追的回|要得回|拿得回|能追|退回来|拿回|找回|能退吗|帮我把钱|钱还能|getmymoney|moneyback`)
 	doneRE        = regexp.MustCompile(`报警了|报案了|改好了|卸载了|挂了|挂断了|冻结了|联系了银行|打了银行|打过银行|银行说|关了共享|关掉了`)
-	noHarmRE      = regexp.MustCompile(`没说|没念|没报|没告诉|没理|没搭理|没回他|没接|没加|没给|没转|没付|没有(给|转|付|加|报)|就问问|还没(转|付|给)|没上当|没钱|钱没少|没少`)
+	noHarmRE      = regexp.MustCompile(`没说|没念|没报|没理|没搭理|没回他|没接|没加|没给|没转|没付|没有(给|转|付|加|报)|就问问|还没(转|付|给)|没上当|没钱|钱没少|没少`)
 	materialRE    = regexp.MustCompile(`资料|材料|提供什么|提供啥|准备什么|准备啥|要我提供|需要什么|需要啥`)
 	whyRE         = regexp.MustCompile(`怎么会这样|为什么会|怎么会|凭什么`)
 	stopRE        = regexp.MustCompile(`停掉|停了|冻结我|先冻结|暂停|先把.{0,6}(停|冻)|止付`)
@@ -161,9 +165,23 @@ func (c *conv) caseFollowUp(ctx context.Context, text, b string) (Reply, bool, e
 		}
 		return c.text(c.withTicket(s)), true, nil
 	}
+	var num numberVerdict
+	numOK := false
+	if claimedNumber(text) != "" || numberPrefixRE.MatchString(b) {
+		num, numOK = c.numberAnswer(text)
+	}
+	// A new kind of harm told inside the case (a code typed in after the screen was shared)
+	// has a first step of its own: it comes before the answers to what the message also says.
+	newKind := ""
+	if k := caseKind(b, true); cs.Ticket != "" && k != cs.Kind && (k == caseCode || k == caseScreen || k == caseTakeover) {
+		newKind = k
+	}
 	switch {
 	case isHandoff(text) || englishHandoffRE.MatchString(b) || whoRE.MatchString(b):
 		return c.caseHandoff(), true, nil
+	case newKind != "":
+		r, err := c.openCase(ctx, newKind, text)
+		return r, true, err
 	case cs.Offer && cs.Ticket == "" && utf8.RuneCountInString(b) <= 8 && fileRE.MatchString(b) && !isCancel(text):
 		return c.fileOffered(ctx)
 	case cs.Ticket != "" && findMerchantNo(text) != "":
@@ -172,11 +190,8 @@ func (c *conv) caseFollowUp(ctx context.Context, text, b string) (Reply, bool, e
 			return Reply{}, true, err
 		}
 		return c.text(fmt.Sprintf(textCaseMerchant, no, cs.Ticket)), true, nil
-	case claimedNumber(text) != "" || numberPrefixRE.MatchString(b):
-		r, ok := c.numberAnswer(text)
-		if !ok {
-			break
-		}
+	case numOK:
+		r := num
 		if cs.Ticket != "" && r.official == "" && r.public == "" && claimedNumber(text) != "" {
 			if err := c.noteOnTicket(ctx, cs.Ticket, nil); err != nil {
 				return Reply{}, true, err
@@ -197,6 +212,8 @@ func (c *conv) caseFollowUp(ctx context.Context, text, b string) (Reply, bool, e
 		return note(textCasePolice)
 	case goingRE.MatchString(b) && !ask:
 		return c.text(fmt.Sprintf(textCaseGoing, c.ticketOrHotline())), true, nil
+	case whyRE.MatchString(b):
+		return c.text(c.withTicket(textCaseWhy)), true, nil
 	case cs.Kind != caseRisk && noHarmRE.MatchString(b):
 		return c.text(c.withTicket(textCaseRelief) + c.b.humanWhen(c.now)), true, nil
 	case cs.Kind == caseRisk && noHarmRE.MatchString(b):
@@ -226,8 +243,6 @@ func (c *conv) caseFollowUp(ctx context.Context, text, b string) (Reply, bool, e
 		return c.text(fmt.Sprintf(textCaseStop, cs.Ticket)), true, nil
 	case materialRE.MatchString(b):
 		return c.text(c.withTicket(textCaseMaterials)), true, nil
-	case whyRE.MatchString(b):
-		return c.text(c.withTicket(textCaseWhy)), true, nil
 	case whatNowRE.MatchString(b):
 		cs.Steps++
 		if en {
@@ -401,7 +416,7 @@ func (c *conv) openCase(ctx context.Context, kind, text string) (Reply, error) {
 		return c.text(c.b.riskText()), nil
 	}
 	head := ""
-	if cs.Steps == 0 && (kind == caseLoss || kind == caseTakeover || kind == caseTheft) {
+	if cs.Ticket == "" && (kind == caseLoss || kind == caseTakeover || kind == caseTheft) {
 		head = textCaseEmpathy
 	}
 	// The steps were given already: this message adds to the case's ticket, and only what is
@@ -587,6 +602,8 @@ var (
 	numberAskRE   = regexp.MustCompile(`是不是|对吧|对吗|打给我|打过来|打来|来电|短信|号码|电话|热线|呢|吗`)
 	// numberPrefixRE: a number known by its first digits ("95开头的").
 	numberPrefixRE = regexp.MustCompile(`(\d{2,5})开头`)
+	// mobilePrefixRE: a mobile's first digits; staff may call from one (the FAQ explains when).
+	mobilePrefixRE = regexp.MustCompile(`^1[3-9]`)
 	// numberUseRE: a public number the user means to call ("去12315投诉"), not one to check.
 	numberUseRE = regexp.MustCompile(`投诉|举报|报警|报案|去打|我要打|我会打`)
 	// numberDemandRE: the caller wanted a secret or money: even an official number is then
@@ -691,7 +708,7 @@ func (c *conv) numberAnswer(text string) (numberVerdict, bool) {
 // prefixAnswer answers about numbers known only by their first digits ("95开头的也是你们的吗").
 func (c *conv) prefixAnswer(b string, claim bool) (numberVerdict, bool) {
 	ms := numberPrefixRE.FindAllStringSubmatch(b, -1)
-	if len(ms) == 0 || !claim && !strings.Contains(b, "你们") && !strings.Contains(b, "易联") {
+	if len(ms) == 0 || mobilePrefixRE.MatchString(ms[0][1]) || !claim && !strings.Contains(b, "你们") && !strings.Contains(b, "易联") {
 		return numberVerdict{}, false
 	}
 	var ps []string

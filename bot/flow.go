@@ -54,8 +54,9 @@ var (
 	startWords      = []string{"提交工单", "工单", "留言", "我要留言", "我要投诉", "投诉", "建工单", "提工单", "创建工单", "我要提交工单", "提交问题", "新建工单"}
 	// startRE: a request to file a ticket said in a sentence ("帮我提个投诉工单", "我想留个言").
 	startRE = regexp.MustCompile(`(提|建|开|创建|新建|留|登记|发起|要|想|帮我)(一?个|一下|一张)?(投诉)?(工单|留言|言)|提投诉|我要投诉|投诉工单|重新提(一个|一张|个)?|(帮我|给我|麻烦)登记(一下)?|^登记一下|(submit|open|file|create|raise|lodge|make)(a|an)?(new)?(ticket|workorder|complaint)`)
-	// startPhraseRE is the request itself in a message, cut to leave what the ticket is for.
-	startPhraseRE  = regexp.MustCompile(`^[\s,，。.!！]*(你好|您好|好的?|嗯|行|那)?[\s,，]*(麻烦|请)?(我要|我想|想|要|帮我|给我|麻烦)?(提|建|开|创建|新建|留|登记|发起)?(一?个|一下|一张)?(投诉)?(工单|留言)?(一下)?[\s,，。]*(投诉|技术问题|技术支持|商户服务)?`)
+	// startPhraseRE: the fillers and type words between a request for a ticket and what it
+	// is for.
+	startPhraseRE  = regexp.MustCompile(`^[\s,，。.!！]*(你好|您好|好的?|嗯|行|那)?[\s,，]*(一下|吧)?[\s,，。：:]*(投诉|技术问题|技术支持|商户服务)?`)
 	startEnglishRE = regexp.MustCompile(`(?i)i\s*(need|want|would like)\s*to\s*(submit|open|file|create|raise)\s*an?\s*(new\s*)?(ticket|complaint)`)
 	// pastTicketRE: the sentence is about a ticket filed before, not a new one.
 	pastTicketRE = regexp.MustCompile(`(提的|提了|提过|之前|昨天|上次|前天|刚才).{0,6}(工单|单子|投诉|留言)|提的|提过|的工单`)
@@ -132,11 +133,20 @@ var (
 // ticketSubject is what a request for a ticket says it is for ("回调一直失败" of "我要提个工单
 // 回调一直失败"), from the masked text, or "".
 func ticketSubject(masked string) string {
-	t := startEnglishRE.ReplaceAllString(masked, "")
+	// What follows the request is what it is for; what comes before it ("不用转人工") is not.
+	low := strings.ToLower(foldASCII(masked))
+	loc := startEnglishRE.FindStringIndex(low)
+	if loc == nil {
+		loc = startRE.FindStringIndex(low)
+	}
+	t := masked
+	if loc != nil {
+		t = low[loc[1]:]
+	}
 	t = strings.TrimSpace(startPhraseRE.ReplaceAllString(strings.TrimSpace(t), ""))
 	t = strings.TrimFunc(t, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) })
 	b := bare(t)
-	if utf8.RuneCountInString(b) < 4 || typeFromWords(b) != "" && utf8.RuneCountInString(b) <= 5 {
+	if utf8.RuneCountInString(b) < 4 || slices.Contains(startWords, b) || typeFromWords(b) != "" && utf8.RuneCountInString(b) <= 5 {
 		return ""
 	}
 	return clip(t, 60)
@@ -468,7 +478,7 @@ func (c *conv) flowInput(ctx context.Context, text string) (Reply, error) {
 				return c.flowFail(textFlowDescAboveNone), nil
 			}
 			lead = fmt.Sprintf(textFlowDescAbove, clip(d, 30)) + "\n"
-		case utf8.RuneCountInString(d) <= 30 && questionRE.MatchString(b):
+		case utf8.RuneCountInString(d) <= 30 && questionRE.MatchString(b) && findPhone(text) == "":
 			// A question typed here may be one to answer now, or the very problem.
 			if a, ok, err := c.flowQuestion(ctx, text); err != nil || ok {
 				f.Candidate = d
