@@ -140,6 +140,7 @@ var (
 	recoverRE     = regexp.MustCompile(`要回来|追回|追得回|追的回|要得回|拿得回|能追|退回来|拿回|找回|能退吗|帮我把钱|钱还能|getmymoney|moneyback`)
 	doneRE        = regexp.MustCompile(`报警了|报案了|改好了|卸载了|挂了|挂断了|冻结了|联系了银行|打了银行|打过银行|银行说|关了共享|关掉了`)
 	noHarmRE      = regexp.MustCompile(`没说|没念|没报|没理|没搭理|没回他|没接|没加|没给|没转|没付|没有(给|转|付|加|报)|就问问|还没(转|付|给)|没上当|没钱|钱没少|没少`)
+	moneyOKRE     = regexp.MustCompile(`钱没少|没少|没有少|钱还在|没损失|没有损失|没钱`)
 	materialRE    = regexp.MustCompile(`资料|材料|提供什么|提供啥|准备什么|准备啥|要我提供|需要什么|需要啥`)
 	whyRE         = regexp.MustCompile(`怎么会这样|为什么会|怎么会|凭什么`)
 	stopRE        = regexp.MustCompile(`停掉|停了|冻结我|先冻结|暂停|先把.{0,6}(停|冻)|止付`)
@@ -214,8 +215,11 @@ func (c *conv) caseFollowUp(ctx context.Context, text, b string) (Reply, bool, e
 		return c.text(fmt.Sprintf(textCaseGoing, c.ticketOrHotline())), true, nil
 	case whyRE.MatchString(b):
 		return c.text(c.withTicket(textCaseWhy)), true, nil
-	case cs.Kind != caseRisk && noHarmRE.MatchString(b):
+	case cs.Kind != caseRisk && noHarmRE.MatchString(b) && (cs.Ticket == "" || moneyOKRE.MatchString(b)):
 		return c.text(c.withTicket(textCaseRelief) + c.b.humanWhen(c.now)), true, nil
+	case cs.Kind != caseRisk && noHarmRE.MatchString(b):
+		// "我没给 我挂了" after a loss: right this time, and the loss still needs the bank.
+		return c.text(c.withTicket(textCaseNotAgain)), true, nil
 	case cs.Kind == caseRisk && noHarmRE.MatchString(b):
 		c.s.Case = nil
 		return c.text(c.b.noHarmText()), true, nil

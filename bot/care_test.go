@@ -107,6 +107,7 @@ func TestCaseFollowUps(t *testing.T) {
 			steps: []step{
 				{say: "我把动态码念给对方了 卡里被扣了两千", match: urgentTicketRE},
 				{say: "他又让我再念一个新的", want: []string{"骗子话术"}, notWant: block},
+				{say: "这次没念 直接挂了", want: []string{"没给就对了", "开户银行"}, notWant: []string{"没有损失就好"}},
 			},
 			tickets: 1,
 		},

@@ -55,3 +55,6 @@ const (
 	textFlowEmailNoted        = "我们只登记电话；邮箱 %s 已写进问题描述，客服需要时会用。"
 	textFlowBadMerchantLen    = "“%s”不是有效的商户编号（这是%d位）：商户编号是88开头的10位数字，例如 8812345678。请核对后重新输入；个人用户请回复“个人用户”，暂时找不到可以回复“跳过”。"
 )
+
+// textCaseNotAgain answers "我没给" inside a case where money was already lost.
+const textCaseNotAgain = "没给就对了，做得好。他再联系就直接挂断、不要回。之前的损失请尽快找开户银行止付、报警（110 或 96110）。"
