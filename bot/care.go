@@ -47,7 +47,7 @@ var (
 	demandRE   = regexp.MustCompile(`(让|要|叫|要求)我?.{0,8}(转账|转钱|打钱|汇款|付款|付\d|先付|交钱|交\d|保证金|押金|安全账户|扫码|共享|下载|念|报验证码|给他验证码|加他|加qq|加微信)`)
 	// noLossNowRE: fraud words that tell of no loss now: how to spot or avoid a scam, a
 	// hypothesis, a near miss.
-	noLossNowRE = regexp.MustCompile(`怎么(识别|辨别|判断|分辨|区分|防|避免|预防|看出)|如何(识别|辨别|判断|分辨|区分|防|避免|预防)|怎样(识别|辨别|防|避免)|防骗|防诈|反诈知识|识别.{0,4}(骗|诈)|常见.{0,6}(骗|诈)|哪些.{0,6}(骗|诈)|是不是(骗|诈)|会不会(被)?骗|不会被骗|以免|提防|(如果|万一|要是|假如|假设)[^，。,.!！?？ ]{0,8}(被骗|上当|转了|被盗|盗刷|被刷)|差点|险些|差一点|幸好没|还好没|没被骗|没有被骗|没上当|没有上当`)
+	noLossNowRE = regexp.MustCompile(`怎么(识别|辨别|判断|分辨|区分|防|避免|预防|看出)|如何(识别|辨别|判断|分辨|区分|防|避免|预防)|怎样(识别|辨别|防|避免)|防止|预防|避免|防范|防骗|防诈|反诈知识|识别.{0,4}(骗|诈)|常见.{0,6}(骗|诈)|哪些.{0,6}(骗|诈)|是不是(骗|诈)|会不会(被)?骗|不会被骗|以免|提防|(如果|万一|要是|假如|假设)[^，。,.!！?？ ]{0,8}(被骗|上当|转了|被盗|盗刷|被刷)|差点|险些|差一点|幸好没|还好没|没被骗|没有被骗|没上当|没有上当`)
 	// arrivedRE: the money arrived or came back; no transfer in the same message is a loss.
 	arrivedRE = regexp.MustCompile(`到账了|已到账|已经到账|钱到了|收到了?(钱|款|退款)|退回来了|退回了|已退回|退到了|追回来了|拿回来了|解决了|处理好了|处理完了`)
 	// pastCaseRE: a case reported before ("我昨天被骗那个事"), asked about again.
@@ -141,10 +141,15 @@ var (
 	doneRE        = regexp.MustCompile(`报警了|报案了|改好了|卸载了|挂了|挂断了|冻结了|联系了银行|打了银行|打过银行|银行说|关了共享|关掉了`)
 	noHarmRE      = regexp.MustCompile(`没说|没念|没报|没理|没搭理|没回他|没接|没加|没给|没转|没付|没有(给|转|付|加|报)|就问问|还没(转|付|给)|没上当|没钱|钱没少|没少`)
 	moneyOKRE     = regexp.MustCompile(`钱没少|没少|没有少|钱还在|没损失|没有损失|没钱`)
-	materialRE    = regexp.MustCompile(`资料|材料|提供什么|提供啥|准备什么|准备啥|要我提供|需要什么|需要啥`)
-	whyRE         = regexp.MustCompile(`怎么会这样|为什么会|怎么会|凭什么`)
-	stopRE        = regexp.MustCompile(`停掉|停了|冻结我|先冻结|暂停|先把.{0,6}(停|冻)|止付`)
-	whoRE         = regexp.MustCompile(`找谁|能找谁|谁能帮|找个人|有没有人`)
+	materialRE    = regexp.MustCompile(`资料|材料|提供什么|提供啥|准备什么|准备啥|要我提供|需要什么|需要啥|带什么|带啥|要带`)
+	// feelingRE: fear, shame, panic; liableRE asks who pays for the loss; traceRE asks
+	// whether the money went through 易联.
+	feelingRE = regexp.MustCompile(`害怕|好怕|慌|急死|崩溃|睡不着|难受|后悔|自责|太蠢|好傻|丢人|不敢(跟|和|告诉)`)
+	liableRE  = regexp.MustCompile(`赔(偿|给|吗|不赔|钱)?|负责|担责|承担|你们的责任|报销`)
+	traceRE   = regexp.MustCompile(`(通过|经过|从|走)(的)?(你们|易联)|是不是你们|查(一下|到)?.{0,6}(去向|去哪|收款方|对方账户)`)
+	whyRE     = regexp.MustCompile(`怎么会这样|为什么会|怎么会|凭什么`)
+	stopRE    = regexp.MustCompile(`停掉|停了|冻结我|先冻结|暂停|先把.{0,6}(停|冻)|止付`)
+	whoRE     = regexp.MustCompile(`找谁|能找谁|谁能帮|找个人|有没有人`)
 	// scriptRE: what scammers say to push the user.
 	scriptRE = regexp.MustCompile(`不弄.{0,6}冻结|马上冻结|再付|再转|再交|再念|才能退|系统卡住|解冻费|激活费|流水不足|通道费`)
 	// fileRE: yes to the offer of an urgent ticket.
@@ -247,6 +252,12 @@ func (c *conv) caseFollowUp(ctx context.Context, text, b string) (Reply, bool, e
 		return c.text(fmt.Sprintf(textCaseStop, cs.Ticket)), true, nil
 	case materialRE.MatchString(b):
 		return c.text(c.withTicket(textCaseMaterials)), true, nil
+	case feelingRE.MatchString(b):
+		return c.text(c.withTicket(textCaseComfort)), true, nil
+	case liableRE.MatchString(b) && cs.Kind != caseRisk:
+		return c.text(c.withTicket(textCaseLiable)), true, nil
+	case traceRE.MatchString(b) && cs.Kind != caseRisk:
+		return note(textCaseTrace)
 	case whatNowRE.MatchString(b):
 		cs.Steps++
 		if en {

@@ -47,6 +47,9 @@ func TestCaseFollowUps(t *testing.T) {
 				{say: "钱是从建设银行卡里转出去的", want: []string{"建设银行卡背面", "已记到工单"}, notWant: block},
 				{say: "还有个事 扣款短信里的商户名写的是易联", want: []string{"使用易联收款的商户", "加急工单"}, notWant: block},
 				{say: "接下来呢", want: []string{"还没做的话", "止付"}, notWant: []string{"⚠️ 这涉及资金安全"}},
+				{say: "我现在好害怕 不敢跟家里说", want: []string{"不怪您"}, notWant: block},
+				{say: "这钱你们平台会赔吗", want: []string{"没法替客服承诺"}, notWant: block},
+				{say: "去报警要带啥", want: []string{"转账记录", "加急工单号"}, notWant: block},
 			},
 			tickets: 1,
 			check: func(t *testing.T, tk *Ticket) {
@@ -159,6 +162,7 @@ func TestIsLoss(t *testing.T) {
 		{"发了验证码但是一直收不到", false},
 		{"输了三次密码账号被锁了", false},
 		{"账户资金被风控冻结了", false},
+		{"防止被盗刷有什么办法", false},
 	}
 	for _, tt := range tests {
 		if got := isLoss(tt.text); got != tt.want {
@@ -294,6 +298,14 @@ func TestTicketFlowRepairs(t *testing.T) {
 				t.Errorf("Description = %q, want the words said before the flow", tk.Description)
 			}
 		}},
+		{"a type said as a topic, a forgotten number, a phone described instead of typed", []step{
+			{say: "提交工单"},
+			{say: "结算的问题", want: []string{"商户编号"}},
+			{say: "我忘了商户号", want: []string{"请简要描述"}},
+			{say: "结算金额比后台少了一笔", want: []string{"手机号"}},
+			{say: "就是我注册时留的那个手机号", want: []string{"看不到", "跳过"}, notWant: []string{"已补充到问题描述"}},
+			{say: "跳过", match: createdRE, want: []string{"类型：商户服务"}},
+		}, nil},
 		{"a merchant number of the wrong length says how long it is", []step{
 			{say: "提交工单"},
 			{say: "1"},

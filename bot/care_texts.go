@@ -58,3 +58,13 @@ const (
 
 // textCaseNotAgain answers "我没给" inside a case where money was already lost.
 const textCaseNotAgain = "没给就对了，做得好。他再联系就直接挂断、不要回。之前的损失请尽快找开户银行止付、报警（110 或 96110）。"
+
+// More follow-ups inside a case.
+const (
+	textCaseComfort = "这不怪您，这类骗局专门设计得让人防不住。您现在做的（止付、报警、登记工单）都是对的，越早处理越有希望挽回。"
+	textCaseLiable  = "损失能否追回、由谁承担，要看公安机关的调查结果，我这里没法替客服承诺赔付。如果这笔钱经过易联，客服会在工单里核查交易、配合警方，并把结果告诉您。"
+	textCaseTrace   = "是不是经过易联，需要客服按交易时间、金额核查，我这边查不到账户明细。请把转账时间、金额、对方账户（不要发密码和完整卡号）发给我，我补充到工单里。"
+)
+
+// textFlowPhoneUnseen answers a phone described instead of typed.
+const textFlowPhoneUnseen = "我这边看不到您账户或微信绑定的手机号，请直接回复号码；不需要电话联系的话回复“跳过”。"

@@ -75,12 +75,14 @@ var (
 	// contactNoteRE: words next to a phone that say when or how to call.
 	contactNoteRE = regexp.MustCompile(`点|上午|下午|晚上|中午|早上|周|工作日|以后|之前|别|不要|方便|忙|短信`)
 	// aboveRE: the description was given before ("上面都说了").
-	aboveRE     = regexp.MustCompile(`(上面|前面|刚才|之前)(都|已经|我)?(说|讲|写)(了|过)|说过了|同上|见上`)
-	emailRE     = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}`)
-	phoneWordRE = regexp.MustCompile(`电话|手机|号码|打我|联系我|call|phone`)
-	yesRE       = regexp.MustCompile(`^(好|好的|行|可以|嗯+|是|是的|对|要|需要|麻烦了?|好吧|ok|那)*(提一个|提一张|提吧|提|登记|帮我提|提交|就这个|就是这个|就用这个|就用这句|登记一下)?(吧|呀|啊)?$`)
-	questionRE  = regexp.MustCompile(`[?？]|怎么|咋|在哪|哪里|哪儿|去哪|哪找|哪看|多久|什么|啥|吗|为什么|如何|能不能|可不可以|是不是|几天|多少|多长`)
-	impatientRE = regexp.MustCompile(`快点|赶紧|直接提|提了|告诉我单号|给我单号|别问了`)
+	aboveRE = regexp.MustCompile(`(上面|前面|刚才|之前)(都|已经|我)?(说|讲|写)(了|过)|说过了|同上|见上`)
+	emailRE = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}`)
+	// phoneDescribedRE: a phone described instead of typed ("就是我注册的那个手机号").
+	phoneDescribedRE = regexp.MustCompile(`(手机号|电话|号码).{0,6}(就是|是我|绑定|注册|预留|留的|那个|一样)|(就是|是我|绑定|注册|预留|原来).{0,8}(手机号|电话|号码)`)
+	phoneWordRE      = regexp.MustCompile(`电话|手机|号码|打我|联系我|call|phone`)
+	yesRE            = regexp.MustCompile(`^(好|好的|行|可以|嗯+|是|是的|对|要|需要|麻烦了?|好吧|ok|那)*(提一个|提一张|提吧|提|登记|帮我提|提交|就这个|就是这个|就用这个|就用这句|登记一下)?(吧|呀|啊)?$`)
+	questionRE       = regexp.MustCompile(`[?？]|怎么|咋|在哪|哪里|哪儿|去哪|哪找|哪看|多久|什么|啥|吗|为什么|如何|能不能|可不可以|是不是|几天|多少|多长`)
+	impatientRE      = regexp.MustCompile(`快点|赶紧|直接提|提了|告诉我单号|给我单号|别问了`)
 )
 
 const minDescRunes = 5
@@ -225,7 +227,7 @@ func (c *conv) flowPrompt() string {
 }
 
 func isSkip(b string) bool {
-	for _, w := range []string{"跳过", "不用", "不需要", "没有", "算了", "不留", "不要", "没商户号", "找不到", "不知道"} {
+	for _, w := range []string{"跳过", "不用", "不需要", "没有", "算了", "不留", "不要", "没商户号", "找不到", "不知道", "忘了", "忘记", "不记得"} {
 		if strings.Contains(b, w) {
 			return true
 		}
@@ -391,6 +393,9 @@ func (c *conv) flowInput(ctx context.Context, text string) (Reply, error) {
 	case stepType:
 		raw := strings.TrimSpace(foldASCII(text))
 		typ := typeFromWords(b)
+		if typ == "" && utf8.RuneCountInString(b) <= 10 && !questionRE.MatchString(b) {
+			typ = typeFromTopic(b) // "结算的问题"
+		}
 		if signedOrDecimalRE.MatchString(raw) || (hasASCIIDigit(raw) && !choiceRE.MatchString(raw)) && utf8.RuneCountInString(b) <= 3 {
 			typ = ""
 		} else if typ == "" && !hasASCIIDigit(raw) && utf8.RuneCountInString(b) >= 8 && !questionRE.MatchString(b) {
@@ -514,6 +519,9 @@ func (c *conv) flowInput(ctx context.Context, text string) (Reply, error) {
 				f.Desc = joinDesc(f.Desc, "联系备注："+note)
 			}
 		case isSkip(b) || b == "否" || contactSkipRE.MatchString(b) || impatientRE.MatchString(b):
+		case phoneDescribedRE.MatchString(b) && !hasASCIIDigit(foldASCII(b)) && !questionRE.MatchString(b):
+			// "就是我注册的那个手机号": the bot cannot see it.
+			return c.flowFail(textFlowPhoneUnseen), nil
 		case !phoneAttempt(text, b) && utf8.RuneCountInString(b) >= 8 && !questionRE.MatchString(b):
 			// More about the problem, typed where the phone was asked for: it is added to
 			// the description and the phone asked again.
