@@ -31,7 +31,7 @@ var (
 	takeoverRE   = regexp.MustCompile(`(结算卡|结算账户|收款账户|收款卡|银行卡|绑定的?卡|登录手机号|手机号|密码|操作员)(被|让)(人|别人|他人|陌生人|不明人)?(改|换|修改|更换|绑|加)|被(人|别人|他人)?(改|换)了?(结算卡|结算账户|绑卡)|(后台|账号|账户)被(人|别人|他人|陌生人)?(登|盗)|(别人|陌生人|他人)(登录|登上|登了)|不是我改的`)
 	theftRE      = regexp.MustCompile(`盗刷|被盗|盗用|被刷|被(人|别人)刷|被人盗|(被人|被别人|被)(提走|转走|划走)|不是我(本人)?(操作|花|付|买|消费|转|弄)|不是本人|非本人|没(有)?(操作|消费|买)(过)?.{0,8}(扣|少|转走|付款)|莫名(其妙)?.{0,6}(扣|少)|stolen|notme|didntmake`)
 	// balanceDropRE: money missing; a fee or settlement question ("结算少了100") is no theft.
-	balanceDropRE = regexp.MustCompile(`(余额|钱|资金|账户).{0,6}少了|少了.{0,4}(钱|块|元|万|千)`)
+	balanceDropRE = regexp.MustCompile(`(余额|钱|资金|账户).{0,6}少了|少了.{0,4}(钱|块|元|万|千)|(钱|块|元|万|千|余额|存款|积蓄|卡里)(全|都)?(没了|不见了|被转走|被划走|被取走)`)
 	feeCtxRE      = regexp.MustCompile(`手续费|费率|扣费|服务费|费用|结算|到账|退款|分账|税`)
 	// fooledRE says the user was cheated; transferRE that money left the user's hands, which is
 	// a loss only when someone worked on the user (scamCtxRE, or a case already open).
@@ -122,9 +122,12 @@ func (c *conv) fundSafety(ctx context.Context, text string) (Reply, bool, error)
 
 // Follow-ups inside a case: what people ask once the steps were given.
 var (
-	bankAskRE     = regexp.MustCompile(`银行|工行|建行|农行|中行|交行|招行|邮储|浦发|中信|光大|民生|兴业|平安|信用社|农商`)
-	bankNameRE    = regexp.MustCompile(`(工商|建设|农业|中国|交通|招商|邮储|邮政储蓄|浦发|中信|光大|民生|兴业|平安|广发|华夏|农商|北京|上海|宁波|江苏)银行|工行|建行|农行|中行|交行|招行|信用社`)
-	evidenceRE    = regexp.MustCompile(`删|拉黑|屏蔽|聊天记录|截图`)
+	bankAskRE  = regexp.MustCompile(`银行|工行|建行|农行|中行|交行|招行|邮储|浦发|中信|光大|民生|兴业|平安|信用社|农商`)
+	bankNameRE = regexp.MustCompile(`(工商|建设|农业|中国|交通|招商|邮储|邮政储蓄|浦发|中信|光大|民生|兴业|平安|广发|华夏|农商|北京|上海|宁波|江苏)银行|工行|建行|农行|中行|交行|招行|信用社`)
+	evidenceRE = regexp.MustCompile(`删|拉黑|屏蔽|聊天记录|截图`)
+	appRE      = regexp.MustCompile(`卸载|(app|软件|应用).{0,6}(删|卸|还能用|要不要|留着|保留|还要)|(删|卸).{0,4}(app|软件|应用)`)
+	// channelRE: how the money left ("是用支付宝转的"), a fact for the ticket.
+	channelRE     = regexp.MustCompile(`(用|通过|从|走的?)(的)?(支付宝|微信|云闪付|手机银行|网银|银行卡|信用卡|花呗|京东).{0,6}(转|付|打|汇|扫|给)`)
 	passwordAskRE = regexp.MustCompile(`改(一下|了|好)?.{0,4}密码|密码.{0,6}(改|换|重置|重设)|换密码`)
 	policeRE      = regexp.MustCompile(`派出所|警察|公安|民警|报案|立案|报警回执|回执`)
 	recordsRE     = regexp.MustCompile(`记录|流水|证明|材料|出具|调取|盖章|凭证|明细`)
@@ -175,6 +178,10 @@ func (c *conv) caseFollowUp(ctx context.Context, text, b string) (Reply, bool, e
 	numOK := false
 	if claimedNumber(text) != "" || numberPrefixRE.MatchString(b) {
 		num, numOK = c.numberAnswer(text)
+		if !numOK && cs.Ticket != "" && findPhone(text) != "" && !c.knownNumber(claimedNumber(text)) {
+			// A phone given inside a case without a question is the other side's.
+			num, numOK = numberVerdict{}, true
+		}
 	}
 	// A new kind of harm told inside the case (a code typed in after the screen was shared)
 	// has a first step of its own: it comes before the answers to what the message also says.
@@ -210,6 +217,14 @@ func (c *conv) caseFollowUp(ctx context.Context, text, b string) (Reply, bool, e
 		return c.text(c.withTicket(textNeverShare)), true, nil
 	case demandRE.MatchString(b) || scriptRE.MatchString(b):
 		return note(textScamScript)
+	case appRE.MatchString(b):
+		return c.text(c.withTicket(textCaseApp)), true, nil
+	case channelRE.MatchString(b) && !bankNameRE.MatchString(b) && cs.Kind != caseRisk:
+		name := channelRE.FindStringSubmatch(b)[3]
+		if strings.Contains(name, "银行") || name == "信用卡" {
+			return note(c.bankLine(b, false))
+		}
+		return note(fmt.Sprintf(textCaseChannel, name))
 	case passwordAskRE.MatchString(b) && !strings.Contains(b, "被"):
 		return c.text(c.withTicket(textCasePassword)), true, nil
 	case evidenceRE.MatchString(b) && (ask || strings.Contains(b, "删")):
@@ -620,7 +635,9 @@ var (
 	// mobilePrefixRE: a mobile's first digits; staff may call from one (the FAQ explains when).
 	mobilePrefixRE = regexp.MustCompile(`^1[3-9]`)
 	// numberUseRE: a public number the user means to call ("去12315投诉"), not one to check.
-	numberUseRE = regexp.MustCompile(`投诉|举报|报警|报案|去打|我要打|我会打`)
+	numberUseRE = regexp.MustCompile(`我(要|想|准备|会|就|打算|得)(去)?.{0,6}(投诉|举报|报警|报案)|(去|找|打)[^被]{0,6}(投诉|举报)`)
+	// numberCallRE: the number called or wrote to the user.
+	numberCallRE = regexp.MustCompile(`打来|来电|打电话|打给我|电话说|短信|发来`)
 	// numberDemandRE: the caller wanted a secret or money: even an official number is then
 	// suspicious (caller IDs can be faked).
 	numberDemandRE = regexp.MustCompile(`验证码|密码|转账|转钱|汇款|付款|打钱|卡号|链接|下载|共享|安全账户|保证金`)
@@ -686,7 +703,7 @@ func (c *conv) phoneCheck(_ context.Context, text string) (Reply, bool, error) {
 func (c *conv) numberAnswer(text string) (numberVerdict, bool) {
 	b := bare(text)
 	claim := numberClaimRE.MatchString(b)
-	if !claim && !(numberAskRE.MatchString(b) && utf8.RuneCountInString(b) <= 30) {
+	if !claim && !(numberAskRE.MatchString(b) && utf8.RuneCountInString(b) <= 40) {
 		return numberVerdict{}, false
 	}
 	hotline, backup := c.b.contact("hotline"), c.b.contact("emergency_line")
@@ -712,12 +729,21 @@ func (c *conv) numberAnswer(text string) (numberVerdict, bool) {
 			return numberVerdict{}, false // "去12315投诉": a number to call, not to check
 		}
 		s := fmt.Sprintf(textNumberPublic, num, who)
-		if strings.Contains(b, "易联") || strings.Contains(b, "你们") {
+		switch {
+		case strings.Contains(b, "易联") || strings.Contains(b, "你们"):
 			s += fmt.Sprintf(textNumberPublicClaim, hotline)
+		case numberCallRE.MatchString(b):
+			s += textNumberPublicCall
 		}
 		return numberVerdict{text: s, public: who}, true
 	}
 	return numberVerdict{text: fmt.Sprintf(textNumberNotOfficial, num) + "\n" + c.b.officialNumbers() + "\n" + textNumberAdvice}, true
+}
+
+// knownNumber reports whether num is an official or a well-known public number.
+func (c *conv) knownNumber(num string) bool {
+	d := digits(num)
+	return d == digits(c.b.contact("hotline")) || d == digits(c.b.contact("emergency_line")) || publicNumbers[d] != ""
 }
 
 // prefixAnswer answers about numbers known only by their first digits ("95开头的也是你们的吗").

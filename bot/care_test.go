@@ -36,6 +36,8 @@ func TestCaseFollowUps(t *testing.T) {
 				{say: "对方手机是15900001234 说自己是易联的", want: []string{"不是易联支付的官方号码", "安全账户", "补充到加急工单"}, notWant: block},
 				{say: "我这就去公安局", want: []string{"加急工单号 GD"}, notWant: append(block, menuMark)},
 				{say: "多谢", want: []string{"加急工单号 GD"}, notWant: append(block, menuMark)},
+				{say: "对方让我装的那个软件还要留着吗", want: []string{"要卸载", "截图"}, notWant: block},
+				{say: "那人微信号绑的手机是13700001111", want: []string{"13700001111 不是易联支付的官方号码", "补充到加急工单"}, notWant: block},
 			},
 			tickets: 1,
 		},
@@ -163,6 +165,7 @@ func TestIsLoss(t *testing.T) {
 		{"输了三次密码账号被锁了", false},
 		{"账户资金被风控冻结了", false},
 		{"防止被盗刷有什么办法", false},
+		{"说是帮我升级会员 结果卡里的钱全没了", true},
 	}
 	for _, tt := range tests {
 		if got := isLoss(tt.text); got != tt.want {
@@ -183,6 +186,9 @@ func TestNumberKinds(t *testing.T) {
 		}},
 		{"a bank's number is the bank's", []step{
 			{say: "95559是你们的电话吗", want: []string{"交通银行", "不是易联支付的号码"}},
+		}},
+		{"a public number that called: whose it is, and caller IDs can be faked", []step{
+			{say: "刚有个12378的电话说我的贷款有问题 要我处理一下", want: []string{"金融监管部门", "伪造"}},
 		}},
 		{"a public number the user means to call is no number question", []step{
 			{say: "客服电话老打不通 我要去12345投诉你们 什么破服务", notWant: []string{"不是易联支付", "官方号码"}},
@@ -237,6 +243,10 @@ func TestTicketFlowRepairs(t *testing.T) {
 			{say: "稍等 我找一下商户号", want: []string{"不着急"}, notWant: []string{"不是有效的商户编号"}},
 			{say: "你还在吗", want: []string{"在的", "商户编号"}},
 			{say: "8811112222", want: []string{"请简要描述"}},
+		}, nil},
+		{"a complaint asked for in a sentence, by a buyer", []step{
+			{say: "想提个投诉 物业收的款退不回来", want: []string{"投诉工单", "物业收的款退不回来"}},
+			{say: "我就是个顾客", want: []string{"请描述您要投诉"}},
 		}, nil},
 		{"a payer says so in words", []step{
 			{say: "帮我提个工单"},

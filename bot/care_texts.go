@@ -68,3 +68,10 @@ const (
 
 // textFlowPhoneUnseen answers a phone described instead of typed.
 const textFlowPhoneUnseen = "我这边看不到您账户或微信绑定的手机号，请直接回复号码；不需要电话联系的话回复“跳过”。"
+
+// Still more follow-ups, and the caution after a public number that called.
+const (
+	textCaseApp          = "要卸载。卸载前先截图保存这个APP的名称和对方让您做过的操作（报警用），然后卸载，再用自己的手机改银行卡和支付密码。"
+	textCaseChannel      = "好的，已记到工单里。请马上联系%s的官方客服（App里的客服入口），说明被骗转账，申请冻结或拦截对方账户；同时报警（110 或 96110）。"
+	textNumberPublicCall = "来电显示可以伪造：对方要验证码、密码或让您转账的，一律是骗子；要核实就挂断后自己拨打官方号码。"
+)

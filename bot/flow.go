@@ -53,7 +53,7 @@ var (
 	looseTicketNoRE = regexp.MustCompile(`(?i)GD[ -]?\d{12}`)
 	startWords      = []string{"提交工单", "工单", "留言", "我要留言", "我要投诉", "投诉", "建工单", "提工单", "创建工单", "我要提交工单", "提交问题", "新建工单"}
 	// startRE: a request to file a ticket said in a sentence ("帮我提个投诉工单", "我想留个言").
-	startRE = regexp.MustCompile(`(提|建|开|创建|新建|留|登记|发起|要|想|帮我)(一?个|一下|一张)?(投诉)?(工单|留言|言)|提投诉|我要投诉|投诉工单|重新提(一个|一张|个)?|(帮我|给我|麻烦)登记(一下)?|^登记一下|(submit|open|file|create|raise|lodge|make)(a|an)?(new)?(ticket|workorder|complaint)`)
+	startRE = regexp.MustCompile(`(提|建|开|创建|新建|留|登记|发起|要|想|帮我)(一?个|一下|一张)?(投诉)?(工单|留言|言)|提投诉|我要投诉|投诉工单|重新提(一个|一张|个)?|(帮我|给我|麻烦)登记(一下)?|(提|开|登记|建|帮我提)(一?个|一下|一张)投诉|^登记一下|(submit|open|file|create|raise|lodge|make)(a|an)?(new)?(ticket|workorder|complaint)`)
 	// startPhraseRE: the fillers and type words between a request for a ticket and what it
 	// is for.
 	startPhraseRE  = regexp.MustCompile(`^[\s,，。.!！]*(你好|您好|好的?|嗯|行|那)?[\s,，]*(一下|吧)?[\s,，。：:]*(投诉|技术问题|技术支持|商户服务)?`)
