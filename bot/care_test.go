@@ -316,6 +316,10 @@ func TestTicketFlowRepairs(t *testing.T) {
 			{say: "就是我注册时留的那个手机号", want: []string{"看不到", "跳过"}, notWant: []string{"已补充到问题描述"}},
 			{say: "跳过", match: createdRE, want: []string{"类型：商户服务"}},
 		}, nil},
+		{"a question's topic at the type step: its answer, and the ticket stays open", []step{
+			{say: "提交工单"},
+			{say: "结算款没到账", want: []string{"结算", "类型已记为商户服务", "商户编号"}, notWant: []string{"请回复 1、2、3 或 0"}},
+		}, nil},
 		{"a merchant number of the wrong length says how long it is", []step{
 			{say: "提交工单"},
 			{say: "1"},

@@ -75,3 +75,6 @@ const (
 	textCaseChannel      = "好的，已记到工单里。请马上联系%s的官方客服（App里的客服入口），说明被骗转账，申请冻结或拦截对方账户；同时报警（110 或 96110）。"
 	textNumberPublicCall = "来电显示可以伪造：对方要验证码、密码或让您转账的，一律是骗子；要核实就挂断后自己拨打官方号码。"
 )
+
+// textFlowTopicKept follows an answer given at the type step: the ticket is still open.
+const textFlowTopicKept = "如果还没解决，工单可以接着填（类型已记为%s），回复“取消”退出。"

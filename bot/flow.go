@@ -342,6 +342,11 @@ func (c *conv) flowQuestion(ctx context.Context, text string) (string, bool, err
 	if !questionRE.MatchString(b) {
 		return "", false, nil
 	}
+	return c.flowAnswer(ctx)
+}
+
+// flowAnswer is the knowledge base's sure answer to the message, if it has one.
+func (c *conv) flowAnswer(ctx context.Context) (string, bool, error) {
 	res, err := c.b.kb.Search(ctx, query(c.userText), 3)
 	if err != nil {
 		return "", false, err
@@ -393,8 +398,10 @@ func (c *conv) flowInput(ctx context.Context, text string) (Reply, error) {
 	case stepType:
 		raw := strings.TrimSpace(foldASCII(text))
 		typ := typeFromWords(b)
+		topic := false
 		if typ == "" && utf8.RuneCountInString(b) <= 10 && !questionRE.MatchString(b) {
-			typ = typeFromTopic(b) // "结算的问题"
+			typ = typeFromTopic(b) // "结算的问题", "钱没到账"
+			topic = typ != ""
 		}
 		if signedOrDecimalRE.MatchString(raw) || (hasASCIIDigit(raw) && !choiceRE.MatchString(raw)) && utf8.RuneCountInString(b) <= 3 {
 			typ = ""
@@ -429,6 +436,15 @@ func (c *conv) flowInput(ctx context.Context, text string) (Reply, error) {
 		}
 		f.Type = typ
 		f.Step = stepMerchant
+		if topic {
+			// A topic may be the question itself ("钱没到账"): its answer first, if there is a
+			// sure one, and the ticket stays open for what the answer does not settle.
+			a, ok, err := c.flowAnswer(ctx)
+			if err != nil || ok {
+				f.Subject = strings.TrimSpace(c.userText)
+				return c.text(a + "\n\n" + fmt.Sprintf(textFlowTopicKept, typ.Name()) + "\n" + c.flowPrompt()), err
+			}
+		}
 		return next(), nil
 	case stepMerchant:
 		if no := findMerchantNo(text); no != "" {
