@@ -155,6 +155,8 @@ var (
 	whoRE     = regexp.MustCompile(`找谁|能找谁|谁能帮|找个人|有没有人`)
 	// scriptRE: what scammers say to push the user.
 	scriptRE = regexp.MustCompile(`不弄.{0,6}冻结|马上冻结|再付|再转|再交|再念|才能退|系统卡住|解冻费|激活费|流水不足|通道费`)
+	// caseAckRE: an okay or thanks in a case, several run together ("好的 知道了 谢谢").
+	caseAckRE = regexp.MustCompile(`^(好的?|好吧|行|嗯+|哦+|噢+|明白了?|知道了|了解|收到|懂了|ok)+(谢谢|谢啦|多谢|感谢|谢了)?(你|您)?(啊|了|哈|呀|啦)*$|^(谢谢|谢啦|多谢|感谢)(你|您)?(啊|了|哈|呀|啦)*$`)
 	// fileRE: yes to the offer of an urgent ticket.
 	fileRE = regexp.MustCompile(`登记|重新提|提交|帮我提|好的?|行|可以|要|麻烦`)
 )
@@ -282,7 +284,7 @@ func (c *conv) caseFollowUp(ctx context.Context, text, b string) (Reply, bool, e
 			return c.text(c.b.riskText()), true, nil
 		}
 		return c.text(c.stepsAgain()), true, nil
-	case !cs.Aside && !en && (thanksRE.MatchString(b) || okRE.MatchString(b)) && utf8.RuneCountInString(b) <= 12:
+	case !cs.Aside && !en && (thanksRE.MatchString(b) || okRE.MatchString(b) || caseAckRE.MatchString(b)) && utf8.RuneCountInString(b) <= 12:
 		if cs.Ticket == "" {
 			return c.text(fmt.Sprintf(textRiskAck, c.b.contact("hotline"))), true, nil
 		}

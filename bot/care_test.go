@@ -195,6 +195,7 @@ func TestNumberKinds(t *testing.T) {
 		}},
 		{"a stranger's landline is not official", []step{
 			{say: "0755-23456789 说是你们客服", want: []string{"0755-23456789 不是易联支付的官方号码", "010-88888888"}},
+			{say: "嗯嗯 明白了 多谢", want: []string{"400-800-9000"}, notWant: []string{suggestMark, menuMark}},
 		}},
 		{"numbers known by their first digits", []step{
 			{say: "有个96开头的号码说是易联的", want: []string{"没有96开头", "400-800-9000"}},
