@@ -232,6 +232,9 @@ func (c *conv) caseFollowUp(ctx context.Context, text, b string) (Reply, bool, e
 	case evidenceRE.MatchString(b) && (ask || strings.Contains(b, "删")):
 		return c.text(c.withTicket(textCaseEvidence)), true, nil
 	case policeRE.MatchString(b) && recordsRE.MatchString(b):
+		if cs.Ticket == "" {
+			return c.text(textCasePoliceNoTicket), true, nil
+		}
 		return note(textCasePolice)
 	case goingRE.MatchString(b) && !ask:
 		return c.text(fmt.Sprintf(textCaseGoing, c.ticketOrHotline())), true, nil
@@ -537,6 +540,9 @@ func (c *conv) caseHandoffLine() string {
 		c.s.Handoff = true
 		if no != "" {
 			return fmt.Sprintf(textCaseHandoffOpen, no)
+		}
+		if c.s.Case != nil && c.s.Case.Kind != caseRisk {
+			return textCaseHandoffNoTicket
 		}
 		return c.b.handoffOpenText()
 	}

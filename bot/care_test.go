@@ -97,6 +97,7 @@ func TestCaseFollowUps(t *testing.T) {
 			start: at(10, 0),
 			steps: []step{
 				{say: "前天被骗的事有人管吗 单号GD202601010001", want: []string{"没有查到工单 GD202601010001", "登记"}, notWant: []string{"加急工单 GD", "别着急"}},
+				{say: "民警让你们出个流水证明", want: []string{"协查手续", "回复“登记”"}, notWant: []string{"补充到加急工单"}},
 				{say: "登记吧", match: urgentTicketRE, want: []string{"加急通道"}},
 			},
 			tickets: 1, typed: true,

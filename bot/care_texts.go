@@ -78,3 +78,9 @@ const (
 
 // textFlowTopicKept follows an answer given at the type step: the ticket is still open.
 const textFlowTopicKept = "如果还没解决，工单可以接着填（类型已记为%s），回复“取消”退出。"
+
+// A case whose ticket was not found (pastCase): no ticket to add to yet.
+const (
+	textCasePoliceNoTicket  = "警方需要交易记录的，由办案民警持公安机关的协查手续向易联支付调取，我们会配合。回复“登记”，我为您登记加急工单，把报案回执编号、交易时间和金额写进去，客服会跟进。"
+	textCaseHandoffNoTicket = "好的，正在为您转接人工客服。接通后请先说明是被骗的事，以及时间和金额，客服会优先处理。"
+)
