@@ -466,7 +466,7 @@ func (c *conv) openCase(ctx context.Context, kind, text string) (Reply, error) {
 		}
 		return c.text(out), nil
 	}
-	steps := c.b.caseSteps(cs.Kind, false)
+	steps := c.b.caseSteps(cs.Kind)
 	cs.Steps++
 	if c.stateless {
 		return c.text(head + steps + "\n" + textCaseNoTicket), nil
@@ -616,14 +616,12 @@ func (b *Bot) urgentPromise(now time.Time) string {
 	return fmt.Sprintf(textUrgentClosed, b.hours.window(now), b.hours.nextOpen(now), due)
 }
 
-// caseSteps lists what to do now for a kind of case; short is the reminder given again.
-func (b *Bot) caseSteps(kind string, short bool) string {
+// caseSteps lists what to do now for a kind of case. It is given once, when the case opens;
+// stepsAgain is the reminder.
+func (b *Bot) caseSteps(kind string) string {
 	first := caseFirstStep[kind]
 	if first == "" {
 		first = caseFirstStep[caseLoss]
-	}
-	if short {
-		return fmt.Sprintf(textCaseStepsShort, first, b.contact("hotline"))
 	}
 	return fmt.Sprintf(textCaseSteps, first, b.contact("hotline"), b.hours.window(b.now()))
 }
