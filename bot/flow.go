@@ -128,6 +128,8 @@ func typeFromTopic(b string) TicketType {
 }
 
 var (
+	// askToLookRE: words after the request that ask someone to look, and say no subject.
+	askToLookRE     = regexp.MustCompile(`^(让|请|给|麻烦)?(你们|客服|技术|人工|同事)*(的人)?(帮忙|帮我)?(看下|看看|看一下|处理一下|处理下|跟进一下|联系我|回复我)(吧|呗|啊)?$`)
 	topicTechRE     = regexp.MustCompile(`技术|接口|报错|回调|notify|签名|验签|对接|sdk|api|证书|联调|测试环境|sign`)
 	topicMerchantRE = regexp.MustCompile(`结算|到账|到帐|没到|费率|手续费|发票|对账|提现|商户信息|变更|入网|签约|冻结|跨境|settle`)
 )
@@ -148,7 +150,7 @@ func ticketSubject(masked string) string {
 	t = strings.TrimSpace(startPhraseRE.ReplaceAllString(strings.TrimSpace(t), ""))
 	t = strings.TrimFunc(t, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) })
 	b := bare(t)
-	if utf8.RuneCountInString(b) < 4 || slices.Contains(startWords, b) || typeFromWords(b) != "" && utf8.RuneCountInString(b) <= 5 {
+	if utf8.RuneCountInString(b) < 4 || slices.Contains(startWords, b) || askToLookRE.MatchString(b) || typeFromWords(b) != "" && utf8.RuneCountInString(b) <= 5 {
 		return ""
 	}
 	return clip(t, 60)
