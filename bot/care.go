@@ -29,38 +29,48 @@ var (
 	screenRE     = regexp.MustCompile(`屏幕共享|共享屏幕|共享了屏幕|远程(软件|控制|协助|桌面|操作)|向日葵|todesk|teamviewer|anydesk|会议软件|screenshar|remoteaccess|remotecontrol`)
 	screenDoneRE = regexp.MustCompile(`开了|下了|装了|安装了|下载了|正在|还在|在共享|共享着|打开了|开着|用了|让我开|让我下|让我装|叫我下|叫我开|sharing|installed`)
 	takeoverRE   = regexp.MustCompile(`(结算卡|结算账户|收款账户|收款卡|银行卡|绑定的?卡|登录手机号|手机号|密码|操作员)(被|让)(人|别人|他人|陌生人|不明人)?(改|换|修改|更换|绑|加)|被(人|别人|他人)?(改|换)了?(结算卡|结算账户|绑卡)|(后台|账号|账户)被(人|别人|他人|陌生人)?(登|盗)|(别人|陌生人|他人)(登录|登上|登了)|不是我改的`)
-	theftRE      = regexp.MustCompile(`盗刷|被盗|盗用|被刷|被(人|别人)刷|被人盗|不是我(本人)?(操作|花|付|买|消费|转|弄)|不是本人|非本人|没(有)?(操作|消费|买)(过)?.{0,8}(扣|少|转走|付款)|莫名(其妙)?.{0,6}(扣|少)|(余额|钱|资金|账户).{0,6}少了|少了.{0,4}(钱|块|元|万|千)|stolen|notme|didntmake`)
-	lossRE       = regexp.MustCompile(`被骗|骗了|受骗|上当|(转|汇|付|打)了.{0,8}(钱|元|块|万|千|笔|保证金|过去|到)|(转|汇|付|打)了\d|已经(转|付|汇|打)|转过去了|付了第|scammed|stolen|sentthem|sentmoney|ipaid|itransferred|lostmoney`)
-	codeGivenRE  = regexp.MustCompile(`(报|给|告诉|念|输|发)了.{0,6}(验证码|码|密码)|(验证码|密码).{0,6}(报|给|告诉|念|输|发)(了|给他|给对方|过去|进去)|gavethe(code|password)`)
-	impersonRE   = regexp.MustCompile(`冒充|假冒|假客服|自称|说是(易联|你们|客服|官方|工作人员)|是易联的|易联(的)?客服|你们(的)?客服|你们的人|客户经理`)
-	demandRE     = regexp.MustCompile(`(让|要|叫|要求)我?.{0,8}(转账|转钱|打钱|汇款|付款|付\d|先付|交钱|交\d|保证金|押金|安全账户|扫码|共享|下载|念|报验证码|给他验证码|加他|加qq|加微信)`)
-	// whatNowRE asks for the next step.
-	whatNowRE  = regexp.MustCompile(`怎么办|咋办|怎么弄|咋弄|该干嘛|该怎么|然后呢|接下来|现在呢|怎么处理|要做什么|做什么|whatshould|whatdoi|whatnow|nowwhat`)
-	recoverRE  = regexp.MustCompile(`要回来|追回|追得回|追的回|要得回|拿得回|能追|退回来|拿回|找回|能退吗|帮我把钱|钱还能|getmymoney|moneyback`)
-	doneRE     = regexp.MustCompile(`报警了|报案了|改好了|改了密码|卸载了|删了|挂了|挂断了|冻结了|联系了银行|打了银行|打过银行|银行说|关了共享|关掉了`)
-	noHarmRE   = regexp.MustCompile(`没理|没搭理|没回他|没接|没加|没给|没转|没付|没有(给|转|付|加|报)|就问问|还没(转|付|给)|没上当|没钱|钱没少|没少`)
-	materialRE = regexp.MustCompile(`资料|材料|提供什么|提供啥|准备什么|准备啥|要我提供|需要什么|需要啥`)
-	whyRE      = regexp.MustCompile(`怎么会这样|为什么会|怎么会|凭什么`)
-	stopRE     = regexp.MustCompile(`停掉|停了|冻结我|先冻结|暂停|先把.{0,6}(停|冻)|止付`)
-	whoRE      = regexp.MustCompile(`找谁|能找谁|谁能帮|找个人|有没有人`)
-	// shareSecretRE: the user offers to send a code or password.
-	shareSecretRE = regexp.MustCompile(`(验证码|密码|码).{0,6}(发你|给你|发给你|告诉你|要不要|需要吗|用不用)|(要不要|需要|用不用).{0,6}(验证码|密码)`)
-	// scriptRE: what scammers say to push the user.
-	scriptRE = regexp.MustCompile(`不弄.{0,6}冻结|马上冻结|再付|再转|再交|才能退|系统卡住|解冻费|激活费|流水不足|通道费`)
+	theftRE      = regexp.MustCompile(`盗刷|被盗|盗用|被刷|被(人|别人)刷|被人盗|(被人|被别人|被)(提走|转走|划走)|不是我(本人)?(操作|花|付|买|消费|转|弄)|不是本人|非本人|没(有)?(操作|消费|买)(过)?.{0,8}(扣|少|转走|付款)|莫名(其妙)?.{0,6}(扣|少)|stolen|notme|didntmake`)
+	// balanceDropRE: money missing; a fee or settlement question ("结算少了100") is no theft.
+	balanceDropRE = regexp.MustCompile(`(余额|钱|资金|账户).{0,6}少了|少了.{0,4}(钱|块|元|万|千)|(钱|块|元|万|千|余额|存款|积蓄|卡里)(全|都)?(没了|不见了|被转走|被划走|被取走)`)
+	feeCtxRE      = regexp.MustCompile(`手续费|费率|扣费|服务费|费用|结算|到账|退款|分账|税`)
+	// fooledRE says the user was cheated; transferRE that money left the user's hands, which is
+	// a loss only when someone worked on the user (scamCtxRE, or a case already open).
+	fooledRE    = regexp.MustCompile(`被骗|骗了我|我被.{0,4}骗|受骗|上当|scammed`)
+	transferRE  = regexp.MustCompile(`(转|汇|付|打)了.{0,8}(钱|元|块|万|千|笔|保证金|过去|到)|(转|汇|付|打)了\d|已经(转|付|汇)|已经打(了|过去|钱|款)|转过去了|付了第|sentthem|sentmoney|ipaid|itransferred|lostmoney`)
+	scamCtxRE   = regexp.MustCompile(`骗|冒充|假冒|自称|安全账户|保证金|解冻|刷单|返利|兼职|拉黑|打不通|联系不上|不回|跑了|征信|注销|双倍|赔偿|中奖|按对方|对方(让|要|叫)|(他|她|对方)(让|要|叫)我|(按|照|按照)(他|她|对方)|说是.{0,6}(客服|工作人员|官方|警察|公安)|陌生(账户|账号|人)|不认识的|(让|要|叫)我(转|汇|付|打)|说是(易联|你们|客服|官方|银行|警察|公安)|fake|scam|saying|claim|pretend|support|agent|customerservice`)
+	codeGivenRE = regexp.MustCompile(`((报|念|告诉)(了|给|过)?|(给|发给|发)(了)?(他|她|对方|别人|骗子|那个人|那人|陌生人)).{0,6}(验证码|短信码|动态码|校验码|密码)|(验证码|短信码|动态码|校验码|密码).{0,6}((报|念|告诉)(了|给|过)|(给|发给|发)(了)?(他|她|对方|别人|骗子|那个人|那人|陌生人)|(报|念|告诉|给|发|输)了?(过去|进去))|(扫|点).{0,12}输(了)?.{0,2}(密码|验证码)|输(了)?(一个|个|了个)?(验证)?码(进去|了)|gavethe(code|password)`)
+	// codeDoneRE: a code asked for was given after all ("让我念验证码 我念了").
+	codeDoneRE = regexp.MustCompile(`(报|念|告诉|给|发|输)(了|过去|进去)`)
+	// codeKeptRE: the code was not given ("我没报验证码给他").
+	codeKeptRE = regexp.MustCompile(`(没|没有|不|别|不能|不要|不会)(把)?(验证码|短信码|动态码|密码|码)?(报|念|告诉|给|发|输)`)
+	impersonRE = regexp.MustCompile(`冒充|假冒|假客服|自称|说是(易联|你们|客服|官方|工作人员)|是易联的|易联(的)?客服|你们(的)?客服|你们的人|客户经理`)
+	demandRE   = regexp.MustCompile(`(让|要|叫|要求)我?.{0,8}(转账|转钱|打钱|汇款|付款|付\d|先付|交钱|交\d|保证金|押金|安全账户|扫码|共享|下载|念|报验证码|给他验证码|加他|加qq|加微信)`)
+	// noLossNowRE: fraud words that tell of no loss now: how to spot or avoid a scam, a
+	// hypothesis, a near miss.
+	noLossNowRE = regexp.MustCompile(`怎么(识别|辨别|判断|分辨|区分|防|避免|预防|看出)|如何(识别|辨别|判断|分辨|区分|防|避免|预防)|怎样(识别|辨别|防|避免)|防止|预防|避免|防范|防骗|防诈|反诈知识|识别.{0,4}(骗|诈)|常见.{0,6}(骗|诈)|哪些.{0,6}(骗|诈)|是不是(骗|诈)|会不会(被)?骗|不会被骗|以免|提防|(如果|万一|要是|假如|假设)[^，。,.!！?？ ]{0,8}(被骗|上当|转了|被盗|盗刷|被刷)|差点|险些|差一点|幸好没|还好没|没被骗|没有被骗|没上当|没有上当`)
+	// arrivedRE: the money arrived or came back; no transfer in the same message is a loss.
+	arrivedRE = regexp.MustCompile(`到账了|已到账|已经到账|钱到了|收到了?(钱|款|退款)|退回来了|退回了|已退回|退到了|追回来了|拿回来了|解决了|处理好了|处理完了`)
+	// pastCaseRE: a case reported before ("我昨天被骗那个事"), asked about again.
+	pastCaseRE = regexp.MustCompile(`(昨天|前天|上次|之前|上周|前几天|那天|早上|上午|刚才).{0,6}(被骗|被盗|盗刷|上当|那个事|的事)|(被骗|被盗|盗刷|上当)(的|那个)(事|工单)`)
 )
 
-// caseKind reports the kind of fund-safety case a message (bare) describes, or "".
-func caseKind(b string) string {
+// caseKind reports the kind of fund-safety case a message (bare) describes, or "". inCase says
+// that a case is open already: then money sent is a loss without the scam told again.
+func caseKind(b string, inCase bool) string {
+	if noLossNowRE.MatchString(b) {
+		return ""
+	}
+	sent := transferRE.MatchString(b) && !strings.Contains(b, "没转") && !strings.Contains(b, "没付") && !arrivedRE.MatchString(b)
 	switch {
 	case screenRE.MatchString(b) && screenDoneRE.MatchString(b):
 		return caseScreen
 	case takeoverRE.MatchString(b):
 		return caseTakeover
-	case codeGivenRE.MatchString(b):
+	case codeGivenRE.MatchString(b) && !codeKeptRE.MatchString(b) && (!demandRE.MatchString(b) || codeDoneRE.MatchString(b)):
 		return caseCode
-	case lossRE.MatchString(b) && !strings.Contains(b, "没转") && !strings.Contains(b, "没付"):
+	case fooledRE.MatchString(b) && !arrivedRE.MatchString(b), sent && (inCase || scamCtxRE.MatchString(b)):
 		return caseLoss
-	case theftRE.MatchString(b):
+	case theftRE.MatchString(b), balanceDropRE.MatchString(b) && !feeCtxRE.MatchString(b):
 		return caseTheft
 	case impersonRE.MatchString(b) && demandRE.MatchString(b), strings.Contains(b, "安全账户"):
 		return caseRisk
@@ -70,50 +80,191 @@ func caseKind(b string) string {
 
 // isLoss reports whether text tells of a loss (money moved or missing, a code given away, a
 // remote session, a taken-over account): such a ticket is urgent. Urgency is this decision,
-// not the presence of a word like 冻结 (risk control freezes funds of honest merchants too).
+// not the presence of a word like 骗 or 冻结 (risk control freezes funds of honest merchants
+// too, and "怎么识别诈骗" is a question).
 func isLoss(text string) bool {
-	k := caseKind(bare(text))
+	k := caseKind(bare(text), false)
 	return k != "" && k != caseRisk
 }
 
 // fundSafety answers a fund-safety message: a loss opens the case and an urgent ticket without
-// being asked; inside a case the follow-ups ("怎么办", "人工", a merchant number) stay in it.
+// being asked; inside a case the follow-ups ("银行这么晚有人接吗", "要不要删了他", a number,
+// a merchant number) are answered briefly, in the case, and the steps are not pasted again.
 func (c *conv) fundSafety(ctx context.Context, text string) (Reply, bool, error) {
 	if c.inFlow() {
 		return Reply{}, false, nil // the flow marks its ticket urgent itself
 	}
 	b := bare(text)
-	if kind := caseKind(b); kind != "" {
+	cs := c.s.Case
+	if cs != nil {
+		r, ok, err := c.caseFollowUp(ctx, text, b)
+		if ok || err != nil {
+			cs.Aside = false
+			return r, true, err
+		}
+	}
+	if pastCaseRE.MatchString(b) || (looseTicketNoRE.MatchString(foldASCII(text)) && fooledRE.MatchString(b)) {
+		// A case told before, asked about: its ticket, not a new one.
+		r, ok, err := c.pastCase(ctx, text)
+		if ok || err != nil {
+			return r, true, err
+		}
+	}
+	if kind := caseKind(b, cs != nil); kind != "" {
 		r, err := c.openCase(ctx, kind, text)
 		return r, true, err
 	}
-	cs := c.s.Case
-	if cs == nil {
-		return Reply{}, false, nil
+	if cs = c.s.Case; cs != nil {
+		cs.Aside = true // the conversation moved on: an okay is no longer about the case
 	}
+	return Reply{}, false, nil
+}
+
+// Follow-ups inside a case: what people ask once the steps were given.
+var (
+	bankAskRE  = regexp.MustCompile(`银行|工行|建行|农行|中行|交行|招行|邮储|浦发|中信|光大|民生|兴业|平安|信用社|农商`)
+	bankNameRE = regexp.MustCompile(`(工商|建设|农业|中国|交通|招商|邮储|邮政储蓄|浦发|中信|光大|民生|兴业|平安|广发|华夏|农商|北京|上海|宁波|江苏)银行|工行|建行|农行|中行|交行|招行|信用社`)
+	evidenceRE = regexp.MustCompile(`删|拉黑|屏蔽|聊天记录|截图`)
+	appRE      = regexp.MustCompile(`卸载|(app|软件|应用).{0,6}(删|卸|还能用|要不要|留着|保留|还要)|(删|卸).{0,4}(app|软件|应用)`)
+	// channelRE: how the money left ("是用支付宝转的"), a fact for the ticket.
+	channelRE     = regexp.MustCompile(`(用|通过|从|走的?)(的)?(支付宝|微信|云闪付|手机银行|网银|银行卡|信用卡|花呗|京东).{0,6}(转|付|打|汇|扫|给)`)
+	passwordAskRE = regexp.MustCompile(`改(一下|了|好)?.{0,4}密码|密码.{0,6}(改|换|重置|重设)|换密码`)
+	policeRE      = regexp.MustCompile(`派出所|警察|公安|民警|报案|立案|报警回执|回执`)
+	recordsRE     = regexp.MustCompile(`记录|流水|证明|材料|出具|调取|盖章|凭证|明细`)
+	goingRE       = regexp.MustCompile(`(去|到)(派出所|公安|银行|报警|报案)|这就去|马上去|现在去|去报警`)
+	collectRE     = regexp.MustCompile(`还能(不能)?(用|收款|收钱)|能不能(继续|正常)?(用|收款|收钱)|会不会也(被|转)|还安全吗|安全不安全|继续收款|先别收|还敢用`)
+	viaUsRE       = regexp.MustCompile(`(短信|扣款|账单|记录|显示|写的?是?|商户名).{0,10}(易联|你们)|易联支付.{0,4}(消费|扣款|扣了|支付)`)
+	linkRE        = regexp.MustCompile(`点了.{0,4}链接|链接.{0,4}点(了|开)|点开了|打开了?链接|进了.{0,4}网站`)
+	verifyRE      = regexp.MustCompile(`怎么(才能)?(知道|确认|核实|查|判断|看).{0,12}(真|假|过期|冻结|异常|是不是|到底|有没有)`)
+	askRE         = regexp.MustCompile(`[?？]|吗|要不要|能不能|可以不|行不行|用不用|该不该|是不是|怎么`)
+	// shareSecretRE: the user offers to send a code, password or card number.
+	shareSecretRE = regexp.MustCompile(`(验证码|密码|卡号).{0,6}(发你|发给你|给你|告诉你|发过来|发这)|(要不要|需要|用不用)(我)?(把)?.{0,4}(验证码|密码|卡号).{0,4}(发|给|告诉)`)
+	whatNowRE     = regexp.MustCompile(`怎么办|咋办|怎么弄|咋弄|该干嘛|该怎么|然后呢|接下来|现在呢|怎么处理|要做什么|做什么|whatshould|whatdoi|whatnow|nowwhat`)
+	recoverRE     = regexp.MustCompile(`要回来|追回|追得回|追的回|要得回|拿得回|能追|退回来|拿回|找回|能退吗|帮我把钱|钱还能|getmymoney|moneyback`)
+	doneRE        = regexp.MustCompile(`报警了|报案了|改好了|卸载了|挂了|挂断了|冻结了|联系了银行|打了银行|打过银行|银行说|关了共享|关掉了`)
+	noHarmRE      = regexp.MustCompile(`没说|没念|没报|没理|没搭理|没回他|没接|没加|没给|没转|没付|没有(给|转|付|加|报)|就问问|还没(转|付|给)|没上当|没钱|钱没少|没少`)
+	moneyOKRE     = regexp.MustCompile(`钱没少|没少|没有少|钱还在|没损失|没有损失|没钱`)
+	materialRE    = regexp.MustCompile(`资料|材料|提供什么|提供啥|准备什么|准备啥|要我提供|需要什么|需要啥|带什么|带啥|要带`)
+	// feelingRE: fear, shame, panic; liableRE asks who pays for the loss; traceRE asks
+	// whether the money went through 易联.
+	feelingRE = regexp.MustCompile(`害怕|好怕|慌|急死|崩溃|睡不着|难受|后悔|自责|太蠢|好傻|丢人|不敢(跟|和|告诉)`)
+	liableRE  = regexp.MustCompile(`赔(偿|给|吗|不赔|钱)?|负责|担责|承担|你们的责任|报销`)
+	traceRE   = regexp.MustCompile(`(通过|经过|从|走)(的)?(你们|易联)|是不是你们|查(一下|到)?.{0,6}(去向|去哪|收款方|对方账户)`)
+	whyRE     = regexp.MustCompile(`怎么会这样|为什么会|怎么会|凭什么`)
+	stopRE    = regexp.MustCompile(`停掉|停了|冻结我|先冻结|暂停|先把.{0,6}(停|冻)|止付`)
+	whoRE     = regexp.MustCompile(`找谁|能找谁|谁能帮|找个人|有没有人`)
+	// scriptRE: what scammers say to push the user.
+	scriptRE = regexp.MustCompile(`不弄.{0,6}冻结|马上冻结|再付|再转|再交|再念|才能退|系统卡住|解冻费|激活费|流水不足|通道费`)
+	// caseAckRE: an okay or thanks in a case, several run together ("好的 知道了 谢谢").
+	caseAckRE = regexp.MustCompile(`^(好的?|好吧|行|嗯+|哦+|噢+|明白了?|知道了|了解|收到|懂了|ok)+(谢谢|谢啦|多谢|感谢|谢了)?(你|您)?(啊|了|哈|呀|啦)*$|^(谢谢|谢啦|多谢|感谢)(你|您)?(啊|了|哈|呀|啦)*$`)
+	// fileRE: yes to the offer of an urgent ticket.
+	fileRE = regexp.MustCompile(`登记|重新提|提交|帮我提|好的?|行|可以|要|麻烦`)
+)
+
+// caseFollowUp answers a message inside a case: briefly, about what it asks, with the case's
+// ticket. It leaves what it does not recognise to the other steps.
+func (c *conv) caseFollowUp(ctx context.Context, text, b string) (Reply, bool, error) {
+	cs := c.s.Case
 	en := isEnglish(text)
+	ask := askRE.MatchString(b)
+	// note adds the message to the case's ticket (it tells something new) and answers s.
+	note := func(s string) (Reply, bool, error) {
+		if cs.Ticket != "" && !c.stateless {
+			if err := c.noteOnTicket(ctx, cs.Ticket, nil); err != nil {
+				return Reply{}, true, err
+			}
+		}
+		return c.text(c.withTicket(s)), true, nil
+	}
+	var num numberVerdict
+	numOK := false
+	if claimedNumber(text) != "" || numberPrefixRE.MatchString(b) {
+		num, numOK = c.numberAnswer(text)
+		if !numOK && cs.Ticket != "" && findPhone(text) != "" && !c.knownNumber(claimedNumber(text)) {
+			// A phone given inside a case without a question is the other side's.
+			num, numOK = numberVerdict{}, true
+		}
+	}
+	// A new kind of harm told inside the case (a code typed in after the screen was shared)
+	// has a first step of its own: it comes before the answers to what the message also says.
+	newKind := ""
+	if k := caseKind(b, true); cs.Ticket != "" && k != cs.Kind && (k == caseCode || k == caseScreen || k == caseTakeover) {
+		newKind = k
+	}
 	switch {
 	case isHandoff(text) || englishHandoffRE.MatchString(b) || whoRE.MatchString(b):
 		return c.caseHandoff(), true, nil
-	case shareSecretRE.MatchString(b):
-		return c.text(c.withTicket(textNeverShare)), true, nil
-	case demandRE.MatchString(b) || scriptRE.MatchString(b):
-		return c.text(c.withTicket(textScamScript)), true, nil
-	case cs.Kind != caseRisk && noHarmRE.MatchString(b):
-		return c.text(c.withTicket(textCaseRelief) + c.b.humanWhen(c.now)), true, nil
+	case newKind != "":
+		r, err := c.openCase(ctx, newKind, text)
+		return r, true, err
+	case cs.Offer && cs.Ticket == "" && utf8.RuneCountInString(b) <= 8 && fileRE.MatchString(b) && !isCancel(text):
+		return c.fileOffered(ctx)
 	case cs.Ticket != "" && findMerchantNo(text) != "":
 		no := findMerchantNo(text)
 		if err := c.noteOnTicket(ctx, cs.Ticket, func(t *Ticket) { t.MerchantNo = no }); err != nil {
 			return Reply{}, true, err
 		}
 		return c.text(fmt.Sprintf(textCaseMerchant, no, cs.Ticket)), true, nil
+	case numOK:
+		r := num
+		if cs.Ticket != "" && r.official == "" && r.public == "" && claimedNumber(text) != "" {
+			if err := c.noteOnTicket(ctx, cs.Ticket, nil); err != nil {
+				return Reply{}, true, err
+			}
+			return c.text(fmt.Sprintf(textNumberNotOfficial, claimedNumber(text)) + "\n" + c.b.officialNumbers() + "\n" +
+				textNumberNoSafeAccount + fmt.Sprintf(textCaseNumberAdded, cs.Ticket)), true, nil
+		}
+		return c.text(r.text), true, nil
+	case shareSecretRE.MatchString(b):
+		return c.text(c.withTicket(textNeverShare)), true, nil
+	case demandRE.MatchString(b) || scriptRE.MatchString(b):
+		return note(textScamScript)
+	case appRE.MatchString(b):
+		return c.text(c.withTicket(textCaseApp)), true, nil
+	case channelRE.MatchString(b) && !bankNameRE.MatchString(b) && cs.Kind != caseRisk:
+		name := channelRE.FindStringSubmatch(b)[3]
+		if strings.Contains(name, "银行") || name == "信用卡" {
+			return note(c.bankLine(b, false))
+		}
+		return note(fmt.Sprintf(textCaseChannel, name))
+	case passwordAskRE.MatchString(b) && !strings.Contains(b, "被"):
+		return c.text(c.withTicket(textCasePassword)), true, nil
+	case evidenceRE.MatchString(b) && (ask || strings.Contains(b, "删")):
+		return c.text(c.withTicket(textCaseEvidence)), true, nil
+	case policeRE.MatchString(b) && recordsRE.MatchString(b):
+		if cs.Ticket == "" {
+			return c.text(textCasePoliceNoTicket), true, nil
+		}
+		return note(textCasePolice)
+	case goingRE.MatchString(b) && !ask:
+		return c.text(fmt.Sprintf(textCaseGoing, c.ticketOrHotline())), true, nil
+	case whyRE.MatchString(b):
+		return c.text(c.withTicket(textCaseWhy)), true, nil
+	case cs.Kind != caseRisk && noHarmRE.MatchString(b) && (cs.Ticket == "" || moneyOKRE.MatchString(b)):
+		return c.text(c.withTicket(textCaseRelief) + c.b.humanWhen(c.now)), true, nil
+	case cs.Kind != caseRisk && noHarmRE.MatchString(b):
+		// "我没给 我挂了" after a loss: right this time, and the loss still needs the bank.
+		return c.text(c.withTicket(textCaseNotAgain)), true, nil
 	case cs.Kind == caseRisk && noHarmRE.MatchString(b):
 		c.s.Case = nil
 		return c.text(c.b.noHarmText()), true, nil
-	case doneRE.MatchString(b):
+	case doneRE.MatchString(b) && !ask:
 		return c.text(c.caseDone(b)), true, nil
+	case bankAskRE.MatchString(b) && cs.Kind != caseRisk:
+		if !ask {
+			return note(c.bankLine(b, false))
+		}
+		return c.text(c.withTicket(c.bankLine(b, true))), true, nil
 	case recoverRE.MatchString(b):
 		return c.text(c.withTicket(textCaseRecover)), true, nil
+	case collectRE.MatchString(b):
+		return c.text(c.withTicket(textCaseCollect)), true, nil
+	case viaUsRE.MatchString(b) && cs.Kind != caseRisk:
+		return note(textCaseViaUs)
+	case linkRE.MatchString(b):
+		return c.text(c.withTicket(textCaseLink)), true, nil
+	case verifyRE.MatchString(b):
+		return c.text(fmt.Sprintf(textCaseVerify, c.b.contact("hotline"))), true, nil
 	case stopRE.MatchString(b) && cs.Ticket != "":
 		if err := c.noteOnTicket(ctx, cs.Ticket, nil); err != nil {
 			return Reply{}, true, err
@@ -121,16 +272,157 @@ func (c *conv) fundSafety(ctx context.Context, text string) (Reply, bool, error)
 		return c.text(fmt.Sprintf(textCaseStop, cs.Ticket)), true, nil
 	case materialRE.MatchString(b):
 		return c.text(c.withTicket(textCaseMaterials)), true, nil
-	case whyRE.MatchString(b):
-		return c.text(c.withTicket(textCaseWhy)), true, nil
+	case feelingRE.MatchString(b):
+		return c.text(c.withTicket(textCaseComfort)), true, nil
+	case liableRE.MatchString(b) && cs.Kind != caseRisk:
+		return c.text(c.withTicket(textCaseLiable)), true, nil
+	case traceRE.MatchString(b) && cs.Kind != caseRisk:
+		return note(textCaseTrace)
 	case whatNowRE.MatchString(b):
 		cs.Steps++
 		if en {
 			return c.text(c.b.englishCaseText(cs.Ticket)), true, nil
 		}
-		return c.text(c.b.caseSteps(cs.Kind, true) + "\n" + c.caseTicketLine()), true, nil
+		if cs.Kind == caseRisk {
+			return c.text(c.b.riskText()), true, nil
+		}
+		return c.text(c.stepsAgain()), true, nil
+	case !cs.Aside && !en && (thanksRE.MatchString(b) || okRE.MatchString(b) || caseAckRE.MatchString(b)) && utf8.RuneCountInString(b) <= 12:
+		if cs.Ticket == "" {
+			return c.text(fmt.Sprintf(textRiskAck, c.b.contact("hotline"))), true, nil
+		}
+		return c.text(fmt.Sprintf(textCaseAck, cs.Ticket)), true, nil
+	}
+	if cs.Ticket != "" {
+		// The case again in other words ("他又转走了500"): added to the ticket, not told anew.
+		if kind := caseKind(b, true); kind != "" && kind != caseRisk {
+			r, err := c.openCase(ctx, kind, text)
+			return r, true, err
+		}
 	}
 	return Reply{}, false, nil
+}
+
+// stepsAgain is the reminder of the steps once the whole block was given: two lines.
+func (c *conv) stepsAgain() string {
+	cs := c.s.Case
+	first := caseFirstStep[cs.Kind]
+	if first == "" {
+		first = caseFirstStep[caseLoss]
+	}
+	if i := strings.Index(first, "（"); i > 0 {
+		first = first[:i]
+	} else if i := strings.Index(first, "，"); i > 0 {
+		first = first[:i]
+	}
+	return fmt.Sprintf(textCaseStepsAgain, first) + "\n" + c.caseTicketShort()
+}
+
+// caseTicketShort names the case's ticket and what is promised, in one line.
+func (c *conv) caseTicketShort() string {
+	if c.s.Case.Ticket == "" {
+		return textCaseNoTicket
+	}
+	return fmt.Sprintf(textCaseTicketShort, c.s.Case.Ticket)
+}
+
+// ticketOrHotline is what the user should bring: the ticket number, or the hotline.
+func (c *conv) ticketOrHotline() string {
+	if c.s.Case != nil && c.s.Case.Ticket != "" {
+		return "加急工单号 " + c.s.Case.Ticket
+	}
+	return "易联热线 " + c.b.contact("hotline")
+}
+
+// bankLine tells the user how to reach the bank: the number on the back of the card, which
+// answers at any hour. ask is a question about it, otherwise a fact for the ticket.
+func (c *conv) bankLine(b string, ask bool) string {
+	name := "开户银行"
+	if m := bankNameRE.FindString(b); m != "" {
+		name = m
+	}
+	if ask {
+		return fmt.Sprintf(textCaseBankAsk, name)
+	}
+	return fmt.Sprintf(textCaseBankTold, name)
+}
+
+// pastCase answers a case reported before ("我昨天被骗那个事 有人联系我了吗"): its ticket's
+// status when it is found, and the case is open again; otherwise the honest "not found" and the
+// offer to file the urgent ticket again. A new case is not filed unasked.
+func (c *conv) pastCase(ctx context.Context, text string) (Reply, bool, error) {
+	if c.stateless {
+		return Reply{}, false, nil
+	}
+	no := strings.ToUpper(strings.NewReplacer(" ", "", "-", "").Replace(looseTicketNoRE.FindString(foldASCII(text))))
+	var t *Ticket
+	if no != "" {
+		got, err := c.b.st.ticket(ctx, no)
+		if err != nil && !isNoTicket(err) {
+			return Reply{}, true, err
+		}
+		if err == nil && got.OpenID == c.m.OpenID {
+			t = got
+		}
+	} else {
+		ts, err := c.b.st.userTickets(ctx, c.m.OpenID, 5)
+		if err != nil {
+			return Reply{}, true, err
+		}
+		for i := range ts {
+			if ts[i].Priority == PriorityUrgent {
+				t = &ts[i]
+				break
+			}
+		}
+	}
+	c.s.Prompt = prompt{}
+	if t == nil {
+		c.s.Case = &fundCase{Kind: caseLoss, Offer: true, Desc: c.userText, Aside: false}
+		missing := "没有查到您之前的加急工单"
+		if no != "" {
+			missing = fmt.Sprintf("没有查到工单 %s（可能是编号记错了一位）", no)
+		}
+		return c.text(fmt.Sprintf(textCasePastMissing, missing) + c.b.humanWhen(c.now)), true, nil
+	}
+	c.s.Case = &fundCase{Kind: caseLoss, Ticket: t.No, Steps: 1}
+	c.s.Ticket = t.No
+	if err := c.noteOnTicket(ctx, t.No, nil); err != nil {
+		return Reply{}, true, err
+	}
+	var sb strings.Builder
+	fmt.Fprintf(&sb, textTicketStatus, t.No, t.Type.Name(), t.Status.Name())
+	switch {
+	case len(t.Replies) > 0:
+		r := t.Replies[len(t.Replies)-1]
+		fmt.Fprintf(&sb, "。\n最新客服回复（%s）：%s", c.b.shortTime(r.At), r.Text)
+	case t.Status.done():
+		sb.WriteString("。")
+	case c.now.After(t.DueAt):
+		fmt.Fprintf(&sb, textTicketOverdue, c.b.shortTime(t.DueAt))
+	default:
+		fmt.Fprintf(&sb, textTicketDue, c.b.shortTime(t.DueAt))
+	}
+	sb.WriteString("\n" + textCasePastFound + c.b.humanWhen(c.now))
+	return c.text(sb.String()), true, nil
+}
+
+// fileOffered files the urgent ticket the user agreed to after pastCase found none.
+func (c *conv) fileOffered(ctx context.Context) (Reply, bool, error) {
+	cs := c.s.Case
+	desc := cs.Desc
+	if desc == "" {
+		desc = c.userText
+	}
+	saved := c.userText
+	c.userText = desc
+	t, err := c.fileUrgent(ctx, cs.Kind)
+	c.userText = saved
+	if err != nil {
+		return Reply{}, true, err
+	}
+	cs.Ticket, cs.Offer, cs.Desc, cs.Steps = t.No, false, "", 1
+	return c.text(fmt.Sprintf(textCaseTicket, t.No, c.b.urgentPromise(c.now)) + "\n" + textCaseAddMore), true, nil
 }
 
 // openCase answers the message that shows a fund-safety case: what to do now, and the urgent
@@ -139,33 +431,42 @@ func (c *conv) openCase(ctx context.Context, kind, text string) (Reply, error) {
 	c.s.Prompt = prompt{}
 	c.s.Need, c.s.Repeats = "", 0
 	cs := c.s.Case
+	prev := ""
 	if cs == nil {
 		cs = &fundCase{Kind: kind}
 		c.s.Case = cs
-	} else if kind != caseRisk && (cs.Kind == caseRisk || kind == caseScreen || kind == caseTakeover || kind == caseTheft) {
+	} else if prev = cs.Kind; kind != caseRisk && (cs.Kind == caseRisk || kind == caseScreen || kind == caseTakeover || kind == caseTheft) {
 		cs.Kind = kind
 	}
 	b := bare(text)
 	en := isEnglish(text)
 	if kind == caseRisk {
-		if en {
+		cs.Steps++
+		switch {
+		case en:
 			return c.text(c.b.englishRiskText()), nil
+		case cs.Steps > 1:
+			return c.text(textScamScript + "\n" + textRiskAsk), nil
 		}
 		return c.text(c.b.riskText()), nil
 	}
 	head := ""
-	if cs.Steps == 0 && (kind == caseLoss || kind == caseTakeover || kind == caseTheft) {
+	if cs.Ticket == "" && (kind == caseLoss || kind == caseTakeover || kind == caseTheft) {
 		head = textCaseEmpathy
 	}
-	// Steps already given: this message adds to the case.
+	// The steps were given already: this message adds to the case's ticket, and only what is
+	// new to do is said (the first step of another kind of case).
 	if cs.Ticket != "" {
 		if err := c.noteOnTicket(ctx, cs.Ticket, nil); err != nil {
 			return Reply{}, err
 		}
-		cs.Steps++
-		return c.text(joinNonEmpty(head+c.b.caseSteps(cs.Kind, true), fmt.Sprintf(textCaseAdded, cs.Ticket))), nil
+		out := fmt.Sprintf(textCaseAdded, cs.Ticket)
+		if kind != prev {
+			out = fmt.Sprintf(textCaseAddedStep, cs.Ticket, caseFirstStep[kind])
+		}
+		return c.text(out), nil
 	}
-	steps := c.b.caseSteps(cs.Kind, false)
+	steps := c.b.caseSteps(cs.Kind)
 	cs.Steps++
 	if c.stateless {
 		return c.text(head + steps + "\n" + textCaseNoTicket), nil
@@ -183,6 +484,16 @@ func (c *conv) openCase(ctx context.Context, kind, text string) (Reply, error) {
 		out = joinNonEmpty(out, c.caseHandoffLine())
 	}
 	return c.text(out), nil
+}
+
+// caseFallback answers, inside a case, what neither the case nor the knowledge base
+// understood: not the steps again, but who can answer it and the ticket.
+func (c *conv) caseFallback() string {
+	cs := c.s.Case
+	if cs.Ticket == "" {
+		return textCaseNoTicket
+	}
+	return fmt.Sprintf(textCaseFallback, cs.Ticket) + c.b.humanWhen(c.now)
 }
 
 // caseTicketLine tells the user about the case's urgent ticket and what the desk promises now.
@@ -230,6 +541,9 @@ func (c *conv) caseHandoffLine() string {
 		if no != "" {
 			return fmt.Sprintf(textCaseHandoffOpen, no)
 		}
+		if c.s.Case != nil && c.s.Case.Kind != caseRisk {
+			return textCaseHandoffNoTicket
+		}
 		return c.b.handoffOpenText()
 	}
 	if no == "" {
@@ -255,6 +569,9 @@ func (c *conv) fileUrgent(ctx context.Context, kind string) (*Ticket, error) {
 		return nil, err
 	}
 	c.s.Ticket = t.No
+	if c.s.Case != nil {
+		c.s.Case.Offer, c.s.Case.Desc = false, ""
+	}
 	return t, nil
 }
 
@@ -299,14 +616,12 @@ func (b *Bot) urgentPromise(now time.Time) string {
 	return fmt.Sprintf(textUrgentClosed, b.hours.window(now), b.hours.nextOpen(now), due)
 }
 
-// caseSteps lists what to do now for a kind of case; short is the reminder given again.
-func (b *Bot) caseSteps(kind string, short bool) string {
+// caseSteps lists what to do now for a kind of case. It is given once, when the case opens;
+// stepsAgain is the reminder.
+func (b *Bot) caseSteps(kind string) string {
 	first := caseFirstStep[kind]
 	if first == "" {
 		first = caseFirstStep[caseLoss]
-	}
-	if short {
-		return fmt.Sprintf(textCaseStepsShort, first, b.contact("hotline"))
 	}
 	return fmt.Sprintf(textCaseSteps, first, b.contact("hotline"), b.hours.window(b.now()))
 }
@@ -316,30 +631,152 @@ func (b *Bot) caseSteps(kind string, short bool) string {
 // numberRE finds a phone-like number: 400-800-9000, 010-88888888, 0755 1234 5678, 95338.
 var numberRE = regexp.MustCompile(`\+?\d[\d\- ]{3,16}\d`)
 
-// officialAskRE: the message asks whether a number is 易联's (or reports a call from it).
-var officialAskRE = regexp.MustCompile(`官方|你们的|是你们|你们电话|你们号码|真的|假的|是不是|对吧|对吗|是易联|说是|自称|打给我|打过来|打来|打电话|来电|号码|电话|热线|呢`)
+var (
+	// numberClaimRE: the message asks whether a number is 易联's, or tells of one that claimed
+	// to be; numberAskRE asks about a number, which only a short message is taken to do.
+	numberClaimRE = regexp.MustCompile(`官方|你们的|是你们|是不是你们|是易联|易联的|说是|自称|冒充|真的吗|真的假的|假的|可信|靠谱|能信|正规`)
+	numberAskRE   = regexp.MustCompile(`是不是|对吧|对吗|打给我|打过来|打来|来电|短信|号码|电话|热线|呢|吗`)
+	// numberPrefixRE: a number known by its first digits ("95开头的").
+	numberPrefixRE = regexp.MustCompile(`(\d{2,5})开头`)
+	// mobilePrefixRE: a mobile's first digits; staff may call from one (the FAQ explains when).
+	mobilePrefixRE = regexp.MustCompile(`^1[3-9]`)
+	// numberUseRE: a public number the user means to call ("去12315投诉"), not one to check.
+	numberUseRE = regexp.MustCompile(`我(要|想|准备|会|就|打算|得)(去)?.{0,6}(投诉|举报|报警|报案)|(去|找|打)[^被]{0,6}(投诉|举报)`)
+	// numberCallRE: the number called or wrote to the user.
+	numberCallRE = regexp.MustCompile(`打来|来电|打电话|打给我|电话说|短信|发来`)
+	// numberDemandRE: the caller wanted a secret or money: even an official number is then
+	// suspicious (caller IDs can be faked).
+	numberDemandRE = regexp.MustCompile(`验证码|密码|转账|转钱|汇款|付款|打钱|卡号|链接|下载|共享|安全账户|保证金`)
+)
+
+// publicNumbers are well-known public numbers that are not 易联's: the police's anti-fraud
+// line, regulators' hotlines, banks' and payment companies' service lines.
+var publicNumbers = map[string]string{
+	"96110": "全国反诈预警专线（公安机关）",
+	"12315": "全国消费者投诉举报热线（市场监管部门）",
+	"12345": "政务服务便民热线",
+	"12363": "中国人民银行的金融消费者投诉热线",
+	"12378": "金融监管部门的消费者投诉热线",
+	"95588": "工商银行的客服电话",
+	"95533": "建设银行的客服电话",
+	"95599": "农业银行的客服电话",
+	"95566": "中国银行的客服电话",
+	"95559": "交通银行的客服电话",
+	"95555": "招商银行的客服电话",
+	"95580": "邮储银行的客服电话",
+	"95558": "中信银行的客服电话",
+	"95595": "光大银行的客服电话",
+	"95568": "民生银行的客服电话",
+	"95561": "兴业银行的客服电话",
+	"95511": "平安银行的客服电话",
+	"95528": "浦发银行的客服电话",
+	"95508": "广发银行的客服电话",
+	"95577": "华夏银行的客服电话",
+	"95188": "支付宝的客服电话",
+	"95017": "微信支付的客服电话",
+	"95516": "中国银联的客服电话",
+}
+
+// numberVerdict is the answer about a number: official names the configured contact it is,
+// public the public body it belongs to.
+type numberVerdict struct {
+	text, official, public string
+}
 
 // phoneCheck tells the user whether a number they ask about is one of 易联's official ones
-// (compared with the configured numbers, dashes and spaces ignored).
+// (compared with the configured numbers, dashes and spaces ignored), a well-known public
+// number, or a stranger's claiming to be 易联.
 func (c *conv) phoneCheck(_ context.Context, text string) (Reply, bool, error) {
 	if c.inFlow() {
 		return Reply{}, false, nil // a phone typed in the flow is the user's own
 	}
-	num := claimedNumber(text)
-	if num == "" || !officialAskRE.MatchString(bare(text)) {
+	v, ok := c.numberAnswer(text)
+	if !ok {
 		return Reply{}, false, nil
 	}
 	c.s.Prompt = prompt{}
-	switch digits(num) {
-	case digits(c.b.contact("hotline")):
-		return c.text(fmt.Sprintf(textNumberHotline, c.b.contact("hotline"), c.b.hours.window(c.now))), true, nil
-	case digits(c.b.contact("emergency_line")):
-		return c.text(fmt.Sprintf(textNumberEmergency, c.b.contact("emergency_line"), c.b.contact("hotline"))), true, nil
+	b := bare(text)
+	if c.s.Case == nil && v.public == "" && (v.official == "" || numberDemandRE.MatchString(b)) {
+		// A stranger's number, or an official one that asked for a code: a scam may be going
+		// on, so "我没给", "已经转了" that follow are read in that context.
+		c.s.Case = &fundCase{Kind: caseRisk, Steps: 1}
 	}
-	if c.s.Case == nil {
-		c.s.Case = &fundCase{Kind: caseRisk}
+	return c.text(v.text), true, nil
+}
+
+// numberAnswer reads the number a message asks about and says whose it is; ok is false when
+// the message does not ask about one.
+func (c *conv) numberAnswer(text string) (numberVerdict, bool) {
+	b := bare(text)
+	claim := numberClaimRE.MatchString(b)
+	if !claim && !(numberAskRE.MatchString(b) && utf8.RuneCountInString(b) <= 40) {
+		return numberVerdict{}, false
 	}
-	return c.text(fmt.Sprintf(textNumberNotOfficial, num) + "\n" + c.b.officialNumbers() + "\n" + textNumberAdvice), true, nil
+	hotline, backup := c.b.contact("hotline"), c.b.contact("emergency_line")
+	num := claimedNumber(text)
+	if num == "" {
+		return c.prefixAnswer(b, claim)
+	}
+	d := digits(num)
+	switch {
+	case d == digits(hotline) && numberDemandRE.MatchString(b):
+		return numberVerdict{text: fmt.Sprintf(textNumberOursDemand, hotline, "客服热线", hotline), official: "hotline"}, true
+	case d == digits(hotline):
+		s := fmt.Sprintf(textNumberHotline, hotline, c.b.hours.window(c.now))
+		return numberVerdict{text: s, official: "hotline"}, true
+	case backup != "" && d == digits(backup) && numberDemandRE.MatchString(b):
+		return numberVerdict{text: fmt.Sprintf(textNumberOursDemand, backup, "备用热线（高峰期供签约商户使用）", hotline), official: "emergency_line"}, true
+	case backup != "" && d == digits(backup):
+		s := fmt.Sprintf(textNumberEmergency, backup, hotline)
+		return numberVerdict{text: s, official: "emergency_line"}, true
+	}
+	if who := publicNumbers[d]; who != "" {
+		if numberUseRE.MatchString(b) && !claim {
+			return numberVerdict{}, false // "去12315投诉": a number to call, not to check
+		}
+		s := fmt.Sprintf(textNumberPublic, num, who)
+		switch {
+		case strings.Contains(b, "易联") || strings.Contains(b, "你们"):
+			s += fmt.Sprintf(textNumberPublicClaim, hotline)
+		case numberCallRE.MatchString(b):
+			s += textNumberPublicCall
+		}
+		return numberVerdict{text: s, public: who}, true
+	}
+	return numberVerdict{text: fmt.Sprintf(textNumberNotOfficial, num) + "\n" + c.b.officialNumbers() + "\n" + textNumberAdvice}, true
+}
+
+// knownNumber reports whether num is an official or a well-known public number.
+func (c *conv) knownNumber(num string) bool {
+	d := digits(num)
+	return d == digits(c.b.contact("hotline")) || d == digits(c.b.contact("emergency_line")) || publicNumbers[d] != ""
+}
+
+// prefixAnswer answers about numbers known only by their first digits ("95开头的也是你们的吗").
+func (c *conv) prefixAnswer(b string, claim bool) (numberVerdict, bool) {
+	ms := numberPrefixRE.FindAllStringSubmatch(b, -1)
+	if len(ms) == 0 || mobilePrefixRE.MatchString(ms[0][1]) || !claim && !strings.Contains(b, "你们") && !strings.Contains(b, "易联") {
+		return numberVerdict{}, false
+	}
+	var ps []string
+	ours := ""
+	for _, m := range ms {
+		ps = append(ps, m[1])
+		for _, n := range []string{c.b.contact("hotline"), c.b.contact("emergency_line")} {
+			if n != "" && strings.HasPrefix(digits(n), m[1]) {
+				ours = n
+			}
+		}
+	}
+	p := strings.Join(ps, "、")
+	if ours != "" {
+		return numberVerdict{text: fmt.Sprintf(textPrefixOurs, p) + "\n" + c.b.officialNumbers()}, true
+	}
+	s := fmt.Sprintf(textPrefixNone, p)
+	if strings.HasPrefix(ps[0], "95") || strings.HasPrefix(ps[0], "96") {
+		s += textPrefixService
+	}
+	return numberVerdict{text: s + "\n" + c.b.officialNumbers() + "\n" + textNumberAdvice}, true
 }
 
 // claimedNumber returns the first phone-like number in text that is not a merchant number, a
@@ -355,14 +792,18 @@ func claimedNumber(text string) string {
 		if len(d) < 5 || len(d) > 13 || merchantNoRE.MatchString(d) {
 			continue
 		}
-		rest := t[m[1]:]
-		if strings.HasPrefix(rest, "元") || strings.HasPrefix(rest, "块") || strings.HasPrefix(rest, "万") {
-			continue
+		if amountAfterRE.MatchString(t[m[1]:]) || amountBeforeRE.MatchString(t[:m[0]]) {
+			continue // an amount, a date or a count, not a phone number
 		}
 		return n
 	}
 	return ""
 }
+
+var (
+	amountAfterRE  = regexp.MustCompile(`^\s*(元|块|万|千|百|笔|次|天|号|日|月|年|分|个|人|rmb|usd)`)
+	amountBeforeRE = regexp.MustCompile(`(转|付|汇|交|充|扣|消费|金额|共|花|少|¥|￥|\$)了?\s*$`)
+)
 
 func digits(s string) string {
 	return strings.Map(func(r rune) rune {

@@ -836,8 +836,7 @@ func (c *conv) faq(ctx context.Context, text string) (Reply, error) {
 		res.Decision = kb.Answer
 	}
 	if cs := c.s.Case; cs != nil && cs.Kind != caseRisk && res.Decision != kb.Answer {
-		cs.Steps++
-		return c.text(c.b.caseSteps(cs.Kind, true) + "\n" + c.caseTicketLine()), nil
+		return c.text(c.caseFallback()), nil
 	}
 	var r Reply
 	switch res.Decision {

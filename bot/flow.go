@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -30,6 +31,9 @@ type flow struct {
 	Candidate string `json:"cand,omitempty"`
 	// Ref is the ticket this one reopens.
 	Ref string `json:"ref,omitempty"`
+	// Subject is what the user said the ticket is for when asking for it ("回调一直失败"),
+	// masked; it heads the description.
+	Subject string `json:"subj,omitempty"`
 }
 
 // flowStep is what the ticket flow asks for next.
@@ -49,14 +53,36 @@ var (
 	looseTicketNoRE = regexp.MustCompile(`(?i)GD[ -]?\d{12}`)
 	startWords      = []string{"提交工单", "工单", "留言", "我要留言", "我要投诉", "投诉", "建工单", "提工单", "创建工单", "我要提交工单", "提交问题", "新建工单"}
 	// startRE: a request to file a ticket said in a sentence ("帮我提个投诉工单", "我想留个言").
-	startRE = regexp.MustCompile(`(提|建|开|创建|新建|留|登记|发起|要|想|帮我)(一?个|一下|一张)?(投诉)?(工单|留言|言)|提投诉|我要投诉|投诉工单|重新提(一个|一张|个)?`)
+	startRE = regexp.MustCompile(`(提|建|开|创建|新建|留|登记|发起|要|想|帮我)(一?个|一下|一张)?(投诉)?(工单|留言|言)|提投诉|我要投诉|投诉工单|重新提(一个|一张|个)?|(帮我|给我|麻烦)登记(一下)?|(提|开|登记|建|帮我提)(一?个|一下|一张)投诉|^登记一下|(submit|open|file|create|raise|lodge|make)(a|an)?(new)?(ticket|workorder|complaint)`)
+	// startPhraseRE: the fillers and type words between a request for a ticket and what it
+	// is for.
+	startPhraseRE  = regexp.MustCompile(`^[\s,，。.!！]*(你好|您好|好的?|嗯|行|那)?[\s,，]*(一下|吧)?[\s,，。：:]*(投诉|技术问题|技术支持|商户服务)?`)
+	startEnglishRE = regexp.MustCompile(`(?i)i\s*(need|want|would like)\s*to\s*(submit|open|file|create|raise)\s*an?\s*(new\s*)?(ticket|complaint)`)
 	// pastTicketRE: the sentence is about a ticket filed before, not a new one.
-	pastTicketRE = regexp.MustCompile(`提的|提了|提过|之前|昨天|上次|前天|刚才提|的工单`)
+	pastTicketRE = regexp.MustCompile(`(提的|提了|提过|之前|昨天|上次|前天|刚才).{0,6}(工单|单子|投诉|留言)|提的|提过|的工单`)
 	resumeRE     = regexp.MustCompile(`^(继续|接着|还是)(填写?|填|写|提交?|弄)?(吧|工单)?$|继续填|接着填|接着写|还是提|刚才那个继续|继续刚才`)
-	cancelRE     = regexp.MustCompile(`取消|算了|不用了|不要了|不提了|不弄了|不等了|退出|不填了|不办了`)
-	yesRE        = regexp.MustCompile(`^(好|好的|行|可以|嗯+|是|是的|对|要|需要|麻烦了?|好吧|ok|那)*(提一个|提一张|提吧|提|登记|帮我提|提交|就这个|就是这个|就用这个|就用这句|登记一下)?(吧|呀|啊)?$`)
-	questionRE   = regexp.MustCompile(`[?？]|怎么|咋|在哪|哪里|哪儿|去哪|哪找|哪看|多久|什么|啥|吗|为什么|如何|能不能|可不可以|是不是|几天|多少|多长`)
-	impatientRE  = regexp.MustCompile(`快点|赶紧|直接提|提了|告诉我单号|给我单号|别问了`)
+	cancelRE     = regexp.MustCompile(`取消|算了|不用了|不要了|不提了|不弄了|不等了|退出|不填了|不办了|(回头|以后|改天|下次)再(说|弄|填|提)`)
+	// correctRE corrects an answer given before ("选错了 是技术的", "商户号填错了").
+	correctRE = regexp.MustCompile(`选错|搞错|弄错|填错|写错|输错|错了|不对|应该是|改成|换成|改为|其实是`)
+	// typeDigitRE is a type chosen by its number inside a correction ("应该选2").
+	typeDigitRE = regexp.MustCompile(`(选|是|改成|换成|改为)([0-3])($|[^0-9])`)
+	// waitRE asks the flow to wait while the user looks something up.
+	flowWaitRE = regexp.MustCompile(`^(等下|等一下|等等|稍等|等会|等我)|我(去|先去|得)(问|找|查|看|翻|确认)|(问|找|查)(一)?下(我们|主管|老板|财务|同事|会计)|找一找|找找看`)
+	// individualRE: the user is no merchant.
+	individualRE = regexp.MustCompile(`个人|不是商户|不是商家|买东西|消费者|付款人|付款的|顾客|买家|普通用户`)
+	// contactSkipRE declines to leave a phone.
+	contactSkipRE = regexp.MustCompile(`^(skip|no|none|nope|nothanks|不必|免了|无)$|不方便|不想留|不给|别打|不要打|不用打|不用联系|不用电话`)
+	// contactNoteRE: words next to a phone that say when or how to call.
+	contactNoteRE = regexp.MustCompile(`点|上午|下午|晚上|中午|早上|周|工作日|以后|之前|别|不要|方便|忙|短信`)
+	// aboveRE: the description was given before ("上面都说了").
+	aboveRE = regexp.MustCompile(`(上面|前面|刚才|之前)(都|已经|我)?(说|讲|写)(了|过)|说过了|同上|见上`)
+	emailRE = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}`)
+	// phoneDescribedRE: a phone described instead of typed ("就是我注册的那个手机号").
+	phoneDescribedRE = regexp.MustCompile(`(手机号|电话|号码).{0,6}(就是|是我|绑定|注册|预留|留的|那个|一样)|(就是|是我|绑定|注册|预留|原来).{0,8}(手机号|电话|号码)`)
+	phoneWordRE      = regexp.MustCompile(`电话|手机|号码|打我|联系我|call|phone`)
+	yesRE            = regexp.MustCompile(`^(好|好的|行|可以|嗯+|是|是的|对|要|需要|麻烦了?|好吧|ok|那)*(提一个|提一张|提吧|提|登记|帮我提|提交|就这个|就是这个|就用这个|就用这句|登记一下)?(吧|呀|啊)?$`)
+	questionRE       = regexp.MustCompile(`[?？]|怎么|咋|在哪|哪里|哪儿|去哪|哪找|哪看|多久|什么|啥|吗|为什么|如何|能不能|可不可以|是不是|几天|多少|多长`)
+	impatientRE      = regexp.MustCompile(`快点|赶紧|直接提|提了|告诉我单号|给我单号|别问了`)
 )
 
 const minDescRunes = 5
@@ -66,7 +92,7 @@ func isTicketStart(text string) bool {
 	if slices.Contains(startWords, b) {
 		return true
 	}
-	return utf8.RuneCountInString(b) <= 30 && startRE.MatchString(b) && !pastTicketRE.MatchString(b) && !strings.Contains(b, "怎么")
+	return utf8.RuneCountInString(b) <= 40 && startRE.MatchString(b) && !pastTicketRE.MatchString(b) && !strings.Contains(b, "怎么")
 }
 
 func isComplaintStart(text string) bool { return strings.Contains(bare(text), "投诉") }
@@ -87,6 +113,49 @@ func typeFromWords(b string) TicketType {
 	return ""
 }
 
+// typeFromTopic infers a ticket's type from what the ticket is about ("回调一直失败",
+// "钱没到账"), or "".
+func typeFromTopic(b string) TicketType {
+	switch {
+	case topicTechRE.MatchString(b):
+		return TypeTech
+	case strings.Contains(b, "投诉"):
+		return TypeComplaint
+	case topicMerchantRE.MatchString(b):
+		return TypeMerchant
+	}
+	return ""
+}
+
+var (
+	// askToLookRE: words after the request that ask someone to look, and say no subject.
+	askToLookRE     = regexp.MustCompile(`^(让|请|给|麻烦)?(你们|客服|技术|人工|同事)*(的人)?(帮忙|帮我)?(看下|看看|看一下|处理一下|处理下|跟进一下|联系我|回复我)(吧|呗|啊)?$`)
+	topicTechRE     = regexp.MustCompile(`技术|接口|报错|回调|notify|签名|验签|对接|sdk|api|证书|联调|测试环境|sign`)
+	topicMerchantRE = regexp.MustCompile(`结算|到账|到帐|没到|费率|手续费|发票|对账|提现|商户信息|变更|入网|签约|冻结|跨境|settle`)
+)
+
+// ticketSubject is what a request for a ticket says it is for ("回调一直失败" of "我要提个工单
+// 回调一直失败"), from the masked text, or "".
+func ticketSubject(masked string) string {
+	// What follows the request is what it is for; what comes before it ("不用转人工") is not.
+	low := strings.ToLower(foldASCII(masked))
+	loc := startEnglishRE.FindStringIndex(low)
+	if loc == nil {
+		loc = startRE.FindStringIndex(low)
+	}
+	t := masked
+	if loc != nil {
+		t = low[loc[1]:]
+	}
+	t = strings.TrimSpace(startPhraseRE.ReplaceAllString(strings.TrimSpace(t), ""))
+	t = strings.TrimFunc(t, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) })
+	b := bare(t)
+	if utf8.RuneCountInString(b) < 4 || slices.Contains(startWords, b) || askToLookRE.MatchString(b) || typeFromWords(b) != "" && utf8.RuneCountInString(b) <= 5 {
+		return ""
+	}
+	return clip(t, 60)
+}
+
 // filled reports whether the user gave anything to the flow yet.
 func (f *flow) filled() bool {
 	return f.Type != "" || f.MerchantNo != "" || f.Individual || f.Desc != "" || f.Contact != ""
@@ -95,6 +164,11 @@ func (f *flow) filled() bool {
 // startFlow begins the ticket flow, or resumes a paused one with everything already given.
 // The first reply says that a ticket is being opened and what for.
 func (c *conv) startFlow(preface string, typ TicketType) Reply {
+	return c.openFlow(preface, typ, "")
+}
+
+// openFlow is startFlow with what the ticket is for, said by the user when asking for it.
+func (c *conv) openFlow(preface string, typ TicketType, subject string) Reply {
 	c.s.Prompt = prompt{}
 	c.s.OfferTicket = false
 	if f := c.s.Flow; f != nil {
@@ -105,14 +179,25 @@ func (c *conv) startFlow(preface string, typ TicketType) Reply {
 		}
 		return c.text(joinNonEmpty(preface, resume, c.flowPrompt()))
 	}
-	f := &flow{ID: newToken(), Step: stepType, Urgent: c.s.Urgent}
+	f := &flow{ID: newToken(), Step: stepType, Urgent: c.s.Urgent, Subject: subject}
 	c.s.Flow = f
 	intro := textFlowStart
 	if typ != "" {
 		f.Type = typ
 		f.Step = stepMerchant
+		intro = fmt.Sprintf(textFlowStartTyped, typ.Name())
 		if typ == TypeComplaint {
 			intro = textFlowStartComplaint
+		}
+	}
+	if subject != "" {
+		name := "一张"
+		if typ != "" && typ != TypeComplaint {
+			name += typ.Name()
+		}
+		intro = fmt.Sprintf(textFlowStartFor, name, clip(subject, 20))
+		if typ == TypeComplaint {
+			intro = fmt.Sprintf(textFlowStartComplaintFor, clip(subject, 20))
 		}
 	}
 	if preface != "" {
@@ -144,7 +229,7 @@ func (c *conv) flowPrompt() string {
 }
 
 func isSkip(b string) bool {
-	for _, w := range []string{"跳过", "不用", "不需要", "没有", "算了", "不留", "不要", "没商户号", "找不到", "不知道"} {
+	for _, w := range []string{"跳过", "不用", "不需要", "没有", "算了", "不留", "不要", "没商户号", "找不到", "不知道", "忘了", "忘记", "不记得"} {
 		if strings.Contains(b, w) {
 			return true
 		}
@@ -172,12 +257,29 @@ func (c *conv) ticketFlow(ctx context.Context, text string) (Reply, bool, error)
 	case inFlow && isMenuWord(text):
 		f.Paused = true
 		return c.showMenu("工单已暂停填写，回复“继续填写”可以接着填写。"), true, nil
-	case f != nil && f.Paused && resumeRE.MatchString(b):
-		return c.startFlow("", ""), true, nil
+	case f != nil && f.Paused && (resumeRE.MatchString(b) ||
+		f.Step == stepMerchant && findMerchantNo(text) != "" && utf8.RuneCountInString(b) <= 30):
+		// Resuming with the answer in the same message ("找到了 8820003141 接着填"): take it.
+		got := ""
+		if no := findMerchantNo(text); no != "" && f.Step == stepMerchant {
+			f.MerchantNo, f.Step = no, stepDesc
+			if f.Desc != "" {
+				f.Step = stepContact
+			}
+			got = fmt.Sprintf(textFlowGotMerchant, no)
+		}
+		r := c.startFlow("", "")
+		if got != "" {
+			r.Text = strings.Replace(r.Text, textFlowResume, textFlowResume+got, 1)
+		}
+		return r, true, nil
 	case isTicketStart(text) && !(inFlow && f.Step != stepType):
 		typ := typeFromWords(b)
 		if isComplaintStart(text) {
 			typ = TypeComplaint
+		}
+		if typ == "" {
+			typ = typeFromTopic(b)
 		}
 		if f != nil && typ != "" && !f.filled() {
 			f.Type, f.Step = typ, stepMerchant
@@ -185,7 +287,7 @@ func (c *conv) ticketFlow(ctx context.Context, text string) (Reply, bool, error)
 		if f == nil && c.s.Reopen != "" {
 			return c.reopen(ctx), true, nil
 		}
-		return c.startFlow("", typ), true, nil
+		return c.openFlow("", typ, ticketSubject(c.userText)), true, nil
 	case !inFlow && offered && yesRE.MatchString(b) && b != "":
 		return c.startFlow("", ""), true, nil
 	case inFlow:
@@ -242,6 +344,11 @@ func (c *conv) flowQuestion(ctx context.Context, text string) (string, bool, err
 	if !questionRE.MatchString(b) {
 		return "", false, nil
 	}
+	return c.flowAnswer(ctx)
+}
+
+// flowAnswer is the knowledge base's sure answer to the message, if it has one.
+func (c *conv) flowAnswer(ctx context.Context) (string, bool, error) {
 	res, err := c.b.kb.Search(ctx, query(c.userText), 3)
 	if err != nil {
 		return "", false, err
@@ -268,7 +375,8 @@ func (c *conv) flowFail(msg string) Reply {
 }
 
 // flowInput handles the user's answer to the current step: it reads what the step needs from a
-// sentence; a question is answered and the step asked again.
+// sentence; a question is answered and the step asked again; a correction of an earlier answer
+// changes it and the step is asked again; "等下", "还在吗" keep the step.
 func (c *conv) flowInput(ctx context.Context, text string) (Reply, error) {
 	f := c.s.Flow
 	b := bare(text)
@@ -276,17 +384,27 @@ func (c *conv) flowInput(ctx context.Context, text string) (Reply, error) {
 		f.Fails = 0
 		return c.text(c.flowPrompt())
 	}
-	// A type said at a later step ("技术支持" when asked for the merchant number) corrects it.
-	if f.Step != stepType && f.Step != stepDesc && utf8.RuneCountInString(b) <= 6 && !hasASCIIDigit(foldASCII(b)) {
-		if t := typeFromWords(b); t != "" && t != TypeMerchant || t == TypeMerchant && strings.Contains(b, "服务") {
-			f.Type = t
-			return c.text("好的，工单类型是" + t.Name() + "。\n" + c.flowPrompt()), nil
-		}
+	again := func(lead string) Reply {
+		return c.text(lead + "\n" + c.flowPrompt())
+	}
+	if r, ok := c.flowCorrection(text, b); ok {
+		return r, nil
+	}
+	switch {
+	case presenceRE.MatchString(b):
+		return again(textFlowHere), nil
+	case flowWaitRE.MatchString(b) && !questionRE.MatchString(b) && findMerchantNo(text) == "" && findPhone(text) == "":
+		return c.text(textFlowWait), nil
 	}
 	switch f.Step {
 	case stepType:
 		raw := strings.TrimSpace(foldASCII(text))
 		typ := typeFromWords(b)
+		topic := false
+		if typ == "" && utf8.RuneCountInString(b) <= 10 && !questionRE.MatchString(b) {
+			typ = typeFromTopic(b) // "结算的问题", "钱没到账"
+			topic = typ != ""
+		}
 		if signedOrDecimalRE.MatchString(raw) || (hasASCIIDigit(raw) && !choiceRE.MatchString(raw)) && utf8.RuneCountInString(b) <= 3 {
 			typ = ""
 		} else if typ == "" && !hasASCIIDigit(raw) && utf8.RuneCountInString(b) >= 8 && !questionRE.MatchString(b) {
@@ -295,7 +413,10 @@ func (c *conv) flowInput(ctx context.Context, text string) (Reply, error) {
 			if isLoss(f.Desc) {
 				f.Urgent = true
 			}
-			f.Type = TypeOther
+			f.Type = typeFromTopic(b)
+			if f.Type == "" {
+				f.Type = TypeOther
+			}
 			f.Step = stepMerchant
 			return c.text("好的，问题已记下。\n" + c.flowPrompt()), nil
 		}
@@ -308,8 +429,24 @@ func (c *conv) flowInput(ctx context.Context, text string) (Reply, error) {
 			}
 			return c.flowFail("请回复 1、2、3 或 0 选择工单类型（也可以直接说“技术问题”“投诉”）。\n" + c.flowPrompt()), nil
 		}
+		if f.Subject == "" {
+			// "投诉 退款拖了10天了": the type, and what the ticket is for.
+			f.Subject = ticketSubject(strings.TrimSpace(c.userText))
+			if typeFromWords(bare(f.Subject)) == typ && utf8.RuneCountInString(bare(f.Subject)) <= 6 {
+				f.Subject = ""
+			}
+		}
 		f.Type = typ
 		f.Step = stepMerchant
+		if topic {
+			// A topic may be the question itself ("钱没到账"): its answer first, if there is a
+			// sure one, and the ticket stays open for what the answer does not settle.
+			a, ok, err := c.flowAnswer(ctx)
+			if err != nil || ok {
+				f.Subject = strings.TrimSpace(c.userText)
+				return c.text(a + "\n\n" + fmt.Sprintf(textFlowTopicKept, typ.Name()) + "\n" + c.flowPrompt()), err
+			}
+		}
 		return next(), nil
 	case stepMerchant:
 		if no := findMerchantNo(text); no != "" {
@@ -322,7 +459,7 @@ func (c *conv) flowInput(ctx context.Context, text string) (Reply, error) {
 		}
 		short := utf8.RuneCountInString(b) <= 8
 		switch {
-		case strings.Contains(b, "个人") && (short || strings.Contains(b, "商户号")):
+		case individualRE.MatchString(b) && (short || utf8.RuneCountInString(b) <= 20 || strings.Contains(b, "商户号")):
 			f.Individual = true
 		case isSkip(b) && (short || strings.Contains(b, "跳过")):
 		case !hasASCIIDigit(foldASCII(b)) && utf8.RuneCountInString(b) >= 8 && !questionRE.MatchString(b):
@@ -338,6 +475,9 @@ func (c *conv) flowInput(ctx context.Context, text string) (Reply, error) {
 			if a, ok, err := c.flowQuestion(ctx, text); err != nil || ok {
 				return c.text(a + "\n\n" + textFlowStillOpen + "\n" + c.flowPrompt()), err
 			}
+			if d := digits(text); len(d) >= 5 && len(d) <= 13 {
+				return c.flowFail(fmt.Sprintf(textFlowBadMerchantLen, d, len(d))), nil
+			}
 			return c.flowFail(fmt.Sprintf("“%s”不是有效的商户编号：商户编号是88开头的10位数字，例如 8812345678。请核对后重新输入；个人用户请回复“个人用户”，暂时找不到可以回复“跳过”。", clip(c.userText, 20))), nil
 		}
 		f.Step = stepDesc
@@ -347,9 +487,21 @@ func (c *conv) flowInput(ctx context.Context, text string) (Reply, error) {
 		return next(), nil
 	case stepDesc:
 		d := strings.TrimSpace(c.userText) // already masked
-		if f.Candidate != "" && yesRE.MatchString(b) && b != "" {
+		lead := ""
+		switch {
+		case f.Candidate != "" && yesRE.MatchString(b) && b != "":
 			d = f.Candidate
-		} else if utf8.RuneCountInString(d) <= 20 && questionRE.MatchString(b) {
+		case aboveRE.MatchString(b) && utf8.RuneCountInString(b) <= 12:
+			// "上面都说了": what the user told before the flow.
+			d = f.Subject
+			if d == "" && utf8.RuneCountInString(c.s.LastQ) >= minDescRunes {
+				d = c.s.LastQ
+			}
+			if d == "" {
+				return c.flowFail(textFlowDescAboveNone), nil
+			}
+			lead = fmt.Sprintf(textFlowDescAbove, clip(d, 30)) + "\n"
+		case utf8.RuneCountInString(d) <= 30 && questionRE.MatchString(b) && findPhone(text) == "":
 			// A question typed here may be one to answer now, or the very problem.
 			if a, ok, err := c.flowQuestion(ctx, text); err != nil || ok {
 				f.Candidate = d
@@ -369,12 +521,34 @@ func (c *conv) flowInput(ctx context.Context, text string) (Reply, error) {
 			return c.createTicket(ctx)
 		}
 		f.Step = stepContact
-		return next(), nil
+		f.Fails = 0
+		return c.text(lead + c.flowPrompt()), nil
 	case stepContact:
+		if m := emailRE.FindString(text); m != "" && findPhone(text) == "" {
+			// Only a phone is asked for; an e-mail address goes into the description.
+			f.Desc = joinDesc(f.Desc, "联系邮箱："+m)
+			c.pre = fmt.Sprintf(textFlowEmailNoted, m)
+			return c.createTicket(ctx)
+		}
 		switch p := findPhone(text); {
 		case p != "":
 			f.Contact = p
-		case isSkip(b) || b == "否" || impatientRE.MatchString(b):
+			if note := contactNote(c.userText); note != "" {
+				f.Desc = joinDesc(f.Desc, "联系备注："+note)
+			}
+		case isSkip(b) || b == "否" || contactSkipRE.MatchString(b) || impatientRE.MatchString(b):
+		case phoneDescribedRE.MatchString(b) && !hasASCIIDigit(foldASCII(b)) && !questionRE.MatchString(b):
+			// "就是我注册的那个手机号": the bot cannot see it.
+			return c.flowFail(textFlowPhoneUnseen), nil
+		case !phoneAttempt(text, b) && utf8.RuneCountInString(b) >= 8 && !questionRE.MatchString(b):
+			// More about the problem, typed where the phone was asked for: it is added to
+			// the description and the phone asked again.
+			f.Desc = joinDesc(f.Desc, strings.TrimSpace(c.userText))
+			if isLoss(f.Desc) {
+				f.Urgent = true
+			}
+			f.Fails = 0
+			return again(textFlowDescAdded), nil
 		default:
 			if a, ok, err := c.flowQuestion(ctx, text); err != nil || ok {
 				return c.text(a + "\n\n" + textFlowStillOpen + "\n" + c.flowPrompt()), err
@@ -386,6 +560,68 @@ func (c *conv) flowInput(ctx context.Context, text string) (Reply, error) {
 	c.s.Flow = nil
 	return c.showMenu(""), nil
 }
+
+// flowCorrection takes a correction of an earlier answer ("选错了 是技术的", "商户号填错了
+// 应该是8812345678") and asks the current step again; a type said alone at a later step
+// ("技术支持" when the number was asked for) corrects the type too.
+func (c *conv) flowCorrection(text, b string) (Reply, bool) {
+	f := c.s.Flow
+	if f.Step == stepType {
+		return Reply{}, false
+	}
+	correcting := correctRE.MatchString(b) && utf8.RuneCountInString(b) <= 20
+	if no := findMerchantNo(text); no != "" && correcting && f.Step != stepMerchant {
+		f.MerchantNo, f.Individual = no, false
+		f.Fails = 0
+		return c.text(fmt.Sprintf(textFlowMerchantChanged, no) + "\n" + c.flowPrompt()), true
+	}
+	words := strings.NewReplacer("商户号", "", "商户编号", "").Replace(b)
+	t := typeFromWords(words)
+	if m := typeDigitRE.FindStringSubmatch(foldASCII(words)); correcting && t == "" && m != nil {
+		t = typeFromWords(m[2])
+	}
+	alone := f.Step != stepDesc && utf8.RuneCountInString(b) <= 6 && !hasASCIIDigit(foldASCII(b)) &&
+		(t != TypeMerchant || strings.Contains(b, "服务"))
+	if t == "" || !correcting && !alone {
+		return Reply{}, false
+	}
+	f.Type = t
+	f.Fails = 0
+	return c.text(fmt.Sprintf(textFlowTypeChanged, t.Name()) + "\n" + c.flowPrompt()), true
+}
+
+// phoneAttempt reports whether a message at the phone step is a phone number typed wrong
+// ("+86 138 1234 567", "我电话1391234567") rather than more words about the problem.
+func phoneAttempt(text, b string) bool {
+	d := digits(text)
+	if len(d) < 7 {
+		return false
+	}
+	return utf8.RuneCountInString(b)-len(d) <= 6 || phoneWordRE.MatchString(b)
+}
+
+// joinDesc adds more to a ticket's description.
+func joinDesc(desc, more string) string {
+	if desc == "" {
+		return more
+	}
+	if strings.Contains(desc, more) {
+		return desc
+	}
+	return desc + "；" + more
+}
+
+// contactNote is what a message with a phone says about calling ("下午两点以后打"), or "".
+func contactNote(masked string) string {
+	rest := strings.TrimSpace(phoneMaskRE.ReplaceAllString(masked, " "))
+	if !contactNoteRE.MatchString(rest) || utf8.RuneCountInString(bare(rest)) < 3 {
+		return ""
+	}
+	return clip(rest, 40)
+}
+
+// phoneMaskRE finds a phone number, masked or not, in the stored text.
+var phoneMaskRE = regexp.MustCompile(`[+0-9*＊\- ]{7,}`)
 
 // storeTicket files t with the conversation's last turns; flowID makes a retried creation
 // return the same ticket.
@@ -429,6 +665,9 @@ func (c *conv) createTicket(ctx context.Context) (Reply, error) {
 		t.Priority = PriorityUrgent
 		t.DueAt = b.urgentDue(c.now)
 	}
+	if f.Subject != "" && !strings.Contains(t.Description, f.Subject) {
+		t.Description = joinDesc(f.Subject, t.Description)
+	}
 	if f.Ref != "" {
 		t.Description = "（重新提交，原工单 " + f.Ref + "）" + t.Description
 	}
@@ -439,6 +678,9 @@ func (c *conv) createTicket(ctx context.Context) (Reply, error) {
 	c.s.Urgent = false
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "工单已提交，编号：%s\n类型：%s", t.No, t.Type.Name())
+	if t.Description != "" {
+		fmt.Fprintf(&sb, "\n问题：%s", clip(t.Description, 30))
+	}
 	if t.MerchantNo != "" {
 		fmt.Fprintf(&sb, "\n商户编号：%s", t.MerchantNo)
 	}

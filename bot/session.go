@@ -74,6 +74,13 @@ type fundCase struct {
 	Kind   string `json:"kind"`             // one of the case kinds (caseLoss, ...)
 	Ticket string `json:"ticket,omitempty"` // the urgent ticket, once filed
 	Steps  int    `json:"steps,omitempty"`  // how many times the steps were given
+	// Aside is set when the conversation moved on to something else: an okay is then no
+	// longer an okay about the case.
+	Aside bool `json:"aside,omitempty"`
+	// Offer is set when the bot offered to file the urgent ticket again (a case reported
+	// before whose ticket was not found); Desc is the masked message that told of it.
+	Offer bool   `json:"offer,omitempty"`
+	Desc  string `json:"desc,omitempty"`
 }
 
 // queue is a hand-off to the agents in progress.

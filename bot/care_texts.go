@@ -1,0 +1,86 @@
+package bot
+
+// Texts of the fund-safety case's follow-ups and of the number check. The steps of a case are
+// given once, when it opens (textCaseSteps); what follows answers the question asked, in a line
+// or two, with the case's ticket. Numbers come from configuration.
+const (
+	textCaseStepsAgain  = "还没做的话，请先：%s；打开户银行电话止付、冻结；报警（110 或 96110）。"
+	textCaseAddedStep   = "已补充到加急工单 %s。另外请马上：%s。"
+	textCaseAck         = "不客气，您别太着急。记好加急工单号 %s，客服会联系您；有新情况随时发给我。"
+	textCaseGoing       = "好的，这样最稳妥。去的时候带上转账记录、聊天截图、对方号码，还有您的%s。有新情况随时告诉我。"
+	textCasePassword    = "可以，改密码是对的。请用自己的手机，在银行官方App或柜台改银行卡密码；易联后台的登录密码在后台“安全中心”改。新密码谁都不要告诉，也不用发给我。还没联系银行的话，先打银行电话止付、冻结。"
+	textCaseEvidence    = "先别删。聊天记录、对方的微信号和电话、转账记录都是报警的证据，先截图保存好；可以不再回复、把对方设为免打扰，报完警再删或拉黑。"
+	textCasePolice      = "警方需要交易记录的，由办案民警持公安机关的协查手续向易联支付调取，我们会配合。您可以把报案回执编号、交易时间和金额发给我，我补充到加急工单里，客服会跟进。"
+	textCaseBankAsk     = "有人接：银行的挂失、止付电话一般24小时服务。请马上打%s卡背面印的客服电话（或手机银行App里的在线客服），说明被骗或盗刷，要求止付、冻结。"
+	textCaseBankTold    = "好的，已记到工单里。请马上打%s卡背面印的客服电话（24小时有人接），说明是被骗转账或盗刷，申请止付、冻结，并问清能否拦截对方账户。"
+	textCaseCollect     = "在确认账户安全之前，建议先用其他方式收款。请先改好后台登录密码、核对结算卡和登录手机号；客服处理加急工单时会帮您确认账户安全，确认后再恢复使用。"
+	textCaseViaUs       = "短信里显示“易联支付”，说明这笔钱是在某个使用易联收款的商户那里扣的。我已把这条记到加急工单，客服会按时间和金额查出是哪个商户，配合银行和警方处理。请同时告诉发卡银行这是非本人交易，申请止付或争议处理。"
+	textCaseLink        = "先关掉那个页面，里面什么都不要填。只是点开、没填信息的话，一般不会有损失；稳妥起见可以改一下后台登录密码，这几天留意账户和短信，有异常马上告诉我。"
+	textCaseVerify      = "以官方渠道为准：自己打开官网或官方App登录商户后台，看消息中心和商户信息；或拨打客服热线 %s 核实。不要用短信或来电给的链接、号码去查。"
+	textCasePastMissing = "%s。被骗的事要紧：回复“登记”，我马上为您重新登记加急工单，客服优先处理；"
+	textCasePastFound   = "您的情况在加急处理中。有新情况（报案回执、交易时间、金额）可以直接发给我，我补充到工单里；"
+	textCaseNumberAdded = "我已把这个号码补充到加急工单 %s；报警时也把它提供给警方。"
+)
+
+// The number check.
+const (
+	textNumberOursDemand  = "%s 确实是易联支付的官方%s，但对方要验证码、密码或让您转账，这就不对：官方人员绝不会这样要求，来电号码也可以伪造。请挂断，什么都不要给；要核实请自己拨打 %s。"
+	textRiskAck           = "好的。记住：自称易联、又要验证码或转账的，都是骗子；有疑问就自己拨打 %s 核实。"
+	textNumberPublic      = "%s 是%s，不是易联支付的号码。"
+	textNumberPublicClaim = "如果对方用这个号码自称易联，就不对劲：来电显示可以伪造，请挂断后自己拨打易联热线 %s 核实。"
+	textPrefixOurs        = "不是所有%s开头的号码都是易联的，只有下面这几个完整号码是。"
+	textPrefixNone        = "易联支付没有%s开头的号码，这样的来电或短信自称易联，请当作诈骗处理。"
+	textPrefixService     = "95、96开头的五位号码一般是银行等机构的客服号，不是易联的。"
+)
+
+// textNumberNoSafeAccount is said of a stranger's number inside a case.
+const textNumberNoSafeAccount = "易联不会让任何人把钱转到“安全账户”，也不会索要验证码。"
+
+// textCaseFallback answers, inside a case, what the bot cannot answer.
+const textCaseFallback = "这个我没法确定，客服处理您的加急工单 %s 时可以一并帮您确认；"
+
+// The ticket flow.
+const (
+	textFlowStartTyped        = "好的，我来帮您提交一张%s工单，客服会根据工单跟进处理，只需几步。"
+	textFlowStartFor          = "好的，我来帮您提交%s工单：“%s”，客服会根据工单跟进处理，只需几步。"
+	textFlowStartComplaintFor = "好的，我来帮您登记投诉工单：“%s”，客服会在24小时内处理。"
+	textFlowGotMerchant       = "商户编号 %s 已记下。"
+	textFlowTypeChanged       = "好的，工单类型改为%s。"
+	textFlowMerchantChanged   = "好的，商户编号改为 %s。"
+	textFlowWait              = "好的，不着急，找到后直接发给我就行，工单先给您留着。"
+	textFlowHere              = "在的，工单还在填写中。"
+	textFlowDescAdded         = "好的，已补充到问题描述。"
+	textFlowDescAbove         = "好的，就用您前面说的：“%s”。"
+	textFlowDescAboveNone     = "抱歉，我这边没看到前面的描述，麻烦再简单说一下遇到了什么问题。"
+	textFlowEmailNoted        = "我们只登记电话；邮箱 %s 已写进问题描述，客服需要时会用。"
+	textFlowBadMerchantLen    = "“%s”不是有效的商户编号（这是%d位）：商户编号是88开头的10位数字，例如 8812345678。请核对后重新输入；个人用户请回复“个人用户”，暂时找不到可以回复“跳过”。"
+)
+
+// textCaseNotAgain answers "我没给" inside a case where money was already lost.
+const textCaseNotAgain = "没给就对了，做得好。他再联系就直接挂断、不要回。之前的损失请尽快找开户银行止付、报警（110 或 96110）。"
+
+// More follow-ups inside a case.
+const (
+	textCaseComfort = "这不怪您，这类骗局专门设计得让人防不住。您现在做的（止付、报警、登记工单）都是对的，越早处理越有希望挽回。"
+	textCaseLiable  = "损失能否追回、由谁承担，要看公安机关的调查结果，我这里没法替客服承诺赔付。如果这笔钱经过易联，客服会在工单里核查交易、配合警方，并把结果告诉您。"
+	textCaseTrace   = "是不是经过易联，需要客服按交易时间、金额核查，我这边查不到账户明细。请把转账时间、金额、对方账户（不要发密码和完整卡号）发给我，我补充到工单里。"
+)
+
+// textFlowPhoneUnseen answers a phone described instead of typed.
+const textFlowPhoneUnseen = "我这边看不到您账户或微信绑定的手机号，请直接回复号码；不需要电话联系的话回复“跳过”。"
+
+// Still more follow-ups, and the caution after a public number that called.
+const (
+	textCaseApp          = "要卸载。卸载前先截图保存这个APP的名称和对方让您做过的操作（报警用），然后卸载，再用自己的手机改银行卡和支付密码。"
+	textCaseChannel      = "好的，已记到工单里。请马上联系%s的官方客服（App里的客服入口），说明被骗转账，申请冻结或拦截对方账户；同时报警（110 或 96110）。"
+	textNumberPublicCall = "来电显示可以伪造：对方要验证码、密码或让您转账的，一律是骗子；要核实就挂断后自己拨打官方号码。"
+)
+
+// textFlowTopicKept follows an answer given at the type step: the ticket is still open.
+const textFlowTopicKept = "如果还没解决，工单可以接着填（类型已记为%s），回复“取消”退出。"
+
+// A case whose ticket was not found (pastCase): no ticket to add to yet.
+const (
+	textCasePoliceNoTicket  = "警方需要交易记录的，由办案民警持公安机关的协查手续向易联支付调取，我们会配合。回复“登记”，我为您登记加急工单，把报案回执编号、交易时间和金额写进去，客服会跟进。"
+	textCaseHandoffNoTicket = "好的，正在为您转接人工客服。接通后请先说明是被骗的事，以及时间和金额，客服会优先处理。"
+)
