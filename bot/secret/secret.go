@@ -484,8 +484,12 @@ func digitsRE(n, m int) string {
 
 var (
 	codeWords = `验证码|校验码|短信码|动态码|动态密码|动态口令|确认码|授权码|一次性密码|短信(?:上|里|中)?(?:的|收到的)?(?:数字|码)|收到的数字|(?:发来|发过来|收到|短信)的?(?:那串|这串|那个|这个|一串)?(?:数字|码)|(?:那串|这串)数字|(?:^|[\s,，。!！?？:：的个到那这])码|otp|sms[ _-]?code|verification[ _-]?code|verify[ _-]?code|auth[ _-]?code|check[ _-]?code|passcode`
-	// codeRE: a code word, a few characters that are not digits, then 4–8 digits.
-	codeRE = regexp.MustCompile(`(?i)(?:` + codeWords + `)[^0-9]{0,10}?` + digitsRE(4, 8))
+	// codeGap is what may stand between a code word and its value: characters that are not
+	// digits, or a count with its measure word ("收到一个", "6位数的": Chinese numerals are
+	// digits by now, so "一个" is "1个").
+	codeGap = `(?:[^0-9]|[0-9](?:个|串|条|位))`
+	// codeRE: a code word, a few characters of codeGap, then 4–8 digits.
+	codeRE = regexp.MustCompile(`(?i)(?:` + codeWords + `)` + codeGap + `{0,12}?` + digitsRE(4, 8))
 	// codeRevRE: the digits first: "384756是验证码".
 	codeRevRE = regexp.MustCompile(`(?i)` + digitsRE(4, 8) + `\s*(?:就是|是|为|这个是)?\s*(?:我的|刚收到的|收到的)?(?:` + codeWords + `)`)
 	// codeCountRE and passwordCountRE: a value said as a count, "四个7", "六个八" (7777, 888888).
