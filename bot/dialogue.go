@@ -473,11 +473,38 @@ var (
 	handoffRE = regexp.MustCompile(`人工|真人|活人|找客服|转客服|有没有人|有人吗`)
 	// notHandoffRE: "不用转人工", "不要人工".
 	notHandoffRE = regexp.MustCompile(`(不用|不要|别|不想|不需要)(转|找|帮我转)?(人工|真人)`)
-	punctRE      = regexp.MustCompile(`[\s\p{P}\p{S}]+`)
 )
 
-// bare is the message without spaces, punctuation and emoji, for matching command words.
-func bare(s string) string { return punctRE.ReplaceAllString(strings.ToLower(foldASCII(s)), "") }
+// bare is the message without spaces, punctuation and emoji, for matching command words:
+// lower case, full-width ASCII folded. Every step calls it, so it is one pass over the text
+// rather than a regexp replacement.
+func bare(s string) string {
+	var sb strings.Builder
+	sb.Grow(len(s))
+	for _, r := range s {
+		if r >= 0xFF01 && r <= 0xFF5E {
+			r -= 0xFEE0
+		}
+		switch {
+		case r < utf8.RuneSelf:
+			if 'A' <= r && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+			if 'a' <= r && r <= 'z' || '0' <= r && r <= '9' {
+				sb.WriteRune(r)
+				continue
+			}
+			if unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) {
+				continue
+			}
+			sb.WriteRune(r)
+		case unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r):
+		default:
+			sb.WriteRune(unicode.ToLower(r))
+		}
+	}
+	return sb.String()
+}
 
 func foldASCII(s string) string {
 	return strings.Map(func(r rune) rune {
@@ -975,16 +1002,15 @@ var crossBorderCueRE = regexp.MustCompile(`(?i)跨境|境外|海外|国外|外�
 // for a domestic merchant, and "结算周期是多久" is a domestic question. A result led by one is
 // demoted to the remaining suggestions, never promoted.
 func withinScope(res kb.Result, text string) kb.Result {
-	if len(res.Hits) == 0 || crossBorderCueRE.MatchString(text) {
-		return res
-	}
 	var hits []kb.Hit
 	for _, h := range res.Hits {
 		if h.Category != "cross-border" {
 			hits = append(hits, h)
 		}
 	}
-	if len(hits) == len(res.Hits) {
+	// The cue is searched for only when there is something to drop: most results have no
+	// cross-border entry, and the cue's alternation is the dearer test.
+	if len(hits) == len(res.Hits) || crossBorderCueRE.MatchString(text) {
 		return res
 	}
 	led := res.Hits[0].Category == "cross-border"
