@@ -170,7 +170,9 @@ func (c *conv) textSteps() []textStep {
 		c.myTicket,           // "什么时候处理", "催一下" about the user's ticket
 		c.merchantTicket,     // a merchant number given after an unsolved question: file it
 		c.ticketFlow,         // start, resume, cancel or answer the ticket flow
+		c.closing,            // "好 记下了", "ok 多谢", "没事了 拜拜": a line, no menu
 		c.smallWords,         // thanks, okay, emoji, goodbyes, "还在吗"
+		c.followUp,           // "详细", "然后呢", "为什么" about the answer just given
 		c.navigate,           // menu words, option numbers, 返回, 继续
 		c.feedback,           // 有用 / 没用 on the last answer
 		c.english,            // English: a short English answer
@@ -583,6 +585,9 @@ func (c *conv) navigate(_ context.Context, text string) (Reply, bool, error) {
 	case "返回", "上一级", "上一步":
 		return c.back(), true, nil
 	case "继续", "更多", "继续看":
+		if c.s.More == "" && c.s.Detail {
+			return c.detail(), true, nil
+		}
 		if c.s.More == "" {
 			return c.text(textContinueNone), true, nil
 		}
@@ -738,10 +743,19 @@ func (c *conv) answer(id string, alts []string) (Reply, bool) {
 	c.s.Alts = alts
 	c.s.Topic, c.s.Answered = e.ID, e.ID
 	var sb strings.Builder
-	sb.WriteString(e.Answer)
+	head, cut := e.Answer, false
+	if !c.stateless {
+		head, cut = shortAnswer(e.Answer, answerRunes)
+	}
+	c.s.Detail = cut
+	sb.WriteString(head)
+	if cut {
+		sb.WriteString("\n")
+		sb.WriteString(textMoreDetail)
+	}
 	var rel, relQ []string
 	for _, r := range e.Related {
-		if re, ok := c.b.kb.Content().Entry(r); ok && len(rel) < 3 {
+		if re, ok := c.b.kb.Content().Entry(r); ok && len(rel) < relatedMax {
 			rel = append(rel, r)
 			relQ = append(relQ, re.Question)
 		}
@@ -946,6 +960,11 @@ func (c *conv) repeated() Reply {
 	c.s.Prompt = prompt{}
 	if c.s.Repeats == 1 {
 		s := textRepeatHead + "这个问题可能需要查看您的具体情况（商户编号、交易日期和金额）。"
+		if e, ok := c.b.kb.Content().Entry(c.s.Answered); ok {
+			// The answer again, in brief, and the question a person would ask next.
+			short, _ := shortAnswer(e.Answer, repeatRunes)
+			s = textRepeatBrief + "\n" + short + "\n\n" + textRepeatSpecific
+		}
 		if c.b.hours.open(c.now) {
 			return c.text(s + textOfferHuman)
 		}
@@ -1169,4 +1188,215 @@ func clauses(s string) []string {
 		}
 	}
 	return out
+}
+
+// Acknowledgements and closings made of several pieces ("行 我下午再看看", "ok 多谢",
+// "没事了 睡了 拜拜"): each piece is an okay, a thanks or a goodbye, and the message is the
+// strongest of them.
+
+// closingKind is what a message made only of acknowledgements says.
+type closingKind int
+
+const (
+	notClosing closingKind = iota
+	closingOK
+	closingThanks
+	closingBye
+)
+
+var (
+	// pieceByeRE, pieceThanksRE and pieceOKRE match one bare piece of a message.
+	pieceByeRE    = regexp.MustCompile(`^(先|那|好的?|我)?(再见|拜拜|拜|88|886|回头见|回见|晚安|睡了|下了|走了|撤了|去忙了|忙去了|bye|byebye|goodbye|seeya|seeyou|cya|goodnight)(啦|了|哈|咯|喽|呀)*$`)
+	pieceThanksRE = regexp.MustCompile(`^(好的?|行|嗯+|哦+|ok|明白了?|知道了|收到)?(真是|真的)?(太|非常|十分|万分)?(谢谢|谢啦|谢了|多谢|感谢|感恩|辛苦|thank|thx|thanks|ty|tks|3q)`)
+	pieceOKRE     = regexp.MustCompile(`^(好的?|好吧|好嘞|好滴|好哒|行吧?|行行|成|可以了?|嗯+|嗯呢|哦+|噢+|喔+|哈+|呵+|额|ok(ay)?|okk|k|知道了?|知道啦|明白了?|明白啦|了解了?|收到了?|懂了|懂啦|是的|对的?|记下了|记住了|记好了|我记下了|我记住了|原来如此|这样啊|原来是这样|没事了?|没问题|那好吧|那行|行了|先这样吧?|那先这样|就这样吧?|我(下午|晚上|晚点|晚些|等会|待会|明天|回头|改天|过会|稍后|一会)?再(看看|试试|说|问|找你|联系|打|弄|来)|我先(看看|试试|去看看|去试试|去弄|去查查)|我去(看看|试试|查查)|gotit|fine|cool|sure|alright|noted|great|good|nice|perfect|understood|iseeyou|isee|yes|yep|yeah)(的|啦|了|哈|呀|哦|吧|呢|啊)*$`)
+	// fillerPiece are words that may stand between the others ("谢谢 老板", "好的 亲").
+	fillerPieces = []string{"老板", "亲", "孩子", "小姐姐", "客服", "你", "您", "你们", "那", "啊", "哈", "呀", "哦", "the", "and", "a", "lot", "so", "much", "very", "you", "pls", "please", "ok"}
+)
+
+// closingOf reads a message made only of okays, thanks and goodbyes; stickers and emoji may
+// stand between them.
+func closingOf(raw string) closingKind {
+	text := stickerRE.ReplaceAllString(raw, " ")
+	pieces := strings.FieldsFunc(foldASCII(text), func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r)
+	})
+	kind := notClosing
+	for _, p := range pieces {
+		p = bare(p)
+		if p == "" || slices.Contains(fillerPieces, p) {
+			continue
+		}
+		var k closingKind
+		switch {
+		case pieceByeRE.MatchString(p):
+			k = closingBye
+		case pieceThanksRE.MatchString(p) && utf8.RuneCountInString(p) <= 10:
+			k = closingThanks
+		case pieceOKRE.MatchString(p):
+			k = closingOK
+		default:
+			return notClosing
+		}
+		kind = max(kind, k)
+	}
+	return kind
+}
+
+// closing answers a message made only of acknowledgements with a short line and no menu; a
+// ticket filed in the conversation is named, so the user knows it is still followed.
+func (c *conv) closing(_ context.Context, text string) (Reply, bool, error) {
+	kind := closingOf(text)
+	if kind == notClosing {
+		return Reply{}, false, nil
+	}
+	en := isEnglish(text)
+	c.s.Prompt = prompt{}
+	c.s.OfferTicket = false
+	line := ""
+	switch {
+	case kind == closingBye && en:
+		line = textEnglishBye
+	case kind == closingBye:
+		line = textBye
+	case kind == closingThanks && en:
+		line = textEnglishThanks
+	case kind == closingThanks:
+		line = textYoureWelcome
+	case en:
+		line = textEnglishOK
+	default:
+		line = textOK
+	}
+	if no := c.openTicket(); no != "" {
+		if en {
+			line += fmt.Sprintf(textEnglishTicketOpen, no)
+		} else {
+			line = fmt.Sprintf(textAckTicket, strings.TrimSuffix(line, "。"), no)
+		}
+	}
+	if kind == closingBye {
+		c.s.Repeats, c.s.Need = 0, ""
+		return c.text(line), true, nil
+	}
+	return c.ack(line), true, nil
+}
+
+// openTicket is the ticket filed in this conversation (a fund-safety case's first), if any.
+func (c *conv) openTicket() string {
+	if cs := c.s.Case; cs != nil && cs.Ticket != "" {
+		return cs.Ticket
+	}
+	return c.s.Ticket
+}
+
+// How much of an answer a reply shows: a phone screen's worth, the rest on "详细".
+const (
+	answerRunes = 150 // an answer longer than this is cut at a line
+	repeatRunes = 90  // the brief answer given when a question is asked again
+	relatedMax  = 2   // related questions listed under an answer
+)
+
+// shortAnswer returns the first lines of answer that fit in about limit runes (at least one
+// line) and whether lines were left out. A rest too short to be worth a "详细" is kept.
+func shortAnswer(answer string, limit int) (string, bool) {
+	total := utf8.RuneCountInString(answer)
+	if total <= limit {
+		return answer, false
+	}
+	lines := strings.Split(answer, "\n")
+	n := 0
+	for i, l := range lines {
+		n += utf8.RuneCountInString(l) + 1
+		if i > 0 && n > limit {
+			if total-n+utf8.RuneCountInString(l) < 40 {
+				return answer, false
+			}
+			return strings.Join(lines[:i], "\n"), true
+		}
+	}
+	return answer, false
+}
+
+// detail shows the rest of an answer that was cut.
+func (c *conv) detail() Reply {
+	c.s.Detail = false
+	e, ok := c.b.kb.Content().Entry(c.s.Answered)
+	if !ok {
+		return c.text(textContinueNone)
+	}
+	head, _ := shortAnswer(e.Answer, answerRunes)
+	rest := strings.TrimLeft(strings.TrimPrefix(e.Answer, head), "\n")
+	return c.text(rest + "\n\n" + textFeedbackAsk)
+}
+
+var (
+	// detailRE, nextRE, whyAskRE: a bare follow-up that asks for more of the answer just given,
+	// what comes next, or why.
+	detailRE = regexp.MustCompile(`^(请|麻烦)?(详细|具体|完整)(点|一点|些|一些|说说|说明|步骤|讲讲|内容)?(呢|吧|啊)?$|^(展开|全部|看全部|看详细|详情)$`)
+	nextRE   = regexp.MustCompile(`^(那)?(然后|接下来|之后|下一步|后面|再然后|还有|还有别的|还有其他的?|其他的?|别的)(呢|吗|嘛|怎么办|怎么弄|怎么做|咋办|干嘛|做什么)?$|^然后$`)
+	whyAskRE    = regexp.MustCompile(`^(那|可是|但是)?(为什么|为啥|为何|啥原因|什么原因|怎么会这样|怎么会|咋回事|原因呢|原因是什么)(呢|啊|呀|吗)?$`)
+	// reasonRE marks the lines of an answer that give causes.
+	reasonRE = regexp.MustCompile(`原因|因为|由于|多为|多是|通常是|一般是|可能是|可能|导致`)
+)
+
+// followUp answers "详细", "然后呢", "还有呢" and "为什么" from the answer just given, instead of
+// searching two words on their own.
+func (c *conv) followUp(_ context.Context, text string) (Reply, bool, error) {
+	if c.s.Answered == "" || c.stateless {
+		return Reply{}, false, nil
+	}
+	b := bare(text)
+	e, ok := c.b.kb.Content().Entry(c.s.Answered)
+	if !ok {
+		return Reply{}, false, nil
+	}
+	switch {
+	case detailRE.MatchString(b) || nextRE.MatchString(b) && c.s.Detail:
+		if c.s.Detail {
+			return c.detail(), true, nil
+		}
+		if detailRE.MatchString(b) {
+			return c.text(textDetailNone + c.nextSteps(e)), true, nil
+		}
+	case nextRE.MatchString(b):
+		return c.text(strings.TrimPrefix(c.nextSteps(e), "\n")), true, nil
+	case whyAskRE.MatchString(b):
+		var lines []string
+		for _, l := range strings.Split(e.Answer, "\n") {
+			if reasonRE.MatchString(l) {
+				lines = append(lines, l)
+			}
+		}
+		c.s.Prompt = prompt{}
+		if len(lines) > 0 {
+			return c.text(textWhyLines + "\n" + strings.Join(lines, "\n") + "\n\n" + textWhyUnknown + c.ticketOrHuman()), true, nil
+		}
+		return c.text(textWhyUnknown + c.ticketOrHuman()), true, nil
+	}
+	return Reply{}, false, nil
+}
+
+// nextSteps is what follows an answer: its related questions, then a ticket or a person.
+func (c *conv) nextSteps(e *kb.Entry) string {
+	var ids, qs []string
+	for _, r := range e.Related {
+		if re, ok := c.b.kb.Content().Entry(r); ok && len(ids) < 3 {
+			ids = append(ids, r)
+			qs = append(qs, re.Question)
+		}
+	}
+	s := "\n"
+	if len(ids) > 0 {
+		c.s.Prompt = prompt{Kind: promptRelated, Options: ids, Parent: e.Category}
+		s += numbered(textNextRelated, qs, "") + "\n\n"
+	} else {
+		c.s.Prompt = prompt{}
+	}
+	return s + strings.TrimPrefix(c.ticketOrHuman(), "\n")
+}
+
+// ticketOrHuman offers a ticket, and a person inside hours.
+func (c *conv) ticketOrHuman() string {
+	c.s.OfferTicket = true
+	return "\n" + textNextOffer + c.b.humanWhen(c.now)
 }

@@ -24,3 +24,110 @@ func TestBare(t *testing.T) {
 		t.Errorf("bare(ideographic space) = %q, want %q", got, "好的谢谢")
 	}
 }
+
+func TestClosingOf(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in   string
+		want closingKind
+	}{
+		{"好嘞 我晚点再试试", closingOK},
+		{"明白啦👌", closingOK},
+		{"嗯嗯，懂了", closingOK},
+		{"知道了[强]", closingOK},
+		{"OK 谢啦", closingThanks},
+		{"收到了 感谢老板", closingThanks},
+		{"真是太感谢您了小伙子", closingThanks},
+		{"thx a lot", closingThanks},
+		{"那行 拜拜了", closingBye},
+		{"好的谢谢，晚安", closingBye},
+		{"cool, bye", closingBye},
+		{"好的 那退款多久到账", notClosing},
+		{"谢谢 但是钱还没到", notClosing},
+		{"行 发票怎么开", notClosing},
+		{"", notClosing},
+	}
+	for _, tt := range tests {
+		if got := closingOf(tt.in); got != tt.want {
+			t.Errorf("closingOf(%q) = %d, want %d", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestClosings(t *testing.T) {
+	t.Parallel()
+	ix := mustIndex(t)
+	short := []string{menuMark, "没能理解", suggestMark, feedbackMark}
+	t.Run("after an answer: a line, no menu", func(t *testing.T) {
+		t.Parallel()
+		converse(t, newTestBot(t, ix, at(10, 0), Options{}), []step{
+			{say: "对账单在哪下载", want: []string{feedbackMark}},
+			{say: "好嘞 我晚点再试试", want: []string{textOK}, notWant: short},
+			{say: "收到了 感谢老板", want: []string{"不客气"}, notWant: short},
+			{say: "那行 拜拜了", want: []string{"再见"}, notWant: short},
+		})
+	})
+	t.Run("with a ticket filed: named in the line", func(t *testing.T) {
+		t.Parallel()
+		b := newTestBot(t, ix, at(10, 0), Options{})
+		no := fileTicket(t, b, defaultUser, "提现一直显示处理中，请帮忙看看")
+		converse(t, b, []step{
+			{say: "明白啦👌", want: []string{no}, notWant: short},
+			{say: "ok thx", want: []string{"welcome"}, notWant: short},
+		})
+	})
+}
+
+func TestShortAnswer(t *testing.T) {
+	t.Parallel()
+	long := "第一行说明情况：\n1. " + strings.Repeat("步骤", 40) + "；\n2. " + strings.Repeat("再查", 40) + "；\n3. " + strings.Repeat("最后", 30) + "。"
+	head, cut := shortAnswer(long, 150)
+	if !cut || !strings.HasPrefix(long, head) || strings.Contains(head, "2. ") {
+		t.Errorf("shortAnswer(long) = %q, %v; want the first two lines, cut", head, cut)
+	}
+	if got, cut := shortAnswer("短答案。\n第二行。", 150); cut || got != "短答案。\n第二行。" {
+		t.Errorf("shortAnswer(short) = %q, %v; want it whole", got, cut)
+	}
+	// A rest of a few runes is not worth a "详细".
+	almost := strings.Repeat("长", 148) + "\n尾巴。"
+	if got, cut := shortAnswer(almost, 150); cut || got != almost {
+		t.Errorf("shortAnswer(almost) = %q, %v; want it whole", got, cut)
+	}
+}
+
+func TestFollowUpOnAnswer(t *testing.T) {
+	t.Parallel()
+	ix := mustIndex(t)
+	notArrived := entry(t, ix, "settlement-not-arrived")
+	lost := []string{menuMark, "没能理解", suggestMark}
+	tests := []struct {
+		name  string
+		steps []step
+	}{
+		{"the rest of a cut answer on request", []step{
+			{say: "结算款一直没到账怎么回事", want: []string{firstLine(notArrived.Answer), "详细"}, notWant: []string{lastLine(notArrived.Answer)}},
+			{say: "具体点", want: []string{lastLine(notArrived.Answer), feedbackMark}, notWant: lost},
+			{say: "接下来呢", want: []string{"提交工单"}, notWant: lost},
+		}},
+		{"what next after a whole answer: related questions and a ticket", []step{
+			{say: "对账单在哪下载"},
+			{say: "详细一点"},
+			{say: "那下一步呢", want: []string{"还可以看看", "提交工单"}, notWant: lost},
+			{say: "1", notWant: []string{menuMark}},
+		}},
+		{"why: the answer's causes, then the offer", []step{
+			{say: "结算失败是什么原因"},
+			{say: "为啥呢", want: []string{"原因", "提交工单"}, notWant: lost},
+		}},
+		{"the same question again: the answer in brief", []step{
+			{say: "客服热线号码是多少"},
+			{say: "热线号码多少来着", want: []string{"400-800-9000", textRepeatBrief}, notWant: lost},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			converse(t, newTestBot(t, ix, at(10, 0), Options{}), tt.steps)
+		})
+	}
+}

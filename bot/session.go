@@ -43,6 +43,9 @@ type session struct {
 	TopicQ string `json:"topicq,omitempty"`
 	// Answered is the entry whose answer was shown last (Topic may be only suggested).
 	Answered string `json:"answered,omitempty"`
+	// Detail is set when Answered was shown cut to fit a phone screen: "详细", "然后呢" show
+	// the rest.
+	Detail bool `json:"detail,omitempty"`
 	// Need is the last question the user asked (bare) and Repeats how many times in a row it
 	// was asked: the second time the bot stops repeating itself and offers a person.
 	Need    string `json:"need,omitempty"`

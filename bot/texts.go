@@ -19,7 +19,8 @@ const (
 	textCategoryFooter = "回复数字查看答案，回复“返回”回到主菜单。"
 	textSuggestTitle   = "您可能想问："
 	textSuggestFooter  = "请回复数字查看答案。都不是？换个说法试试，或回复“人工”。"
-	textFeedbackAsk    = "这个回答对您有帮助吗？回复“有用”或“没用”告诉我们。"
+	textFeedbackAsk    = "这个回答对您有帮助吗？回复“有用”或“没用”。"
+	textMoreDetail     = "（回复“详细”看完整说明）"
 	textRelatedTitle   = "相关问题（回复数字查看）："
 	textThanks         = "感谢您的反馈！还有其他问题可以随时问我，回复“菜单”查看自助服务。"
 	textSorryAlts      = "抱歉没能帮到您。您要问的是不是下面这些？"
@@ -176,6 +177,9 @@ const (
 	textBye          = "再见，祝您生意兴隆！有问题随时找我。"
 	textStillHere    = "在的，您请说。"
 	textSorryNoHelp  = "抱歉没帮上您。"
+	// textAckTicket closes a conversation that filed a ticket: the line, then the ticket.
+	textAckTicket         = "%s。您的工单 %s 客服会跟进，有进展会通知您。"
+	textEnglishTicketOpen = " Your ticket %s stays open; we will follow up."
 )
 
 // English.
@@ -234,6 +238,8 @@ const (
 	textOfferHuman         = "需要的话回复“人工”，我马上为您转接人工客服。"
 	textOfferTicket        = "人工客服现在不在服务时间（每天 %s），回复“提交工单”，我帮您登记，客服%s上班后优先处理。"
 	textRepeatHead         = "抱歉，看来刚才的回答没有解决您的问题。"
+	textRepeatBrief        = "我再简单说一下："
+	textRepeatSpecific     = "如果是某一笔具体的交易或款项有问题，需要客服查看您的账户（商户编号、日期和金额）。"
 	textRepeatPersonOpen   = "这个问题需要查看您的具体情况，我帮您转人工客服：请直接发送您的商户编号和问题，客服接入后会跟进。"
 	textRepeatPersonClosed = "这个问题需要客服查看您的具体情况。人工客服每天 %s，%s 上班；现在回复“提交工单”，我帮您登记，上班后优先处理（热线 %s）。"
 )
@@ -326,4 +332,13 @@ const (
 	textWhere            = "易联支付的办公地址请以官网公示的信息为准，我这里没有能确认的地址。办理业务不需要上门：客服热线 %s（每天 %s），邮箱 %s，也可以在这里直接问我。"
 	textFromAnswer       = "关于“%s”，刚才的回答里是这样说的："
 	textQueueAck         = "好的。客服接入后会回复您，有问题可以直接发给我转给客服。"
+)
+
+// Follow-ups on the answer just given.
+const (
+	textDetailNone  = "刚才的回答已经是完整的了。"
+	textNextRelated = "关于这个问题，还可以看看（回复数字查看）："
+	textNextOffer   = "还没解决的话，回复“提交工单”留下商户编号和情况，客服会跟进；"
+	textWhyLines    = "刚才的回答里说到的原因："
+	textWhyUnknown  = "具体原因要看您账户和交易的实际情况，我这边查不到明细。"
 )
