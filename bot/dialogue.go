@@ -861,7 +861,20 @@ func (c *conv) faq(ctx context.Context, text string) (Reply, error) {
 	if res.Decision != kb.None && len(res.Hits) > 0 {
 		top = res.Hits[0].ID
 	}
-	if !c.stateless && res.Decision != kb.None && need != "" && (need == c.s.Need || top != "" && top == c.s.Answered && (res.Decision == kb.Answer || similar(need, c.s.Need))) {
+	sameEntry := top != "" && top == c.s.Answered
+	if !c.stateless && c.s.Answered != "" && (sameEntry || res.Decision == kb.None) && need != c.s.Need &&
+		!similar(need, c.s.Need) && utf8.RuneCountInString(need) <= 10 {
+		// A short question about the answer just given ("重试几次" after the answer on
+		// retries) is answered from its lines, not taken for the same question again or
+		// for one the knowledge base has no answer to.
+		if q := c.quoteLines(c.s.Answered, need); q != "" {
+			c.s.Need = need
+			c.s.Repeats = 0
+			c.s.Prompt = prompt{}
+			return c.text(q + "\n\n" + textFeedbackAsk), nil
+		}
+	}
+	if !c.stateless && res.Decision != kb.None && need != "" && (need == c.s.Need || sameEntry && (res.Decision == kb.Answer || similar(need, c.s.Need))) {
 		c.s.Repeats++
 	} else {
 		c.s.Repeats = 0
@@ -963,7 +976,11 @@ func (c *conv) repeated() Reply {
 		if e, ok := c.b.kb.Content().Entry(c.s.Answered); ok {
 			// The answer again, in brief, and the question a person would ask next.
 			short, _ := shortAnswer(e.Answer, repeatRunes)
-			s = textRepeatBrief + "\n" + short + "\n\n" + textRepeatSpecific
+			s = textRepeatBrief + "\n" + short + "\n\n"
+			if e.Category == "contact" {
+				return c.text(strings.TrimSpace(s)) // a number asked again is only the number
+			}
+			s += textRepeatSpecific
 		}
 		if c.b.hours.open(c.now) {
 			return c.text(s + textOfferHuman)
@@ -972,11 +989,16 @@ func (c *conv) repeated() Reply {
 		return c.text(s + fmt.Sprintf(textOfferTicket, c.b.hours.window(c.now), c.b.hours.nextOpen(c.now)))
 	}
 	c.count("", statHandoff)
+	brief := ""
+	if e, ok := c.b.kb.Content().Entry(c.s.Answered); ok {
+		short, _ := shortAnswer(e.Answer, repeatRunes)
+		brief = "\n" + short + "\n"
+	}
 	if c.b.hours.open(c.now) {
 		c.s.Handoff = true
 		c.s.Queue = &queue{Since: c.now}
 		c.pre = ""
-		return c.text(textEmpathy + textRepeatPersonOpen)
+		return c.text(textEmpathy + brief + textRepeatPersonOpen)
 	}
 	f := c.s.Flow
 	if f == nil {
@@ -1106,8 +1128,10 @@ func (c *conv) withContext(ctx context.Context, text, q string, res kb.Result) (
 			c.usedCtx = true
 			return both, nil
 		}
-		// Both searches offer the same entry of the topic's category first: that is the answer.
-		if res.Decision == kb.Suggest && len(both.Hits) > 0 && both.Hits[0].ID == res.Hits[0].ID &&
+		// Both searches offer the same entry of the topic's category first, or an elliptical
+		// follow-up ("那周末收的钱呢") is unsure between entries led by one of the topic's
+		// category: that is the answer.
+		if res.Decision == kb.Suggest && len(both.Hits) > 0 && (both.Hits[0].ID == res.Hits[0].ID || ellipsis) &&
 			res.Hits[0].Category == c.s.LastCategory && res.Hits[0].ID != c.s.Answered {
 			res.Decision = kb.Answer
 			c.usedCtx = true
@@ -1334,7 +1358,7 @@ var (
 	// what comes next, or why.
 	detailRE = regexp.MustCompile(`^(请|麻烦)?(详细|具体|完整)(点|一点|些|一些|说说|说明|步骤|讲讲|内容)?(呢|吧|啊)?$|^(展开|全部|看全部|看详细|详情)$`)
 	nextRE   = regexp.MustCompile(`^(那)?(然后|接下来|之后|下一步|后面|再然后|还有|还有别的|还有其他的?|其他的?|别的)(呢|吗|嘛|怎么办|怎么弄|怎么做|咋办|干嘛|做什么)?$|^然后$`)
-	whyAskRE    = regexp.MustCompile(`^(那|可是|但是)?(为什么|为啥|为何|啥原因|什么原因|怎么会这样|怎么会|咋回事|原因呢|原因是什么)(呢|啊|呀|吗)?$`)
+	whyAskRE = regexp.MustCompile(`^(那|可是|但是)?(为什么|为啥|为何|啥原因|什么原因|怎么会这样|怎么会|咋回事|原因呢|原因是什么)(呢|啊|呀|吗)?$`)
 	// reasonRE marks the lines of an answer that give causes.
 	reasonRE = regexp.MustCompile(`原因|因为|由于|多为|多是|通常是|一般是|可能是|可能|导致`)
 )
@@ -1400,3 +1424,38 @@ func (c *conv) ticketOrHuman() string {
 	c.s.OfferTicket = true
 	return "\n" + textNextOffer + c.b.humanWhen(c.now)
 }
+
+// quoteLines returns the lines of an entry's answer that share the most characters with a
+// short question about it, under a line that says where they come from; "" when no line
+// shares two.
+func (c *conv) quoteLines(id, need string) string {
+	e, ok := c.b.kb.Content().Entry(id)
+	if !ok {
+		return ""
+	}
+	var keys []rune
+	for _, r := range need {
+		if unicode.Is(unicode.Han, r) && !strings.ContainsRune(stopChars, r) && !slices.Contains(keys, r) {
+			keys = append(keys, r)
+		}
+	}
+	best, bestScore := "", 1
+	for _, l := range strings.Split(e.Answer, "\n") {
+		n := 0
+		for _, r := range keys {
+			if strings.ContainsRune(l, r) {
+				n++
+			}
+		}
+		if n > bestScore || n == bestScore && best != "" && len(l) < len(best) {
+			best, bestScore = l, n
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return textFromAnswerLines + "\n" + best
+}
+
+// stopChars are characters too common in questions to tie one to a line of an answer.
+const stopChars = "的了吗呢吧啊呀么是我你们他她它这那个几多少怎什要会能可以有没不在和与就都也还请"

@@ -119,6 +119,14 @@ func TestFollowUpOnAnswer(t *testing.T) {
 			{say: "结算失败是什么原因"},
 			{say: "为啥呢", want: []string{"原因", "提交工单"}, notWant: lost},
 		}},
+		{"a short question on the answer: its line, not the same answer again", []step{
+			{say: "回调通知失败会重发吗"},
+			{say: "间隔多久", want: []string{"重发的间隔"}, notWant: append(lost, textRepeatBrief)},
+		}},
+		{"an elliptical follow-up stays in the topic", []step{
+			{say: "结算款一直没到账怎么回事"},
+			{say: "那节假日收的款呢", want: []string{firstLine(entry(t, ix, "settlement-holiday").Answer)}, notWant: lost},
+		}},
 		{"the same question again: the answer in brief", []step{
 			{say: "客服热线号码是多少"},
 			{say: "热线号码多少来着", want: []string{"400-800-9000", textRepeatBrief}, notWant: lost},

@@ -336,9 +336,10 @@ const (
 
 // Follow-ups on the answer just given.
 const (
-	textDetailNone  = "刚才的回答已经是完整的了。"
-	textNextRelated = "关于这个问题，还可以看看（回复数字查看）："
-	textNextOffer   = "还没解决的话，回复“提交工单”留下商户编号和情况，客服会跟进；"
-	textWhyLines    = "刚才的回答里说到的原因："
-	textWhyUnknown  = "具体原因要看您账户和交易的实际情况，我这边查不到明细。"
+	textDetailNone      = "刚才的回答已经是完整的了。"
+	textNextRelated     = "关于这个问题，还可以看看（回复数字查看）："
+	textNextOffer       = "还没解决的话，回复“提交工单”留下商户编号和情况，客服会跟进；"
+	textWhyLines        = "刚才的回答里说到的原因："
+	textFromAnswerLines = "刚才的回答里是这样说的："
+	textWhyUnknown      = "具体原因要看您账户和交易的实际情况，我这边查不到明细。"
 )
