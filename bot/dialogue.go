@@ -163,6 +163,7 @@ func (c *conv) textSteps() []textStep {
 	return []textStep{
 		c.score,              // the satisfaction score asked for in the last message
 		c.transferAsked,      // the message after "人工" inside hours goes to the agents; the queue
+		c.solvedReport,       // "工单处理好了": thanks, and the score question
 		c.fundSafety,         // a loss or a scam: what to do now, the urgent ticket; its follow-ups
 		c.phoneCheck,         // "这个号码是你们的吗"
 		c.handoffWords,       // "人工" and friends
@@ -190,52 +191,92 @@ func (c *conv) inFlow() bool {
 // score takes a satisfaction score for the resolved ticket the bot asked about. The answer is
 // taken only once the question was shown (a reply that shows the pending notice is not
 // answered by the message it replies to); a number out of range is asked about once more, and
-// anything else drops the question and is answered as usual.
+// anything else drops the question and is answered as usual. The question is the resolution
+// notice's (c.csat) or the bot's own, asked when the user said a ticket was solved (Rate).
 func (c *conv) score(ctx context.Context, text string) (Reply, bool, error) {
-	if c.csat == "" || c.showsCSAT() {
+	no, notice := c.csat, true
+	if no == "" || c.showsCSAT() {
+		no, notice = c.s.Rate, false
+	}
+	c.s.Rate = ""
+	if no == "" {
 		return Reply{}, false, nil
+	}
+	done := func() {
+		c.csatDone = c.csatDone || notice
+		c.s.CSATRetry = false
 	}
 	b := bare(text)
 	n, ok := scoreIn(b)
 	switch {
 	case ok && n >= 1 && n <= 5:
-		c.csatDone = true
-		c.s.CSATRetry = false
-		r, err := c.rate(ctx, c.csat, n, len([]rune(b)) > 3)
+		done()
+		r, err := c.rate(ctx, no, n, len([]rune(b)) > 3)
 		return r, true, err
 	case ok && !c.s.CSATRetry:
 		c.s.CSATRetry = true
+		if !notice {
+			c.s.Rate = no
+		}
 		return c.text(textScoreRange), true, nil
 	}
-	c.csatDone = true
-	c.s.CSATRetry = false
-	if unresolvedRE.MatchString(b) {
+	done()
+	if notice && unresolvedRE.MatchString(b) {
 		c.s.OfferTicket = true
-		c.s.Reopen = c.csat
+		c.s.Reopen = no
 		c.s.Prompt = prompt{}
-		return c.text(fmt.Sprintf(textReopenOffer, c.csat) + c.b.humanWhen(c.now)), true, nil
+		return c.text(fmt.Sprintf(textReopenOffer, no) + c.b.humanWhen(c.now)), true, nil
 	}
 	return Reply{}, false, nil
 }
 
 var (
-	scoreRE      = regexp.MustCompile(`^(那就|就|打|给|评|给你|我给)?(\d{1,2}|[一二三四五六七八九十])(分|星)?`)
-	unresolvedRE = regexp.MustCompile(`没解决|没有解决|还没好|没处理|没弄好|就给我关|关了|不满意`)
+	scoreRE      = regexp.MustCompile(`^(那就|就|打|给|评|给你|我给|那给)?(\d{1,3}|[一二三四五六七八九十])(分|星|颗星)?`)
+	unresolvedRE = regexp.MustCompile(`没解决|没有解决|还没好|没处理|没弄好|就给我关|关了`)
+	// scoreUnitRE: what follows a number that is not a score ("3个月", "5天了").
+	scoreUnitRE = regexp.MustCompile(`^(个|天|月|号|日|点|笔|元|块|万|千|百|次|年|小时|分钟|周|单)`)
+	// scoreWords are ratings said in words, strongest first.
+	scoreWords = []struct {
+		re *regexp.Regexp
+		n  int
+	}{
+		{regexp.MustCompile(`^(非常|很|十分|特别|超级?)不满意|^(很|太|非常)差|^差评|^垃圾`), 1},
+		{regexp.MustCompile(`^(不太|不怎么|不是很|有点不|不)?满意`), 0}, // decided below
+		{regexp.MustCompile(`^(非常|很|十分|特别|超级?|挺)满意|^满分|^好评|^五星|^完美|^超赞|^很好|^非常好`), 5},
+		{regexp.MustCompile(`^(还不错|不错|挺好|还可以|蛮好|可以的?)`), 4},
+		{regexp.MustCompile(`^(一般般?|还行|凑合|马马虎虎|中规中矩|普通)`), 3},
+		{regexp.MustCompile(`^(不太好|不怎么样|有点差|较差|比较差|太慢|很慢)`), 2},
+	}
 )
 
-// scoreIn reads a score from a bare message: "5", "4分吧就是有点慢", "那就5", "五分".
+// scoreIn reads a score from a bare message: "5", "4分吧就是有点慢", "那就5", "五星",
+// "一般吧", "挺满意的".
 func scoreIn(b string) (int, bool) {
+	for _, w := range scoreWords {
+		m := w.re.FindString(b)
+		if m == "" {
+			continue
+		}
+		if w.n != 0 {
+			return w.n, true
+		}
+		if strings.Contains(m, "不") {
+			return 2, true // 不满意, 不太满意
+		}
+		return 4, true
+	}
 	m := scoreRE.FindStringSubmatch(b)
 	if m == nil || b == "88" || b == "886" {
 		return 0, false
 	}
-	if m[3] == "" && len([]rune(b)) != len([]rune(m[0])) {
+	if rest := b[len(m[0]):]; m[3] == "" && rest != "" &&
+		(scoreUnitRE.MatchString(rest) || strings.ContainsAny(rest, "0123456789") || utf8.RuneCountInString(rest) > 12) {
 		return 0, false // a number in a sentence, not a score
 	}
 	if n, err := strconv.Atoi(m[2]); err == nil {
 		return n, true
 	}
-	return strings.IndexRune("一二三四五六七八九十", []rune(m[2])[0]) + 1, true
+	return slices.Index([]rune("一二三四五六七八九十"), []rune(m[2])[0]) + 1, true
 }
 
 // showsCSAT reports whether this reply shows the pending notice that asks for the score.
@@ -355,6 +396,10 @@ func (c *conv) closedAgain() string {
 
 // rate stores a satisfaction score on the user's ticket.
 func (c *conv) rate(ctx context.Context, no string, score int, comment bool) (Reply, error) {
+	if no == noTicketOnFile {
+		comment = false // nothing to put it on
+		return c.rated(score, comment), nil
+	}
 	_, err := c.b.st.updateTicket(ctx, no, EventRated, func(t *Ticket) (map[string]any, error) {
 		if t.OpenID != c.m.OpenID {
 			return nil, ErrNoTicket
@@ -369,15 +414,20 @@ func (c *conv) rate(ctx context.Context, no string, score int, comment bool) (Re
 	if err != nil && !errors.Is(err, ErrNoTicket) {
 		return Reply{}, err
 	}
+	return c.rated(score, comment), nil
+}
+
+// rated thanks the user for a score.
+func (c *conv) rated(score int, comment bool) Reply {
 	note := ""
 	if comment {
 		note = "您的意见也已记在工单上。"
 	}
 	if score <= 2 {
 		c.s.OfferTicket = true
-		return c.text("感谢您的评分，很抱歉这次没能让您满意。" + note + "我们会认真改进；问题仍未解决的话，回复“提交工单”告诉我们。"), nil
+		return c.text("感谢您的评分，很抱歉这次没能让您满意。" + note + "我们会认真改进；问题仍未解决的话，回复“提交工单”告诉我们。")
 	}
-	return c.text("感谢您的评分！" + note + "还有其他问题可以随时问我。"), nil
+	return c.text("感谢您的评分！" + note + "还有其他问题可以随时问我。")
 }
 
 func (c *conv) event(ctx context.Context) (Reply, error) {
@@ -1459,3 +1509,68 @@ func (c *conv) quoteLines(id, need string) string {
 
 // stopChars are characters too common in questions to tie one to a line of an answer.
 const stopChars = "的了吗呢吧啊呀么是我你们他她它这那个几多少怎什要会能可以有没不在和与就都也还请"
+
+// noTicketOnFile stands for the ticket in Rate when the user said a ticket was solved and none
+// of theirs was found: the score is thanked for and kept nowhere.
+const noTicketOnFile = "-"
+
+var (
+	// solvedRE: the user says a problem was solved; notSolvedRE takes it back ("还没解决").
+	solvedRE    = regexp.MustCompile(`解决了|处理好了|处理完了|处理完毕|已经处理|已处理|搞定了|弄好了|修好了|恢复了|好了|钱到了|到账了|退回来了|已退回|收到钱了|收到退款`)
+	notSolvedRE = regexp.MustCompile(`没|未|不|吗|么|怎么|为什么|骗|盗|冻结|[?？]`)
+	// ticketRefRE: the message is about a ticket or a complaint.
+	ticketRefRE = regexp.MustCompile(`(?i)工单|投诉|单子|gd\d`)
+	// slowRE: the user says it took too long.
+	slowRE = regexp.MustCompile(`慢|太久|好久|拖了|等了`)
+)
+
+// solvedReport answers a user who says their ticket was solved: thanks, an apology if it
+// was slow, and the satisfaction question, asked once; the next message may be the score.
+func (c *conv) solvedReport(ctx context.Context, text string) (Reply, bool, error) {
+	if c.stateless || c.inFlow() || c.csat != "" {
+		return Reply{}, false, nil
+	}
+	b := bare(text)
+	if !ticketRefRE.MatchString(b) || !solvedRE.MatchString(b) || notSolvedRE.MatchString(b) || utf8.RuneCountInString(b) > 60 {
+		return Reply{}, false, nil
+	}
+	no, err := c.solvedTicket(ctx, text)
+	if err != nil {
+		return Reply{}, true, err
+	}
+	c.s.Rate = no
+	c.s.CSATRetry = false
+	c.s.Prompt = prompt{}
+	c.s.Last, c.s.Alts = "", nil
+	line := textSolvedThanks
+	if slowRE.MatchString(b) {
+		line = textSolvedSlow
+	}
+	return c.text(line + textScoreAsk), true, nil
+}
+
+// solvedTicket is the user's ticket a solved report is about: the number in it, the one
+// filed in this conversation, or the latest; noTicketOnFile when there is none.
+func (c *conv) solvedTicket(ctx context.Context, text string) (string, error) {
+	if no := strings.ToUpper(strings.NewReplacer(" ", "", "-", "").Replace(looseTicketNoRE.FindString(foldASCII(text)))); no != "" {
+		t, err := c.b.st.ticket(ctx, no)
+		if err != nil && !errors.Is(err, ErrNoTicket) {
+			return "", err
+		}
+		if err == nil && t.OpenID == c.m.OpenID {
+			return t.No, nil
+		}
+		return noTicketOnFile, nil // another user's number is answered like an unknown one
+	}
+	if no := c.openTicket(); no != "" {
+		return no, nil
+	}
+	ts, err := c.b.st.userTickets(ctx, c.m.OpenID, 1)
+	if err != nil {
+		return "", err
+	}
+	if len(ts) > 0 {
+		return ts[0].No, nil
+	}
+	return noTicketOnFile, nil
+}

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"regexp"
 	"strings"
 	"testing"
@@ -138,4 +139,67 @@ func TestFollowUpOnAnswer(t *testing.T) {
 			converse(t, newTestBot(t, ix, at(10, 0), Options{}), tt.steps)
 		})
 	}
+}
+
+func TestScoreIn(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in   string
+		want int
+		ok   bool
+	}{
+		{"4", 4, true}, {"打3分", 3, true}, {"那给4分吧", 4, true}, {"四星", 4, true}, {"5 很快", 5, true},
+		{"十分满意", 5, true}, {"满意", 4, true}, {"还不错", 4, true}, {"一般般吧", 3, true},
+		{"不太满意", 2, true}, {"很不满意", 1, true}, {"差评", 1, true},
+		{"3个月了还没到", 0, false}, {"2笔退款", 0, false}, {"88", 0, false}, {"退款多久到账", 0, false},
+	}
+	for _, tt := range tests {
+		got, ok := scoreIn(bare(tt.in))
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("scoreIn(%q) = %d, %v; want %d, %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+func TestSolvedReportAsksScore(t *testing.T) {
+	t.Parallel()
+	ix := mustIndex(t)
+	t.Run("the user's ticket: the score is stored on it", func(t *testing.T) {
+		t.Parallel()
+		b := newTestBot(t, ix, at(10, 0), Options{})
+		no := fileTicket(t, b, defaultUser, "提现一直显示处理中，请帮忙看看")
+		converse(t, b, []step{
+			{say: "提的那个工单搞定了，就是拖了好几天", want: []string{"久等", "1-5"}, notWant: []string{suggestMark, menuMark, "加急"}},
+			{say: "那给4分吧", want: []string{"感谢您的评分"}, notWant: []string{"【"}},
+			{say: "谢啦", want: []string{"不客气"}, notWant: []string{"1-5"}},
+		})
+		tk, err := b.st.ticket(context.Background(), no)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tk.CSAT != 4 {
+			t.Errorf("ticket %s CSAT = %d, want 4", no, tk.CSAT)
+		}
+	})
+	t.Run("out of range, then a word", func(t *testing.T) {
+		t.Parallel()
+		converse(t, newTestBot(t, ix, at(10, 0), Options{}), []step{
+			{say: "投诉单已经处理好了 钱也退了", want: []string{"1-5"}},
+			{say: "100分", want: []string{"1-5"}},
+			{say: "还不错", want: []string{"感谢您的评分"}},
+		})
+	})
+	t.Run("a menu digit before any question is a menu choice", func(t *testing.T) {
+		t.Parallel()
+		converse(t, newTestBot(t, ix, at(10, 0), Options{}), []step{
+			{say: "菜单"},
+			{say: "4", notWant: []string{"感谢您的评分"}},
+		})
+	})
+	t.Run("not solved is no report", func(t *testing.T) {
+		t.Parallel()
+		converse(t, newTestBot(t, ix, at(10, 0), Options{}), []step{
+			{say: "工单怎么还没处理好", notWant: []string{"1-5"}},
+		})
+	})
 }

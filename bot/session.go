@@ -64,6 +64,10 @@ type session struct {
 	Suggested string `json:"suggested,omitempty"`
 	// OfferTicket is set when the last reply offered a ticket: "好", "提一个" start it.
 	OfferTicket bool `json:"offer,omitempty"`
+	// Rate is the ticket whose score the bot asked for because the user said it was solved
+	// (noTicketOnFile when none of the user's tickets was found); the next message may be
+	// the score.
+	Rate string `json:"rate,omitempty"`
 	// CSATRetry is set when a score out of range was answered: the question is asked once more.
 	CSATRetry bool `json:"csatretry,omitempty"`
 	// Reopen is a resolved ticket the user said was not solved: a new ticket refers to it.

@@ -343,3 +343,10 @@ const (
 	textFromAnswerLines = "刚才的回答里是这样说的："
 	textWhyUnknown      = "具体原因要看您账户和交易的实际情况，我这边查不到明细。"
 )
+
+// Satisfaction asked by the bot when the user says a ticket was solved.
+const (
+	textSolvedThanks = "太好了，问题解决了就好，谢谢您告诉我们！"
+	textSolvedSlow   = "问题解决了就好，处理得慢了，让您久等，非常抱歉。"
+	textScoreAsk     = "方便的话请为这次服务打个分：回复1-5（5分最满意）。"
+)
