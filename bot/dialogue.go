@@ -176,6 +176,7 @@ func (c *conv) textSteps() []textStep {
 		c.followUp,           // "详细", "然后呢", "为什么" about the answer just given
 		c.navigate,           // menu words, option numbers, 返回, 继续
 		c.feedback,           // 有用 / 没用 on the last answer
+		c.englishIntent,      // English asking for a person, a ticket, the hotline
 		c.english,            // English: a short English answer
 		c.merchantNoQuestion, // "商户编号是什么"
 		c.otherCompany,       // 支付宝, 微信支付, a bank: theirs, honestly
@@ -318,6 +319,9 @@ func (c *conv) transferAsked(_ context.Context, text string) (Reply, bool, error
 	case asked && (okRE.MatchString(b) || thanksRE.MatchString(b)) && utf8.RuneCountInString(b) <= 8:
 		// An okay is no question for the agents; the next message still goes to them.
 		c.s.Handoff = true
+		if isEnglish(text) && thanksRE.MatchString(b) {
+			return c.text(textEnglishThanks), true, nil
+		}
 		if isEnglish(text) {
 			return c.text(textEnglishOK), true, nil
 		}
@@ -1573,4 +1577,55 @@ func (c *conv) solvedTicket(ctx context.Context, text string) (string, error) {
 		return ts[0].No, nil
 	}
 	return noTicketOnFile, nil
+}
+
+var (
+	// What an English message asks for, matched on its lower-case words.
+	enHandoffRE = regexp.MustCompile(`\b(transfer|human|agent|real person|someone|somebody|operator|representative|staff|talk to|speak to|speak with|talk with|live chat)\b`)
+	enTicketRE  = regexp.MustCompile(`\b(ticket|complain|complaint|work order|file a|report a problem|case number)\b`)
+	enPhoneRE   = regexp.MustCompile(`\b(phone|hotline|call|number|contact)\b`)
+	enAbroadRE  = regexp.MustCompile(`\b(overseas|abroad|outside( of)? (mainland )?china|foreign country|international|usa|america|europe|hong kong|singapore|japan|korea|malaysia|thailand|vietnam|australia|canada|germany|france|dubai)\b`)
+	enEnglishRE = regexp.MustCompile(`\benglish\b`)
+	enHoursRE   = regexp.MustCompile(`\b(what time|opening hours|service hours|business hours|when (are|do) you|open now|hours)\b`)
+)
+
+// englishIntent answers English that asks for a person, a ticket, the hotline, the hours or
+// help in English, in English, and points to the right help.
+func (c *conv) englishIntent(_ context.Context, text string) (Reply, bool, error) {
+	if !isEnglish(text) {
+		return Reply{}, false, nil
+	}
+	low := strings.ToLower(foldASCII(text))
+	open := c.b.hours.open(c.now)
+	hours := c.b.hours.window(c.now)
+	hotline := c.b.contact("hotline")
+	switch {
+	case enTicketRE.MatchString(low):
+		c.count("", statHandoff)
+		return c.startFlow(textEnglishTicket, ""), true, nil
+	case enHandoffRE.MatchString(low):
+		c.count("", statHandoff)
+		c.s.Prompt = prompt{}
+		if open && !c.stateless {
+			c.s.Handoff = true
+			c.s.Queue = &queue{Since: c.now}
+			return c.text(textEnglishHandoffOpen), true, nil
+		}
+		c.s.OfferTicket = !c.stateless
+		return c.text(fmt.Sprintf(textEnglishHandoffClosed, hours, hotline) + textEnglishTicketHint), true, nil
+	case enAbroadRE.MatchString(low) && (enPhoneRE.MatchString(low) || strings.Contains(low, "reach")):
+		c.s.Prompt = prompt{}
+		c.s.OfferTicket = !c.stateless
+		return c.text(fmt.Sprintf(textEnglishAbroad, hotline, hours) + textEnglishTicketHint), true, nil
+	case enPhoneRE.MatchString(low) || enHoursRE.MatchString(low):
+		c.s.Prompt = prompt{}
+		return c.text(fmt.Sprintf(textEnglishHotline, hotline, hours)), true, nil
+	case enEnglishRE.MatchString(low):
+		c.s.Prompt = prompt{}
+		if open {
+			return c.text(fmt.Sprintf(textEnglishSupportOpen, hotline)), true, nil
+		}
+		return c.text(fmt.Sprintf(textEnglishSupportClosed, hours, hotline)), true, nil
+	}
+	return Reply{}, false, nil
 }

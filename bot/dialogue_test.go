@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestBare checks the one-pass bare against the regexp it replaced (which kept Unicode spaces
@@ -202,4 +203,41 @@ func TestSolvedReportAsksScore(t *testing.T) {
 			{say: "工单怎么还没处理好", notWant: []string{"1-5"}},
 		})
 	})
+}
+
+func TestEnglishIntents(t *testing.T) {
+	t.Parallel()
+	ix := mustIndex(t)
+	lost := []string{menuMark, "没能理解", suggestMark}
+	tests := []struct {
+		name  string
+		start time.Time
+		steps []step
+	}{
+		{"a person in hours", at(11, 0), []step{
+			{say: "Can I talk to a real person?", want: []string{"transferring you"}, notWant: lost},
+			{say: "thank you", want: []string{"welcome"}},
+			{say: "my refund of order 123 is missing", transfer: true},
+		}},
+		{"a person off hours: hours, hotline and a ticket", at(23, 0), []step{
+			{say: "need an agent asap", want: []string{"08:00-22:00", "400-800-9000", "ticket"}, notWant: lost},
+			{say: "ok ticket please", want: []string{"open a ticket", "请选择工单类型"}},
+		}},
+		{"a complaint opens a ticket", at(11, 0), []step{
+			{say: "I want to file a complaint", want: []string{"open a ticket"}, notWant: lost},
+		}},
+		{"the hotline, and from abroad", at(11, 0), []step{
+			{say: "what's your hotline", want: []string{"400-800-9000", "Beijing time"}, notWant: lost},
+			{say: "I'm in Singapore, how can I call you", want: []string{"outside mainland China"}, notWant: lost},
+		}},
+		{"English support at night", at(23, 30), []step{
+			{say: "Do you speak English?", want: []string{"08:00-22:00", "ticket"}, notWant: lost},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			converse(t, newTestBot(t, ix, tt.start, Options{}), tt.steps)
+		})
+	}
 }

@@ -144,7 +144,10 @@ func (c *conv) flowPrompt() string {
 }
 
 func isSkip(b string) bool {
-	for _, w := range []string{"跳过", "不用", "不需要", "没有", "算了", "不留", "不要", "没商户号", "找不到", "不知道"} {
+	if b == "no" || b == "none" || b == "na" {
+		return true
+	}
+	for _, w := range []string{"跳过", "不用", "不需要", "没有", "算了", "不留", "不要", "没商户号", "找不到", "不知道", "skip", "nophone", "nothanks", "dontknow", "donthave"} {
 		if strings.Contains(b, w) {
 			return true
 		}

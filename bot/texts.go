@@ -194,6 +194,12 @@ const (
 	textEnglishBye           = "Goodbye, and thank you!"
 	textEnglishCase          = "This looks like a scam. Please act now:\n1. Stop paying and cut all contact with the caller.\n2. Call your card-issuing bank now to stop the payment and freeze the card.\n3. Report to the police: 110, or the anti-fraud line 96110. Keep transfer records and chat logs.\n4. Yilian Pay hotline: %s (daily %s), ask for the red channel.\n%s"
 	textEnglishCaseTicket    = "I have opened urgent ticket %s for you; %s"
+	textEnglishTicket        = "Sure, I'll open a ticket for you; an agent will follow up. The form is in Chinese: reply with your merchant number (10 digits starting with 88), or \"跳过\" (skip)."
+	textEnglishTicketHint    = " Or reply \"ticket\" and I will open one for you."
+	textEnglishHotline       = "Our hotline is %s, daily %s (Beijing time). You can also ask me here, or reply \"human\" for an agent during those hours."
+	textEnglishAbroad        = "A 400 number (%s) may not be reachable from outside mainland China. You can leave your question here: our agents work daily %s (Beijing time)."
+	textEnglishSupportOpen   = "Yes. Reply \"human\" and I'll transfer you to an agent now, or call %s. My own answers are in Chinese, with a line in English."
+	textEnglishSupportClosed = "Our agents work daily %s (Beijing time); then reply \"human\" or call %s. Until then you can leave a ticket here (reply \"ticket\"); my own answers are in Chinese."
 	textEnglishRisk          = "This is a typical scam. Official Yilian Pay staff never ask you to transfer money, pay a deposit, share your screen or tell them a code or password. Hang up and call our official hotline %s yourself. If you already paid or gave a code, tell me right away."
 )
 
