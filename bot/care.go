@@ -590,13 +590,18 @@ var otherCompanies = []struct {
 	owner string
 }{
 	{regexp.MustCompile(`支付宝|花呗|借呗|余额宝|蚂蚁`), "支付宝"},
-	{regexp.MustCompile(`微信(支付|零钱|钱包|红包|转账)|零钱通|财付通|微信的?零钱`), "微信支付"},
+	{regexp.MustCompile(`微信(支付|零钱|钱包|红包|转账)|零钱通|财付通|微信的?零钱|微信的?(个人)?收款码|微信的?提现`), "微信支付"},
+	{regexp.MustCompile(`paypal|贝宝`), "PayPal"},
+	{regexp.MustCompile(`stripe|payoneer|派安盈|wise|万里汇|worldfirst`), "对应的跨境收款平台"},
 	{regexp.MustCompile(`云闪付|银联`), "中国银联（云闪付）"},
 	{regexp.MustCompile(`拉卡拉`), "拉卡拉"},
 	{regexp.MustCompile(`京东支付|京东金融|白条`), "京东"},
 	{regexp.MustCompile(`美团支付|抖音支付`), "对应平台"},
 	{regexp.MustCompile(`(工行|工商银行|建行|建设银行|农行|农业银行|中行|中国银行|交行|交通银行|招行|招商银行|邮储|浦发|中信银行|光大银行|民生银行|兴业银行|平安银行)`), "发卡银行"},
 }
+
+// walletNameRE names another wallet in a comparison.
+var walletNameRE = regexp.MustCompile(`微信|支付宝|银联|拉卡拉`)
 
 // ourWordsRE: the message is (also) about 易联 itself.
 var ourWordsRE = regexp.MustCompile(`易联|你们|贵司|小票|商家|商户|收款码|签约`)
@@ -619,11 +624,30 @@ func (c *conv) otherCompany(ctx context.Context, text string) (Reply, bool, erro
 		// A follow-up about another wallet ("那微信零钱呢") after such an answer.
 		if c.s.Topic == topicOther && (strings.Contains(b, "零钱") || strings.Contains(b, "微信")) {
 			owner, name = "微信支付", "微信零钱"
+		} else if m := walletNameRE.FindString(b); m != "" && compareRE.MatchString(b) {
+			owner, name = m, m // "比微信便宜吗"
 		} else {
 			return Reply{}, false, nil
 		}
 	}
-	if ourWordsRE.MatchString(b) {
+	if lt := strings.ToLower(text); len(lt) == len(text) {
+		if i := strings.Index(lt, name); i >= 0 {
+			name = text[i : i+len(name)] // "PayPal" as the user wrote it
+		}
+	}
+	rest := strings.Replace(b, strings.ToLower(name), "", 1) // "微信收款码" is not 易联's 收款码
+	if compareRE.MatchString(b) && !ourWordsRE.MatchString(rest) && c.s.LastCategory != "" {
+		// "比微信便宜吗" after an answer about 易联: a comparison, not a question about them.
+		c.s.Prompt = prompt{}
+		c.s.Topic = ""
+		return c.text(fmt.Sprintf(textNoCompare, owner) + fmt.Sprintf(textCompareOurs, c.b.contact("hotline"))), true, nil
+	}
+	if ourWordsRE.MatchString(rest) {
+		if owner == "发卡银行" {
+			// "是你们的问题还是银行的问题": both parts are real; 易联's is answered.
+			c.pre = fmt.Sprintf(textBankAndUs, name)
+			return Reply{}, false, nil
+		}
 		if compareRE.MatchString(b) {
 			c.s.Topic = ""
 			c.pre = fmt.Sprintf(textNoCompare, owner)

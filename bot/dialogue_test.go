@@ -241,3 +241,32 @@ func TestEnglishIntents(t *testing.T) {
 		})
 	}
 }
+
+func TestOtherCompaniesHonestly(t *testing.T) {
+	t.Parallel()
+	ix := mustIndex(t)
+	tests := []struct {
+		name  string
+		steps []step
+	}{
+		{"a wallet's own product is theirs", []step{
+			{say: "微信的个人收款码能提高额度吗", want: []string{"微信支付的产品", "易联支付"}, notWant: []string{suggestMark, "不在我的服务范围"}},
+		}},
+		{"a comparison after a fee answer: no verdict, what decides ours", []step{
+			{say: "你们手续费怎么收"},
+			{say: "跟支付宝比哪个划算", want: []string{"不方便评价", "合同"}, notWant: []string{suggestMark, "不在我的服务范围"}},
+		}},
+		{"a bank and us: the bank's part said, ours answered", []step{
+			{say: "农业银行的卡退款一直没到账 是你们慢还是银行慢", want: []string{"农业银行", "由银行处理"}, notWant: []string{"能不能对接"}},
+		}},
+		{"a foreign platform keeps its name", []step{
+			{say: "PayPal的钱怎么提到国内", want: []string{"“PayPal”"}},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			converse(t, newTestBot(t, ix, at(10, 0), Options{}), tt.steps)
+		})
+	}
+}
