@@ -352,7 +352,7 @@ func claimedNumber(text string) string {
 	for _, m := range numberRE.FindAllStringIndex(t, -1) {
 		n := strings.TrimSpace(t[m[0]:m[1]])
 		d := digits(n)
-		if len(d) < 5 || len(d) > 13 || merchantNoRE.MatchString(d) {
+		if len(d) < 5 || len(d) > 13 || merchantNoRE.MatchString(d) || publicLines[d] {
 			continue
 		}
 		rest := t[m[1]:]
@@ -363,6 +363,10 @@ func claimedNumber(text string) string {
 	}
 	return ""
 }
+
+// publicLines are public-service numbers users name when upset ("去12315投诉"): never a
+// caller claiming to be 易联.
+var publicLines = map[string]bool{"12315": true, "12345": true, "12363": true, "12378": true, "96110": true, "12321": true}
 
 func digits(s string) string {
 	return strings.Map(func(r rune) rune {

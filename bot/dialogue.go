@@ -168,6 +168,7 @@ func (c *conv) textSteps() []textStep {
 		c.phoneCheck,         // "这个号码是你们的吗"
 		c.handoffWords,       // "人工" and friends
 		c.lookup,             // 查询工单 GD…, a bare ticket number, 我的工单
+		c.suggestion,         // "你们能不能改进一下": feedback on the service, not a chase
 		c.myTicket,           // "什么时候处理", "催一下" about the user's ticket
 		c.merchantTicket,     // a merchant number given after an unsolved question: file it
 		c.ticketFlow,         // start, resume, cancel or answer the ticket flow
@@ -179,6 +180,7 @@ func (c *conv) textSteps() []textStep {
 		c.englishIntent,      // English asking for a person, a ticket, the hotline
 		c.english,            // English: a short English answer
 		c.merchantNoQuestion, // "商户编号是什么"
+		c.identity,           // "你们不是支付宝吗": 易联 is a company of its own
 		c.otherCompany,       // 支付宝, 微信支付, a bank: theirs, honestly
 	}
 }
@@ -975,6 +977,22 @@ func (c *conv) faq(ctx context.Context, text string) (Reply, error) {
 		c.s.Prompt = prompt{Kind: promptSuggest, Options: ids}
 		c.s.Suggested = c.userText
 		c.s.Topic, c.s.TopicQ, c.s.LastCategory = res.Hits[0].ID, c.userText, res.Hits[0].Category
+		if mood && len(ids) > 1 {
+			// An upset user gets an answer first, not a list to choose from: the likeliest
+			// entry in brief, the next ones by number, then a person.
+			e, ok := c.b.kb.Content().Entry(ids[0])
+			if ok {
+				short, cut := shortAnswer(e.Answer, repeatRunes)
+				c.s.Answered, c.s.Detail = e.ID, cut
+				if cut {
+					short += "\n" + textMoreDetail
+				}
+				n := min(len(ids), 3)
+				c.s.Prompt = prompt{Kind: promptSuggest, Options: ids[1:n]}
+				r = c.text(short + "\n\n" + numbered(textUpsetOthers, qs[1:n], "") + c.humanOffer(mood))
+				break
+			}
+		}
 		r = c.text(numbered(textSuggestTitle, qs, textSuggestFooter) + c.humanOffer(mood))
 	default:
 		r = c.none(res, mood)
@@ -1287,6 +1305,8 @@ var (
 	pieceByeRE    = regexp.MustCompile(`^(先|那|好的?|我)?(再见|拜拜|拜|88|886|回头见|回见|晚安|睡了|下了|走了|撤了|去忙了|忙去了|bye|byebye|goodbye|seeya|seeyou|cya|goodnight)(啦|了|哈|咯|喽|呀)*$`)
 	pieceThanksRE = regexp.MustCompile(`^(好的?|行|嗯+|哦+|ok|明白了?|知道了|收到)?(真是|真的)?(太|非常|十分|万分)?(谢谢|谢啦|谢了|多谢|感谢|感恩|辛苦|thank|thx|thanks|ty|tks|3q)`)
 	pieceOKRE     = regexp.MustCompile(`^(好的?|好吧|好嘞|好滴|好哒|行吧?|行行|成|可以了?|嗯+|嗯呢|哦+|噢+|喔+|哈+|呵+|额|ok(ay)?|okk|k|知道了?|知道啦|明白了?|明白啦|了解了?|收到了?|懂了|懂啦|是的|对的?|记下了|记住了|记好了|我记下了|我记住了|原来如此|这样啊|原来是这样|没事了?|没问题|那好吧|那行|行了|先这样吧?|那先这样|就这样吧?|我(下午|晚上|晚点|晚些|等会|待会|明天|回头|改天|过会|稍后|一会)?再(看看|试试|说|问|找你|联系|打|弄|来)|我先(看看|试试|去看看|去试试|去弄|去查查)|我去(看看|试试|查查)|gotit|fine|cool|sure|alright|noted|great|good|nice|perfect|understood|iseeyou|isee|yes|yep|yeah)(的|啦|了|哈|呀|哦|吧|呢|啊)*$`)
+	// englishClosingRE is an English message made only of okays, thanks and goodbyes (bare).
+	englishClosingRE = regexp.MustCompile(`^(ok|okay|okk|k|gotit|got|it|thanks?|thankyou|you|thx|ty|tks|alot|somuch|very|much|fine|cool|great|good|nice|noted|understood|perfect|sure|alright|allright|yes|yep|yeah|isee|bye|byebye|goodbye|seeyou|seeya|later|goodnight|have|a|niceday|gooday|day|and|so|pls|please|no|problem|np|appreciate|appreciated)+$`)
 	// fillerPiece are words that may stand between the others ("谢谢 老板", "好的 亲").
 	fillerPieces = []string{"老板", "亲", "孩子", "小姐姐", "客服", "你", "您", "你们", "那", "啊", "哈", "呀", "哦", "the", "and", "a", "lot", "so", "much", "very", "you", "pls", "please", "ok"}
 )
@@ -1294,6 +1314,19 @@ var (
 // closingOf reads a message made only of okays, thanks and goodbyes; stickers and emoji may
 // stand between them.
 func closingOf(raw string) closingKind {
+	if isEnglish(raw) {
+		// English runs its words together once bare: "got it thx", "ok bye".
+		b := bare(stickerRE.ReplaceAllString(raw, ""))
+		switch {
+		case !englishClosingRE.MatchString(b):
+		case strings.Contains(b, "bye") || strings.Contains(b, "seeyou") || strings.Contains(b, "goodnight"):
+			return closingBye
+		case strings.Contains(b, "thank") || strings.Contains(b, "thx") || strings.HasSuffix(b, "ty"):
+			return closingThanks
+		default:
+			return closingOK
+		}
+	}
 	text := stickerRE.ReplaceAllString(raw, " ")
 	pieces := strings.FieldsFunc(foldASCII(text), func(r rune) bool {
 		return unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r)
@@ -1628,4 +1661,50 @@ func (c *conv) englishIntent(_ context.Context, text string) (Reply, bool, error
 		return c.text(fmt.Sprintf(textEnglishSupportClosed, hours, hotline)), true, nil
 	}
 	return Reply{}, false, nil
+}
+
+var (
+	// suggestionRE: the user tells the service what to do better.
+	suggestionRE = regexp.MustCompile(`改进|改善|优化|提(个|点)?(意见|建议)|给(你们)?(个|点)?建议|希望你们|建议你们|你们应该`)
+	// identityRE asks whether 易联 is (part of) another company.
+	identityRE = regexp.MustCompile(`^(那)?(你们|易联|易联支付)(不是|是不是|就是|是)(.{1,8}?)(吗|嘛|么|的吗|的嘛|旗下的?吗?|的公司吗|公司吗)?$|^(你们|易联)(和|跟|与)(.{1,8}?)(是)?(一家|一个公司|一回事|有关系|什么关系)`)
+)
+
+// suggestion thanks a user for feedback on the service and names the channel that takes it.
+func (c *conv) suggestion(_ context.Context, text string) (Reply, bool, error) {
+	b := bare(text)
+	if !suggestionRE.MatchString(b) || utf8.RuneCountInString(b) > 30 || c.inFlow() {
+		return Reply{}, false, nil
+	}
+	c.s.Prompt = prompt{}
+	c.s.OfferTicket = false
+	return c.text(textSuggestionThanks), true, nil
+}
+
+// identity answers "你们不是支付宝吗": 易联支付 is a payment company of its own.
+func (c *conv) identity(_ context.Context, text string) (Reply, bool, error) {
+	b := bare(text)
+	m := identityRE.FindStringSubmatch(b)
+	if m == nil {
+		return Reply{}, false, nil
+	}
+	other := m[4]
+	if other == "" {
+		other = m[8]
+	}
+	owner := ""
+	for _, o := range otherCompanies {
+		if o.re.MatchString(other) {
+			owner = o.owner
+			break
+		}
+	}
+	if owner == "" {
+		return Reply{}, false, nil
+	}
+	if owner == "发卡银行" {
+		owner = other
+	}
+	c.s.Prompt = prompt{}
+	return c.text(fmt.Sprintf(textNotThem, c.b.accountName(), owner, owner, owner)), true, nil
 }

@@ -41,6 +41,10 @@ func TestClosingOf(t *testing.T) {
 		{"收到了 感谢老板", closingThanks},
 		{"真是太感谢您了小伙子", closingThanks},
 		{"thx a lot", closingThanks},
+		{"got it, thank you so much", closingThanks},
+		{"alright 👍", closingOK},
+		{"ok bye", closingBye},
+		{"ok open ticket", notClosing},
 		{"那行 拜拜了", closingBye},
 		{"好的谢谢，晚安", closingBye},
 		{"cool, bye", closingBye},
@@ -258,6 +262,13 @@ func TestOtherCompaniesHonestly(t *testing.T) {
 		}},
 		{"a bank and us: the bank's part said, ours answered", []step{
 			{say: "农业银行的卡退款一直没到账 是你们慢还是银行慢", want: []string{"农业银行", "由银行处理"}, notWant: []string{"能不能对接"}},
+		}},
+		{"we are not them", []step{
+			{say: "花呗额度怎么提", want: []string{"支付宝的产品"}},
+			{say: "你们是不是支付宝的", want: []string{"不是", "独立的支付公司"}, notWant: []string{suggestMark, menuMark}},
+		}},
+		{"feedback on the service after a score is not a chase", []step{
+			{say: "希望你们客服回复能快一点", want: []string{"谢谢您的意见", "投诉"}, notWant: []string{"没有待处理的工单", suggestMark}},
 		}},
 		{"a foreign platform keeps its name", []step{
 			{say: "PayPal的钱怎么提到国内", want: []string{"“PayPal”"}},

@@ -245,6 +245,7 @@ const (
 	textEmpathy            = "非常抱歉给您带来这么多麻烦，我理解您很着急。"
 	textOfferHuman         = "需要的话回复“人工”，我马上为您转接人工客服。"
 	textOfferTicket        = "人工客服现在不在服务时间（每天 %s），回复“提交工单”，我帮您登记，客服%s上班后优先处理。"
+	textUpsetOthers        = "如果说的不是这个，可能是（回复数字查看）："
 	textRepeatHead         = "抱歉，看来刚才的回答没有解决您的问题。"
 	textRepeatBrief        = "我再简单说一下："
 	textRepeatSpecific     = "如果是某一笔具体的交易或款项有问题，需要客服查看您的账户（商户编号、日期和金额）。"
@@ -357,4 +358,10 @@ const (
 	textSolvedThanks = "太好了，问题解决了就好，谢谢您告诉我们！"
 	textSolvedSlow   = "问题解决了就好，处理得慢了，让您久等，非常抱歉。"
 	textScoreAsk     = "方便的话请为这次服务打个分：回复1-5（5分最满意）。"
+)
+
+// Feedback on the service and who we are.
+const (
+	textSuggestionThanks = "谢谢您的意见，我们会转给相关团队改进。想正式提建议或投诉，回复“投诉”登记，客服会在24小时内处理。"
+	textNotThem          = "不是的。%s是一家独立的支付公司，和%s不是一家；我们主要为商户提供收款、结算、对账、退款等服务。%s的问题需要找%s的客服。"
 )
