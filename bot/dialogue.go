@@ -654,12 +654,35 @@ func (c *conv) navigate(_ context.Context, text string) (Reply, bool, error) {
 		return Reply{Text: head}, true, nil
 	}
 	raw := strings.TrimSpace(foldASCII(text))
+	if menuAskRE.MatchString(b) && utf8.RuneCountInString(b) <= 16 {
+		return c.showMenu(""), true, nil // "有什么可以查的 给我个目录"
+	}
+	if mobileOnlyRE.MatchString(b) {
+		c.s.Prompt = prompt{}
+		return c.text(textPhoneAlone), true, nil // a phone number is not an option
+	}
+	// "17。", "第一个", "选3": the number the user means; "3 和 8": the first, the rest named.
+	if signedOrDecimalRE.MatchString(raw) {
+		return c.outOfRange(), true, nil
+	}
+	raw = strings.TrimRight(raw, "。.，,！!、 ")
+	var others []string
+	if m := multiChoiceRE.FindStringSubmatch(raw); m != nil {
+		others = choiceSepRE.Split(strings.TrimSpace(m[2]), -1)
+		raw = m[1]
+	}
+	if m := ordinalRE.FindStringSubmatch(b); m != nil {
+		raw = m[1]
+	}
 	n, isChoice := choice(raw)
 	if !isChoice {
 		if signedOrDecimalRE.MatchString(raw) || raw == "零" || raw == "〇" {
 			return c.outOfRange(), true, nil
 		}
 		return Reply{}, false, nil
+	}
+	if len(others) > 0 {
+		c.pre = fmt.Sprintf(textMultiChoice, raw, strings.Join(others, "、"))
 	}
 	p := c.s.Prompt
 	if c.stateless || c.expired {
@@ -694,6 +717,14 @@ func (c *conv) navigate(_ context.Context, text string) (Reply, bool, error) {
 }
 
 var (
+	// menuAskRE asks for the menu in a sentence.
+	menuAskRE = regexp.MustCompile(`目录|菜单|有什么可以(查|问)|能查(些)?什么|可以查(些)?什么|有哪些服务|有什么服务|功能列表`)
+	// mobileOnlyRE is a message that is only a mainland mobile number.
+	mobileOnlyRE = regexp.MustCompile(`^(\+?86)?1[3-9][0-9]{9}$`)
+	// multiChoiceRE: several numbers at once ("3 和 8"); ordinalRE: "第一个", "选3", "3号".
+	multiChoiceRE     = regexp.MustCompile(`^([0-9]{1,2})\s*(?:[,，、和跟及与&+]|还有|\s)\s*([0-9]{1,2}(?:\s*(?:[,，、和跟及与&+]|还有|\s)\s*[0-9]{1,2})*)$`)
+	choiceSepRE       = regexp.MustCompile(`\s*(?:[,，、和跟及与&+]|还有|\s)\s*`)
+	ordinalRE         = regexp.MustCompile(`^(?:第|选|选第|要|看|看第|我要|我选)?([0-9]{1,2}|[一二三四五六七八九])(?:个|项|条|题)?(?:吧|呢)?$`)
 	choiceRE          = regexp.MustCompile(`^[0-9]{1,3}$`)
 	signedOrDecimalRE = regexp.MustCompile(`^[+\-−－]\s*[0-9]+([.．][0-9]+)?$|^[0-9]+[.．][0-9]+$`)
 	hanDigits         = "一二三四五六七八九"
