@@ -926,7 +926,9 @@ func (c *conv) faq(ctx context.Context, text string) (Reply, error) {
 		if res, err = c.withContext(ctx, text, q, res); err != nil {
 			return Reply{}, err
 		}
-		res = withinScope(res, text)
+		if !c.usedCtx || c.s.LastCategory != "cross-border" {
+			res = withinScope(res, text) // a follow-up in a cross-border topic is cross-border
+		}
 	}
 	c.b.metrics.decisions.WithLabelValues(string(res.Decision)).Inc()
 	if c.quoted != "" {
@@ -1239,6 +1241,22 @@ func (c *conv) withContext(ctx context.Context, text, q string, res kb.Result) (
 			res.Decision = kb.Answer
 			c.usedCtx = true
 			return res, nil
+		}
+		// A short question with no topic of its own ("到账要几天", "需要准备什么资料" after a
+		// cross-border answer) is asked within the topic's category.
+		// One whose own search is sure of another category ("发票怎么开") has a topic.
+		ownTopic := len(res.Hits) > 0 && res.Hits[0].Category != c.s.LastCategory && res.Hits[0].Confidence >= 0.9
+		if cat, ok := c.b.kb.Content().Category(c.s.LastCategory); ok && res.Decision == kb.Suggest && !ownTopic && len([]rune(b)) <= 10 {
+			in, err := c.b.kb.Search(ctx, query(cat.Name+" "+q), 5)
+			if err != nil {
+				return res, err
+			}
+			if in.Decision == kb.Answer && in.Hits[0].Category == c.s.LastCategory && in.Hits[0].ID != c.s.Answered {
+				in.Smalltalk, in.OutOfScope = "", ""
+				c.ctxQ = cat.Name + " " + q
+				c.usedCtx = true
+				return in, nil
+			}
 		}
 	}
 	if len([]rune(q)) < 20 || (res.Decision == kb.Answer && len([]rune(q)) < 40) {

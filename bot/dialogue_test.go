@@ -133,6 +133,12 @@ func TestFollowUpOnAnswer(t *testing.T) {
 			{say: "结算款一直没到账怎么回事"},
 			{say: "那节假日收的款呢", want: []string{firstLine(entry(t, ix, "settlement-holiday").Answer)}, notWant: lost},
 		}},
+		{"short questions after a cross-border answer stay cross-border; one with its own topic leaves", []step{
+			{say: "我们想做外贸收款 怎么开通跨境"},
+			{say: "一般多久到账", want: []string{firstLine(entry(t, ix, "cross-border-settlement-time").Answer)}, notWant: lost},
+			{say: "要交哪些材料", want: []string{firstLine(entry(t, ix, "cross-border-materials").Answer)}, notWant: lost},
+			{say: "发票怎么开", notWant: []string{"跨境"}},
+		}},
 		{"the same question again: the answer in brief", []step{
 			{say: "客服热线号码是多少"},
 			{say: "热线号码多少来着", want: []string{"400-800-9000", textRepeatBrief}, notWant: lost},
