@@ -526,6 +526,7 @@ var (
 	}{
 		{regexp.MustCompile(`refund`), "退款多久到账"},
 		{regexp.MustCompile(`cross.?border|usd|dollar|foreign|overseas|international`), "跨境支付"},
+		{regexp.MustCompile(`frozen|freeze|on ?hold|withheld|blocked`), "资金被冻结了怎么办"},
 		{regexp.MustCompile(`settle|payout|notarriv|notreceiv`), "结算款没到账"},
 		{regexp.MustCompile(`fee|rate|charge`), "费率是多少"},
 		{regexp.MustCompile(`invoice`), "发票怎么开"},
@@ -579,7 +580,12 @@ func (c *conv) english(ctx context.Context, text string) (Reply, bool, error) {
 				c.count(e.Category, statAnswered)
 				c.s.Prompt = prompt{}
 				c.s.Topic, c.s.TopicQ = e.ID, t.zh
-				return c.text(fmt.Sprintf(textEnglishAnswer, c.b.contact("hotline"), c.b.hours.window(c.now)) + "\n\n" + e.Answer), true, nil
+				head, cut := shortAnswer(e.Answer, answerRunes)
+				c.s.Answered, c.s.Detail = e.ID, cut
+				if cut {
+					head += "\n" + textEnglishMore
+				}
+				return c.text(fmt.Sprintf(textEnglishAnswer, c.b.contact("hotline"), c.b.hours.window(c.now)) + "\n\n" + head), true, nil
 			}
 		}
 	}

@@ -1492,7 +1492,7 @@ func (c *conv) detail() Reply {
 var (
 	// detailRE, nextRE, whyAskRE: a bare follow-up that asks for more of the answer just given,
 	// what comes next, or why.
-	detailRE = regexp.MustCompile(`^(请|麻烦)?(详细|具体|完整)(点|一点|些|一些|说说|说明|步骤|讲讲|内容)?(呢|吧|啊)?$|^(展开|全部|看全部|看详细|详情)$`)
+	detailRE = regexp.MustCompile(`^(more|details?|moredetails?|tellmemore|showmore|continue|full)$|^(请|麻烦)?(详细|具体|完整)(点|一点|些|一些|说说|说明|步骤|讲讲|内容)?(呢|吧|啊)?$|^(展开|全部|看全部|看详细|详情)$`)
 	nextRE   = regexp.MustCompile(`^(那)?(然后|接下来|之后|下一步|后面|再然后|还有|还有别的|还有其他的?|其他的?|别的)(呢|吗|嘛|怎么办|怎么弄|怎么做|咋办|干嘛|做什么)?$|^然后$`)
 	whyAskRE = regexp.MustCompile(`^(那|可是|但是)?(为什么|为啥|为何|啥原因|什么原因|怎么会这样|怎么会|咋回事|原因呢|原因是什么)(呢|啊|呀|吗)?$`)
 	// reasonRE marks the lines of an answer that give causes.

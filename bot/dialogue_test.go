@@ -287,3 +287,12 @@ func TestOtherCompaniesHonestly(t *testing.T) {
 		})
 	}
 }
+
+func TestEnglishAnswerFitsAScreen(t *testing.T) {
+	t.Parallel()
+	ix := mustIndex(t)
+	converse(t, newTestBot(t, ix, at(23, 0), Options{}), []step{
+		{say: "our funds are on hold, what can we do", want: []string{"in Chinese", "冻结", "more"}},
+		{say: "more", want: []string{feedbackMark}, notWant: []string{menuMark}},
+	})
+}

@@ -189,6 +189,7 @@ const (
 	textEnglishAnswer        = "Here is our answer (in Chinese). For help in English, call %s (daily %s) or reply \"human\"."
 	textEnglishHandoffOpen   = "Sure, I'm transferring you to a human agent. Please type your question and an agent will reply soon."
 	textEnglishHandoffClosed = "Our agents work daily %s, so no one is available right now. Please call our hotline %s then, or leave your question here and we will follow up."
+	textEnglishMore          = "(Reply \"more\" for the rest.)"
 	textEnglishThanks        = "You're welcome! Anything else, just ask."
 	textEnglishOK            = "OK. Anything else, just ask."
 	textEnglishBye           = "Goodbye, and thank you!"
