@@ -26,27 +26,27 @@ const (
 )
 
 var (
-	screenRE     = regexp.MustCompile(`屏幕共享|共享屏幕|共享了屏幕|远程(软件|控制|协助|桌面|操作)|向日葵|todesk|teamviewer|anydesk|会议软件|screenshar|remoteaccess|remotecontrol`)
-	screenDoneRE = regexp.MustCompile(`开了|下了|装了|安装了|下载了|正在|还在|在共享|共享着|打开了|开着|用了|让我开|让我下|让我装|叫我下|叫我开|sharing|installed`)
-	takeoverRE   = regexp.MustCompile(`(结算卡|结算账户|收款账户|收款卡|银行卡|绑定的?卡|登录手机号|手机号|密码|操作员)(被|让)(人|别人|他人|陌生人|不明人)?(改|换|修改|更换|绑|加)|被(人|别人|他人)?(改|换)了?(结算卡|结算账户|绑卡)|(后台|账号|账户)被(人|别人|他人|陌生人)?(登|盗)|(别人|陌生人|他人)(登录|登上|登了)|不是我改的`)
-	theftRE      = regexp.MustCompile(`盗刷|被盗|盗用|被刷|被(人|别人)刷|被人盗|不是我(本人)?(操作|花|付|买|消费|转|弄)|不是本人|非本人|没(有)?(操作|消费|买)(过)?.{0,8}(扣|少|转走|付款)|莫名(其妙)?.{0,6}(扣|少)|(余额|钱|资金|账户).{0,6}少了|少了.{0,4}(钱|块|元|万|千)|stolen|notme|didntmake`)
-	lossRE       = regexp.MustCompile(`被骗|骗了|受骗|上当|(转|汇|付|打)了.{0,8}(钱|元|块|万|千|笔|保证金|过去|到)|(转|汇|付|打)了\d|已经(转|付|汇|打)|转过去了|付了第|scammed|stolen|sentthem|sentmoney|ipaid|itransferred|lostmoney`)
-	codeGivenRE  = regexp.MustCompile(`(报|给|告诉|念|输|发)了.{0,6}(验证码|码|密码)|(验证码|密码).{0,6}(报|给|告诉|念|输|发)(了|给他|给对方|过去|进去)|gavethe(code|password)`)
-	impersonRE   = regexp.MustCompile(`冒充|假冒|假客服|自称|说是(易联|你们|客服|官方|工作人员)|是易联的|易联(的)?客服|你们(的)?客服|你们的人|客户经理`)
-	demandRE     = regexp.MustCompile(`(让|要|叫|要求)我?.{0,8}(转账|转钱|打钱|汇款|付款|付\d|先付|交钱|交\d|保证金|押金|安全账户|扫码|共享|下载|念|报验证码|给他验证码|加他|加qq|加微信)`)
+	screenRE     = mustMatcher(`屏幕共享|共享屏幕|共享了屏幕|远程(软件|控制|协助|桌面|操作)|向日葵|todesk|teamviewer|anydesk|会议软件|screenshar|remoteaccess|remotecontrol`)
+	screenDoneRE = mustMatcher(`开了|下了|装了|安装了|下载了|正在|还在|在共享|共享着|打开了|开着|用了|让我开|让我下|让我装|叫我下|叫我开|sharing|installed`)
+	takeoverRE   = mustMatcher(`(结算卡|结算账户|收款账户|收款卡|银行卡|绑定的?卡|登录手机号|手机号|密码|操作员)(被|让)(人|别人|他人|陌生人|不明人)?(改|换|修改|更换|绑|加)|被(人|别人|他人)?(改|换)了?(结算卡|结算账户|绑卡)|(后台|账号|账户)被(人|别人|他人|陌生人)?(登|盗)|(别人|陌生人|他人)(登录|登上|登了)|不是我改的`)
+	theftRE      = mustMatcher(`盗刷|被盗|盗用|被刷|被(人|别人)刷|被人盗|不是我(本人)?(操作|花|付|买|消费|转|弄)|不是本人|非本人|没(有)?(操作|消费|买)(过)?.{0,8}(扣|少|转走|付款)|莫名(其妙)?.{0,6}(扣|少)|(余额|钱|资金|账户).{0,6}少了|少了.{0,4}(钱|块|元|万|千)|stolen|notme|didntmake`)
+	lossRE       = mustMatcher(`被骗|骗了|受骗|上当|(转|汇|付|打)了.{0,8}(钱|元|块|万|千|笔|保证金|过去|到)|(转|汇|付|打)了\d|已经(转|付|汇|打)|转过去了|付了第|scammed|stolen|sentthem|sentmoney|ipaid|itransferred|lostmoney`)
+	codeGivenRE  = mustMatcher(`(报|给|告诉|念|输|发)了.{0,6}(验证码|码|密码)|(验证码|密码).{0,6}(报|给|告诉|念|输|发)(了|给他|给对方|过去|进去)|gavethe(code|password)`)
+	impersonRE   = mustMatcher(`冒充|假冒|假客服|自称|说是(易联|你们|客服|官方|工作人员)|是易联的|易联(的)?客服|你们(的)?客服|你们的人|客户经理`)
+	demandRE     = mustMatcher(`(让|要|叫|要求)我?.{0,8}(转账|转钱|打钱|汇款|付款|付\d|先付|交钱|交\d|保证金|押金|安全账户|扫码|共享|下载|念|报验证码|给他验证码|加他|加qq|加微信)`)
 	// whatNowRE asks for the next step.
-	whatNowRE  = regexp.MustCompile(`怎么办|咋办|怎么弄|咋弄|该干嘛|该怎么|然后呢|接下来|现在呢|怎么处理|要做什么|做什么|whatshould|whatdoi|whatnow|nowwhat`)
-	recoverRE  = regexp.MustCompile(`要回来|追回|追得回|追的回|要得回|拿得回|能追|退回来|拿回|找回|能退吗|帮我把钱|钱还能|getmymoney|moneyback`)
-	doneRE     = regexp.MustCompile(`报警了|报案了|改好了|改了密码|卸载了|删了|挂了|挂断了|冻结了|联系了银行|打了银行|打过银行|银行说|关了共享|关掉了`)
-	noHarmRE   = regexp.MustCompile(`没理|没搭理|没回他|没接|没加|没给|没转|没付|没有(给|转|付|加|报)|就问问|还没(转|付|给)|没上当|没钱|钱没少|没少`)
-	materialRE = regexp.MustCompile(`资料|材料|提供什么|提供啥|准备什么|准备啥|要我提供|需要什么|需要啥`)
-	whyRE      = regexp.MustCompile(`怎么会这样|为什么会|怎么会|凭什么`)
-	stopRE     = regexp.MustCompile(`停掉|停了|冻结我|先冻结|暂停|先把.{0,6}(停|冻)|止付`)
-	whoRE      = regexp.MustCompile(`找谁|能找谁|谁能帮|找个人|有没有人`)
+	whatNowRE  = mustMatcher(`怎么办|咋办|怎么弄|咋弄|该干嘛|该怎么|然后呢|接下来|现在呢|怎么处理|要做什么|做什么|whatshould|whatdoi|whatnow|nowwhat`)
+	recoverRE  = mustMatcher(`要回来|追回|追得回|追的回|要得回|拿得回|能追|退回来|拿回|找回|能退吗|帮我把钱|钱还能|getmymoney|moneyback`)
+	doneRE     = mustMatcher(`报警了|报案了|改好了|改了密码|卸载了|删了|挂了|挂断了|冻结了|联系了银行|打了银行|打过银行|银行说|关了共享|关掉了`)
+	noHarmRE   = mustMatcher(`没理|没搭理|没回他|没接|没加|没给|没转|没付|没有(给|转|付|加|报)|就问问|还没(转|付|给)|没上当|没钱|钱没少|没少`)
+	materialRE = mustMatcher(`资料|材料|提供什么|提供啥|准备什么|准备啥|要我提供|需要什么|需要啥`)
+	whyRE      = mustMatcher(`怎么会这样|为什么会|怎么会|凭什么`)
+	stopRE     = mustMatcher(`停掉|停了|冻结我|先冻结|暂停|先把.{0,6}(停|冻)|止付`)
+	whoRE      = mustMatcher(`找谁|能找谁|谁能帮|找个人|有没有人`)
 	// shareSecretRE: the user offers to send a code or password.
-	shareSecretRE = regexp.MustCompile(`(验证码|密码|码).{0,6}(发你|给你|发给你|告诉你|要不要|需要吗|用不用)|(要不要|需要|用不用).{0,6}(验证码|密码)`)
+	shareSecretRE = mustMatcher(`(验证码|密码|码).{0,6}(发你|给你|发给你|告诉你|要不要|需要吗|用不用)|(要不要|需要|用不用).{0,6}(验证码|密码)`)
 	// scriptRE: what scammers say to push the user.
-	scriptRE = regexp.MustCompile(`不弄.{0,6}冻结|马上冻结|再付|再转|再交|才能退|系统卡住|解冻费|激活费|流水不足|通道费`)
+	scriptRE = mustMatcher(`不弄.{0,6}冻结|马上冻结|再付|再转|再交|才能退|系统卡住|解冻费|激活费|流水不足|通道费`)
 )
 
 // caseKind reports the kind of fund-safety case a message (bare) describes, or "".
@@ -317,7 +317,7 @@ func (b *Bot) caseSteps(kind string, short bool) string {
 var numberRE = regexp.MustCompile(`\+?\d[\d\- ]{3,16}\d`)
 
 // officialAskRE: the message asks whether a number is 易联's (or reports a call from it).
-var officialAskRE = regexp.MustCompile(`官方|你们的|是你们|你们电话|你们号码|真的|假的|是不是|对吧|对吗|是易联|说是|自称|打给我|打过来|打来|打电话|来电|号码|电话|热线|呢`)
+var officialAskRE = mustMatcher(`官方|你们的|是你们|你们电话|你们号码|真的|假的|是不是|对吧|对吗|是易联|说是|自称|打给我|打过来|打来|打电话|来电|号码|电话|热线|呢`)
 
 // phoneCheck tells the user whether a number they ask about is one of 易联's official ones
 // (compared with the configured numbers, dashes and spaces ignored).
@@ -429,9 +429,9 @@ var (
 	okRE           = regexp.MustCompile(`^((好的?|好吧|好嘞|好滴|行吧?|可以|嗯+|哦+|噢+|ok(ay)?|okk|知道了|明白了?|了解|收到|懂了|是的|对|哈+|呵+|早说嘛|没事了?|没问题|这样啊|原来如此|那好吧|我去.{0,6}看看|我自己看看|先这样|那先这样|那个|(我)?(打|说|写|输|发)错了)(吧|啊|了|哈|呀|的|呢)*)+$`)
 	byeRE          = regexp.MustCompile(`(^|没事了?|好的?|那)(再见|拜拜|拜|88|886|bye|byebye|goodbye|回头见)$|^(88|886)$`)
 	presenceRE     = regexp.MustCompile(`^(你?还在吗|还在不|在吗|在不在|人呢|有人在吗|hello|anyoneth?ere|isanyonethere|hi|hey)$`)
-	whereRE        = regexp.MustCompile(`^(你们|易联|贵)(公司|总部|办公室?)?(在哪|在哪里|在哪儿|地址|的地址|位置)|公司地址|办公地址|总部在`)
+	whereRE        = mustMatcher(`^(你们|易联|贵)(公司|总部|办公室?)?(在哪|在哪里|在哪儿|地址|的地址|位置)|公司地址|办公地址|总部在`)
 	capabilityRE   = regexp.MustCompile(`^(那)?(你们|你|易联)(能|可以|会)(干嘛|干啥|做什么|做啥|帮我什么|帮我做什么|干什么)|你们是做什么的|易联是做什么的|你们是干嘛的`)
-	dissatisfiedRE = regexp.MustCompile(`就会说这些|说这些没用|没用的|废话|别跟我说|敷衍|解决不了|糊弄|车轱辘`)
+	dissatisfiedRE = mustMatcher(`就会说这些|说这些没用|没用的|废话|别跟我说|敷衍|解决不了|糊弄|车轱辘`)
 	negativeRE     = regexp.MustCompile(`^(没用|没啥用|没什么用|没有用|一点用都没有|没帮助|没有帮助|不对|不是这个|答非所问|不行|还是不行|没解决|不好用|没看懂|看不懂)(啊|呀|吧|的)*$`)
 	emojiOnly      = func(s string) bool {
 		s = stickerRE.ReplaceAllString(s, "")
@@ -596,28 +596,28 @@ func (c *conv) english(ctx context.Context, text string) (Reply, bool, error) {
 
 // otherCompanies name other companies' products and services and whose they are.
 var otherCompanies = []struct {
-	re    *regexp.Regexp
+	re    *matcher
 	owner string
 }{
-	{regexp.MustCompile(`支付宝|花呗|借呗|余额宝|蚂蚁`), "支付宝"},
-	{regexp.MustCompile(`微信(支付|零钱|钱包|红包|转账)|零钱通|财付通|微信的?零钱|微信的?(个人)?收款码|微信的?提现`), "微信支付"},
-	{regexp.MustCompile(`paypal|贝宝`), "PayPal"},
-	{regexp.MustCompile(`stripe|payoneer|派安盈|wise|万里汇|worldfirst`), "对应的跨境收款平台"},
-	{regexp.MustCompile(`云闪付|银联`), "中国银联（云闪付）"},
-	{regexp.MustCompile(`拉卡拉`), "拉卡拉"},
-	{regexp.MustCompile(`京东支付|京东金融|白条`), "京东"},
-	{regexp.MustCompile(`美团支付|抖音支付`), "对应平台"},
-	{regexp.MustCompile(`(工行|工商银行|建行|建设银行|农行|农业银行|中行|中国银行|交行|交通银行|招行|招商银行|邮储|浦发|中信银行|光大银行|民生银行|兴业银行|平安银行)`), "发卡银行"},
+	{mustMatcher(`支付宝|花呗|借呗|余额宝|蚂蚁`), "支付宝"},
+	{mustMatcher(`微信(支付|零钱|钱包|红包|转账)|零钱通|财付通|微信的?零钱|微信的?(个人)?收款码|微信的?提现`), "微信支付"},
+	{mustMatcher(`paypal|贝宝`), "PayPal"},
+	{mustMatcher(`stripe|payoneer|派安盈|wise|万里汇|worldfirst`), "对应的跨境收款平台"},
+	{mustMatcher(`云闪付|银联`), "中国银联（云闪付）"},
+	{mustMatcher(`拉卡拉`), "拉卡拉"},
+	{mustMatcher(`京东支付|京东金融|白条`), "京东"},
+	{mustMatcher(`美团支付|抖音支付`), "对应平台"},
+	{mustMatcher(`(工行|工商银行|建行|建设银行|农行|农业银行|中行|中国银行|交行|交通银行|招行|招商银行|邮储|浦发|中信银行|光大银行|民生银行|兴业银行|平安银行)`), "发卡银行"},
 }
 
 // walletNameRE names another wallet in a comparison.
-var walletNameRE = regexp.MustCompile(`微信|支付宝|银联|拉卡拉`)
+var walletNameRE = mustMatcher(`微信|支付宝|银联|拉卡拉`)
 
 // ourWordsRE: the message is (also) about 易联 itself.
-var ourWordsRE = regexp.MustCompile(`易联|你们|贵司|小票|商家|商户|收款码|签约`)
+var ourWordsRE = mustMatcher(`易联|你们|贵司|小票|商家|商户|收款码|签约`)
 
 // compareRE: a comparison with another company.
-var compareRE = regexp.MustCompile(`哪个|哪家|比|对比|相比|区别|更便宜|更低`)
+var compareRE = mustMatcher(`哪个|哪家|比|对比|相比|区别|更便宜|更低`)
 
 // otherCompany answers a question about another company's product honestly: it is theirs, and
 // this is what 易联 can help with. A question that is also about 易联 goes on to the FAQ.
@@ -689,7 +689,7 @@ const topicOther = "_other"
 
 // Emotion.
 
-var upsetRE = regexp.MustCompile(`[!！]{2,}|[?？]{3,}|怎么回事|搞什么|投诉|垃圾|骗子公司|吞了|气死|急死|烦死|到底|还做不做|什么破|太差|太慢|给我个说法|必须给|差评|不管|凭什么|坑人|人民银行`)
+var upsetRE = mustMatcher(`[!！]{2,}|[?？]{3,}|怎么回事|搞什么|投诉|垃圾|骗子公司|吞了|气死|急死|烦死|到底|还做不做|什么破|太差|太慢|给我个说法|必须给|差评|不管|凭什么|坑人|人民银行`)
 
 // upset reports whether the user sounds upset.
 func upset(text string) bool { return upsetRE.MatchString(text) }
@@ -702,10 +702,10 @@ var slaQuestionRE = regexp.MustCompile(`多久.{0,4}(回|处理|答复|联系)|�
 
 // whenRE, chaseRE: a question about the user's own ticket.
 var (
-	whenRE  = regexp.MustCompile(`什么时候.{0,6}(处理|回复|解决|好|联系|有结果)|多久.{0,6}(处理|回复|解决|好|有人)|进度|处理到哪|怎么(还)?没(人)?(处理|回复|理|联系|消息)|没人理|有结果了?吗|还要多久|要等多久`)
-	chaseRE = regexp.MustCompile(`催一下|催催|催单|帮我催|快点处理|加急处理|能不能快点|赶紧处理|催`)
+	whenRE  = mustMatcher(`什么时候.{0,6}(处理|回复|解决|好|联系|有结果)|多久.{0,6}(处理|回复|解决|好|有人)|进度|处理到哪|怎么(还)?没(人)?(处理|回复|理|联系|消息)|没人理|有结果了?吗|还要多久|要等多久`)
+	chaseRE = mustMatcher(`催一下|催催|催单|帮我催|快点处理|加急处理|能不能快点|赶紧处理|催`)
 	// forgotNoRE: the user does not have the ticket number.
-	forgotNoRE = regexp.MustCompile(`(单号|工单号|编号).{0,4}(忘|不记得|找不到|没记|丢)`)
+	forgotNoRE = mustMatcher(`(单号|工单号|编号).{0,4}(忘|不记得|找不到|没记|丢)`)
 )
 
 // myTicket answers "什么时候处理", "催一下" and "进度" about the ticket filed in this

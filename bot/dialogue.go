@@ -235,7 +235,7 @@ func (c *conv) score(ctx context.Context, text string) (Reply, bool, error) {
 
 var (
 	scoreRE      = regexp.MustCompile(`^(那就|就|打|给|评|给你|我给|那给)?(\d{1,3}|[一二三四五六七八九十])(分|星|颗星)?`)
-	unresolvedRE = regexp.MustCompile(`没解决|没有解决|还没好|没处理|没弄好|就给我关|关了`)
+	unresolvedRE = mustMatcher(`没解决|没有解决|还没好|没处理|没弄好|就给我关|关了`)
 	// scoreUnitRE: what follows a number that is not a score ("3个月", "5天了").
 	scoreUnitRE = regexp.MustCompile(`^(个|天|月|号|日|点|笔|元|块|万|千|百|次|年|小时|分钟|周|单)`)
 	// scoreWords are ratings said in words, strongest first.
@@ -360,7 +360,7 @@ func (c *conv) transferAsked(_ context.Context, text string) (Reply, bool, error
 // queueKeep is how long after a hand-off "还在吗" is taken as a question about the queue.
 const queueKeep = 30 * time.Minute
 
-var waitRE = regexp.MustCompile(`怎么还没|还没人|还要等|等多久|等了|排队|人呢|没人理|没人回`)
+var waitRE = mustMatcher(`怎么还没|还没人|还要等|等多久|等了|排队|人呢|没人理|没人回`)
 
 // handoffWords answers a request for a human; it pauses a ticket flow in progress, except
 // outside hours, where the flow is what the user can do. A repeated request gets a shorter,
@@ -528,9 +528,9 @@ func (c *conv) withNotice(s string) string {
 var (
 	handoffExact = []string{"人工", "转人工", "人工客服", "找客服", "真人", "找人工", "要人工", "人工服务",
 		"我要人工", "转接人工", "联系人工", "人工坐席", "客服", "在线客服", "接人工", "人工在吗", "有人吗", "真人客服", "转客服"}
-	handoffRE = regexp.MustCompile(`人工|真人|活人|找客服|转客服|有没有人|有人吗`)
+	handoffRE = mustMatcher(`人工|真人|活人|找客服|转客服|有没有人|有人吗`)
 	// notHandoffRE: "不用转人工", "不要人工".
-	notHandoffRE = regexp.MustCompile(`(不用|不要|别|不想|不需要)(转|找|帮我转)?(人工|真人)`)
+	notHandoffRE = mustMatcher(`(不用|不要|别|不想|不需要)(转|找|帮我转)?(人工|真人)`)
 )
 
 // bare is the message without spaces, punctuation and emoji, for matching command words:
@@ -718,7 +718,7 @@ func (c *conv) navigate(_ context.Context, text string) (Reply, bool, error) {
 
 var (
 	// menuAskRE asks for the menu in a sentence.
-	menuAskRE = regexp.MustCompile(`目录|菜单|有什么可以(查|问)|能查(些)?什么|可以查(些)?什么|有哪些服务|有什么服务|功能列表`)
+	menuAskRE = mustMatcher(`目录|菜单|有什么可以(查|问)|能查(些)?什么|可以查(些)?什么|有哪些服务|有什么服务|功能列表`)
 	// mobileOnlyRE is a message that is only a mainland mobile number.
 	mobileOnlyRE = regexp.MustCompile(`^(\+?86)?1[3-9][0-9]{9}$`)
 	// multiChoiceRE: several numbers at once ("3 和 8"); ordinalRE: "第一个", "选3", "3号".
@@ -1141,7 +1141,7 @@ func similar(a, b string) bool {
 }
 
 // crossBorderCueRE: the message is about cross-border business.
-var crossBorderCueRE = regexp.MustCompile(`(?i)跨境|境外|海外|国外|外币|外汇|美元|欧元|港币|日元|usd|eur|结汇|购汇|出口|进口|外贸|海关|国际|汇率|cross`)
+var crossBorderCueRE = mustMatcher(`(?i)跨境|境外|海外|国外|外币|外汇|美元|欧元|港币|日元|usd|eur|结汇|购汇|出口|进口|外贸|海关|国际|汇率|cross`)
 
 // withinScope drops cross-border entries from a result when the message says nothing about
 // cross-border business: their texts (foreign-exchange review, cross-border contracts) are wrong
@@ -1200,7 +1200,7 @@ func (c *conv) quoteAnswered(b string) string {
 }
 
 // followUpRE: a message that leans on the one before ("那信用卡呢", "那个多久", "周末也到吗").
-var followUpRE = regexp.MustCompile(`^(那|那个|那要是|那如果|还有|另外|如果|要是)|呢$|也(到|能|可以|行)|这个|那个`)
+var followUpRE = mustMatcher(`^(那|那个|那要是|那如果|还有|另外|如果|要是)|呢$|也(到|能|可以|行)|这个|那个`)
 
 // withContext improves a search with the conversation: a follow-up is searched together with
 // the question before it, and a long message clause by clause (its main topic is the clause
@@ -1316,7 +1316,7 @@ func (c *conv) withContext(ctx context.Context, text, q string, res kb.Result) (
 }
 
 // moneyRE: a clause about the user's money, the core of a payment company's service.
-var moneyRE = regexp.MustCompile(`钱|款|到账|结算|退款|扣|冻结|提现|余额|流水|打到|没收到|银行卡`)
+var moneyRE = mustMatcher(`钱|款|到账|结算|退款|扣|冻结|提现|余额|流水|打到|没收到|银行卡`)
 
 // moneyCategories are the categories about the user's money.
 var moneyCategories = map[string]bool{"settlement": true, "refund": true, "risk-limits": true, "txn-status": true, "fees": true}
@@ -1363,6 +1363,9 @@ var (
 // closingOf reads a message made only of okays, thanks and goodbyes; stickers and emoji may
 // stand between them.
 func closingOf(raw string) closingKind {
+	if len(raw) > 90 {
+		return notClosing // thirty-odd characters of okays is already a lot
+	}
 	if isEnglish(raw) {
 		// English runs its words together once bare: "got it thx", "ok bye".
 		b := bare(stickerRE.ReplaceAllString(raw, ""))
@@ -1376,7 +1379,10 @@ func closingOf(raw string) closingKind {
 			return closingOK
 		}
 	}
-	text := stickerRE.ReplaceAllString(raw, " ")
+	text := raw
+	if strings.Contains(raw, "[") {
+		text = stickerRE.ReplaceAllString(raw, " ")
+	}
 	pieces := strings.FieldsFunc(foldASCII(text), func(r rune) bool {
 		return unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r)
 	})
@@ -1496,7 +1502,7 @@ var (
 	nextRE   = regexp.MustCompile(`^(那)?(然后|接下来|之后|下一步|后面|再然后|还有|还有别的|还有其他的?|其他的?|别的)(呢|吗|嘛|怎么办|怎么弄|怎么做|咋办|干嘛|做什么)?$|^然后$`)
 	whyAskRE = regexp.MustCompile(`^(那|可是|但是)?(为什么|为啥|为何|啥原因|什么原因|怎么会这样|怎么会|咋回事|原因呢|原因是什么)(呢|啊|呀|吗)?$`)
 	// reasonRE marks the lines of an answer that give causes.
-	reasonRE = regexp.MustCompile(`原因|因为|由于|多为|多是|通常是|一般是|可能是|可能|导致`)
+	reasonRE = mustMatcher(`原因|因为|由于|多为|多是|通常是|一般是|可能是|可能|导致`)
 )
 
 // followUp answers "详细", "然后呢", "还有呢" and "为什么" from the answer just given, instead of
@@ -1602,12 +1608,12 @@ const noTicketOnFile = "-"
 
 var (
 	// solvedRE: the user says a problem was solved; notSolvedRE takes it back ("还没解决").
-	solvedRE    = regexp.MustCompile(`解决了|处理好了|处理完了|处理完毕|已经处理|已处理|搞定了|弄好了|修好了|恢复了|好了|钱到了|到账了|退回来了|已退回|收到钱了|收到退款`)
-	notSolvedRE = regexp.MustCompile(`没|未|不|吗|么|怎么|为什么|骗|盗|冻结|[?？]`)
+	solvedRE    = mustMatcher(`解决了|处理好了|处理完了|处理完毕|已经处理|已处理|搞定了|弄好了|修好了|恢复了|好了|钱到了|到账了|退回来了|已退回|收到钱了|收到退款`)
+	notSolvedRE = mustMatcher(`没|未|不|吗|么|怎么|为什么|骗|盗|冻结|[?？]`)
 	// ticketRefRE: the message is about a ticket or a complaint.
-	ticketRefRE = regexp.MustCompile(`(?i)工单|投诉|单子|gd\d`)
+	ticketRefRE = mustMatcher(`(?i)工单|投诉|单子|gd\d`)
 	// slowRE: the user says it took too long.
-	slowRE = regexp.MustCompile(`慢|太久|好久|拖了|等了`)
+	slowRE = mustMatcher(`慢|太久|好久|拖了|等了`)
 )
 
 // solvedReport answers a user who says their ticket was solved: thanks, an apology if it
@@ -1714,9 +1720,9 @@ func (c *conv) englishIntent(_ context.Context, text string) (Reply, bool, error
 
 var (
 	// suggestionRE: the user tells the service what to do better.
-	suggestionRE = regexp.MustCompile(`改进|改善|优化|提(个|点)?(意见|建议)|给(你们)?(个|点)?建议|希望你们|建议你们|你们应该`)
+	suggestionRE = mustMatcher(`改进|改善|优化|提(个|点)?(意见|建议)|给(你们)?(个|点)?建议|希望你们|建议你们|你们应该`)
 	// identityRE asks whether 易联 is (part of) another company.
-	identityRE = regexp.MustCompile(`^(那)?(你们|易联|易联支付)(不是|是不是|就是|是)(.{1,8}?)(吗|嘛|么|的吗|的嘛|旗下的?吗?|的公司吗|公司吗)?$|^(你们|易联)(和|跟|与)(.{1,8}?)(是)?(一家|一个公司|一回事|有关系|什么关系)`)
+	identityRE = mustMatcher(`^(那)?(你们|易联|易联支付)(不是|是不是|就是|是)(.{1,8}?)(吗|嘛|么|的吗|的嘛|旗下的?吗?|的公司吗|公司吗)?$|^(你们|易联)(和|跟|与)(.{1,8}?)(是)?(一家|一个公司|一回事|有关系|什么关系)`)
 )
 
 // suggestion thanks a user for feedback on the service and names the channel that takes it.
