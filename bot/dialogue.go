@@ -929,6 +929,9 @@ func (c *conv) faq(ctx context.Context, text string) (Reply, error) {
 		if !c.usedCtx || c.s.LastCategory != "cross-border" {
 			res = withinScope(res, text) // a follow-up in a cross-border topic is cross-border
 		}
+		if res, err = c.crossBorderFirst(ctx, text, q, res); err != nil {
+			return Reply{}, err
+		}
 	}
 	c.b.metrics.decisions.WithLabelValues(string(res.Decision)).Inc()
 	if c.quoted != "" {
@@ -1168,6 +1171,27 @@ func withinScope(res kb.Result, text string) kb.Result {
 		res.Decision = kb.Suggest
 	}
 	return res
+}
+
+// crossBorderFirst is withinScope's other half: a message about cross-border business that
+// retrieval answers with a domestic entry ("跨境收款手续费多少" with the refund-fee answer) is
+// searched again within the cross-border category, and a confident answer there is taken.
+func (c *conv) crossBorderFirst(ctx context.Context, text, q string, res kb.Result) (kb.Result, error) {
+	if len(res.Hits) == 0 || res.Hits[0].Category == "cross-border" || !crossBorderCueRE.MatchString(text) {
+		return res, nil
+	}
+	cat, ok := c.b.kb.Content().Category("cross-border")
+	if !ok {
+		return res, nil
+	}
+	in, err := c.b.kb.Search(ctx, query(cat.Name+" "+q), 5)
+	if err != nil {
+		return res, err
+	}
+	if in.Decision == kb.Answer && in.Hits[0].Category == "cross-border" {
+		return in, nil
+	}
+	return res, nil
 }
 
 // fillerRE: the words around the subject of an elliptical follow-up ("那信用卡呢").
@@ -1707,6 +1731,9 @@ func (c *conv) englishIntent(_ context.Context, text string) (Reply, bool, error
 		return c.text(fmt.Sprintf(textEnglishAbroad, hotline, hours) + textEnglishTicketHint), true, nil
 	case enPhoneRE.MatchString(low) || enHoursRE.MatchString(low):
 		c.s.Prompt = prompt{}
+		if cb := c.b.contact("cross_border_hours"); cb != "" && (c.s.LastCategory == "cross-border" || enAbroadRE.MatchString(low)) {
+			return c.text(fmt.Sprintf(textEnglishCrossBorderDesk, cb, hotline, hours)), true, nil
+		}
 		return c.text(fmt.Sprintf(textEnglishHotline, hotline, hours)), true, nil
 	case enEnglishRE.MatchString(low):
 		c.s.Prompt = prompt{}

@@ -139,6 +139,9 @@ func TestFollowUpOnAnswer(t *testing.T) {
 			{say: "要交哪些材料", want: []string{firstLine(entry(t, ix, "cross-border-materials").Answer)}, notWant: lost},
 			{say: "发票怎么开", notWant: []string{"跨境"}},
 		}},
+		{"a cross-border question answered with a domestic entry is asked again within cross-border", []step{
+			{say: "境外收款的手续费怎么算", want: []string{"跨境"}, notWant: []string{"退款"}},
+		}},
 		{"the same question again: the answer in brief", []step{
 			{say: "客服热线号码是多少"},
 			{say: "热线号码多少来着", want: []string{"400-800-9000", textRepeatBrief}, notWant: lost},
@@ -239,6 +242,10 @@ func TestEnglishIntents(t *testing.T) {
 		{"the hotline, and from abroad", at(11, 0), []step{
 			{say: "what's your hotline", want: []string{"400-800-9000", "Beijing time"}, notWant: lost},
 			{say: "I'm in Singapore, how can I call you", want: []string{"outside mainland China"}, notWant: lost},
+		}},
+		{"calling hours after a cross-border answer: the international desk", at(11, 0), []step{
+			{say: "跨境收款一般多久到账"},
+			{say: "when can I reach them by phone", want: []string{"international desk", "400-800-9000"}},
 		}},
 		{"English support at night", at(23, 30), []step{
 			{say: "Do you speak English?", want: []string{"08:00-22:00", "ticket"}, notWant: lost},
