@@ -954,8 +954,8 @@ func (c *conv) faq(ctx context.Context, text string) (Reply, error) {
 		top = res.Hits[0].ID
 	}
 	sameEntry := top != "" && top == c.s.Answered
-	if !c.stateless && c.s.Answered != "" && (sameEntry || res.Decision == kb.None) && need != c.s.Need &&
-		!similar(need, c.s.Need) && utf8.RuneCountInString(need) <= 10 {
+	if !c.stateless && !mood && c.s.Answered != "" && (sameEntry || res.Decision == kb.None) && need != c.s.Need &&
+		!similar(need, c.s.Need) && utf8.RuneCountInString(need) <= 10 && !whyAskedRE.MatchString(need) {
 		// A short question about the answer just given ("重试几次" after the answer on
 		// retries) is answered from its lines, not taken for the same question again or
 		// for one the knowledge base has no answer to.
@@ -1434,7 +1434,7 @@ func closingOf(raw string) closingKind {
 
 // closing answers a message made only of acknowledgements with a short line and no menu; a
 // ticket filed in the conversation is named, so the user knows it is still followed.
-func (c *conv) closing(_ context.Context, text string) (Reply, bool, error) {
+func (c *conv) closing(ctx context.Context, text string) (Reply, bool, error) {
 	kind := closingOf(text)
 	if kind == notClosing {
 		return Reply{}, false, nil
@@ -1457,7 +1457,11 @@ func (c *conv) closing(_ context.Context, text string) (Reply, bool, error) {
 	default:
 		line = textOK
 	}
-	if no := c.openTicket(); no != "" {
+	no, err := c.activeTicket(ctx)
+	if err != nil {
+		return Reply{}, true, err
+	}
+	if no != "" {
 		if en {
 			line += fmt.Sprintf(textEnglishTicketOpen, no)
 		} else {
@@ -1469,6 +1473,26 @@ func (c *conv) closing(_ context.Context, text string) (Reply, bool, error) {
 		return c.text(line), true, nil
 	}
 	return c.ack(line), true, nil
+}
+
+// activeTicket is openTicket while it is still being handled: a resolved ticket is not
+// "followed up".
+func (c *conv) activeTicket(ctx context.Context) (string, error) {
+	no := c.openTicket()
+	if no == "" || c.stateless {
+		return "", nil
+	}
+	t, err := c.b.st.ticket(ctx, no)
+	if errors.Is(err, ErrNoTicket) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	if t.Status.done() {
+		return "", nil
+	}
+	return no, nil
 }
 
 // openTicket is the ticket filed in this conversation (a fund-safety case's first), if any.
@@ -1622,6 +1646,9 @@ func (c *conv) quoteLines(id, need string) string {
 	}
 	return textFromAnswerLines + "\n" + best
 }
+
+// whyAskedRE: a question about causes, which the answer's lines do not settle for this user.
+var whyAskedRE = mustMatcher(`为什么|为啥|凭什么|怎么会|什么原因|啥原因`)
 
 // stopChars are characters too common in questions to tie one to a line of an answer.
 const stopChars = "的了吗呢吧啊呀么是我你们他她它这那个几多少怎什要会能可以有没不在和与就都也还请"

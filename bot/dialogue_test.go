@@ -81,6 +81,14 @@ func TestClosings(t *testing.T) {
 			{say: "明白啦👌", want: []string{no}, notWant: short},
 			{say: "ok thx", want: []string{"welcome"}, notWant: short},
 		})
+		b.clock.Add(time.Hour)
+		if _, err := b.UpdateTicket(context.Background(), xiaowang, no, update(StatusResolved, "")); err != nil {
+			t.Fatal(err)
+		}
+		converse(t, b, []step{
+			{say: "评价过了"},
+			{say: "好嘞 拜拜", want: []string{"再见"}, notWant: []string{no}},
+		})
 	})
 }
 
