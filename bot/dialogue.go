@@ -307,7 +307,7 @@ func (c *conv) transferAsked(_ context.Context, text string) (Reply, bool, error
 	}
 	b := bare(text)
 	switch {
-	case isCancel(text) || strings.Contains(b, "不等"):
+	case isCancel(text) || strings.Contains(b, "不等") || notHandoffRE.MatchString(b) || stopTransferRE.MatchString(b) && utf8.RuneCountInString(b) <= 16:
 		c.s.Queue = nil
 		c.s.Prompt = prompt{}
 		if strings.Contains(b, "不等") || strings.Contains(b, "等不了") {
@@ -359,6 +359,9 @@ func (c *conv) transferAsked(_ context.Context, text string) (Reply, bool, error
 
 // queueKeep is how long after a hand-off "还在吗" is taken as a question about the queue.
 const queueKeep = 30 * time.Minute
+
+// stopTransferRE takes back a request for a human ("我按错了 不要转了").
+var stopTransferRE = mustMatcher(`(不要|别|不用|不需要|先不|暂时不)(转|接)|不转了|按错|点错|发错|取消转`)
 
 var waitRE = mustMatcher(`怎么还没|还没人|还要等|等多久|等了|排队|人呢|没人理|没人回`)
 

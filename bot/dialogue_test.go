@@ -311,3 +311,14 @@ func TestEnglishAnswerFitsAScreen(t *testing.T) {
 		{say: "more", want: []string{feedbackMark}, notWant: []string{menuMark}},
 	})
 }
+
+func TestTransferTakenBack(t *testing.T) {
+	t.Parallel()
+	ix := mustIndex(t)
+	converse(t, newTestBot(t, ix, at(11, 0), Options{}), []step{
+		{say: "帮我接人工", want: []string{handoffOpen}},
+		{say: "哦我点错了 先别转", want: []string{"已取消转人工"}},
+		{say: "换绑手机号怎么弄", notWant: []string{handoffOpen}},
+		{say: "算了还是找人工吧", want: []string{handoffOpen}},
+	})
+}
