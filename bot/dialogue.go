@@ -169,6 +169,7 @@ func (c *conv) textSteps() []textStep {
 		c.handoffWords,       // "人工" and friends
 		c.lookup,             // 查询工单 GD…, a bare ticket number, 我的工单
 		c.suggestion,         // "你们能不能改进一下": feedback on the service, not a chase
+		c.txnNumber,          // "流水号2026…": taken, and what can be done with it
 		c.myTicket,           // "什么时候处理", "催一下" about the user's ticket
 		c.merchantTicket,     // a merchant number given after an unsolved question: file it
 		c.ticketFlow,         // start, resume, cancel or answer the ticket flow
@@ -1819,4 +1820,29 @@ func (c *conv) identity(_ context.Context, text string) (Reply, bool, error) {
 	}
 	c.s.Prompt = prompt{}
 	return c.text(fmt.Sprintf(textNotThem, c.b.accountName(), owner, owner, owner)), true, nil
+}
+
+// txnNoRE is a message that gives a transaction or order number and little else.
+var txnNoRE = mustMatcher(`^(我的|这笔的?|那笔的?)?(交易)?(流水号|流水|订单号|单号|交易号|商户订单号|退款单号)(是|为)?([0-9a-z]{12,32})$|^([0-9]{16,32})$`)
+
+// txnNumber answers a transaction number on its own: the bot cannot look into transactions,
+// a ticket with the number can; the number is kept as the ticket's description.
+func (c *conv) txnNumber(_ context.Context, text string) (Reply, bool, error) {
+	if c.stateless || c.inFlow() {
+		return Reply{}, false, nil
+	}
+	m := txnNoRE.FindStringSubmatch(bare(text))
+	if m == nil {
+		return Reply{}, false, nil
+	}
+	no := m[5]
+	if no == "" {
+		no = m[6]
+	}
+	c.s.Prompt = prompt{}
+	c.s.OfferTicket = true
+	if c.s.LastQ != "" && !strings.Contains(c.s.LastQ, no) {
+		c.s.LastQ = clip(c.s.LastQ+"（流水号 "+no+"）", maxStoredRunes)
+	}
+	return c.text(fmt.Sprintf(textTxnNumber, no) + c.b.humanWhen(c.now)), true, nil
 }

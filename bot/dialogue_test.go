@@ -322,3 +322,12 @@ func TestTransferTakenBack(t *testing.T) {
 		{say: "算了还是找人工吧", want: []string{handoffOpen}},
 	})
 }
+
+func TestTransactionNumberAlone(t *testing.T) {
+	t.Parallel()
+	ix := mustIndex(t)
+	converse(t, newTestBot(t, ix, at(11, 0), Options{}), []step{
+		{say: "顾客说退款没收到"},
+		{say: "订单号 202611250000123456", want: []string{"202611250000123456", "提交工单"}, notWant: []string{suggestMark, menuMark}},
+	})
+}

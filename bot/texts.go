@@ -373,3 +373,6 @@ const (
 	textMultiChoice = "先为您显示第 %s 项；想看 %s，回复对应数字即可。"
 	textPhoneAlone  = "收到一个手机号。需要客服回电的话，请先说说遇到了什么问题，或回复“提交工单”，我帮您登记并留下这个号码。"
 )
+
+// textTxnNumber answers a transaction number given on its own.
+const textTxnNumber = "收到流水号 %s。我这边查不到单笔交易的明细：回复“提交工单”登记（描述里写上这个流水号和遇到的问题），客服查明后联系您；"
