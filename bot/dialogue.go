@@ -1744,8 +1744,14 @@ func (c *conv) englishIntent(_ context.Context, text string) (Reply, bool, error
 	hotline := c.b.contact("hotline")
 	switch {
 	case enTicketRE.MatchString(low):
+		// The type step is skipped (its choices are in Chinese): the English line asks for
+		// the merchant number, which is the next step.
 		c.count("", statHandoff)
-		return c.startFlow(textEnglishTicket, ""), true, nil
+		typ := TypeMerchant
+		if strings.Contains(low, "complain") {
+			typ = TypeComplaint
+		}
+		return c.startFlow(textEnglishTicket, typ), true, nil
 	case enHandoffRE.MatchString(low):
 		c.count("", statHandoff)
 		c.s.Prompt = prompt{}

@@ -242,7 +242,8 @@ func TestEnglishIntents(t *testing.T) {
 		}},
 		{"a person off hours: hours, hotline and a ticket", at(23, 0), []step{
 			{say: "need an agent asap", want: []string{"08:00-22:00", "400-800-9000", "ticket"}, notWant: lost},
-			{say: "ok ticket please", want: []string{"open a ticket", "请选择工单类型"}},
+			{say: "ok ticket please", want: []string{"open a ticket", "商户编号"}, notWant: []string{"请选择工单类型"}},
+			{say: "8890001122, our USD payout is on hold", notWant: []string{"不是有效的商户编号"}},
 		}},
 		{"a complaint opens a ticket", at(11, 0), []step{
 			{say: "I want to file a complaint", want: []string{"open a ticket"}, notWant: lost},
