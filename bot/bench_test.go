@@ -44,3 +44,17 @@ func BenchmarkReplyHugeMessage(b *testing.B) {
 	body := sb.String()
 	benchReply(b, func(i int) string { return fmt.Sprintf("第%d笔", i) + body })
 }
+
+// BenchmarkRespond answers one fresh message per iteration without Redis: the dialogue's steps
+// and retrieval only, so that their CPU cost is measured without the network's noise.
+func BenchmarkRespond(b *testing.B) {
+	bot := newTestBot(b, mustIndex(b), at(10, 0), Options{})
+	ctx := context.Background()
+	texts := []string{"第%d笔结算款怎么还没到账", "对账单在哪下载%d", "好的 谢谢%d", "我被骗了%d元怎么办", "退款%d天了还没到"}
+	for i := 0; b.Loop(); i++ {
+		m := bot.text("o-bench", fmt.Sprintf(texts[i%len(texts)], i))
+		if _, err := bot.stateless(ctx, m, bot.clock.Now()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

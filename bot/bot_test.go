@@ -190,6 +190,9 @@ func entry(t testing.TB, ix *kb.Index, id string) *kb.Entry {
 	return e
 }
 
+// lastLine is the last line of s.
+func lastLine(s string) string { return s[strings.LastIndex(s, "\n")+1:] }
+
 // firstLine is the first line of s: enough to recognise an answer without repeating it.
 func firstLine(s string) string {
 	line, _, _ := strings.Cut(s, "\n")
@@ -636,6 +639,8 @@ func TestLongReplyContinues(t *testing.T) {
 		{say: "继续", want: []string{feedbackMark}, notWant: []string{"客服回复】", "回复“继续”查看剩余内容"}, check: func(t *testing.T, r Reply) {
 			parts = append(parts, r.Text)
 		}},
+		// Then the rest of the answer, which was cut to fit a phone screen.
+		{say: "继续", want: []string{lastLine(entry(t, ix, "reconciliation-download").Answer)}},
 		{say: "继续", want: []string{"没有需要继续显示的内容了"}},
 		// The answer's feedback question and related numbers still apply after the continuation.
 		{say: "1", want: []string{firstLine(entry(t, ix, "reconciliation-generate-time").Answer)}},

@@ -26,32 +26,32 @@ const (
 )
 
 var (
-	screenRE     = regexp.MustCompile(`屏幕共享|共享屏幕|共享了屏幕|远程(软件|控制|协助|桌面|操作)|向日葵|todesk|teamviewer|anydesk|会议软件|screenshar|remoteaccess|remotecontrol`)
-	screenDoneRE = regexp.MustCompile(`开了|下了|装了|安装了|下载了|正在|还在|在共享|共享着|打开了|开着|用了|让我开|让我下|让我装|叫我下|叫我开|sharing|installed`)
-	takeoverRE   = regexp.MustCompile(`(结算卡|结算账户|收款账户|收款卡|银行卡|绑定的?卡|登录手机号|手机号|密码|操作员)(被|让)(人|别人|他人|陌生人|不明人)?(改|换|修改|更换|绑|加)|被(人|别人|他人)?(改|换)了?(结算卡|结算账户|绑卡)|(后台|账号|账户)被(人|别人|他人|陌生人)?(登|盗)|(别人|陌生人|他人)(登录|登上|登了)|不是我改的`)
-	theftRE      = regexp.MustCompile(`盗刷|被盗|盗用|被刷|被(人|别人)刷|被人盗|(被人|被别人|被)(提走|转走|划走)|不是我(本人)?(操作|花|付|买|消费|转|弄)|不是本人|非本人|没(有)?(操作|消费|买)(过)?.{0,8}(扣|少|转走|付款)|莫名(其妙)?.{0,6}(扣|少)|stolen|notme|didntmake`)
+	screenRE     = mustMatcher(`屏幕共享|共享屏幕|共享了屏幕|远程(软件|控制|协助|桌面|操作)|向日葵|todesk|teamviewer|anydesk|会议软件|screenshar|remoteaccess|remotecontrol`)
+	screenDoneRE = mustMatcher(`开了|下了|装了|安装了|下载了|正在|还在|在共享|共享着|打开了|开着|用了|让我开|让我下|让我装|叫我下|叫我开|sharing|installed`)
+	takeoverRE   = mustMatcher(`(结算卡|结算账户|收款账户|收款卡|银行卡|绑定的?卡|登录手机号|手机号|密码|操作员)(被|让)(人|别人|他人|陌生人|不明人)?(改|换|修改|更换|绑|加)|被(人|别人|他人)?(改|换)了?(结算卡|结算账户|绑卡)|(后台|账号|账户)被(人|别人|他人|陌生人)?(登|盗)|(别人|陌生人|他人)(登录|登上|登了)|不是我改的`)
+	theftRE      = mustMatcher(`盗刷|被盗|盗用|被刷|被(人|别人)刷|被人盗|(被人|被别人|被)(提走|转走|划走)|不是我(本人)?(操作|花|付|买|消费|转|弄)|不是本人|非本人|没(有)?(操作|消费|买)(过)?.{0,8}(扣|少|转走|付款)|莫名(其妙)?.{0,6}(扣|少)|stolen|notme|didntmake`)
 	// balanceDropRE: money missing; a fee or settlement question ("结算少了100") is no theft.
-	balanceDropRE = regexp.MustCompile(`(余额|钱|资金|账户).{0,6}少了|少了.{0,4}(钱|块|元|万|千)|(钱|块|元|万|千|余额|存款|积蓄|卡里)(全|都)?(没了|不见了|被转走|被划走|被取走)`)
-	feeCtxRE      = regexp.MustCompile(`手续费|费率|扣费|服务费|费用|结算|到账|退款|分账|税`)
+	balanceDropRE = mustMatcher(`(余额|钱|资金|账户).{0,6}少了|少了.{0,4}(钱|块|元|万|千)|(钱|块|元|万|千|余额|存款|积蓄|卡里)(全|都)?(没了|不见了|被转走|被划走|被取走)`)
+	feeCtxRE      = mustMatcher(`手续费|费率|扣费|服务费|费用|结算|到账|退款|分账|税`)
 	// fooledRE says the user was cheated; transferRE that money left the user's hands, which is
 	// a loss only when someone worked on the user (scamCtxRE, or a case already open).
-	fooledRE    = regexp.MustCompile(`被骗|骗了我|我被.{0,4}骗|受骗|上当|scammed`)
-	transferRE  = regexp.MustCompile(`(转|汇|付|打)了.{0,8}(钱|元|块|万|千|笔|保证金|过去|到)|(转|汇|付|打)了\d|已经(转|付|汇)|已经打(了|过去|钱|款)|转过去了|付了第|sentthem|sentmoney|ipaid|itransferred|lostmoney`)
-	scamCtxRE   = regexp.MustCompile(`骗|冒充|假冒|自称|安全账户|保证金|解冻|刷单|返利|兼职|拉黑|打不通|联系不上|不回|跑了|征信|注销|双倍|赔偿|中奖|按对方|对方(让|要|叫)|(他|她|对方)(让|要|叫)我|(按|照|按照)(他|她|对方)|说是.{0,6}(客服|工作人员|官方|警察|公安)|陌生(账户|账号|人)|不认识的|(让|要|叫)我(转|汇|付|打)|说是(易联|你们|客服|官方|银行|警察|公安)|fake|scam|saying|claim|pretend|support|agent|customerservice`)
-	codeGivenRE = regexp.MustCompile(`((报|念|告诉)(了|给|过)?|(给|发给|发)(了)?(他|她|对方|别人|骗子|那个人|那人|陌生人)).{0,6}(验证码|短信码|动态码|校验码|密码)|(验证码|短信码|动态码|校验码|密码).{0,6}((报|念|告诉)(了|给|过)|(给|发给|发)(了)?(他|她|对方|别人|骗子|那个人|那人|陌生人)|(报|念|告诉|给|发|输)了?(过去|进去))|(扫|点).{0,12}输(了)?.{0,2}(密码|验证码)|输(了)?(一个|个|了个)?(验证)?码(进去|了)|gavethe(code|password)`)
+	fooledRE    = mustMatcher(`被骗|骗了我|我被.{0,4}骗|受骗|上当|scammed`)
+	transferRE  = mustMatcher(`(转|汇|付|打)了.{0,8}(钱|元|块|万|千|笔|保证金|过去|到)|(转|汇|付|打)了\d|已经(转|付|汇)|已经打(了|过去|钱|款)|转过去了|付了第|sentthem|sentmoney|ipaid|itransferred|lostmoney`)
+	scamCtxRE   = mustMatcher(`骗|冒充|假冒|自称|安全账户|保证金|解冻|刷单|返利|兼职|拉黑|打不通|联系不上|不回|跑了|征信|注销|双倍|赔偿|中奖|按对方|对方(让|要|叫)|(他|她|对方)(让|要|叫)我|(按|照|按照)(他|她|对方)|说是.{0,6}(客服|工作人员|官方|警察|公安)|陌生(账户|账号|人)|不认识的|(让|要|叫)我(转|汇|付|打)|说是(易联|你们|客服|官方|银行|警察|公安)|fake|scam|saying|claim|pretend|support|agent|customerservice`)
+	codeGivenRE = mustMatcher(`((报|念|告诉)(了|给|过)?|(给|发给|发)(了)?(他|她|对方|别人|骗子|那个人|那人|陌生人)).{0,6}(验证码|短信码|动态码|校验码|密码)|(验证码|短信码|动态码|校验码|密码).{0,6}((报|念|告诉)(了|给|过)|(给|发给|发)(了)?(他|她|对方|别人|骗子|那个人|那人|陌生人)|(报|念|告诉|给|发|输)了?(过去|进去))|(扫|点).{0,12}输(了)?.{0,2}(密码|验证码)|输(了)?(一个|个|了个)?(验证)?码(进去|了)|gavethe(code|password)`)
 	// codeDoneRE: a code asked for was given after all ("让我念验证码 我念了").
-	codeDoneRE = regexp.MustCompile(`(报|念|告诉|给|发|输)(了|过去|进去)`)
+	codeDoneRE = mustMatcher(`(报|念|告诉|给|发|输)(了|过去|进去)`)
 	// codeKeptRE: the code was not given ("我没报验证码给他").
-	codeKeptRE = regexp.MustCompile(`(没|没有|不|别|不能|不要|不会)(把)?(验证码|短信码|动态码|密码|码)?(报|念|告诉|给|发|输)`)
-	impersonRE = regexp.MustCompile(`冒充|假冒|假客服|自称|说是(易联|你们|客服|官方|工作人员)|是易联的|易联(的)?客服|你们(的)?客服|你们的人|客户经理`)
-	demandRE   = regexp.MustCompile(`(让|要|叫|要求)我?.{0,8}(转账|转钱|打钱|汇款|付款|付\d|先付|交钱|交\d|保证金|押金|安全账户|扫码|共享|下载|念|报验证码|给他验证码|加他|加qq|加微信)`)
+	codeKeptRE = mustMatcher(`(没|没有|不|别|不能|不要|不会)(把)?(验证码|短信码|动态码|密码|码)?(报|念|告诉|给|发|输)`)
+	impersonRE = mustMatcher(`冒充|假冒|假客服|自称|说是(易联|你们|客服|官方|工作人员)|是易联的|易联(的)?客服|你们(的)?客服|你们的人|客户经理`)
+	demandRE   = mustMatcher(`(让|要|叫|要求)我?.{0,8}(转账|转钱|打钱|汇款|付款|付\d|先付|交钱|交\d|保证金|押金|安全账户|扫码|共享|下载|念|报验证码|给他验证码|加他|加qq|加微信)`)
 	// noLossNowRE: fraud words that tell of no loss now: how to spot or avoid a scam, a
 	// hypothesis, a near miss.
-	noLossNowRE = regexp.MustCompile(`怎么(识别|辨别|判断|分辨|区分|防|避免|预防|看出)|如何(识别|辨别|判断|分辨|区分|防|避免|预防)|怎样(识别|辨别|防|避免)|防止|预防|避免|防范|防骗|防诈|反诈知识|识别.{0,4}(骗|诈)|常见.{0,6}(骗|诈)|哪些.{0,6}(骗|诈)|是不是(骗|诈)|会不会(被)?骗|不会被骗|以免|提防|(如果|万一|要是|假如|假设)[^，。,.!！?？ ]{0,8}(被骗|上当|转了|被盗|盗刷|被刷)|差点|险些|差一点|幸好没|还好没|没被骗|没有被骗|没上当|没有上当`)
+	noLossNowRE = mustMatcher(`怎么(识别|辨别|判断|分辨|区分|防|避免|预防|看出)|如何(识别|辨别|判断|分辨|区分|防|避免|预防)|怎样(识别|辨别|防|避免)|防止|预防|避免|防范|防骗|防诈|反诈知识|识别.{0,4}(骗|诈)|常见.{0,6}(骗|诈)|哪些.{0,6}(骗|诈)|是不是(骗|诈)|会不会(被)?骗|不会被骗|以免|提防|(如果|万一|要是|假如|假设)[^，。,.!！?？ ]{0,8}(被骗|上当|转了|被盗|盗刷|被刷)|差点|险些|差一点|幸好没|还好没|没被骗|没有被骗|没上当|没有上当`)
 	// arrivedRE: the money arrived or came back; no transfer in the same message is a loss.
-	arrivedRE = regexp.MustCompile(`到账了|已到账|已经到账|钱到了|收到了?(钱|款|退款)|退回来了|退回了|已退回|退到了|追回来了|拿回来了|解决了|处理好了|处理完了`)
+	arrivedRE = mustMatcher(`到账了|已到账|已经到账|钱到了|收到了?(钱|款|退款)|退回来了|退回了|已退回|退到了|追回来了|拿回来了|解决了|处理好了|处理完了`)
 	// pastCaseRE: a case reported before ("我昨天被骗那个事"), asked about again.
-	pastCaseRE = regexp.MustCompile(`(昨天|前天|上次|之前|上周|前几天|那天|早上|上午|刚才).{0,6}(被骗|被盗|盗刷|上当|那个事|的事)|(被骗|被盗|盗刷|上当)(的|那个)(事|工单)`)
+	pastCaseRE = mustMatcher(`(昨天|前天|上次|之前|上周|前几天|那天|早上|上午|刚才).{0,6}(被骗|被盗|盗刷|上当|那个事|的事)|(被骗|被盗|盗刷|上当)(的|那个)(事|工单)`)
 )
 
 // caseKind reports the kind of fund-safety case a message (bare) describes, or "". inCase says
@@ -122,43 +122,43 @@ func (c *conv) fundSafety(ctx context.Context, text string) (Reply, bool, error)
 
 // Follow-ups inside a case: what people ask once the steps were given.
 var (
-	bankAskRE  = regexp.MustCompile(`银行|工行|建行|农行|中行|交行|招行|邮储|浦发|中信|光大|民生|兴业|平安|信用社|农商`)
-	bankNameRE = regexp.MustCompile(`(工商|建设|农业|中国|交通|招商|邮储|邮政储蓄|浦发|中信|光大|民生|兴业|平安|广发|华夏|农商|北京|上海|宁波|江苏)银行|工行|建行|农行|中行|交行|招行|信用社`)
-	evidenceRE = regexp.MustCompile(`删|拉黑|屏蔽|聊天记录|截图`)
-	appRE      = regexp.MustCompile(`卸载|(app|软件|应用).{0,6}(删|卸|还能用|要不要|留着|保留|还要)|(删|卸).{0,4}(app|软件|应用)`)
+	bankAskRE  = mustMatcher(`银行|工行|建行|农行|中行|交行|招行|邮储|浦发|中信|光大|民生|兴业|平安|信用社|农商`)
+	bankNameRE = mustMatcher(`(工商|建设|农业|中国|交通|招商|邮储|邮政储蓄|浦发|中信|光大|民生|兴业|平安|广发|华夏|农商|北京|上海|宁波|江苏)银行|工行|建行|农行|中行|交行|招行|信用社`)
+	evidenceRE = mustMatcher(`删|拉黑|屏蔽|聊天记录|截图`)
+	appRE      = mustMatcher(`卸载|(app|软件|应用).{0,6}(删|卸|还能用|要不要|留着|保留|还要)|(删|卸).{0,4}(app|软件|应用)`)
 	// channelRE: how the money left ("是用支付宝转的"), a fact for the ticket.
-	channelRE     = regexp.MustCompile(`(用|通过|从|走的?)(的)?(支付宝|微信|云闪付|手机银行|网银|银行卡|信用卡|花呗|京东).{0,6}(转|付|打|汇|扫|给)`)
-	passwordAskRE = regexp.MustCompile(`改(一下|了|好)?.{0,4}密码|密码.{0,6}(改|换|重置|重设)|换密码`)
-	policeRE      = regexp.MustCompile(`派出所|警察|公安|民警|报案|立案|报警回执|回执`)
-	recordsRE     = regexp.MustCompile(`记录|流水|证明|材料|出具|调取|盖章|凭证|明细`)
-	goingRE       = regexp.MustCompile(`(去|到)(派出所|公安|银行|报警|报案)|这就去|马上去|现在去|去报警`)
-	collectRE     = regexp.MustCompile(`还能(不能)?(用|收款|收钱)|能不能(继续|正常)?(用|收款|收钱)|会不会也(被|转)|还安全吗|安全不安全|继续收款|先别收|还敢用`)
-	viaUsRE       = regexp.MustCompile(`(短信|扣款|账单|记录|显示|写的?是?|商户名).{0,10}(易联|你们)|易联支付.{0,4}(消费|扣款|扣了|支付)`)
-	linkRE        = regexp.MustCompile(`点了.{0,4}链接|链接.{0,4}点(了|开)|点开了|打开了?链接|进了.{0,4}网站`)
-	verifyRE      = regexp.MustCompile(`怎么(才能)?(知道|确认|核实|查|判断|看).{0,12}(真|假|过期|冻结|异常|是不是|到底|有没有)`)
-	askRE         = regexp.MustCompile(`[?？]|吗|要不要|能不能|可以不|行不行|用不用|该不该|是不是|怎么`)
+	channelRE     = mustMatcher(`(用|通过|从|走的?)(的)?(支付宝|微信|云闪付|手机银行|网银|银行卡|信用卡|花呗|京东).{0,6}(转|付|打|汇|扫|给)`)
+	passwordAskRE = mustMatcher(`改(一下|了|好)?.{0,4}密码|密码.{0,6}(改|换|重置|重设)|换密码`)
+	policeRE      = mustMatcher(`派出所|警察|公安|民警|报案|立案|报警回执|回执`)
+	recordsRE     = mustMatcher(`记录|流水|证明|材料|出具|调取|盖章|凭证|明细`)
+	goingRE       = mustMatcher(`(去|到)(派出所|公安|银行|报警|报案)|这就去|马上去|现在去|去报警`)
+	collectRE     = mustMatcher(`还能(不能)?(用|收款|收钱)|能不能(继续|正常)?(用|收款|收钱)|会不会也(被|转)|还安全吗|安全不安全|继续收款|先别收|还敢用`)
+	viaUsRE       = mustMatcher(`(短信|扣款|账单|记录|显示|写的?是?|商户名).{0,10}(易联|你们)|易联支付.{0,4}(消费|扣款|扣了|支付)`)
+	linkRE        = mustMatcher(`点了.{0,4}链接|链接.{0,4}点(了|开)|点开了|打开了?链接|进了.{0,4}网站`)
+	verifyRE      = mustMatcher(`怎么(才能)?(知道|确认|核实|查|判断|看).{0,12}(真|假|过期|冻结|异常|是不是|到底|有没有)`)
+	askRE         = mustMatcher(`[?？]|吗|要不要|能不能|可以不|行不行|用不用|该不该|是不是|怎么`)
 	// shareSecretRE: the user offers to send a code, password or card number.
-	shareSecretRE = regexp.MustCompile(`(验证码|密码|卡号).{0,6}(发你|发给你|给你|告诉你|发过来|发这)|(要不要|需要|用不用)(我)?(把)?.{0,4}(验证码|密码|卡号).{0,4}(发|给|告诉)`)
-	whatNowRE     = regexp.MustCompile(`怎么办|咋办|怎么弄|咋弄|该干嘛|该怎么|然后呢|接下来|现在呢|怎么处理|要做什么|做什么|whatshould|whatdoi|whatnow|nowwhat`)
-	recoverRE     = regexp.MustCompile(`要回来|追回|追得回|追的回|要得回|拿得回|能追|退回来|拿回|找回|能退吗|帮我把钱|钱还能|getmymoney|moneyback`)
-	doneRE        = regexp.MustCompile(`报警了|报案了|改好了|卸载了|挂了|挂断了|冻结了|联系了银行|打了银行|打过银行|银行说|关了共享|关掉了`)
-	noHarmRE      = regexp.MustCompile(`没说|没念|没报|没理|没搭理|没回他|没接|没加|没给|没转|没付|没有(给|转|付|加|报)|就问问|还没(转|付|给)|没上当|没钱|钱没少|没少`)
-	moneyOKRE     = regexp.MustCompile(`钱没少|没少|没有少|钱还在|没损失|没有损失|没钱`)
-	materialRE    = regexp.MustCompile(`资料|材料|提供什么|提供啥|准备什么|准备啥|要我提供|需要什么|需要啥|带什么|带啥|要带`)
+	shareSecretRE = mustMatcher(`(验证码|密码|卡号).{0,6}(发你|发给你|给你|告诉你|发过来|发这)|(要不要|需要|用不用)(我)?(把)?.{0,4}(验证码|密码|卡号).{0,4}(发|给|告诉)`)
+	whatNowRE     = mustMatcher(`怎么办|咋办|怎么弄|咋弄|该干嘛|该怎么|然后呢|接下来|现在呢|怎么处理|要做什么|做什么|whatshould|whatdoi|whatnow|nowwhat`)
+	recoverRE     = mustMatcher(`要回来|追回|追得回|追的回|要得回|拿得回|能追|退回来|拿回|找回|能退吗|帮我把钱|钱还能|getmymoney|moneyback`)
+	doneRE        = mustMatcher(`报警了|报案了|改好了|卸载了|挂了|挂断了|冻结了|联系了银行|打了银行|打过银行|银行说|关了共享|关掉了`)
+	noHarmRE      = mustMatcher(`没说|没念|没报|没理|没搭理|没回他|没接|没加|没给|没转|没付|没有(给|转|付|加|报)|就问问|还没(转|付|给)|没上当|没钱|钱没少|没少`)
+	moneyOKRE     = mustMatcher(`钱没少|没少|没有少|钱还在|没损失|没有损失|没钱`)
+	materialRE    = mustMatcher(`资料|材料|提供什么|提供啥|准备什么|准备啥|要我提供|需要什么|需要啥|带什么|带啥|要带`)
 	// feelingRE: fear, shame, panic; liableRE asks who pays for the loss; traceRE asks
 	// whether the money went through 易联.
-	feelingRE = regexp.MustCompile(`害怕|好怕|慌|急死|崩溃|睡不着|难受|后悔|自责|太蠢|好傻|丢人|不敢(跟|和|告诉)`)
-	liableRE  = regexp.MustCompile(`赔(偿|给|吗|不赔|钱)?|负责|担责|承担|你们的责任|报销`)
-	traceRE   = regexp.MustCompile(`(通过|经过|从|走)(的)?(你们|易联)|是不是你们|查(一下|到)?.{0,6}(去向|去哪|收款方|对方账户)`)
-	whyRE     = regexp.MustCompile(`怎么会这样|为什么会|怎么会|凭什么`)
-	stopRE    = regexp.MustCompile(`停掉|停了|冻结我|先冻结|暂停|先把.{0,6}(停|冻)|止付`)
-	whoRE     = regexp.MustCompile(`找谁|能找谁|谁能帮|找个人|有没有人`)
+	feelingRE = mustMatcher(`害怕|好怕|慌|急死|崩溃|睡不着|难受|后悔|自责|太蠢|好傻|丢人|不敢(跟|和|告诉)`)
+	liableRE  = mustMatcher(`赔(偿|给|吗|不赔|钱)?|负责|担责|承担|你们的责任|报销`)
+	traceRE   = mustMatcher(`(通过|经过|从|走)(的)?(你们|易联)|是不是你们|查(一下|到)?.{0,6}(去向|去哪|收款方|对方账户)`)
+	whyRE     = mustMatcher(`怎么会这样|为什么会|怎么会|凭什么`)
+	stopRE    = mustMatcher(`停掉|停了|冻结我|先冻结|暂停|先把.{0,6}(停|冻)|止付`)
+	whoRE     = mustMatcher(`找谁|能找谁|谁能帮|找个人|有没有人`)
 	// scriptRE: what scammers say to push the user.
-	scriptRE = regexp.MustCompile(`不弄.{0,6}冻结|马上冻结|再付|再转|再交|再念|才能退|系统卡住|解冻费|激活费|流水不足|通道费`)
+	scriptRE = mustMatcher(`不弄.{0,6}冻结|马上冻结|再付|再转|再交|再念|才能退|系统卡住|解冻费|激活费|流水不足|通道费`)
 	// caseAckRE: an okay or thanks in a case, several run together ("好的 知道了 谢谢").
-	caseAckRE = regexp.MustCompile(`^(好的?|好吧|行|嗯+|哦+|噢+|明白了?|知道了|了解|收到|懂了|ok)+(谢谢|谢啦|多谢|感谢|谢了)?(你|您)?(啊|了|哈|呀|啦)*$|^(谢谢|谢啦|多谢|感谢)(你|您)?(啊|了|哈|呀|啦)*$`)
+	caseAckRE = mustMatcher(`^(好的?|好吧|行|嗯+|哦+|噢+|明白了?|知道了|了解|收到|懂了|ok)+(谢谢|谢啦|多谢|感谢|谢了)?(你|您)?(啊|了|哈|呀|啦)*$|^(谢谢|谢啦|多谢|感谢)(你|您)?(啊|了|哈|呀|啦)*$`)
 	// fileRE: yes to the offer of an urgent ticket.
-	fileRE = regexp.MustCompile(`登记|重新提|提交|帮我提|好的?|行|可以|要|麻烦`)
+	fileRE = mustMatcher(`登记|重新提|提交|帮我提|好的?|行|可以|要|麻烦`)
 )
 
 // caseFollowUp answers a message inside a case: briefly, about what it asks, with the case's
@@ -629,24 +629,24 @@ func (b *Bot) caseSteps(kind string) string {
 // Phone numbers that claim to be 易联's.
 
 // numberRE finds a phone-like number: 400-800-9000, 010-88888888, 0755 1234 5678, 95338.
-var numberRE = regexp.MustCompile(`\+?\d[\d\- ]{3,16}\d`)
+var numberRE = mustMatcher(`\+?\d[\d\- ]{3,16}\d`)
 
 var (
 	// numberClaimRE: the message asks whether a number is 易联's, or tells of one that claimed
 	// to be; numberAskRE asks about a number, which only a short message is taken to do.
-	numberClaimRE = regexp.MustCompile(`官方|你们的|是你们|是不是你们|是易联|易联的|说是|自称|冒充|真的吗|真的假的|假的|可信|靠谱|能信|正规`)
-	numberAskRE   = regexp.MustCompile(`是不是|对吧|对吗|打给我|打过来|打来|来电|短信|号码|电话|热线|呢|吗`)
+	numberClaimRE = mustMatcher(`官方|你们的|是你们|是不是你们|是易联|易联的|说是|自称|冒充|真的吗|真的假的|假的|可信|靠谱|能信|正规`)
+	numberAskRE   = mustMatcher(`是不是|对吧|对吗|打给我|打过来|打来|来电|短信|号码|电话|热线|呢|吗`)
 	// numberPrefixRE: a number known by its first digits ("95开头的").
-	numberPrefixRE = regexp.MustCompile(`(\d{2,5})开头`)
+	numberPrefixRE = mustMatcher(`(\d{2,5})开头`)
 	// mobilePrefixRE: a mobile's first digits; staff may call from one (the FAQ explains when).
-	mobilePrefixRE = regexp.MustCompile(`^1[3-9]`)
+	mobilePrefixRE = mustMatcher(`^1[3-9]`)
 	// numberUseRE: a public number the user means to call ("去12315投诉"), not one to check.
-	numberUseRE = regexp.MustCompile(`我(要|想|准备|会|就|打算|得)(去)?.{0,6}(投诉|举报|报警|报案)|(去|找|打)[^被]{0,6}(投诉|举报)`)
+	numberUseRE = mustMatcher(`我(要|想|准备|会|就|打算|得)(去)?.{0,6}(投诉|举报|报警|报案)|(去|找|打)[^被]{0,6}(投诉|举报)`)
 	// numberCallRE: the number called or wrote to the user.
-	numberCallRE = regexp.MustCompile(`打来|来电|打电话|打给我|电话说|短信|发来`)
+	numberCallRE = mustMatcher(`打来|来电|打电话|打给我|电话说|短信|发来`)
 	// numberDemandRE: the caller wanted a secret or money: even an official number is then
 	// suspicious (caller IDs can be faked).
-	numberDemandRE = regexp.MustCompile(`验证码|密码|转账|转钱|汇款|付款|打钱|卡号|链接|下载|共享|安全账户|保证金`)
+	numberDemandRE = mustMatcher(`验证码|密码|转账|转钱|汇款|付款|打钱|卡号|链接|下载|共享|安全账户|保证金`)
 )
 
 // publicNumbers are well-known public numbers that are not 易联's: the police's anti-fraud
@@ -801,8 +801,8 @@ func claimedNumber(text string) string {
 }
 
 var (
-	amountAfterRE  = regexp.MustCompile(`^\s*(元|块|万|千|百|笔|次|天|号|日|月|年|分|个|人|rmb|usd)`)
-	amountBeforeRE = regexp.MustCompile(`(转|付|汇|交|充|扣|消费|金额|共|花|少|¥|￥|\$)了?\s*$`)
+	amountAfterRE  = mustMatcher(`^\s*(元|块|万|千|百|笔|次|天|号|日|月|年|分|个|人|rmb|usd)`)
+	amountBeforeRE = mustMatcher(`(转|付|汇|交|充|扣|消费|金额|共|花|少|¥|￥|\$)了?\s*$`)
 )
 
 func digits(s string) string {
@@ -827,7 +827,7 @@ func (b *Bot) officialNumbers() string {
 
 // merchantInTextRE finds a merchant number in a sentence: 88 and eight more digits, spaces and
 // dashes allowed between them, not part of a longer number.
-var merchantInTextRE = regexp.MustCompile(`(^|[^0-9])(8[ -]?8(?:[ -]?[0-9]){8})($|[^0-9])`)
+var merchantInTextRE = mustMatcher(`(^|[^0-9])(8[ -]?8(?:[ -]?[0-9]){8})($|[^0-9])`)
 
 // findMerchantNo returns the merchant number in text, normalised, or "".
 func findMerchantNo(text string) string {
@@ -840,8 +840,8 @@ func findMerchantNo(text string) string {
 
 // mobileInTextRE finds a mainland mobile or a landline in a sentence.
 var (
-	mobileInTextRE   = regexp.MustCompile(`(^|[^0-9])((?:\+?86[ -]?)?1[3-9][0-9](?:[ -]?[0-9]){8})($|[^0-9])`)
-	landlineInTextRE = regexp.MustCompile(`(^|[^0-9])(0[0-9]{2,3}-?[0-9]{7,8})($|[^0-9])`)
+	mobileInTextRE   = mustMatcher(`(^|[^0-9])((?:\+?86[ -]?)?1[3-9][0-9](?:[ -]?[0-9]){8})($|[^0-9])`)
+	landlineInTextRE = mustMatcher(`(^|[^0-9])(0[0-9]{2,3}-?[0-9]{7,8})($|[^0-9])`)
 )
 
 // findPhone returns the phone number in text (a mobile normalised to its 11 digits), or "".
@@ -860,16 +860,16 @@ func findPhone(text string) string {
 // Small words between questions.
 
 var (
-	stickerRE = regexp.MustCompile(`\[[^\[\]]{1,6}\]`)
+	stickerRE = mustMatcher(`\[[^\[\]]{1,6}\]`)
 	// thanksRE, okRE, byeRE, presenceRE and negativeRE match a whole short message (bare).
-	thanksRE       = regexp.MustCompile(`^(好的?|行|嗯|明白了?|知道了|收到)?(太|非常|十分|真是|真的)?(谢谢|谢啦|谢了|多谢|感谢|太感谢|非常感谢|辛苦|thank|thx|thanks|ty)`)
-	okRE           = regexp.MustCompile(`^((好的?|好吧|好嘞|好滴|行吧?|可以|嗯+|哦+|噢+|ok(ay)?|okk|知道了|明白了?|了解|收到|懂了|是的|对|哈+|呵+|早说嘛|没事了?|没问题|这样啊|原来如此|那好吧|我去.{0,6}看看|我自己看看|先这样|那先这样|那个|(我)?(打|说|写|输|发)错了)(吧|啊|了|哈|呀|的|呢)*)+$`)
-	byeRE          = regexp.MustCompile(`(^|没事了?|好的?|那)(再见|拜拜|拜|88|886|bye|byebye|goodbye|回头见)$|^(88|886)$`)
-	presenceRE     = regexp.MustCompile(`^(你?还在吗|还在不|在吗|在不在|人呢|有人在吗|hello|anyoneth?ere|isanyonethere|hi|hey)$`)
-	whereRE        = regexp.MustCompile(`^(你们|易联|贵)(公司|总部|办公室?)?(在哪|在哪里|在哪儿|地址|的地址|位置)|公司地址|办公地址|总部在`)
-	capabilityRE   = regexp.MustCompile(`^(那)?(你们|你|易联)(能|可以|会)(干嘛|干啥|做什么|做啥|帮我什么|帮我做什么|干什么)|你们是做什么的|易联是做什么的|你们是干嘛的`)
-	dissatisfiedRE = regexp.MustCompile(`就会说这些|说这些没用|没用的|废话|别跟我说|敷衍|解决不了|糊弄|车轱辘`)
-	negativeRE     = regexp.MustCompile(`^(没用|没啥用|没什么用|没有用|一点用都没有|没帮助|没有帮助|不对|不是这个|答非所问|不行|还是不行|没解决|不好用|没看懂|看不懂)(啊|呀|吧|的)*$`)
+	thanksRE       = mustMatcher(`^(好的?|行|嗯|明白了?|知道了|收到)?(太|非常|十分|真是|真的)?(谢谢|谢啦|谢了|多谢|感谢|太感谢|非常感谢|辛苦|thank|thx|thanks|ty)`)
+	okRE           = mustMatcher(`^((好的?|好吧|好嘞|好滴|行吧?|可以|嗯+|哦+|噢+|ok(ay)?|okk|知道了|明白了?|了解|收到|懂了|是的|对|哈+|呵+|早说嘛|没事了?|没问题|这样啊|原来如此|那好吧|我去.{0,6}看看|我自己看看|先这样|那先这样|那个|(我)?(打|说|写|输|发)错了)(吧|啊|了|哈|呀|的|呢)*)+$`)
+	byeRE          = mustMatcher(`(^|没事了?|好的?|那)(再见|拜拜|拜|88|886|bye|byebye|goodbye|回头见)$|^(88|886)$`)
+	presenceRE     = mustMatcher(`^(你?还在吗|还在不|在吗|在不在|人呢|有人在吗|hello|anyoneth?ere|isanyonethere|hi|hey)$`)
+	whereRE        = mustMatcher(`^(你们|易联|贵)(公司|总部|办公室?)?(在哪|在哪里|在哪儿|地址|的地址|位置)|公司地址|办公地址|总部在`)
+	capabilityRE   = mustMatcher(`^(那)?(你们|你|易联)(能|可以|会)(干嘛|干啥|做什么|做啥|帮我什么|帮我做什么|干什么)|你们是做什么的|易联是做什么的|你们是干嘛的`)
+	dissatisfiedRE = mustMatcher(`就会说这些|说这些没用|没用的|废话|别跟我说|敷衍|解决不了|糊弄|车轱辘`)
+	negativeRE     = mustMatcher(`^(没用|没啥用|没什么用|没有用|一点用都没有|没帮助|没有帮助|不对|不是这个|答非所问|不行|还是不行|没解决|不好用|没看懂|看不懂)(啊|呀|吧|的)*$`)
 	emojiOnly      = func(s string) bool {
 		s = stickerRE.ReplaceAllString(s, "")
 		for _, r := range s {
@@ -954,8 +954,8 @@ func (c *conv) ack(s string) Reply {
 // English.
 
 var (
-	englishHandoffRE = regexp.MustCompile(`realperson|human|agent|staff|operator|talkto|speakto|someone`)
-	englishByeRE     = regexp.MustCompile(`bye|seeyou|goodbye`)
+	englishHandoffRE = mustMatcher(`realperson|human|agent|staff|operator|talkto|speakto|someone`)
+	englishByeRE     = mustMatcher(`bye|seeyou|goodbye`)
 	// englishTerms map English words onto the knowledge base's Chinese.
 	englishTerms = []struct {
 		re *regexp.Regexp
@@ -963,6 +963,7 @@ var (
 	}{
 		{regexp.MustCompile(`refund`), "退款多久到账"},
 		{regexp.MustCompile(`cross.?border|usd|dollar|foreign|overseas|international`), "跨境支付"},
+		{regexp.MustCompile(`frozen|freeze|on ?hold|withheld|blocked`), "资金被冻结了怎么办"},
 		{regexp.MustCompile(`settle|payout|notarriv|notreceiv`), "结算款没到账"},
 		{regexp.MustCompile(`fee|rate|charge`), "费率是多少"},
 		{regexp.MustCompile(`invoice`), "发票怎么开"},
@@ -1016,7 +1017,12 @@ func (c *conv) english(ctx context.Context, text string) (Reply, bool, error) {
 				c.count(e.Category, statAnswered)
 				c.s.Prompt = prompt{}
 				c.s.Topic, c.s.TopicQ = e.ID, t.zh
-				return c.text(fmt.Sprintf(textEnglishAnswer, c.b.contact("hotline"), c.b.hours.window(c.now)) + "\n\n" + e.Answer), true, nil
+				head, cut := shortAnswer(e.Answer, answerRunes)
+				c.s.Answered, c.s.Detail = e.ID, cut
+				if cut {
+					head += "\n" + textEnglishMore
+				}
+				return c.text(fmt.Sprintf(textEnglishAnswer, c.b.contact("hotline"), c.b.hours.window(c.now)) + "\n\n" + head), true, nil
 			}
 		}
 	}
@@ -1027,23 +1033,28 @@ func (c *conv) english(ctx context.Context, text string) (Reply, bool, error) {
 
 // otherCompanies name other companies' products and services and whose they are.
 var otherCompanies = []struct {
-	re    *regexp.Regexp
+	re    *matcher
 	owner string
 }{
-	{regexp.MustCompile(`支付宝|花呗|借呗|余额宝|蚂蚁`), "支付宝"},
-	{regexp.MustCompile(`微信(支付|零钱|钱包|红包|转账)|零钱通|财付通|微信的?零钱`), "微信支付"},
-	{regexp.MustCompile(`云闪付|银联`), "中国银联（云闪付）"},
-	{regexp.MustCompile(`拉卡拉`), "拉卡拉"},
-	{regexp.MustCompile(`京东支付|京东金融|白条`), "京东"},
-	{regexp.MustCompile(`美团支付|抖音支付`), "对应平台"},
-	{regexp.MustCompile(`(工行|工商银行|建行|建设银行|农行|农业银行|中行|中国银行|交行|交通银行|招行|招商银行|邮储|浦发|中信银行|光大银行|民生银行|兴业银行|平安银行)`), "发卡银行"},
+	{mustMatcher(`支付宝|花呗|借呗|余额宝|蚂蚁`), "支付宝"},
+	{mustMatcher(`微信(支付|零钱|钱包|红包|转账)|零钱通|财付通|微信的?零钱|微信的?(个人)?收款码|微信的?提现`), "微信支付"},
+	{mustMatcher(`paypal|贝宝`), "PayPal"},
+	{mustMatcher(`stripe|payoneer|派安盈|wise|万里汇|worldfirst`), "对应的跨境收款平台"},
+	{mustMatcher(`云闪付|银联`), "中国银联（云闪付）"},
+	{mustMatcher(`拉卡拉`), "拉卡拉"},
+	{mustMatcher(`京东支付|京东金融|白条`), "京东"},
+	{mustMatcher(`美团支付|抖音支付`), "对应平台"},
+	{mustMatcher(`(工行|工商银行|建行|建设银行|农行|农业银行|中行|中国银行|交行|交通银行|招行|招商银行|邮储|浦发|中信银行|光大银行|民生银行|兴业银行|平安银行)`), "发卡银行"},
 }
 
+// walletNameRE names another wallet in a comparison.
+var walletNameRE = mustMatcher(`微信|支付宝|银联|拉卡拉`)
+
 // ourWordsRE: the message is (also) about 易联 itself.
-var ourWordsRE = regexp.MustCompile(`易联|你们|贵司|小票|商家|商户|收款码|签约`)
+var ourWordsRE = mustMatcher(`易联|你们|贵司|小票|商家|商户|收款码|签约`)
 
 // compareRE: a comparison with another company.
-var compareRE = regexp.MustCompile(`哪个|哪家|比|对比|相比|区别|更便宜|更低`)
+var compareRE = mustMatcher(`哪个|哪家|比|对比|相比|区别|更便宜|更低`)
 
 // otherCompany answers a question about another company's product honestly: it is theirs, and
 // this is what 易联 can help with. A question that is also about 易联 goes on to the FAQ.
@@ -1060,11 +1071,30 @@ func (c *conv) otherCompany(ctx context.Context, text string) (Reply, bool, erro
 		// A follow-up about another wallet ("那微信零钱呢") after such an answer.
 		if c.s.Topic == topicOther && (strings.Contains(b, "零钱") || strings.Contains(b, "微信")) {
 			owner, name = "微信支付", "微信零钱"
+		} else if m := walletNameRE.FindString(b); m != "" && compareRE.MatchString(b) {
+			owner, name = m, m // "比微信便宜吗"
 		} else {
 			return Reply{}, false, nil
 		}
 	}
-	if ourWordsRE.MatchString(b) {
+	if lt := strings.ToLower(text); len(lt) == len(text) {
+		if i := strings.Index(lt, name); i >= 0 {
+			name = text[i : i+len(name)] // "PayPal" as the user wrote it
+		}
+	}
+	rest := strings.Replace(b, strings.ToLower(name), "", 1) // "微信收款码" is not 易联's 收款码
+	if compareRE.MatchString(b) && !ourWordsRE.MatchString(rest) && c.s.LastCategory != "" {
+		// "比微信便宜吗" after an answer about 易联: a comparison, not a question about them.
+		c.s.Prompt = prompt{}
+		c.s.Topic = ""
+		return c.text(fmt.Sprintf(textNoCompare, owner) + fmt.Sprintf(textCompareOurs, c.b.contact("hotline"))), true, nil
+	}
+	if ourWordsRE.MatchString(rest) {
+		if owner == "发卡银行" {
+			// "是你们的问题还是银行的问题": both parts are real; 易联's is answered.
+			c.pre = fmt.Sprintf(textBankAndUs, name)
+			return Reply{}, false, nil
+		}
 		if compareRE.MatchString(b) {
 			c.s.Topic = ""
 			c.pre = fmt.Sprintf(textNoCompare, owner)
@@ -1096,23 +1126,23 @@ const topicOther = "_other"
 
 // Emotion.
 
-var upsetRE = regexp.MustCompile(`[!！]{2,}|[?？]{3,}|怎么回事|搞什么|投诉|垃圾|骗子公司|吞了|气死|急死|烦死|到底|还做不做|什么破|太差|太慢|给我个说法|必须给|差评|不管|凭什么|坑人|人民银行`)
+var upsetRE = mustMatcher(`[!！]{2,}|[?？]{3,}|怎么回事|搞什么|投诉|垃圾|骗子公司|吞了|气死|急死|烦死|到底|还做不做|什么破|太差|太慢|给我个说法|必须给|差评|不管|凭什么|坑人|人民银行`)
 
 // upset reports whether the user sounds upset.
 func upset(text string) bool { return upsetRE.MatchString(text) }
 
 // merchantNoQuestionRE asks what or where the merchant number is.
-var merchantNoQuestionRE = regexp.MustCompile(`商户(编|代)?号.{0,6}(在哪|哪里|哪儿|哪看|去哪|哪找|哪查|怎么(看|查|找)|是什么|是啥|什么意思|啥意思|指什么|多少位|找不到)`)
+var merchantNoQuestionRE = mustMatcher(`商户(编|代)?号.{0,6}(在哪|哪里|哪儿|哪看|去哪|哪找|哪查|怎么(看|查|找)|是什么|是啥|什么意思|啥意思|指什么|多少位|找不到)`)
 
 // slaQuestionRE asks how long a ticket takes.
-var slaQuestionRE = regexp.MustCompile(`多久.{0,4}(回|处理|答复|联系)|什么时候.{0,4}(回|处理|答复|联系)|几(个)?小时.{0,3}(回|处理)|多长时间`)
+var slaQuestionRE = mustMatcher(`多久.{0,4}(回|处理|答复|联系)|什么时候.{0,4}(回|处理|答复|联系)|几(个)?小时.{0,3}(回|处理)|多长时间`)
 
 // whenRE, chaseRE: a question about the user's own ticket.
 var (
-	whenRE  = regexp.MustCompile(`什么时候.{0,6}(处理|回复|解决|好|联系|有结果)|多久.{0,6}(处理|回复|解决|好|有人)|进度|处理到哪|怎么(还)?没(人)?(处理|回复|理|联系|消息)|没人理|有结果了?吗|还要多久|要等多久`)
-	chaseRE = regexp.MustCompile(`催一下|催催|催单|帮我催|快点处理|加急处理|能不能快点|赶紧处理|催`)
+	whenRE  = mustMatcher(`什么时候.{0,6}(处理|回复|解决|好|联系|有结果)|多久.{0,6}(处理|回复|解决|好|有人)|进度|处理到哪|怎么(还)?没(人)?(处理|回复|理|联系|消息)|没人理|有结果了?吗|还要多久|要等多久`)
+	chaseRE = mustMatcher(`催一下|催催|催单|帮我催|快点处理|加急处理|能不能快点|赶紧处理|催`)
 	// forgotNoRE: the user does not have the ticket number.
-	forgotNoRE = regexp.MustCompile(`(单号|工单号|编号).{0,4}(忘|不记得|找不到|没记|丢)`)
+	forgotNoRE = mustMatcher(`(单号|工单号|编号).{0,4}(忘|不记得|找不到|没记|丢)`)
 )
 
 // myTicket answers "什么时候处理", "催一下" and "进度" about the ticket filed in this

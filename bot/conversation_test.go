@@ -472,9 +472,9 @@ func TestRepetition(t *testing.T) {
 		start time.Time
 		steps []step
 	}{
-		{"the same question again gets a person, not the same reply", at(10, 0), []step{
+		{"the same question again gets the answer in brief and a person, not the same reply", at(10, 0), []step{
 			{say: "对账单在哪下载", want: []string{feedbackMark}},
-			{say: "对账单在哪下载", want: []string{"没有解决您的问题", "人工"}, notWant: []string{feedbackMark}},
+			{say: "对账单在哪下载", want: []string{textRepeatBrief, "具体", "人工"}, notWant: []string{feedbackMark}},
 			{say: "对账单到底在哪下载啊", want: []string{textEmpathy, "转人工客服"}},
 			{say: "我的商户号是8812345678，提现三天没到", transfer: true},
 		}},

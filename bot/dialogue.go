@@ -163,18 +163,25 @@ func (c *conv) textSteps() []textStep {
 	return []textStep{
 		c.score,              // the satisfaction score asked for in the last message
 		c.transferAsked,      // the message after "人工" inside hours goes to the agents; the queue
+		c.solvedReport,       // "工单处理好了": thanks, and the score question
 		c.fundSafety,         // a loss or a scam: what to do now, the urgent ticket; its follow-ups
 		c.phoneCheck,         // "这个号码是你们的吗"
 		c.handoffWords,       // "人工" and friends
 		c.lookup,             // 查询工单 GD…, a bare ticket number, 我的工单
+		c.suggestion,         // "你们能不能改进一下": feedback on the service, not a chase
+		c.txnNumber,          // "流水号2026…": taken, and what can be done with it
 		c.myTicket,           // "什么时候处理", "催一下" about the user's ticket
 		c.merchantTicket,     // a merchant number given after an unsolved question: file it
 		c.ticketFlow,         // start, resume, cancel or answer the ticket flow
+		c.closing,            // "好 记下了", "ok 多谢", "没事了 拜拜": a line, no menu
 		c.smallWords,         // thanks, okay, emoji, goodbyes, "还在吗"
+		c.followUp,           // "详细", "然后呢", "为什么" about the answer just given
 		c.navigate,           // menu words, option numbers, 返回, 继续
 		c.feedback,           // 有用 / 没用 on the last answer
+		c.englishIntent,      // English asking for a person, a ticket, the hotline
 		c.english,            // English: a short English answer
 		c.merchantNoQuestion, // "商户编号是什么"
+		c.identity,           // "你们不是支付宝吗": 易联 is a company of its own
 		c.otherCompany,       // 支付宝, 微信支付, a bank: theirs, honestly
 	}
 }
@@ -188,52 +195,92 @@ func (c *conv) inFlow() bool {
 // score takes a satisfaction score for the resolved ticket the bot asked about. The answer is
 // taken only once the question was shown (a reply that shows the pending notice is not
 // answered by the message it replies to); a number out of range is asked about once more, and
-// anything else drops the question and is answered as usual.
+// anything else drops the question and is answered as usual. The question is the resolution
+// notice's (c.csat) or the bot's own, asked when the user said a ticket was solved (Rate).
 func (c *conv) score(ctx context.Context, text string) (Reply, bool, error) {
-	if c.csat == "" || c.showsCSAT() {
+	no, notice := c.csat, true
+	if no == "" || c.showsCSAT() {
+		no, notice = c.s.Rate, false
+	}
+	c.s.Rate = ""
+	if no == "" {
 		return Reply{}, false, nil
+	}
+	done := func() {
+		c.csatDone = c.csatDone || notice
+		c.s.CSATRetry = false
 	}
 	b := bare(text)
 	n, ok := scoreIn(b)
 	switch {
 	case ok && n >= 1 && n <= 5:
-		c.csatDone = true
-		c.s.CSATRetry = false
-		r, err := c.rate(ctx, c.csat, n, len([]rune(b)) > 3)
+		done()
+		r, err := c.rate(ctx, no, n, len([]rune(b)) > 3)
 		return r, true, err
 	case ok && !c.s.CSATRetry:
 		c.s.CSATRetry = true
+		if !notice {
+			c.s.Rate = no
+		}
 		return c.text(textScoreRange), true, nil
 	}
-	c.csatDone = true
-	c.s.CSATRetry = false
-	if unresolvedRE.MatchString(b) {
+	done()
+	if notice && unresolvedRE.MatchString(b) {
 		c.s.OfferTicket = true
-		c.s.Reopen = c.csat
+		c.s.Reopen = no
 		c.s.Prompt = prompt{}
-		return c.text(fmt.Sprintf(textReopenOffer, c.csat) + c.b.humanWhen(c.now)), true, nil
+		return c.text(fmt.Sprintf(textReopenOffer, no) + c.b.humanWhen(c.now)), true, nil
 	}
 	return Reply{}, false, nil
 }
 
 var (
-	scoreRE      = regexp.MustCompile(`^(那就|就|打|给|评|给你|我给)?(\d{1,2}|[一二三四五六七八九十])(分|星)?`)
-	unresolvedRE = regexp.MustCompile(`没解决|没有解决|还没好|没处理|没弄好|就给我关|关了|不满意`)
+	scoreRE      = regexp.MustCompile(`^(那就|就|打|给|评|给你|我给|那给)?(\d{1,3}|[一二三四五六七八九十])(分|星|颗星)?`)
+	unresolvedRE = mustMatcher(`没解决|没有解决|还没好|没处理|没弄好|就给我关|关了`)
+	// scoreUnitRE: what follows a number that is not a score ("3个月", "5天了").
+	scoreUnitRE = regexp.MustCompile(`^(个|天|月|号|日|点|笔|元|块|万|千|百|次|年|小时|分钟|周|单)`)
+	// scoreWords are ratings said in words, strongest first.
+	scoreWords = []struct {
+		re *regexp.Regexp
+		n  int
+	}{
+		{regexp.MustCompile(`^(非常|很|十分|特别|超级?)不满意|^(很|太|非常)差|^差评|^垃圾`), 1},
+		{regexp.MustCompile(`^(不太|不怎么|不是很|有点不|不)?满意`), 0}, // decided below
+		{regexp.MustCompile(`^(非常|很|十分|特别|超级?|挺)满意|^满分|^好评|^五星|^完美|^超赞|^很好|^非常好`), 5},
+		{regexp.MustCompile(`^(还不错|不错|挺好|还可以|蛮好|可以的?)`), 4},
+		{regexp.MustCompile(`^(一般般?|还行|凑合|马马虎虎|中规中矩|普通)`), 3},
+		{regexp.MustCompile(`^(不太好|不怎么样|有点差|较差|比较差|太慢|很慢)`), 2},
+	}
 )
 
-// scoreIn reads a score from a bare message: "5", "4分吧就是有点慢", "那就5", "五分".
+// scoreIn reads a score from a bare message: "5", "4分吧就是有点慢", "那就5", "五星",
+// "一般吧", "挺满意的".
 func scoreIn(b string) (int, bool) {
+	for _, w := range scoreWords {
+		m := w.re.FindString(b)
+		if m == "" {
+			continue
+		}
+		if w.n != 0 {
+			return w.n, true
+		}
+		if strings.Contains(m, "不") {
+			return 2, true // 不满意, 不太满意
+		}
+		return 4, true
+	}
 	m := scoreRE.FindStringSubmatch(b)
 	if m == nil || b == "88" || b == "886" {
 		return 0, false
 	}
-	if m[3] == "" && len([]rune(b)) != len([]rune(m[0])) {
+	if rest := b[len(m[0]):]; m[3] == "" && rest != "" &&
+		(scoreUnitRE.MatchString(rest) || strings.ContainsAny(rest, "0123456789") || utf8.RuneCountInString(rest) > 12) {
 		return 0, false // a number in a sentence, not a score
 	}
 	if n, err := strconv.Atoi(m[2]); err == nil {
 		return n, true
 	}
-	return strings.IndexRune("一二三四五六七八九十", []rune(m[2])[0]) + 1, true
+	return slices.Index([]rune("一二三四五六七八九十"), []rune(m[2])[0]) + 1, true
 }
 
 // showsCSAT reports whether this reply shows the pending notice that asks for the score.
@@ -261,7 +308,7 @@ func (c *conv) transferAsked(_ context.Context, text string) (Reply, bool, error
 	}
 	b := bare(text)
 	switch {
-	case isCancel(text) || strings.Contains(b, "不等"):
+	case isCancel(text) || strings.Contains(b, "不等") || notHandoffRE.MatchString(b) || stopTransferRE.MatchString(b) && utf8.RuneCountInString(b) <= 16:
 		c.s.Queue = nil
 		c.s.Prompt = prompt{}
 		if strings.Contains(b, "不等") || strings.Contains(b, "等不了") {
@@ -275,6 +322,9 @@ func (c *conv) transferAsked(_ context.Context, text string) (Reply, bool, error
 	case asked && (okRE.MatchString(b) || thanksRE.MatchString(b)) && utf8.RuneCountInString(b) <= 8:
 		// An okay is no question for the agents; the next message still goes to them.
 		c.s.Handoff = true
+		if isEnglish(text) && thanksRE.MatchString(b) {
+			return c.text(textEnglishThanks), true, nil
+		}
 		if isEnglish(text) {
 			return c.text(textEnglishOK), true, nil
 		}
@@ -311,7 +361,10 @@ func (c *conv) transferAsked(_ context.Context, text string) (Reply, bool, error
 // queueKeep is how long after a hand-off "还在吗" is taken as a question about the queue.
 const queueKeep = 30 * time.Minute
 
-var waitRE = regexp.MustCompile(`怎么还没|还没人|还要等|等多久|等了|排队|人呢|没人理|没人回`)
+// stopTransferRE takes back a request for a human ("我按错了 不要转了").
+var stopTransferRE = mustMatcher(`(不要|别|不用|不需要|先不|暂时不)(转|接)|不转了|按错|点错|发错|取消转`)
+
+var waitRE = mustMatcher(`怎么还没|还没人|还要等|等多久|等了|排队|人呢|没人理|没人回`)
 
 // handoffWords answers a request for a human; it pauses a ticket flow in progress, except
 // outside hours, where the flow is what the user can do. A repeated request gets a shorter,
@@ -353,6 +406,10 @@ func (c *conv) closedAgain() string {
 
 // rate stores a satisfaction score on the user's ticket.
 func (c *conv) rate(ctx context.Context, no string, score int, comment bool) (Reply, error) {
+	if no == noTicketOnFile {
+		comment = false // nothing to put it on
+		return c.rated(score, comment), nil
+	}
 	_, err := c.b.st.updateTicket(ctx, no, EventRated, func(t *Ticket) (map[string]any, error) {
 		if t.OpenID != c.m.OpenID {
 			return nil, ErrNoTicket
@@ -367,15 +424,20 @@ func (c *conv) rate(ctx context.Context, no string, score int, comment bool) (Re
 	if err != nil && !errors.Is(err, ErrNoTicket) {
 		return Reply{}, err
 	}
+	return c.rated(score, comment), nil
+}
+
+// rated thanks the user for a score.
+func (c *conv) rated(score int, comment bool) Reply {
 	note := ""
 	if comment {
 		note = "您的意见也已记在工单上。"
 	}
 	if score <= 2 {
 		c.s.OfferTicket = true
-		return c.text("感谢您的评分，很抱歉这次没能让您满意。" + note + "我们会认真改进；问题仍未解决的话，回复“提交工单”告诉我们。"), nil
+		return c.text("感谢您的评分，很抱歉这次没能让您满意。" + note + "我们会认真改进；问题仍未解决的话，回复“提交工单”告诉我们。")
 	}
-	return c.text("感谢您的评分！" + note + "还有其他问题可以随时问我。"), nil
+	return c.text("感谢您的评分！" + note + "还有其他问题可以随时问我。")
 }
 
 func (c *conv) event(ctx context.Context) (Reply, error) {
@@ -470,14 +532,41 @@ func (c *conv) withNotice(s string) string {
 var (
 	handoffExact = []string{"人工", "转人工", "人工客服", "找客服", "真人", "找人工", "要人工", "人工服务",
 		"我要人工", "转接人工", "联系人工", "人工坐席", "客服", "在线客服", "接人工", "人工在吗", "有人吗", "真人客服", "转客服"}
-	handoffRE = regexp.MustCompile(`人工|真人|活人|找客服|转客服|有没有人|有人吗`)
+	handoffRE = mustMatcher(`人工|真人|活人|找客服|转客服|有没有人|有人吗`)
 	// notHandoffRE: "不用转人工", "不要人工".
-	notHandoffRE = regexp.MustCompile(`(不用|不要|别|不想|不需要)(转|找|帮我转)?(人工|真人)`)
-	punctRE      = regexp.MustCompile(`[\s\p{P}\p{S}]+`)
+	notHandoffRE = mustMatcher(`(不用|不要|别|不想|不需要)(转|找|帮我转)?(人工|真人)`)
 )
 
-// bare is the message without spaces, punctuation and emoji, for matching command words.
-func bare(s string) string { return punctRE.ReplaceAllString(strings.ToLower(foldASCII(s)), "") }
+// bare is the message without spaces, punctuation and emoji, for matching command words:
+// lower case, full-width ASCII folded. Every step calls it, so it is one pass over the text
+// rather than a regexp replacement.
+func bare(s string) string {
+	var sb strings.Builder
+	sb.Grow(len(s))
+	for _, r := range s {
+		if r >= 0xFF01 && r <= 0xFF5E {
+			r -= 0xFEE0
+		}
+		switch {
+		case r < utf8.RuneSelf:
+			if 'A' <= r && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+			if 'a' <= r && r <= 'z' || '0' <= r && r <= '9' {
+				sb.WriteRune(r)
+				continue
+			}
+			if unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) {
+				continue
+			}
+			sb.WriteRune(r)
+		case unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r):
+		default:
+			sb.WriteRune(unicode.ToLower(r))
+		}
+	}
+	return sb.String()
+}
 
 func foldASCII(s string) string {
 	return strings.Map(func(r rune) rune {
@@ -556,6 +645,9 @@ func (c *conv) navigate(_ context.Context, text string) (Reply, bool, error) {
 	case "返回", "上一级", "上一步":
 		return c.back(), true, nil
 	case "继续", "更多", "继续看":
+		if c.s.More == "" && c.s.Detail {
+			return c.detail(), true, nil
+		}
 		if c.s.More == "" {
 			return c.text(textContinueNone), true, nil
 		}
@@ -566,12 +658,35 @@ func (c *conv) navigate(_ context.Context, text string) (Reply, bool, error) {
 		return Reply{Text: head}, true, nil
 	}
 	raw := strings.TrimSpace(foldASCII(text))
+	if menuAskRE.MatchString(b) && utf8.RuneCountInString(b) <= 16 {
+		return c.showMenu(""), true, nil // "有什么可以查的 给我个目录"
+	}
+	if mobileOnlyRE.MatchString(b) {
+		c.s.Prompt = prompt{}
+		return c.text(textPhoneAlone), true, nil // a phone number is not an option
+	}
+	// "17。", "第一个", "选3": the number the user means; "3 和 8": the first, the rest named.
+	if signedOrDecimalRE.MatchString(raw) {
+		return c.outOfRange(), true, nil
+	}
+	raw = strings.TrimRight(raw, "。.，,！!、 ")
+	var others []string
+	if m := multiChoiceRE.FindStringSubmatch(raw); m != nil {
+		others = choiceSepRE.Split(strings.TrimSpace(m[2]), -1)
+		raw = m[1]
+	}
+	if m := ordinalRE.FindStringSubmatch(b); m != nil {
+		raw = m[1]
+	}
 	n, isChoice := choice(raw)
 	if !isChoice {
 		if signedOrDecimalRE.MatchString(raw) || raw == "零" || raw == "〇" {
 			return c.outOfRange(), true, nil
 		}
 		return Reply{}, false, nil
+	}
+	if len(others) > 0 {
+		c.pre = fmt.Sprintf(textMultiChoice, raw, strings.Join(others, "、"))
 	}
 	p := c.s.Prompt
 	if c.stateless || c.expired {
@@ -606,6 +721,14 @@ func (c *conv) navigate(_ context.Context, text string) (Reply, bool, error) {
 }
 
 var (
+	// menuAskRE asks for the menu in a sentence.
+	menuAskRE = mustMatcher(`目录|菜单|有什么可以(查|问)|能查(些)?什么|可以查(些)?什么|有哪些服务|有什么服务|功能列表`)
+	// mobileOnlyRE is a message that is only a mainland mobile number.
+	mobileOnlyRE = regexp.MustCompile(`^(\+?86)?1[3-9][0-9]{9}$`)
+	// multiChoiceRE: several numbers at once ("3 和 8"); ordinalRE: "第一个", "选3", "3号".
+	multiChoiceRE     = regexp.MustCompile(`^([0-9]{1,2})\s*(?:[,，、和跟及与&+]|还有|\s)\s*([0-9]{1,2}(?:\s*(?:[,，、和跟及与&+]|还有|\s)\s*[0-9]{1,2})*)$`)
+	choiceSepRE       = regexp.MustCompile(`\s*(?:[,，、和跟及与&+]|还有|\s)\s*`)
+	ordinalRE         = regexp.MustCompile(`^(?:第|选|选第|要|看|看第|我要|我选)?([0-9]{1,2}|[一二三四五六七八九])(?:个|项|条|题)?(?:吧|呢)?$`)
 	choiceRE          = regexp.MustCompile(`^[0-9]{1,3}$`)
 	signedOrDecimalRE = regexp.MustCompile(`^[+\-−－]\s*[0-9]+([.．][0-9]+)?$|^[0-9]+[.．][0-9]+$`)
 	hanDigits         = "一二三四五六七八九"
@@ -711,10 +834,19 @@ func (c *conv) answer(id string, alts []string) (Reply, bool) {
 	c.s.Alts = alts
 	c.s.Topic, c.s.Answered = e.ID, e.ID
 	var sb strings.Builder
-	sb.WriteString(e.Answer)
+	head, cut := e.Answer, false
+	if !c.stateless {
+		head, cut = shortAnswer(e.Answer, answerRunes)
+	}
+	c.s.Detail = cut
+	sb.WriteString(head)
+	if cut {
+		sb.WriteString("\n")
+		sb.WriteString(textMoreDetail)
+	}
 	var rel, relQ []string
 	for _, r := range e.Related {
-		if re, ok := c.b.kb.Content().Entry(r); ok && len(rel) < 3 {
+		if re, ok := c.b.kb.Content().Entry(r); ok && len(rel) < relatedMax {
 			rel = append(rel, r)
 			relQ = append(relQ, re.Question)
 		}
@@ -798,7 +930,12 @@ func (c *conv) faq(ctx context.Context, text string) (Reply, error) {
 		if res, err = c.withContext(ctx, text, q, res); err != nil {
 			return Reply{}, err
 		}
-		res = withinScope(res, text)
+		if !c.usedCtx || c.s.LastCategory != "cross-border" {
+			res = withinScope(res, text) // a follow-up in a cross-border topic is cross-border
+		}
+		if res, err = c.crossBorderFirst(ctx, text, q, res); err != nil {
+			return Reply{}, err
+		}
 	}
 	c.b.metrics.decisions.WithLabelValues(string(res.Decision)).Inc()
 	if c.quoted != "" {
@@ -820,7 +957,20 @@ func (c *conv) faq(ctx context.Context, text string) (Reply, error) {
 	if res.Decision != kb.None && len(res.Hits) > 0 {
 		top = res.Hits[0].ID
 	}
-	if !c.stateless && res.Decision != kb.None && need != "" && (need == c.s.Need || top != "" && top == c.s.Answered && (res.Decision == kb.Answer || similar(need, c.s.Need))) {
+	sameEntry := top != "" && top == c.s.Answered
+	if !c.stateless && !mood && c.s.Answered != "" && (sameEntry || res.Decision == kb.None) && need != c.s.Need &&
+		!similar(need, c.s.Need) && utf8.RuneCountInString(need) <= 10 && !whyAskedRE.MatchString(need) {
+		// A short question about the answer just given ("重试几次" after the answer on
+		// retries) is answered from its lines, not taken for the same question again or
+		// for one the knowledge base has no answer to.
+		if q := c.quoteLines(c.s.Answered, need); q != "" {
+			c.s.Need = need
+			c.s.Repeats = 0
+			c.s.Prompt = prompt{}
+			return c.text(q + "\n\n" + textFeedbackAsk), nil
+		}
+	}
+	if !c.stateless && res.Decision != kb.None && need != "" && (need == c.s.Need || sameEntry && (res.Decision == kb.Answer || similar(need, c.s.Need))) {
 		c.s.Repeats++
 	} else {
 		c.s.Repeats = 0
@@ -866,6 +1016,22 @@ func (c *conv) faq(ctx context.Context, text string) (Reply, error) {
 		c.s.Prompt = prompt{Kind: promptSuggest, Options: ids}
 		c.s.Suggested = c.userText
 		c.s.Topic, c.s.TopicQ, c.s.LastCategory = res.Hits[0].ID, c.userText, res.Hits[0].Category
+		if mood && len(ids) > 1 {
+			// An upset user gets an answer first, not a list to choose from: the likeliest
+			// entry in brief, the next ones by number, then a person.
+			e, ok := c.b.kb.Content().Entry(ids[0])
+			if ok {
+				short, cut := shortAnswer(e.Answer, repeatRunes)
+				c.s.Answered, c.s.Detail = e.ID, cut
+				if cut {
+					short += "\n" + textMoreDetail
+				}
+				n := min(len(ids), 3)
+				c.s.Prompt = prompt{Kind: promptSuggest, Options: ids[1:n]}
+				r = c.text(short + "\n\n" + numbered(textUpsetOthers, qs[1:n], "") + c.humanOffer(mood))
+				break
+			}
+		}
 		r = c.text(numbered(textSuggestTitle, qs, textSuggestFooter) + c.humanOffer(mood))
 	default:
 		r = c.none(res, mood)
@@ -918,6 +1084,15 @@ func (c *conv) repeated() Reply {
 	c.s.Prompt = prompt{}
 	if c.s.Repeats == 1 {
 		s := textRepeatHead + "这个问题可能需要查看您的具体情况（商户编号、交易日期和金额）。"
+		if e, ok := c.b.kb.Content().Entry(c.s.Answered); ok {
+			// The answer again, in brief, and the question a person would ask next.
+			short, _ := shortAnswer(e.Answer, repeatRunes)
+			s = textRepeatBrief + "\n" + short + "\n\n"
+			if e.Category == "contact" {
+				return c.text(strings.TrimSpace(s)) // a number asked again is only the number
+			}
+			s += textRepeatSpecific
+		}
 		if c.b.hours.open(c.now) {
 			return c.text(s + textOfferHuman)
 		}
@@ -925,11 +1100,16 @@ func (c *conv) repeated() Reply {
 		return c.text(s + fmt.Sprintf(textOfferTicket, c.b.hours.window(c.now), c.b.hours.nextOpen(c.now)))
 	}
 	c.count("", statHandoff)
+	brief := ""
+	if e, ok := c.b.kb.Content().Entry(c.s.Answered); ok {
+		short, _ := shortAnswer(e.Answer, repeatRunes)
+		brief = "\n" + short + "\n"
+	}
 	if c.b.hours.open(c.now) {
 		c.s.Handoff = true
 		c.s.Queue = &queue{Since: c.now}
 		c.pre = ""
-		return c.text(textEmpathy + textRepeatPersonOpen)
+		return c.text(textEmpathy + brief + textRepeatPersonOpen)
 	}
 	f := c.s.Flow
 	if f == nil {
@@ -967,23 +1147,22 @@ func similar(a, b string) bool {
 }
 
 // crossBorderCueRE: the message is about cross-border business.
-var crossBorderCueRE = regexp.MustCompile(`(?i)跨境|境外|海外|国外|外币|外汇|美元|欧元|港币|日元|usd|eur|结汇|购汇|出口|进口|外贸|海关|国际|汇率|cross`)
+var crossBorderCueRE = mustMatcher(`(?i)跨境|境外|海外|国外|外币|外汇|美元|欧元|港币|日元|usd|eur|结汇|购汇|出口|进口|外贸|海关|国际|汇率|cross`)
 
 // withinScope drops cross-border entries from a result when the message says nothing about
 // cross-border business: their texts (foreign-exchange review, cross-border contracts) are wrong
 // for a domestic merchant, and "结算周期是多久" is a domestic question. A result led by one is
 // demoted to the remaining suggestions, never promoted.
 func withinScope(res kb.Result, text string) kb.Result {
-	if len(res.Hits) == 0 || crossBorderCueRE.MatchString(text) {
-		return res
-	}
 	var hits []kb.Hit
 	for _, h := range res.Hits {
 		if h.Category != "cross-border" {
 			hits = append(hits, h)
 		}
 	}
-	if len(hits) == len(res.Hits) {
+	// The cue is searched for only when there is something to drop: most results have no
+	// cross-border entry, and the cue's alternation is the dearer test.
+	if len(hits) == len(res.Hits) || crossBorderCueRE.MatchString(text) {
 		return res
 	}
 	led := res.Hits[0].Category == "cross-border"
@@ -995,6 +1174,27 @@ func withinScope(res kb.Result, text string) kb.Result {
 		res.Decision = kb.Suggest
 	}
 	return res
+}
+
+// crossBorderFirst is withinScope's other half: a message about cross-border business that
+// retrieval answers with a domestic entry ("跨境收款手续费多少" with the refund-fee answer) is
+// searched again within the cross-border category, and a confident answer there is taken.
+func (c *conv) crossBorderFirst(ctx context.Context, text, q string, res kb.Result) (kb.Result, error) {
+	if len(res.Hits) == 0 || res.Hits[0].Category == "cross-border" || !crossBorderCueRE.MatchString(text) {
+		return res, nil
+	}
+	cat, ok := c.b.kb.Content().Category("cross-border")
+	if !ok {
+		return res, nil
+	}
+	in, err := c.b.kb.Search(ctx, query(cat.Name+" "+q), 5)
+	if err != nil {
+		return res, err
+	}
+	if in.Decision == kb.Answer && in.Hits[0].Category == "cross-border" {
+		return in, nil
+	}
+	return res, nil
 }
 
 // fillerRE: the words around the subject of an elliptical follow-up ("那信用卡呢").
@@ -1027,7 +1227,7 @@ func (c *conv) quoteAnswered(b string) string {
 }
 
 // followUpRE: a message that leans on the one before ("那信用卡呢", "那个多久", "周末也到吗").
-var followUpRE = regexp.MustCompile(`^(那|那个|那要是|那如果|还有|另外|如果|要是)|呢$|也(到|能|可以|行)|这个|那个`)
+var followUpRE = mustMatcher(`^(那|那个|那要是|那如果|还有|另外|如果|要是)|呢$|也(到|能|可以|行)|这个|那个`)
 
 // withContext improves a search with the conversation: a follow-up is searched together with
 // the question before it, and a long message clause by clause (its main topic is the clause
@@ -1060,12 +1260,30 @@ func (c *conv) withContext(ctx context.Context, text, q string, res kb.Result) (
 			c.usedCtx = true
 			return both, nil
 		}
-		// Both searches offer the same entry of the topic's category first: that is the answer.
-		if res.Decision == kb.Suggest && len(both.Hits) > 0 && both.Hits[0].ID == res.Hits[0].ID &&
+		// Both searches offer the same entry of the topic's category first, or an elliptical
+		// follow-up ("那周末收的钱呢") is unsure between entries led by one of the topic's
+		// category: that is the answer.
+		if res.Decision == kb.Suggest && len(both.Hits) > 0 && (both.Hits[0].ID == res.Hits[0].ID || ellipsis) &&
 			res.Hits[0].Category == c.s.LastCategory && res.Hits[0].ID != c.s.Answered {
 			res.Decision = kb.Answer
 			c.usedCtx = true
 			return res, nil
+		}
+		// A short question with no topic of its own ("到账要几天", "需要准备什么资料" after a
+		// cross-border answer) is asked within the topic's category.
+		// One whose own search is sure of another category ("发票怎么开") has a topic.
+		ownTopic := len(res.Hits) > 0 && res.Hits[0].Category != c.s.LastCategory && res.Hits[0].Confidence >= 0.9
+		if cat, ok := c.b.kb.Content().Category(c.s.LastCategory); ok && res.Decision == kb.Suggest && !ownTopic && len([]rune(b)) <= 10 {
+			in, err := c.b.kb.Search(ctx, query(cat.Name+" "+q), 5)
+			if err != nil {
+				return res, err
+			}
+			if in.Decision == kb.Answer && in.Hits[0].Category == c.s.LastCategory && in.Hits[0].ID != c.s.Answered {
+				in.Smalltalk, in.OutOfScope = "", ""
+				c.ctxQ = cat.Name + " " + q
+				c.usedCtx = true
+				return in, nil
+			}
 		}
 	}
 	if len([]rune(q)) < 20 || (res.Decision == kb.Answer && len([]rune(q)) < 40) {
@@ -1125,7 +1343,7 @@ func (c *conv) withContext(ctx context.Context, text, q string, res kb.Result) (
 }
 
 // moneyRE: a clause about the user's money, the core of a payment company's service.
-var moneyRE = regexp.MustCompile(`钱|款|到账|结算|退款|扣|冻结|提现|余额|流水|打到|没收到|银行卡`)
+var moneyRE = mustMatcher(`钱|款|到账|结算|退款|扣|冻结|提现|余额|流水|打到|没收到|银行卡`)
 
 // moneyCategories are the categories about the user's money.
 var moneyCategories = map[string]bool{"settlement": true, "refund": true, "risk-limits": true, "txn-status": true, "fees": true}
@@ -1142,4 +1360,494 @@ func clauses(s string) []string {
 		}
 	}
 	return out
+}
+
+// Acknowledgements and closings made of several pieces ("行 我下午再看看", "ok 多谢",
+// "没事了 睡了 拜拜"): each piece is an okay, a thanks or a goodbye, and the message is the
+// strongest of them.
+
+// closingKind is what a message made only of acknowledgements says.
+type closingKind int
+
+const (
+	notClosing closingKind = iota
+	closingOK
+	closingThanks
+	closingBye
+)
+
+var (
+	// pieceByeRE, pieceThanksRE and pieceOKRE match one bare piece of a message.
+	pieceByeRE    = regexp.MustCompile(`^(先|那|好的?|我)?(再见|拜拜|拜|88|886|回头见|回见|晚安|睡了|下了|走了|撤了|去忙了|忙去了|bye|byebye|goodbye|seeya|seeyou|cya|goodnight)(啦|了|哈|咯|喽|呀)*$`)
+	pieceThanksRE = regexp.MustCompile(`^(好的?|行|嗯+|哦+|ok|明白了?|知道了|收到)?(真是|真的)?(太|非常|十分|万分)?(谢谢|谢啦|谢了|多谢|感谢|感恩|辛苦|thank|thx|thanks|ty|tks|3q)`)
+	pieceOKRE     = regexp.MustCompile(`^(好的?|好吧|好嘞|好滴|好哒|行吧?|行行|成|可以了?|嗯+|嗯呢|哦+|噢+|喔+|哈+|呵+|额|ok(ay)?|okk|k|知道了?|知道啦|明白了?|明白啦|了解了?|收到了?|懂了|懂啦|是的|对的?|记下了|记住了|记好了|我记下了|我记住了|原来如此|这样啊|原来是这样|没事了?|没问题|那好吧|那行|行了|先这样吧?|那先这样|就这样吧?|我(下午|晚上|晚点|晚些|等会|待会|明天|回头|改天|过会|稍后|一会)?再(看看|试试|说|问|找你|联系|打|弄|来)|我先(看看|试试|去看看|去试试|去弄|去查查)|我去(看看|试试|查查)|gotit|fine|cool|sure|alright|noted|great|good|nice|perfect|understood|iseeyou|isee|yes|yep|yeah)(的|啦|了|哈|呀|哦|吧|呢|啊)*$`)
+	// englishClosingRE is an English message made only of okays, thanks and goodbyes (bare).
+	englishClosingRE = regexp.MustCompile(`^(ok|okay|okk|k|gotit|got|it|thanks?|thankyou|you|thx|ty|tks|alot|somuch|very|much|fine|cool|great|good|nice|noted|understood|perfect|sure|alright|allright|yes|yep|yeah|isee|bye|byebye|goodbye|seeyou|seeya|later|goodnight|have|a|niceday|gooday|day|and|so|pls|please|no|problem|np|appreciate|appreciated)+$`)
+	// fillerPiece are words that may stand between the others ("谢谢 老板", "好的 亲").
+	fillerPieces = []string{"老板", "亲", "孩子", "小姐姐", "客服", "你", "您", "你们", "那", "啊", "哈", "呀", "哦", "the", "and", "a", "lot", "so", "much", "very", "you", "pls", "please", "ok"}
+)
+
+// closingOf reads a message made only of okays, thanks and goodbyes; stickers and emoji may
+// stand between them.
+func closingOf(raw string) closingKind {
+	if len(raw) > 90 {
+		return notClosing // thirty-odd characters of okays is already a lot
+	}
+	if isEnglish(raw) {
+		// English runs its words together once bare: "got it thx", "ok bye".
+		b := bare(stickerRE.ReplaceAllString(raw, ""))
+		switch {
+		case !englishClosingRE.MatchString(b):
+		case strings.Contains(b, "bye") || strings.Contains(b, "seeyou") || strings.Contains(b, "goodnight"):
+			return closingBye
+		case strings.Contains(b, "thank") || strings.Contains(b, "thx") || strings.HasSuffix(b, "ty"):
+			return closingThanks
+		default:
+			return closingOK
+		}
+	}
+	text := raw
+	if strings.Contains(raw, "[") {
+		text = stickerRE.ReplaceAllString(raw, " ")
+	}
+	pieces := strings.FieldsFunc(foldASCII(text), func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r)
+	})
+	kind := notClosing
+	for _, p := range pieces {
+		p = bare(p)
+		if p == "" || slices.Contains(fillerPieces, p) {
+			continue
+		}
+		var k closingKind
+		switch {
+		case pieceByeRE.MatchString(p):
+			k = closingBye
+		case pieceThanksRE.MatchString(p) && utf8.RuneCountInString(p) <= 10:
+			k = closingThanks
+		case pieceOKRE.MatchString(p):
+			k = closingOK
+		default:
+			return notClosing
+		}
+		kind = max(kind, k)
+	}
+	return kind
+}
+
+// closing answers a message made only of acknowledgements with a short line and no menu; a
+// ticket filed in the conversation is named, so the user knows it is still followed.
+func (c *conv) closing(ctx context.Context, text string) (Reply, bool, error) {
+	kind := closingOf(text)
+	if kind == notClosing {
+		return Reply{}, false, nil
+	}
+	en := isEnglish(text)
+	c.s.Prompt = prompt{}
+	c.s.OfferTicket = false
+	line := ""
+	switch {
+	case kind == closingBye && en:
+		line = textEnglishBye
+	case kind == closingBye:
+		line = textBye
+	case kind == closingThanks && en:
+		line = textEnglishThanks
+	case kind == closingThanks:
+		line = textYoureWelcome
+	case en:
+		line = textEnglishOK
+	default:
+		line = textOK
+	}
+	no, err := c.activeTicket(ctx)
+	if err != nil {
+		return Reply{}, true, err
+	}
+	if no != "" {
+		if en {
+			line += fmt.Sprintf(textEnglishTicketOpen, no)
+		} else {
+			line = fmt.Sprintf(textAckTicket, strings.TrimSuffix(line, "。"), no)
+		}
+	}
+	if kind == closingBye {
+		c.s.Repeats, c.s.Need = 0, ""
+		return c.text(line), true, nil
+	}
+	return c.ack(line), true, nil
+}
+
+// activeTicket is openTicket while it is still being handled: a resolved ticket is not
+// "followed up".
+func (c *conv) activeTicket(ctx context.Context) (string, error) {
+	no := c.openTicket()
+	if no == "" || c.stateless {
+		return "", nil
+	}
+	t, err := c.b.st.ticket(ctx, no)
+	if errors.Is(err, ErrNoTicket) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	if t.Status.done() {
+		return "", nil
+	}
+	return no, nil
+}
+
+// openTicket is the ticket filed in this conversation (a fund-safety case's first), if any.
+func (c *conv) openTicket() string {
+	if cs := c.s.Case; cs != nil && cs.Ticket != "" {
+		return cs.Ticket
+	}
+	return c.s.Ticket
+}
+
+// How much of an answer a reply shows: a phone screen's worth, the rest on "详细".
+const (
+	answerRunes = 150 // an answer longer than this is cut at a line
+	repeatRunes = 90  // the brief answer given when a question is asked again
+	relatedMax  = 2   // related questions listed under an answer
+)
+
+// shortAnswer returns the first lines of answer that fit in about limit runes (at least one
+// line) and whether lines were left out. A rest too short to be worth a "详细" is kept.
+func shortAnswer(answer string, limit int) (string, bool) {
+	total := utf8.RuneCountInString(answer)
+	if total <= limit {
+		return answer, false
+	}
+	lines := strings.Split(answer, "\n")
+	n := 0
+	for i, l := range lines {
+		n += utf8.RuneCountInString(l) + 1
+		if i > 0 && n > limit {
+			if total-n+utf8.RuneCountInString(l) < 40 {
+				return answer, false
+			}
+			return strings.Join(lines[:i], "\n"), true
+		}
+	}
+	return answer, false
+}
+
+// detail shows the rest of an answer that was cut.
+func (c *conv) detail() Reply {
+	c.s.Detail = false
+	e, ok := c.b.kb.Content().Entry(c.s.Answered)
+	if !ok {
+		return c.text(textContinueNone)
+	}
+	head, _ := shortAnswer(e.Answer, answerRunes)
+	rest := strings.TrimLeft(strings.TrimPrefix(e.Answer, head), "\n")
+	return c.text(rest + "\n\n" + textFeedbackAsk)
+}
+
+var (
+	// detailRE, nextRE, whyAskRE: a bare follow-up that asks for more of the answer just given,
+	// what comes next, or why.
+	detailRE = regexp.MustCompile(`^(more|details?|moredetails?|tellmemore|showmore|continue|full)$|^(请|麻烦)?(详细|具体|完整)(点|一点|些|一些|说说|说明|步骤|讲讲|内容)?(呢|吧|啊)?$|^(展开|全部|看全部|看详细|详情)$`)
+	nextRE   = regexp.MustCompile(`^(那)?(然后|接下来|之后|下一步|后面|再然后|还有|还有别的|还有其他的?|其他的?|别的)(呢|吗|嘛|怎么办|怎么弄|怎么做|咋办|干嘛|做什么)?$|^然后$`)
+	whyAskRE = regexp.MustCompile(`^(那|可是|但是)?(为什么|为啥|为何|啥原因|什么原因|怎么会这样|怎么会|咋回事|原因呢|原因是什么)(呢|啊|呀|吗)?$`)
+	// reasonRE marks the lines of an answer that give causes.
+	reasonRE = mustMatcher(`原因|因为|由于|多为|多是|通常是|一般是|可能是|可能|导致`)
+)
+
+// followUp answers "详细", "然后呢", "还有呢" and "为什么" from the answer just given, instead of
+// searching two words on their own.
+func (c *conv) followUp(_ context.Context, text string) (Reply, bool, error) {
+	if c.s.Answered == "" || c.stateless {
+		return Reply{}, false, nil
+	}
+	b := bare(text)
+	e, ok := c.b.kb.Content().Entry(c.s.Answered)
+	if !ok {
+		return Reply{}, false, nil
+	}
+	switch {
+	case detailRE.MatchString(b) || nextRE.MatchString(b) && c.s.Detail:
+		if c.s.Detail {
+			return c.detail(), true, nil
+		}
+		if detailRE.MatchString(b) {
+			return c.text(textDetailNone + c.nextSteps(e)), true, nil
+		}
+	case nextRE.MatchString(b):
+		return c.text(strings.TrimPrefix(c.nextSteps(e), "\n")), true, nil
+	case whyAskRE.MatchString(b):
+		var lines []string
+		for _, l := range strings.Split(e.Answer, "\n") {
+			if reasonRE.MatchString(l) {
+				lines = append(lines, l)
+			}
+		}
+		c.s.Prompt = prompt{}
+		if len(lines) > 0 {
+			return c.text(textWhyLines + "\n" + strings.Join(lines, "\n") + "\n\n" + textWhyUnknown + c.ticketOrHuman()), true, nil
+		}
+		return c.text(textWhyUnknown + c.ticketOrHuman()), true, nil
+	}
+	return Reply{}, false, nil
+}
+
+// nextSteps is what follows an answer: its related questions, then a ticket or a person.
+func (c *conv) nextSteps(e *kb.Entry) string {
+	var ids, qs []string
+	for _, r := range e.Related {
+		if re, ok := c.b.kb.Content().Entry(r); ok && len(ids) < 3 {
+			ids = append(ids, r)
+			qs = append(qs, re.Question)
+		}
+	}
+	s := "\n"
+	if len(ids) > 0 {
+		c.s.Prompt = prompt{Kind: promptRelated, Options: ids, Parent: e.Category}
+		s += numbered(textNextRelated, qs, "") + "\n\n"
+	} else {
+		c.s.Prompt = prompt{}
+	}
+	return s + strings.TrimPrefix(c.ticketOrHuman(), "\n")
+}
+
+// ticketOrHuman offers a ticket, and a person inside hours.
+func (c *conv) ticketOrHuman() string {
+	c.s.OfferTicket = true
+	return "\n" + textNextOffer + c.b.humanWhen(c.now)
+}
+
+// quoteLines returns the lines of an entry's answer that share the most characters with a
+// short question about it, under a line that says where they come from; "" when no line
+// shares two.
+func (c *conv) quoteLines(id, need string) string {
+	e, ok := c.b.kb.Content().Entry(id)
+	if !ok {
+		return ""
+	}
+	var keys []rune
+	for _, r := range need {
+		if unicode.Is(unicode.Han, r) && !strings.ContainsRune(stopChars, r) && !slices.Contains(keys, r) {
+			keys = append(keys, r)
+		}
+	}
+	best, bestScore := "", 1
+	for _, l := range strings.Split(e.Answer, "\n") {
+		n := 0
+		for _, r := range keys {
+			if strings.ContainsRune(l, r) {
+				n++
+			}
+		}
+		if n > bestScore || n == bestScore && best != "" && len(l) < len(best) {
+			best, bestScore = l, n
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return textFromAnswerLines + "\n" + best
+}
+
+// whyAskedRE: a question about causes, which the answer's lines do not settle for this user.
+var whyAskedRE = mustMatcher(`为什么|为啥|凭什么|怎么会|什么原因|啥原因`)
+
+// stopChars are characters too common in questions to tie one to a line of an answer.
+const stopChars = "的了吗呢吧啊呀么是我你们他她它这那个几多少怎什要会能可以有没不在和与就都也还请"
+
+// noTicketOnFile stands for the ticket in Rate when the user said a ticket was solved and none
+// of theirs was found: the score is thanked for and kept nowhere.
+const noTicketOnFile = "-"
+
+var (
+	// solvedRE: the user says a problem was solved; notSolvedRE takes it back ("还没解决").
+	solvedRE    = mustMatcher(`解决了|处理好了|处理完了|处理完毕|已经处理|已处理|搞定了|弄好了|修好了|恢复了|好了|钱到了|到账了|退回来了|已退回|收到钱了|收到退款`)
+	notSolvedRE = mustMatcher(`没|未|不|吗|么|怎么|为什么|骗|盗|冻结|[?？]`)
+	// ticketRefRE: the message is about a ticket or a complaint.
+	ticketRefRE = mustMatcher(`(?i)工单|投诉|单子|gd\d`)
+	// slowRE: the user says it took too long.
+	slowRE = mustMatcher(`慢|太久|好久|拖了|等了`)
+)
+
+// solvedReport answers a user who says their ticket was solved: thanks, an apology if it
+// was slow, and the satisfaction question, asked once; the next message may be the score.
+func (c *conv) solvedReport(ctx context.Context, text string) (Reply, bool, error) {
+	if c.stateless || c.inFlow() || c.csat != "" {
+		return Reply{}, false, nil
+	}
+	b := bare(text)
+	if !ticketRefRE.MatchString(b) || !solvedRE.MatchString(b) || notSolvedRE.MatchString(b) || utf8.RuneCountInString(b) > 60 {
+		return Reply{}, false, nil
+	}
+	no, err := c.solvedTicket(ctx, text)
+	if err != nil {
+		return Reply{}, true, err
+	}
+	c.s.Rate = no
+	c.s.CSATRetry = false
+	c.s.Prompt = prompt{}
+	c.s.Last, c.s.Alts = "", nil
+	line := textSolvedThanks
+	if slowRE.MatchString(b) {
+		line = textSolvedSlow
+	}
+	return c.text(line + textScoreAsk), true, nil
+}
+
+// solvedTicket is the user's ticket a solved report is about: the number in it, the one
+// filed in this conversation, or the latest; noTicketOnFile when there is none.
+func (c *conv) solvedTicket(ctx context.Context, text string) (string, error) {
+	if no := strings.ToUpper(strings.NewReplacer(" ", "", "-", "").Replace(looseTicketNoRE.FindString(foldASCII(text)))); no != "" {
+		t, err := c.b.st.ticket(ctx, no)
+		if err != nil && !errors.Is(err, ErrNoTicket) {
+			return "", err
+		}
+		if err == nil && t.OpenID == c.m.OpenID {
+			return t.No, nil
+		}
+		return noTicketOnFile, nil // another user's number is answered like an unknown one
+	}
+	if no := c.openTicket(); no != "" {
+		return no, nil
+	}
+	ts, err := c.b.st.userTickets(ctx, c.m.OpenID, 1)
+	if err != nil {
+		return "", err
+	}
+	if len(ts) > 0 {
+		return ts[0].No, nil
+	}
+	return noTicketOnFile, nil
+}
+
+var (
+	// What an English message asks for, matched on its lower-case words.
+	enHandoffRE = regexp.MustCompile(`\b(transfer|human|agent|real person|someone|somebody|operator|representative|staff|talk to|speak to|speak with|talk with|live chat)\b`)
+	enTicketRE  = regexp.MustCompile(`\b(ticket|complain|complaint|work order|file a|report a problem|case number)\b`)
+	enPhoneRE   = regexp.MustCompile(`\b(phone|hotline|call|number|contact)\b`)
+	enAbroadRE  = regexp.MustCompile(`\b(overseas|abroad|outside( of)? (mainland )?china|foreign country|international|usa|america|europe|hong kong|singapore|japan|korea|malaysia|thailand|vietnam|australia|canada|germany|france|dubai)\b`)
+	enEnglishRE = regexp.MustCompile(`\benglish\b`)
+	enHoursRE   = regexp.MustCompile(`\b(what time|opening hours|service hours|business hours|when (are|do) you|open now|hours)\b`)
+)
+
+// englishIntent answers English that asks for a person, a ticket, the hotline, the hours or
+// help in English, in English, and points to the right help.
+func (c *conv) englishIntent(_ context.Context, text string) (Reply, bool, error) {
+	if !isEnglish(text) {
+		return Reply{}, false, nil
+	}
+	low := strings.ToLower(foldASCII(text))
+	open := c.b.hours.open(c.now)
+	hours := c.b.hours.window(c.now)
+	hotline := c.b.contact("hotline")
+	switch {
+	case enTicketRE.MatchString(low):
+		// The type step is skipped (its choices are in Chinese): the English line asks for
+		// the merchant number, which is the next step.
+		c.count("", statHandoff)
+		typ := TypeMerchant
+		if strings.Contains(low, "complain") {
+			typ = TypeComplaint
+		}
+		return c.startFlow(textEnglishTicket, typ), true, nil
+	case enHandoffRE.MatchString(low):
+		c.count("", statHandoff)
+		c.s.Prompt = prompt{}
+		if open && !c.stateless {
+			c.s.Handoff = true
+			c.s.Queue = &queue{Since: c.now}
+			return c.text(textEnglishHandoffOpen), true, nil
+		}
+		c.s.OfferTicket = !c.stateless
+		return c.text(fmt.Sprintf(textEnglishHandoffClosed, hours, hotline) + textEnglishTicketHint), true, nil
+	case enAbroadRE.MatchString(low) && (enPhoneRE.MatchString(low) || strings.Contains(low, "reach")):
+		c.s.Prompt = prompt{}
+		c.s.OfferTicket = !c.stateless
+		return c.text(fmt.Sprintf(textEnglishAbroad, hotline, hours) + textEnglishTicketHint), true, nil
+	case enPhoneRE.MatchString(low) || enHoursRE.MatchString(low):
+		c.s.Prompt = prompt{}
+		if cb := c.b.contact("cross_border_hours"); cb != "" && (c.s.LastCategory == "cross-border" || enAbroadRE.MatchString(low)) {
+			return c.text(fmt.Sprintf(textEnglishCrossBorderDesk, cb, hotline, hours)), true, nil
+		}
+		return c.text(fmt.Sprintf(textEnglishHotline, hotline, hours)), true, nil
+	case enEnglishRE.MatchString(low):
+		c.s.Prompt = prompt{}
+		if open {
+			return c.text(fmt.Sprintf(textEnglishSupportOpen, hotline)), true, nil
+		}
+		return c.text(fmt.Sprintf(textEnglishSupportClosed, hours, hotline)), true, nil
+	}
+	return Reply{}, false, nil
+}
+
+var (
+	// suggestionRE: the user tells the service what to do better.
+	suggestionRE = mustMatcher(`改进|改善|优化|提(个|点)?(意见|建议)|给(你们)?(个|点)?建议|希望你们|建议你们|你们应该`)
+	// identityRE asks whether 易联 is (part of) another company.
+	identityRE = mustMatcher(`^(那)?(你们|易联|易联支付)(不是|是不是|就是|是)(.{1,8}?)(吗|嘛|么|的吗|的嘛|旗下的?吗?|的公司吗|公司吗)?$|^(你们|易联)(和|跟|与)(.{1,8}?)(是)?(一家|一个公司|一回事|有关系|什么关系)`)
+)
+
+// suggestion thanks a user for feedback on the service and names the channel that takes it.
+func (c *conv) suggestion(_ context.Context, text string) (Reply, bool, error) {
+	b := bare(text)
+	if !suggestionRE.MatchString(b) || utf8.RuneCountInString(b) > 30 || c.inFlow() {
+		return Reply{}, false, nil
+	}
+	c.s.Prompt = prompt{}
+	c.s.OfferTicket = false
+	return c.text(textSuggestionThanks), true, nil
+}
+
+// identity answers "你们不是支付宝吗": 易联支付 is a payment company of its own.
+func (c *conv) identity(_ context.Context, text string) (Reply, bool, error) {
+	b := bare(text)
+	m := identityRE.FindStringSubmatch(b)
+	if m == nil {
+		return Reply{}, false, nil
+	}
+	other := m[4]
+	if other == "" {
+		other = m[8]
+	}
+	owner := ""
+	for _, o := range otherCompanies {
+		if o.re.MatchString(other) {
+			owner = o.owner
+			break
+		}
+	}
+	if owner == "" {
+		return Reply{}, false, nil
+	}
+	if owner == "发卡银行" {
+		owner = other
+	}
+	c.s.Prompt = prompt{}
+	return c.text(fmt.Sprintf(textNotThem, c.b.accountName(), owner, owner, owner)), true, nil
+}
+
+// txnNoRE is a message that gives a transaction or order number and little else.
+var txnNoRE = mustMatcher(`^(我的|这笔的?|那笔的?)?(交易)?(流水号|流水|订单号|单号|交易号|商户订单号|退款单号)(是|为)?([0-9a-z]{12,32})$|^([0-9]{16,32})$`)
+
+// txnNumber answers a transaction number on its own: the bot cannot look into transactions,
+// a ticket with the number can; the number is kept as the ticket's description.
+func (c *conv) txnNumber(_ context.Context, text string) (Reply, bool, error) {
+	if c.stateless || c.inFlow() {
+		return Reply{}, false, nil
+	}
+	m := txnNoRE.FindStringSubmatch(bare(text))
+	if m == nil {
+		return Reply{}, false, nil
+	}
+	no := m[5]
+	if no == "" {
+		no = m[6]
+	}
+	c.s.Prompt = prompt{}
+	c.s.OfferTicket = true
+	if c.s.LastQ != "" && !strings.Contains(c.s.LastQ, no) {
+		c.s.LastQ = clip(c.s.LastQ+"（流水号 "+no+"）", maxStoredRunes)
+	}
+	return c.text(fmt.Sprintf(textTxnNumber, no) + c.b.humanWhen(c.now)), true, nil
 }

@@ -229,7 +229,10 @@ func (c *conv) flowPrompt() string {
 }
 
 func isSkip(b string) bool {
-	for _, w := range []string{"跳过", "不用", "不需要", "没有", "算了", "不留", "不要", "没商户号", "找不到", "不知道", "忘了", "忘记", "不记得"} {
+	if b == "no" || b == "none" || b == "na" {
+		return true
+	}
+	for _, w := range []string{"跳过", "不用", "不需要", "没有", "算了", "不留", "不要", "没商户号", "找不到", "不知道", "忘了", "忘记", "不记得", "skip", "nophone", "nothanks", "dontknow", "donthave"} {
 		if strings.Contains(b, w) {
 			return true
 		}
@@ -273,7 +276,9 @@ func (c *conv) ticketFlow(ctx context.Context, text string) (Reply, bool, error)
 			r.Text = strings.Replace(r.Text, textFlowResume, textFlowResume+got, 1)
 		}
 		return r, true, nil
-	case isTicketStart(text) && !(inFlow && f.Step != stepType):
+	case isTicketStart(text) && !(inFlow && f.Step != stepType) && !(f == nil && isEnglish(text)):
+		// An English request opens the ticket in englishIntent, which skips the Chinese
+		// type step and says so in English.
 		typ := typeFromWords(b)
 		if isComplaintStart(text) {
 			typ = TypeComplaint

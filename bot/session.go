@@ -43,6 +43,9 @@ type session struct {
 	TopicQ string `json:"topicq,omitempty"`
 	// Answered is the entry whose answer was shown last (Topic may be only suggested).
 	Answered string `json:"answered,omitempty"`
+	// Detail is set when Answered was shown cut to fit a phone screen: "详细", "然后呢" show
+	// the rest.
+	Detail bool `json:"detail,omitempty"`
 	// Need is the last question the user asked (bare) and Repeats how many times in a row it
 	// was asked: the second time the bot stops repeating itself and offers a person.
 	Need    string `json:"need,omitempty"`
@@ -61,6 +64,10 @@ type session struct {
 	Suggested string `json:"suggested,omitempty"`
 	// OfferTicket is set when the last reply offered a ticket: "好", "提一个" start it.
 	OfferTicket bool `json:"offer,omitempty"`
+	// Rate is the ticket whose score the bot asked for because the user said it was solved
+	// (noTicketOnFile when none of the user's tickets was found); the next message may be
+	// the score.
+	Rate string `json:"rate,omitempty"`
 	// CSATRetry is set when a score out of range was answered: the question is asked once more.
 	CSATRetry bool `json:"csatretry,omitempty"`
 	// Reopen is a resolved ticket the user said was not solved: a new ticket refers to it.

@@ -19,7 +19,8 @@ const (
 	textCategoryFooter = "回复数字查看答案，回复“返回”回到主菜单。"
 	textSuggestTitle   = "您可能想问："
 	textSuggestFooter  = "请回复数字查看答案。都不是？换个说法试试，或回复“人工”。"
-	textFeedbackAsk    = "这个回答对您有帮助吗？回复“有用”或“没用”告诉我们。"
+	textFeedbackAsk    = "这个回答对您有帮助吗？回复“有用”或“没用”。"
+	textMoreDetail     = "（回复“详细”看完整说明）"
 	textRelatedTitle   = "相关问题（回复数字查看）："
 	textThanks         = "感谢您的反馈！还有其他问题可以随时问我，回复“菜单”查看自助服务。"
 	textSorryAlts      = "抱歉没能帮到您。您要问的是不是下面这些？"
@@ -175,21 +176,32 @@ const (
 	textBye          = "再见，祝您生意兴隆！有问题随时找我。"
 	textStillHere    = "在的，您请说。"
 	textSorryNoHelp  = "抱歉没帮上您。"
+	// textAckTicket closes a conversation that filed a ticket: the line, then the ticket.
+	textAckTicket         = "%s。您的工单 %s 客服会跟进，有进展会通知您。"
+	textEnglishTicketOpen = " Your ticket %s stays open; we will follow up."
 )
 
 // English.
 const (
-	textEnglishHello         = "Hi, I'm here. How can I help?"
-	textEnglishHelp          = "Hello! This is Yilian Pay (易联支付) customer service. I answer best in Chinese; for help in English, call our hotline %s (daily %s) or reply \"human\" to reach an agent during service hours."
-	textEnglishAnswer        = "Here is our answer (in Chinese). For help in English, call %s (daily %s) or reply \"human\"."
-	textEnglishHandoffOpen   = "Sure, I'm transferring you to a human agent. Please type your question and an agent will reply soon."
-	textEnglishHandoffClosed = "Our agents work daily %s, so no one is available right now. Please call our hotline %s then, or leave your question here and we will follow up."
-	textEnglishThanks        = "You're welcome! Anything else, just ask."
-	textEnglishOK            = "OK. Anything else, just ask."
-	textEnglishBye           = "Goodbye, and thank you!"
-	textEnglishCase          = "This looks like a scam. Please act now:\n1. Stop paying and cut all contact with the caller.\n2. Call your card-issuing bank now to stop the payment and freeze the card.\n3. Report to the police: 110, or the anti-fraud line 96110. Keep transfer records and chat logs.\n4. Yilian Pay hotline: %s (daily %s), ask for the red channel.\n%s"
-	textEnglishCaseTicket    = "I have opened urgent ticket %s for you; %s"
-	textEnglishRisk          = "This is a typical scam. Official Yilian Pay staff never ask you to transfer money, pay a deposit, share your screen or tell them a code or password. Hang up and call our official hotline %s yourself. If you already paid or gave a code, tell me right away."
+	textEnglishHello           = "Hi, I'm here. How can I help?"
+	textEnglishHelp            = "Hello! This is Yilian Pay (易联支付) customer service. I answer best in Chinese; for help in English, call our hotline %s (daily %s) or reply \"human\" to reach an agent during service hours."
+	textEnglishAnswer          = "Here is our answer (in Chinese). For help in English, call %s (daily %s) or reply \"human\"."
+	textEnglishHandoffOpen     = "Sure, I'm transferring you to a human agent. Please type your question and an agent will reply soon."
+	textEnglishHandoffClosed   = "Our agents work daily %s, so no one is available right now. Please call our hotline %s then, or leave your question here and we will follow up."
+	textEnglishMore            = "(Reply \"more\" for the rest.)"
+	textEnglishThanks          = "You're welcome! Anything else, just ask."
+	textEnglishOK              = "OK. Anything else, just ask."
+	textEnglishBye             = "Goodbye, and thank you!"
+	textEnglishCase            = "This looks like a scam. Please act now:\n1. Stop paying and cut all contact with the caller.\n2. Call your card-issuing bank now to stop the payment and freeze the card.\n3. Report to the police: 110, or the anti-fraud line 96110. Keep transfer records and chat logs.\n4. Yilian Pay hotline: %s (daily %s), ask for the red channel.\n%s"
+	textEnglishCaseTicket      = "I have opened urgent ticket %s for you; %s"
+	textEnglishTicket          = "Sure, I'll open a ticket for you; an agent will follow up. The form is in Chinese: reply with your merchant number (10 digits starting with 88), or \"跳过\" (skip)."
+	textEnglishTicketHint      = " Or reply \"ticket\" and I will open one for you."
+	textEnglishHotline         = "Our hotline is %s, daily %s (Beijing time). You can also ask me here, or reply \"human\" for an agent during those hours."
+	textEnglishCrossBorderDesk = "For cross-border business, our international desk works %s (Beijing time): call %s and ask for it. General service runs daily %s."
+	textEnglishAbroad          = "A 400 number (%s) may not be reachable from outside mainland China. You can leave your question here: our agents work daily %s (Beijing time)."
+	textEnglishSupportOpen     = "Yes. Reply \"human\" and I'll transfer you to an agent now, or call %s. My own answers are in Chinese, with a line in English."
+	textEnglishSupportClosed   = "Our agents work daily %s (Beijing time); then reply \"human\" or call %s. Until then you can leave a ticket here (reply \"ticket\"); my own answers are in Chinese."
+	textEnglishRisk            = "This is a typical scam. Official Yilian Pay staff never ask you to transfer money, pay a deposit, share your screen or tell them a code or password. Hang up and call our official hotline %s yourself. If you already paid or gave a code, tell me right away."
 )
 
 // Other companies.
@@ -197,6 +209,8 @@ const (
 	textOtherCompany = "“%s”是%s的产品，这类问题请在%s的App或官方客服咨询，易联支付没办法替它处理。\n我可以帮您解答易联支付的收款、结算、退款、对账、费率等问题，回复“菜单”查看。"
 	textBankProduct  = "“%s”的业务由银行办理，请联系该银行的客服或网点，易联支付没办法替银行处理。\n我可以帮您解答易联支付的收款、结算、退款、对账、费率等问题，回复“菜单”查看。"
 	textNoCompare    = "其他公司（%s）的费率和产品我不方便评价。"
+	textCompareOurs  = "易联支付的费率以签约合同为准，可以在商户后台查看；想了解报价，可以拨打热线 %s 或回复“人工”咨询。"
+	textBankAndUs    = "钱款进出%s的部分由银行处理；易联这边可以查到交易和退款是否已经发出。"
 	textTheirProduct = "“%s”是%s的产品，能不能对接、怎么用请咨询对方；下面是易联支付这边的情况。"
 )
 
@@ -232,7 +246,10 @@ const (
 	textEmpathy            = "非常抱歉给您带来这么多麻烦，我理解您很着急。"
 	textOfferHuman         = "需要的话回复“人工”，我马上为您转接人工客服。"
 	textOfferTicket        = "人工客服现在不在服务时间（每天 %s），回复“提交工单”，我帮您登记，客服%s上班后优先处理。"
+	textUpsetOthers        = "如果说的不是这个，可能是（回复数字查看）："
 	textRepeatHead         = "抱歉，看来刚才的回答没有解决您的问题。"
+	textRepeatBrief        = "我再简单说一下："
+	textRepeatSpecific     = "如果是某一笔具体的交易或款项有问题，需要客服查看您的账户（商户编号、日期和金额）。"
 	textRepeatPersonOpen   = "这个问题需要查看您的具体情况，我帮您转人工客服：请直接发送您的商户编号和问题，客服接入后会跟进。"
 	textRepeatPersonClosed = "这个问题需要客服查看您的具体情况。人工客服每天 %s，%s 上班；现在回复“提交工单”，我帮您登记，上班后优先处理（热线 %s）。"
 )
@@ -326,3 +343,35 @@ const (
 	textFromAnswer       = "关于“%s”，刚才的回答里是这样说的："
 	textQueueAck         = "好的。客服接入后会回复您，有问题可以直接发给我转给客服。"
 )
+
+// Follow-ups on the answer just given.
+const (
+	textDetailNone      = "刚才的回答已经是完整的了。"
+	textNextRelated     = "关于这个问题，还可以看看（回复数字查看）："
+	textNextOffer       = "还没解决的话，回复“提交工单”留下商户编号和情况，客服会跟进；"
+	textWhyLines        = "刚才的回答里说到的原因："
+	textFromAnswerLines = "刚才的回答里是这样说的："
+	textWhyUnknown      = "具体原因要看您账户和交易的实际情况，我这边查不到明细。"
+)
+
+// Satisfaction asked by the bot when the user says a ticket was solved.
+const (
+	textSolvedThanks = "太好了，问题解决了就好，谢谢您告诉我们！"
+	textSolvedSlow   = "问题解决了就好，处理得慢了，让您久等，非常抱歉。"
+	textScoreAsk     = "方便的话请为这次服务打个分：回复1-5（5分最满意）。"
+)
+
+// Feedback on the service and who we are.
+const (
+	textSuggestionThanks = "谢谢您的意见，我们会转给相关团队改进。想正式提建议或投诉，回复“投诉”登记，客服会在24小时内处理。"
+	textNotThem          = "不是的。%s是一家独立的支付公司，和%s不是一家；我们主要为商户提供收款、结算、对账、退款等服务。%s的问题需要找%s的客服。"
+)
+
+// Menus.
+const (
+	textMultiChoice = "先为您显示第 %s 项；想看 %s，回复对应数字即可。"
+	textPhoneAlone  = "收到一个手机号。需要客服回电的话，请先说说遇到了什么问题，或回复“提交工单”，我帮您登记并留下这个号码。"
+)
+
+// textTxnNumber answers a transaction number given on its own.
+const textTxnNumber = "收到流水号 %s。我这边查不到单笔交易的明细：回复“提交工单”登记（描述里写上这个流水号和遇到的问题），客服查明后联系您；"

@@ -1,0 +1,334 @@
+package bot
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestBare checks the one-pass bare against the regexp it replaced (which kept Unicode spaces
+// such as U+3000; bare drops them like any other space).
+func TestBare(t *testing.T) {
+	t.Parallel()
+	old := regexp.MustCompile(`[\s\p{P}\p{S}]+`)
+	for _, in := range []string{
+		"", "  人工！！", "ＯＫ 多谢[抱拳]", "Transfer me, please :)", "退款多久到账???", "🙏🙏好的👍",
+		"给２分 太慢", "-1", "17。", "GD202611260001", "好\t记下了\n", "Ünïcode ÄÖ", "a_b-c~d", "¥100，$5",
+	} {
+		want := old.ReplaceAllString(strings.ToLower(foldASCII(in)), "")
+		if got := bare(in); got != want {
+			t.Errorf("bare(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := bare("好的\u3000谢谢"); got != "好的谢谢" {
+		t.Errorf("bare(ideographic space) = %q, want %q", got, "好的谢谢")
+	}
+}
+
+func TestClosingOf(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in   string
+		want closingKind
+	}{
+		{"好嘞 我晚点再试试", closingOK},
+		{"明白啦👌", closingOK},
+		{"嗯嗯，懂了", closingOK},
+		{"知道了[强]", closingOK},
+		{"OK 谢啦", closingThanks},
+		{"收到了 感谢老板", closingThanks},
+		{"真是太感谢您了小伙子", closingThanks},
+		{"thx a lot", closingThanks},
+		{"got it, thank you so much", closingThanks},
+		{"alright 👍", closingOK},
+		{"ok bye", closingBye},
+		{"ok open ticket", notClosing},
+		{"那行 拜拜了", closingBye},
+		{"好的谢谢，晚安", closingBye},
+		{"cool, bye", closingBye},
+		{"好的 那退款多久到账", notClosing},
+		{"谢谢 但是钱还没到", notClosing},
+		{"行 发票怎么开", notClosing},
+		{"", notClosing},
+	}
+	for _, tt := range tests {
+		if got := closingOf(tt.in); got != tt.want {
+			t.Errorf("closingOf(%q) = %d, want %d", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestClosings(t *testing.T) {
+	t.Parallel()
+	ix := mustIndex(t)
+	short := []string{menuMark, "没能理解", suggestMark, feedbackMark}
+	t.Run("after an answer: a line, no menu", func(t *testing.T) {
+		t.Parallel()
+		converse(t, newTestBot(t, ix, at(10, 0), Options{}), []step{
+			{say: "对账单在哪下载", want: []string{feedbackMark}},
+			{say: "好嘞 我晚点再试试", want: []string{textOK}, notWant: short},
+			{say: "收到了 感谢老板", want: []string{"不客气"}, notWant: short},
+			{say: "那行 拜拜了", want: []string{"再见"}, notWant: short},
+		})
+	})
+	t.Run("with a ticket filed: named in the line", func(t *testing.T) {
+		t.Parallel()
+		b := newTestBot(t, ix, at(10, 0), Options{})
+		no := fileTicket(t, b, defaultUser, "提现一直显示处理中，请帮忙看看")
+		converse(t, b, []step{
+			{say: "明白啦👌", want: []string{no}, notWant: short},
+			{say: "ok thx", want: []string{"welcome"}, notWant: short},
+		})
+		b.clock.Add(time.Hour)
+		if _, err := b.UpdateTicket(context.Background(), xiaowang, no, update(StatusResolved, "")); err != nil {
+			t.Fatal(err)
+		}
+		converse(t, b, []step{
+			{say: "评价过了"},
+			{say: "好嘞 拜拜", want: []string{"再见"}, notWant: []string{no}},
+		})
+	})
+}
+
+func TestShortAnswer(t *testing.T) {
+	t.Parallel()
+	long := "第一行说明情况：\n1. " + strings.Repeat("步骤", 40) + "；\n2. " + strings.Repeat("再查", 40) + "；\n3. " + strings.Repeat("最后", 30) + "。"
+	head, cut := shortAnswer(long, 150)
+	if !cut || !strings.HasPrefix(long, head) || strings.Contains(head, "2. ") {
+		t.Errorf("shortAnswer(long) = %q, %v; want the first two lines, cut", head, cut)
+	}
+	if got, cut := shortAnswer("短答案。\n第二行。", 150); cut || got != "短答案。\n第二行。" {
+		t.Errorf("shortAnswer(short) = %q, %v; want it whole", got, cut)
+	}
+	// A rest of a few runes is not worth a "详细".
+	almost := strings.Repeat("长", 148) + "\n尾巴。"
+	if got, cut := shortAnswer(almost, 150); cut || got != almost {
+		t.Errorf("shortAnswer(almost) = %q, %v; want it whole", got, cut)
+	}
+}
+
+func TestFollowUpOnAnswer(t *testing.T) {
+	t.Parallel()
+	ix := mustIndex(t)
+	notArrived := entry(t, ix, "settlement-not-arrived")
+	lost := []string{menuMark, "没能理解", suggestMark}
+	tests := []struct {
+		name  string
+		steps []step
+	}{
+		{"the rest of a cut answer on request", []step{
+			{say: "结算款一直没到账怎么回事", want: []string{firstLine(notArrived.Answer), "详细"}, notWant: []string{lastLine(notArrived.Answer)}},
+			{say: "具体点", want: []string{lastLine(notArrived.Answer), feedbackMark}, notWant: lost},
+			{say: "接下来呢", want: []string{"提交工单"}, notWant: lost},
+		}},
+		{"what next after a whole answer: related questions and a ticket", []step{
+			{say: "对账单在哪下载"},
+			{say: "详细一点"},
+			{say: "那下一步呢", want: []string{"还可以看看", "提交工单"}, notWant: lost},
+			{say: "1", notWant: []string{menuMark}},
+		}},
+		{"why: the answer's causes, then the offer", []step{
+			{say: "结算失败是什么原因"},
+			{say: "为啥呢", want: []string{"原因", "提交工单"}, notWant: lost},
+		}},
+		{"a short question on the answer: its line, not the same answer again", []step{
+			{say: "回调通知失败会重发吗"},
+			{say: "间隔多久", want: []string{"重发的间隔"}, notWant: append(lost, textRepeatBrief)},
+		}},
+		{"an elliptical follow-up stays in the topic", []step{
+			{say: "结算款一直没到账怎么回事"},
+			{say: "那节假日收的款呢", want: []string{firstLine(entry(t, ix, "settlement-holiday").Answer)}, notWant: lost},
+		}},
+		{"short questions after a cross-border answer stay cross-border; one with its own topic leaves", []step{
+			{say: "我们想做外贸收款 怎么开通跨境"},
+			{say: "一般多久到账", want: []string{firstLine(entry(t, ix, "cross-border-settlement-time").Answer)}, notWant: lost},
+			{say: "要交哪些材料", want: []string{firstLine(entry(t, ix, "cross-border-materials").Answer)}, notWant: lost},
+			{say: "发票怎么开", notWant: []string{"跨境"}},
+		}},
+		{"a cross-border question answered with a domestic entry is asked again within cross-border", []step{
+			{say: "境外收款的手续费怎么算", want: []string{"跨境"}, notWant: []string{"退款"}},
+		}},
+		{"the same question again: the answer in brief", []step{
+			{say: "客服热线号码是多少"},
+			{say: "热线号码多少来着", want: []string{"400-800-9000", textRepeatBrief}, notWant: lost},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			converse(t, newTestBot(t, ix, at(10, 0), Options{}), tt.steps)
+		})
+	}
+}
+
+func TestScoreIn(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in   string
+		want int
+		ok   bool
+	}{
+		{"4", 4, true}, {"打3分", 3, true}, {"那给4分吧", 4, true}, {"四星", 4, true}, {"5 很快", 5, true},
+		{"十分满意", 5, true}, {"满意", 4, true}, {"还不错", 4, true}, {"一般般吧", 3, true},
+		{"不太满意", 2, true}, {"很不满意", 1, true}, {"差评", 1, true},
+		{"3个月了还没到", 0, false}, {"2笔退款", 0, false}, {"88", 0, false}, {"退款多久到账", 0, false},
+	}
+	for _, tt := range tests {
+		got, ok := scoreIn(bare(tt.in))
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("scoreIn(%q) = %d, %v; want %d, %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+func TestSolvedReportAsksScore(t *testing.T) {
+	t.Parallel()
+	ix := mustIndex(t)
+	t.Run("the user's ticket: the score is stored on it", func(t *testing.T) {
+		t.Parallel()
+		b := newTestBot(t, ix, at(10, 0), Options{})
+		no := fileTicket(t, b, defaultUser, "提现一直显示处理中，请帮忙看看")
+		converse(t, b, []step{
+			{say: "提的那个工单搞定了，就是拖了好几天", want: []string{"久等", "1-5"}, notWant: []string{suggestMark, menuMark, "加急"}},
+			{say: "那给4分吧", want: []string{"感谢您的评分"}, notWant: []string{"【"}},
+			{say: "谢啦", want: []string{"不客气"}, notWant: []string{"1-5"}},
+		})
+		tk, err := b.st.ticket(context.Background(), no)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tk.CSAT != 4 {
+			t.Errorf("ticket %s CSAT = %d, want 4", no, tk.CSAT)
+		}
+	})
+	t.Run("out of range, then a word", func(t *testing.T) {
+		t.Parallel()
+		converse(t, newTestBot(t, ix, at(10, 0), Options{}), []step{
+			{say: "投诉单已经处理好了 钱也退了", want: []string{"1-5"}},
+			{say: "100分", want: []string{"1-5"}},
+			{say: "还不错", want: []string{"感谢您的评分"}},
+		})
+	})
+	t.Run("a menu digit before any question is a menu choice", func(t *testing.T) {
+		t.Parallel()
+		converse(t, newTestBot(t, ix, at(10, 0), Options{}), []step{
+			{say: "菜单"},
+			{say: "4", notWant: []string{"感谢您的评分"}},
+		})
+	})
+	t.Run("not solved is no report", func(t *testing.T) {
+		t.Parallel()
+		converse(t, newTestBot(t, ix, at(10, 0), Options{}), []step{
+			{say: "工单怎么还没处理好", notWant: []string{"1-5"}},
+		})
+	})
+}
+
+func TestEnglishIntents(t *testing.T) {
+	t.Parallel()
+	ix := mustIndex(t)
+	lost := []string{menuMark, "没能理解", suggestMark}
+	tests := []struct {
+		name  string
+		start time.Time
+		steps []step
+	}{
+		{"a person in hours", at(11, 0), []step{
+			{say: "Can I talk to a real person?", want: []string{"transferring you"}, notWant: lost},
+			{say: "thank you", want: []string{"welcome"}},
+			{say: "my refund of order 123 is missing", transfer: true},
+		}},
+		{"a person off hours: hours, hotline and a ticket", at(23, 0), []step{
+			{say: "need an agent asap", want: []string{"08:00-22:00", "400-800-9000", "ticket"}, notWant: lost},
+			{say: "ok ticket please", want: []string{"open a ticket", "商户编号"}, notWant: []string{"请选择工单类型"}},
+			{say: "8890001122, our USD payout is on hold", notWant: []string{"不是有效的商户编号"}},
+		}},
+		{"a complaint opens a ticket", at(11, 0), []step{
+			{say: "I want to file a complaint", want: []string{"open a ticket"}, notWant: lost},
+		}},
+		{"the hotline, and from abroad", at(11, 0), []step{
+			{say: "what's your hotline", want: []string{"400-800-9000", "Beijing time"}, notWant: lost},
+			{say: "I'm in Singapore, how can I call you", want: []string{"outside mainland China"}, notWant: lost},
+		}},
+		{"calling hours after a cross-border answer: the international desk", at(11, 0), []step{
+			{say: "跨境收款一般多久到账"},
+			{say: "when can I reach them by phone", want: []string{"international desk", "400-800-9000"}},
+		}},
+		{"English support at night", at(23, 30), []step{
+			{say: "Do you speak English?", want: []string{"08:00-22:00", "ticket"}, notWant: lost},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			converse(t, newTestBot(t, ix, tt.start, Options{}), tt.steps)
+		})
+	}
+}
+
+func TestOtherCompaniesHonestly(t *testing.T) {
+	t.Parallel()
+	ix := mustIndex(t)
+	tests := []struct {
+		name  string
+		steps []step
+	}{
+		{"a wallet's own product is theirs", []step{
+			{say: "微信的个人收款码能提高额度吗", want: []string{"微信支付的产品", "易联支付"}, notWant: []string{suggestMark, "不在我的服务范围"}},
+		}},
+		{"a comparison after a fee answer: no verdict, what decides ours", []step{
+			{say: "你们手续费怎么收"},
+			{say: "跟支付宝比哪个划算", want: []string{"不方便评价", "合同"}, notWant: []string{suggestMark, "不在我的服务范围"}},
+		}},
+		{"a bank and us: the bank's part said, ours answered", []step{
+			{say: "农业银行的卡退款一直没到账 是你们慢还是银行慢", want: []string{"农业银行", "由银行处理"}, notWant: []string{"能不能对接"}},
+		}},
+		{"we are not them", []step{
+			{say: "花呗额度怎么提", want: []string{"支付宝的产品"}},
+			{say: "你们是不是支付宝的", want: []string{"不是", "独立的支付公司"}, notWant: []string{suggestMark, menuMark}},
+		}},
+		{"feedback on the service after a score is not a chase", []step{
+			{say: "希望你们客服回复能快一点", want: []string{"谢谢您的意见", "投诉"}, notWant: []string{"没有待处理的工单", suggestMark}},
+		}},
+		{"a foreign platform keeps its name", []step{
+			{say: "PayPal的钱怎么提到国内", want: []string{"“PayPal”"}},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			converse(t, newTestBot(t, ix, at(10, 0), Options{}), tt.steps)
+		})
+	}
+}
+
+func TestEnglishAnswerFitsAScreen(t *testing.T) {
+	t.Parallel()
+	ix := mustIndex(t)
+	converse(t, newTestBot(t, ix, at(23, 0), Options{}), []step{
+		{say: "our funds are on hold, what can we do", want: []string{"in Chinese", "冻结", "more"}},
+		{say: "more", want: []string{feedbackMark}, notWant: []string{menuMark}},
+	})
+}
+
+func TestTransferTakenBack(t *testing.T) {
+	t.Parallel()
+	ix := mustIndex(t)
+	converse(t, newTestBot(t, ix, at(11, 0), Options{}), []step{
+		{say: "帮我接人工", want: []string{handoffOpen}},
+		{say: "哦我点错了 先别转", want: []string{"已取消转人工"}},
+		{say: "换绑手机号怎么弄", notWant: []string{handoffOpen}},
+		{say: "算了还是找人工吧", want: []string{handoffOpen}},
+	})
+}
+
+func TestTransactionNumberAlone(t *testing.T) {
+	t.Parallel()
+	ix := mustIndex(t)
+	converse(t, newTestBot(t, ix, at(11, 0), Options{}), []step{
+		{say: "顾客说退款没收到"},
+		{say: "订单号 202611250000123456", want: []string{"202611250000123456", "提交工单"}, notWant: []string{suggestMark, menuMark}},
+	})
+}
