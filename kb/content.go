@@ -86,8 +86,12 @@ type Scope struct {
 	// OtherProducts name other companies' products and services (支付宝, 云闪付, 招商银行);
 	// a message naming one is about that product, and not answered, unless it has one of
 	// Ours, the words that tie it to our service (费率, 你们, 顾客).
-	OtherProducts []string    `yaml:"other_products"`
-	Ours          []string    `yaml:"ours"`
+	OtherProducts []string `yaml:"other_products"`
+	Ours          []string `yaml:"ours"`
+	// TheirServices name a product's own services (收款码, 账户, 积分): right after the name
+	// of another product (支付宝商家收款码, 微信的账户) they make a message about that product
+	// even when it has one of Ours.
+	TheirServices []string    `yaml:"their_services"`
 	Smalltalk     []Smalltalk `yaml:"smalltalk"`
 	Rules         []Rule      `yaml:"rules"`
 }

@@ -134,7 +134,9 @@ type Index struct {
 	outOfScope    []string            // folded words
 	others        []string            // folded names of other companies\' products
 	ours          []string            // folded words that tie a message to our service
+	theirs        []string            // folded services of another product (收款码, 账户)
 	entryText     map[string]string   // entry id → folded questions and keywords
+	ties          map[string][]string // entry id → folded keywords, category cues and topic words
 	cues          map[string][]string // category slug → folded cue words
 	topics        map[string]string   // a category's topic word, bare → the category's first entry
 	lex           *lexicon
@@ -225,6 +227,9 @@ func Build(c *Content, th Thresholds) (*Index, error) {
 	for _, w := range c.Scope.Ours {
 		ix.ours = append(ix.ours, ix.fold.fold(w))
 	}
+	for _, w := range c.Scope.TheirServices {
+		ix.theirs = append(ix.theirs, ix.fold.fold(w))
+	}
 	for _, r := range c.Scope.Rules {
 		fr := Rule{Entry: r.Entry}
 		for _, g := range r.All {
@@ -247,6 +252,22 @@ func Build(c *Content, th Thresholds) (*Index, error) {
 		}
 		for _, w := range cat.Cues {
 			ix.cues[cat.Slug] = append(ix.cues[cat.Slug], ix.fold.fold(w))
+		}
+	}
+
+	ix.ties = map[string][]string{}
+	for _, cat := range c.Categories {
+		var words []string
+		for _, w := range topicSplit.Split(cat.Name, -1) {
+			words = append(words, bareText(ix.fold.fold(w)))
+		}
+		words = append(words, ix.cues[cat.Slug]...)
+		for _, e := range cat.Entries {
+			ws := slices.Clone(words)
+			for _, k := range e.Keywords {
+				ws = append(ws, ix.fold.fold(k))
+			}
+			ix.ties[e.ID] = slices.DeleteFunc(ws, func(w string) bool { return w == "" })
 		}
 	}
 
@@ -440,6 +461,11 @@ func (ix *Index) search(ctx context.Context, fq string, n int) (Result, error) {
 		hits[i].Confidence = calibrated(hits[i].Similarity, margin(hits, i), hits[i].catProb)
 	}
 	if r, ok := ix.byRule(fq, hits, n); ok {
+		// A fraud rule still answers a message that names another product (微信上有人自称客服),
+		// but not one about another bank's own card (招行信用卡被盗刷了): the bank answers it.
+		if w := ix.otherProduct(fq); w != "" && isBank(w) {
+			r.Decision, r.OutOfScope = None, w
+		}
 		return r, nil
 	}
 	// A message that is only a category's topic word (退款, 发票, 系统维护) asks for the
@@ -456,7 +482,7 @@ func (ix *Index) search(ctx context.Context, fq string, n int) (Result, error) {
 	// A question about another company's product is not ours to answer, however well its
 	// other words match.
 	for _, w := range ix.outOfScope {
-		if strings.Contains(fq, w) && (len(hits) == 0 || !strings.Contains(ix.entryText[hits[0].ID], w)) {
+		if strings.Contains(fq, w) && (len(r.Hits) == 0 || !ix.tiedTo(fq, w, r.Hits[0].ID)) {
 			r.Decision, r.OutOfScope = None, w
 			break
 		}
@@ -464,14 +490,61 @@ func (ix *Index) search(ctx context.Context, fq string, n int) (Result, error) {
 	// A question about another company's own product (支付宝提现, 招商银行信用卡) is not ours,
 	// unless it ties the product to our service (微信支付的费率, 顾客用云闪付付款).
 	if r.Decision != None {
-		for _, w := range ix.others {
-			if strings.Contains(fq, w) && !slices.ContainsFunc(ix.ours, func(o string) bool { return strings.Contains(fq, o) }) {
-				r.Decision, r.OutOfScope = None, w
-				break
-			}
+		if w := ix.otherProduct(fq); w != "" {
+			r.Decision, r.OutOfScope = None, w
 		}
 	}
 	return r, nil
+}
+
+// otherProduct returns the other company's product fq names, unless fq also has a word that
+// ties it to our service; "" when there is none.
+func (ix *Index) otherProduct(fq string) string {
+	for _, w := range ix.others {
+		for rest := fq; ; {
+			i := strings.Index(rest, w)
+			if i < 0 {
+				break
+			}
+			rest = strings.TrimPrefix(rest[i+len(w):], "的")
+			if slices.ContainsFunc(ix.theirs, func(t string) bool { return strings.HasPrefix(rest, t) }) {
+				return w
+			}
+		}
+	}
+	if slices.ContainsFunc(ix.ours, func(o string) bool { return strings.Contains(fq, o) }) {
+		return ""
+	}
+	for _, w := range ix.others {
+		if strings.Contains(fq, w) {
+			return w
+		}
+	}
+	return ""
+}
+
+// isBank says whether an other product's name is a bank's (招商银行, 招行, 信用社).
+func isBank(w string) bool {
+	return strings.HasSuffix(w, "银行") || strings.HasSuffix(w, "行") || strings.HasSuffix(w, "信用社")
+}
+
+// tiedTo says whether fq, which contains the out-of-scope word w, is still about entry id: the
+// entry mentions w, and either w is one of its keywords (年费) or fq also names the entry's
+// topic (a keyword, its category's cue or topic word) in other words than w. 发票快递到哪了 is about the invoice's delivery; 我的快递
+// 到哪了 is not, although the delivery entry mentions 快递.
+func (ix *Index) tiedTo(fq, w, id string) bool {
+	if !strings.Contains(ix.entryText[id], w) {
+		return false
+	}
+	if e, _ := ix.content.Entry(id); slices.ContainsFunc(e.Keywords, func(k string) bool { return ix.fold.fold(k) == w }) {
+		return true // the entry says it covers w (有没有年费)
+	}
+	for _, t := range ix.ties[id] {
+		if !strings.Contains(t, w) && !strings.Contains(w, t) && strings.Contains(fq, t) {
+			return true
+		}
+	}
+	return false
 }
 
 // byRule answers by the first rule that fires: its entry first, then the other hits.

@@ -133,6 +133,15 @@ func TestSearchDecisions(t *testing.T) {
 		{"云闪付的积分怎么兑换", None, "", false},
 		{"招商银行app转账限额", None, "", false},
 		{"接微信支付的费率是多少", Answer, "fees/", false},
+		// Another bank's or app's own service, even with a word of ours or a fraud word.
+		{"工行卡被冻结了怎么办", None, "", false},
+		{"支付宝的商家收款码怎么收费", None, "", false},
+		{"建行信用卡被盗刷怎么办", None, "", false},
+		{"微信上有人自称客服要验证码", Answer, "anti-fraud-sms-code", false},
+		// An out-of-scope word the matched entry mentions is ours only with the entry's topic.
+		{"快递什么时候到", None, "", false},
+		{"发票的快递什么时候到", Answer, "invoice-mail", false},
+		{"有没有年费", Answer, "fees-other-charges", false},
 		{"對帳單在哪下載", Answer, "reconciliation-download", false},
 		{"退款", Answer, "refund-how", false},
 		{"我要投诉", Answer, "complaint-how", false},
