@@ -137,6 +137,7 @@ type Index struct {
 	theirs        []string            // folded services of another product (收款码, 账户)
 	entryText     map[string]string   // entry id → folded questions and keywords
 	ties          map[string][]string // entry id → folded keywords, category cues and topic words
+	keywordOf     map[string]string   // bare folded keyword → its entry; "" when several have it
 	cues          map[string][]string // category slug → folded cue words
 	topics        map[string]string   // a category's topic word, bare → the category's first entry
 	lex           *lexicon
@@ -255,6 +256,19 @@ func Build(c *Content, th Thresholds) (*Index, error) {
 		}
 	}
 
+	ix.keywordOf = map[string]string{}
+	for _, cat := range c.Categories {
+		for _, e := range cat.Entries {
+			for _, k := range e.Keywords {
+				k = bareText(ix.fold.fold(k))
+				if id, ok := ix.keywordOf[k]; ok && id != e.ID {
+					ix.keywordOf[k] = "" // several entries: no single answer
+				} else if utf8.RuneCountInString(k) >= 2 {
+					ix.keywordOf[k] = e.ID
+				}
+			}
+		}
+	}
 	ix.ties = map[string][]string{}
 	for _, cat := range c.Categories {
 		var words []string
@@ -467,6 +481,12 @@ func (ix *Index) search(ctx context.Context, fq string, n int) (Result, error) {
 			r.Decision, r.OutOfScope = None, w
 		}
 		return r, nil
+	}
+	// A message that is only one entry's keyword (错误码, 故障) asks for that entry, even when
+	// it is also a category's topic word (错误码 of 接口对接与错误码). Only the whole message
+	// counts: with its question words dropped, 余额怎么提现 would read as a keyword.
+	if id := ix.keywordOf[bareText(fq)]; id != "" {
+		return ix.answerWith(id, hits, n), nil
 	}
 	// A message that is only a category's topic word (退款, 发票, 系统维护) asks for the
 	// category's head question, its first entry.

@@ -142,6 +142,9 @@ func TestSearchDecisions(t *testing.T) {
 		{"快递什么时候到", None, "", false},
 		{"发票的快递什么时候到", Answer, "invoice-mail", false},
 		{"有没有年费", Answer, "fees-other-charges", false},
+		// A message that is only one entry's keyword gets that entry.
+		{"错误码", Answer, "api-integration-error-code", false},
+		{"故障", Answer, "maintenance-is-down", false},
 		{"對帳單在哪下載", Answer, "reconciliation-download", false},
 		{"退款", Answer, "refund-how", false},
 		{"我要投诉", Answer, "complaint-how", false},
