@@ -27,6 +27,7 @@ type example struct {
 	v     []float32
 	class int
 	key   uint64 // identifies the question whatever else the content holds
+	order uint64 // the example's place in the current epoch
 }
 
 // trainModel fits the model by stochastic gradient descent with a fixed seed, so a build is
@@ -70,7 +71,10 @@ func trainModel(docs map[string][]map[string]float64, ids []string, epochs int, 
 		// their positions: a question added or removed anywhere in the content then moves
 		// only itself, and does not reshuffle (and retrain differently) every other one.
 		seed := uint64(ep+1) * 0x9e3779b97f4a7c15
-		slices.SortFunc(exs, func(a, b example) int { return cmp.Compare(mix(a.key^seed), mix(b.key^seed)) })
+		for i := range exs {
+			exs[i].order = mix(exs[i].key ^ seed)
+		}
+		slices.SortFunc(exs, func(a, b example) int { return cmp.Compare(a.order, b.order) })
 		eta := lr / float32(1+ep)
 		for _, ex := range exs {
 			m.logits(ex.x, ex.v, p)
