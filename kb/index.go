@@ -526,7 +526,7 @@ func (ix *Index) otherProduct(fq string) string {
 			if i < 0 {
 				break
 			}
-			rest = strings.TrimPrefix(rest[i+len(w):], "的")
+			rest = strings.TrimPrefix(strings.TrimPrefix(rest[i+len(w):], "支付"), "的")
 			if slices.ContainsFunc(ix.theirs, func(t string) bool { return strings.HasPrefix(rest, t) }) {
 				return w
 			}

@@ -139,6 +139,8 @@ func TestSearchDecisions(t *testing.T) {
 		{"工行卡被冻结了怎么办", None, "", false},
 		{"支付宝的商家收款码怎么收费", None, "", false},
 		{"建行信用卡被盗刷怎么办", None, "", false},
+		{"微信支付商户平台怎么登录", None, "", false},
+		{"税务局电话多少", None, "", false},
 		{"微信上有人自称客服要验证码", Answer, "anti-fraud-sms-code", false},
 		// An out-of-scope word the matched entry mentions is ours only with the entry's topic.
 		{"快递什么时候到", None, "", false},
