@@ -178,6 +178,17 @@ const (
 	modelL2         = 1e-4
 )
 
+// Windows of long messages, measured on the five development sets: from 18 characters, 14
+// at a time every 4, at 0.9 of their cosine: answered +0.5 to +1 point on every set (blind-b
+// 0.752 -> 0.761) with no wrong direct answer or out-of-scope answer more; at full weight
+// blind-b gains 2 points but blind-a answers one more wrong entry and category.
+const (
+	windowFrom     = 18
+	windowSize     = 14
+	windowStep     = 4
+	windowDiscount = 0.9
+)
+
 // cacheSize bounds the result cache; when full it starts over.
 const cacheSize = 4096
 
@@ -473,6 +484,22 @@ func (ix *Index) search(ctx context.Context, fq string, n int) (Result, error) {
 			hits[i].Similarity = math.Max(hits[i].Similarity, cosine(qv, v))
 		}
 		hits[i].Score = math.Round(hits[i].Score*1000) / 1000
+	}
+	// A long message tells a story around its question (昨天…结果…到底…): its similarity to a
+	// question is diluted by the story. It is also measured on windows of the message, at a
+	// discount, so that the question inside a story can still be answered.
+	if rs := []rune(fq); len(rs) >= windowFrom {
+		var wins []vector
+		for i := 0; i+windowStep < len(rs); i += windowStep {
+			wins = append(wins, newVector(grams(string(rs[i:min(len(rs), i+windowSize)])), ix.idf))
+		}
+		for i := range hits {
+			for _, wv := range wins {
+				for _, v := range ix.variants[hits[i].ID] {
+					hits[i].Similarity = math.Max(hits[i].Similarity, windowDiscount*cosine(wv, v))
+				}
+			}
+		}
 	}
 	// Suggestions stay in score order: ordering them by confidence cost top-3 (set A
 	// 0.992 -> 0.984, eval 0.990 -> 0.983).
