@@ -74,7 +74,7 @@ var floors = []struct {
 	{"testdata/holdout.tsv", floor{0.980, 1.000, 0.882, 0.006, 1.000}, nil},
 	{"testdata/blind.tsv", floor{0.971, 0.993, 0.919, 0.000, 0.983}, nil},
 	{"testdata/blind-a-entries.tsv", floor{0.977, 0.995, 0.852, 0.006, 0.983}, &floor{0.898, 0.967, 0.845, 0.052, 0}},
-	{"testdata/blind-b-entries.tsv", floor{0.969, 0.994, 0.761, 0.004, 0.981}, &floor{0.865, 0.965, 0.761, 0.064, 0}},
+	{"testdata/blind-b-entries.tsv", floor{0.969, 0.994, 0.761, 0.004, 0.981}, &floor{0.871, 0.965, 0.761, 0.055, 0}},
 }
 
 // floor holds minimum rates, except wrong, the maximum share of direct answers that are wrong.
@@ -130,6 +130,8 @@ func TestSearchDecisions(t *testing.T) {
 		{"不是本人的扣款", Answer, "anti-fraud-unauthorised-charge", false},
 		{"后台有陌生设备登录 不是我本人", Answer, "login-password-abnormal-login", false},
 		{"我被骗了两千块", Answer, "anti-fraud-scammed", false},
+		{"有人冒充客服骗了我一千块", Answer, "anti-fraud-scammed", false},
+		{"自称客服的人让我把手机收到的六位数告诉他", Answer, "anti-fraud-sms-code", false},
 		{"怎么举报冒充你们的骗子", Answer, "anti-fraud-report", false},
 		{"收不到登录验证码", Answer, "login-password/", false},
 		{"花呗额度怎么提升", None, "", false},
