@@ -137,6 +137,8 @@ type Index struct {
 	smalltalk     map[string]string   // bare message → reply
 	rules         []Rule              // with folded words
 	outOfScope    []string            // folded words
+	oosPatterns   []*regexp.Regexp    // on folded text
+	competitors   []string            // folded names of other payment companies
 	others        []string            // folded names of other companies\' products
 	ours          []string            // folded words that tie a message to our service
 	theirs        []string            // folded services of another product (收款码, 账户)
@@ -240,6 +242,16 @@ func Build(c *Content, th Thresholds) (*Index, error) {
 	}
 	for _, w := range c.Scope.OtherProducts {
 		ix.others = append(ix.others, ix.fold.fold(w))
+	}
+	for _, pat := range c.Scope.OutOfScopePatterns {
+		re, err := regexp.Compile(pat)
+		if err != nil {
+			return nil, fmt.Errorf("kb: out_of_scope_patterns: %w", err)
+		}
+		ix.oosPatterns = append(ix.oosPatterns, re)
+	}
+	for _, w := range c.Scope.Competitors {
+		ix.competitors = append(ix.competitors, ix.fold.fold(w))
 	}
 	for _, w := range c.Scope.Ours {
 		ix.ours = append(ix.ours, ix.fold.fold(w))
@@ -539,6 +551,12 @@ func (ix *Index) search(ctx context.Context, fq string, n int) (Result, error) {
 			break
 		}
 	}
+	for _, re := range ix.oosPatterns {
+		if w := re.FindString(fq); w != "" && r.Decision != None && !namesUs(fq) && !ix.hasOurs(fq) && (len(r.Hits) == 0 || !ix.tiedTo(fq, w, r.Hits[0].ID)) {
+			r.Decision, r.OutOfScope = None, w
+			break
+		}
+	}
 	// A question about another company's own product (支付宝提现, 招商银行信用卡) is not ours,
 	// unless it ties the product to our service (微信支付的费率, 顾客用云闪付付款).
 	if r.Decision != None {
@@ -550,8 +568,15 @@ func (ix *Index) search(ctx context.Context, fq string, n int) (Result, error) {
 }
 
 // otherProduct returns the other company's product fq names, unless fq also has a word that
-// ties it to our service; "" when there is none.
+// ties it to our service (for a competitor, only one that names us); "" when there is none.
 func (ix *Index) otherProduct(fq string) string {
+	if !namesUs(fq) {
+		for _, w := range ix.competitors {
+			if strings.Contains(fq, w) {
+				return w
+			}
+		}
+	}
 	for _, w := range ix.others {
 		for rest := fq; ; {
 			i := strings.Index(rest, w)
@@ -564,7 +589,7 @@ func (ix *Index) otherProduct(fq string) string {
 			}
 		}
 	}
-	if slices.ContainsFunc(ix.ours, func(o string) bool { return strings.Contains(fq, o) }) {
+	if ix.hasOurs(fq) {
 		return ""
 	}
 	for _, w := range ix.others {
@@ -573,6 +598,16 @@ func (ix *Index) otherProduct(fq string) string {
 		}
 	}
 	return ""
+}
+
+// hasOurs says whether folded text has a word that ties it to our service (scope.yaml's ours).
+func (ix *Index) hasOurs(fq string) bool {
+	return slices.ContainsFunc(ix.ours, func(o string) bool { return strings.Contains(fq, o) })
+}
+
+// namesUs says whether folded text names our company (易联, 你们, 贵司).
+func namesUs(fq string) bool {
+	return strings.Contains(fq, "易联") || strings.Contains(fq, "你们") || strings.Contains(fq, "贵司") || strings.Contains(fq, "贵公司")
 }
 
 // isBank says whether an other product's name is a bank's (招商银行, 招行, 信用社).

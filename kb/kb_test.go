@@ -145,6 +145,10 @@ func TestSearchDecisions(t *testing.T) {
 		{"建行信用卡被盗刷怎么办", None, "", false},
 		{"微信支付商户平台怎么登录", None, "", false},
 		{"税务局电话多少", None, "", false},
+		// Another payment company, even with a word of ours; a bank card's own services.
+		{"拉卡拉的费率是多少", None, "", false},
+		{"信用卡怎么注销", None, "", false},
+		{"银行卡挂失了结算怎么办", Answer, "", false},
 		{"微信上有人自称客服要验证码", Answer, "anti-fraud-sms-code", false},
 		// An out-of-scope word the matched entry mentions is ours only with the entry's topic.
 		{"快递什么时候到", None, "", false},
