@@ -148,6 +148,8 @@ func TestSearchDecisions(t *testing.T) {
 		// Another payment company, even with a word of ours; a bank card's own services.
 		{"拉卡拉的费率是多少", None, "", false},
 		{"信用卡怎么注销", None, "", false},
+		{"邮箱密码忘了", None, "", false},
+		{"商户后台密码忘了", Answer, "login-password/", false},
 		{"银行卡挂失了结算怎么办", Answer, "", false},
 		{"微信上有人自称客服要验证码", Answer, "anti-fraud-sms-code", false},
 		// An out-of-scope word the matched entry mentions is ours only with the entry's topic.
