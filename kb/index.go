@@ -160,6 +160,9 @@ type Index struct {
 // topicSplit splits a category's name into its topic words: 结算与到账 → 结算, 到账.
 var topicSplit = regexp.MustCompile(`[与和及、，,/ ]+`)
 
+// smalltalkTail are the particles and forms of address that end a chatty message.
+const smalltalkTail = "呀啊哦呢啦哈嘛吧亲~"
+
 // cuePenalty scales the score of an entry whose category has cues the message lacks.
 const cuePenalty = 0.7
 
@@ -234,7 +237,7 @@ func Build(c *Content, th Thresholds) (*Index, error) {
 	ix.smalltalk = map[string]string{}
 	for _, st := range c.Scope.Smalltalk {
 		for _, say := range st.Say {
-			ix.smalltalk[bareText(ix.fold.fold(say))] = st.Reply
+			ix.smalltalk[strings.TrimRight(bareText(ix.fold.fold(say)), smalltalkTail)] = st.Reply
 		}
 	}
 	for _, w := range c.Scope.OutOfScope {
@@ -423,7 +426,9 @@ func (r Result) clone() Result {
 
 // search runs the folded query on the index, bypassing the cache.
 func (ix *Index) search(ctx context.Context, fq string, n int) (Result, error) {
-	if reply, ok := ix.smalltalk[bareText(fq)]; ok {
+	// Small talk is matched on the whole message, with the particles people end it with
+	// dropped (早上好呀, 谢谢啦, 在吗亲).
+	if reply, ok := ix.smalltalk[strings.TrimRight(bareText(fq), smalltalkTail)]; ok {
 		return Result{Decision: None, Smalltalk: reply}, nil
 	}
 	if err := ctx.Err(); err != nil {

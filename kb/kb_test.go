@@ -164,6 +164,7 @@ func TestSearchDecisions(t *testing.T) {
 		{"我要投诉", Answer, "complaint-how", false},
 		{"你好", None, "", true},
 		{"你是机器人吗", None, "", true},
+		{"早上好呀", None, "", true},
 	}
 	for _, tt := range tests {
 		r, err := ix.Search(context.Background(), tt.query, 5)
