@@ -83,11 +83,22 @@ type Synonyms struct {
 // (scope.yaml).
 type Scope struct {
 	OutOfScope []string `yaml:"out_of_scope"`
+	// OutOfScopePatterns are regular expressions for what OutOfScope's words cannot list
+	// (信用卡怎么注销: a bank card's own service, whatever words come between). They match
+	// folded text: write them in Simplified characters, lower case, with canonical synonyms.
+	OutOfScopePatterns []string `yaml:"out_of_scope_patterns"`
+	// Competitors name other payment companies. A message naming one is about its service
+	// (拉卡拉的费率) even with a word of Ours, unless it names us too (从拉卡拉换到你们).
+	Competitors []string `yaml:"competitors"`
 	// OtherProducts name other companies' products and services (支付宝, 云闪付, 招商银行);
 	// a message naming one is about that product, and not answered, unless it has one of
 	// Ours, the words that tie it to our service (费率, 你们, 顾客).
-	OtherProducts []string    `yaml:"other_products"`
-	Ours          []string    `yaml:"ours"`
+	OtherProducts []string `yaml:"other_products"`
+	Ours          []string `yaml:"ours"`
+	// TheirServices name a product's own services (收款码, 账户, 积分): right after the name
+	// of another product (支付宝商家收款码, 微信的账户) they make a message about that product
+	// even when it has one of Ours.
+	TheirServices []string    `yaml:"their_services"`
 	Smalltalk     []Smalltalk `yaml:"smalltalk"`
 	Rules         []Rule      `yaml:"rules"`
 }
@@ -200,6 +211,11 @@ func Load(fsys fs.FS, vars Variables) (*Content, error) {
 					probs = append(probs, Problem{name, lineOf(b, fmt.Sprintf("$.smalltalk[%d]", i)), "smalltalk needs say and reply"})
 				}
 				st.Reply = strings.TrimSpace(filled)
+			}
+			for i, pat := range c.Scope.OutOfScopePatterns {
+				if _, err := regexp.Compile(pat); err != nil {
+					probs = append(probs, Problem{name, lineOf(b, fmt.Sprintf("$.out_of_scope_patterns[%d]", i)), fmt.Sprintf("pattern: %v", err)})
+				}
 			}
 			for i, r := range c.Scope.Rules {
 				if r.Entry == "" || len(r.All) == 0 || slices.ContainsFunc(r.All, func(g []string) bool { return len(g) == 0 }) {

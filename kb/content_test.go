@@ -151,6 +151,19 @@ func TestReload(t *testing.T) {
 	}
 }
 
+// TestCheckScopePatterns checks that an out-of-scope pattern that does not compile is reported
+// with its line, not found at the first search.
+func TestCheckScopePatterns(t *testing.T) {
+	t.Parallel()
+	fsys := copyEmbedded(t)
+	b := strings.Replace(string(fsys["scope.yaml"].Data), "out_of_scope_patterns:\n", "out_of_scope_patterns:\n  - (信用卡\n", 1)
+	fsys["scope.yaml"] = &fstest.MapFile{Data: []byte(b)}
+	_, err := Load(fsys, testVars)
+	if err == nil || !strings.Contains(err.Error(), "scope.yaml:") || !strings.Contains(err.Error(), "pattern:") {
+		t.Errorf("Load(bad pattern) = %v, want a scope.yaml pattern problem", err)
+	}
+}
+
 // TestCheckEvalSet checks that the evaluation set is part of the content: kb check requires it
 // and reports rows whose expected category does not exist.
 func TestCheckEvalSet(t *testing.T) {

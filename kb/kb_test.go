@@ -64,15 +64,17 @@ func TestEvalDevelopmentSet(t *testing.T) {
 // floors are the figures recorded for each evaluation set; a change that drops any of them
 // fails TestEvalFloors. Raise them when retrieval improves (the figures are in the test log).
 // blind-a is the development set of retrieval v2; the older sets were tuned on before it.
+// blind-b was held out until the end of retrieval v2 and has been development data since.
 var floors = []struct {
 	path string
 	cat  floor
 	ent  *floor // entry level, for sets labelled with entry ids
 }{
-	{"content/eval.tsv", floor{0.958, 0.988, 0.785, 0.010, 1.000}, nil},
-	{"testdata/holdout.tsv", floor{0.971, 1.000, 0.828, 0.006, 1.000}, nil},
-	{"testdata/blind.tsv", floor{0.971, 0.993, 0.860, 0.000, 0.950}, nil},
-	{"testdata/blind-a-entries.tsv", floor{0.964, 0.995, 0.823, 0.013, 0.967}, &floor{0.873, 0.948, 0.815, 0.071, 0}},
+	{"content/eval.tsv", floor{0.970, 0.993, 0.858, 0.009, 1.000}, nil},
+	{"testdata/holdout.tsv", floor{0.980, 1.000, 0.882, 0.006, 1.000}, nil},
+	{"testdata/blind.tsv", floor{0.971, 0.993, 0.919, 0.000, 0.983}, nil},
+	{"testdata/blind-a-entries.tsv", floor{0.977, 0.995, 0.872, 0.009, 0.983}, &floor{0.898, 0.967, 0.865, 0.058, 0}},
+	{"testdata/blind-b-entries.tsv", floor{0.972, 0.994, 0.792, 0.004, 0.981}, &floor{0.877, 0.968, 0.794, 0.061, 0}},
 }
 
 // floor holds minimum rates, except wrong, the maximum share of direct answers that are wrong.
@@ -122,10 +124,15 @@ func TestSearchDecisions(t *testing.T) {
 		{"有人自称客服问我要验证码", Answer, "anti-fraud-sms-code", false},
 		{"客服打电话让我报验证码", Answer, "anti-fraud-sms-code", false},
 		{"有人冒充易联的工作人员", Answer, "anti-fraud-verify-caller", false},
+		{"有人冒充你们打电话", Answer, "anti-fraud-verify-caller", false},
+		{"一个陌生手机号说是易联的客服", Answer, "anti-fraud-personal-mobile", false},
 		{"我的卡被盗刷了", Answer, "anti-fraud-unauthorised-charge", false},
 		{"不是本人的扣款", Answer, "anti-fraud-unauthorised-charge", false},
 		{"后台有陌生设备登录 不是我本人", Answer, "login-password-abnormal-login", false},
 		{"我被骗了两千块", Answer, "anti-fraud-scammed", false},
+		{"接到电话说我涉嫌洗钱要配合调查", Answer, "anti-fraud-verify-caller", false},
+		{"有人冒充客服骗了我一千块", Answer, "anti-fraud-scammed", false},
+		{"自称客服的人让我把手机收到的六位数告诉他", Answer, "anti-fraud-sms-code", false},
 		{"怎么举报冒充你们的骗子", Answer, "anti-fraud-report", false},
 		{"收不到登录验证码", Answer, "login-password/", false},
 		{"花呗额度怎么提升", None, "", false},
@@ -133,11 +140,32 @@ func TestSearchDecisions(t *testing.T) {
 		{"云闪付的积分怎么兑换", None, "", false},
 		{"招商银行app转账限额", None, "", false},
 		{"接微信支付的费率是多少", Answer, "fees/", false},
+		// Another bank's or app's own service, even with a word of ours or a fraud word.
+		{"工行卡被冻结了怎么办", None, "", false},
+		{"支付宝的商家收款码怎么收费", None, "", false},
+		{"建行信用卡被盗刷怎么办", None, "", false},
+		{"微信支付商户平台怎么登录", None, "", false},
+		{"税务局电话多少", None, "", false},
+		// Another payment company, even with a word of ours; a bank card's own services.
+		{"拉卡拉的费率是多少", None, "", false},
+		{"信用卡怎么注销", None, "", false},
+		{"邮箱密码忘了", None, "", false},
+		{"商户后台密码忘了", Answer, "login-password/", false},
+		{"银行卡挂失了结算怎么办", Answer, "", false},
+		{"微信上有人自称客服要验证码", Answer, "anti-fraud-sms-code", false},
+		// An out-of-scope word the matched entry mentions is ours only with the entry's topic.
+		{"快递什么时候到", None, "", false},
+		{"发票的快递什么时候到", Answer, "invoice-mail", false},
+		{"有没有年费", Answer, "fees-other-charges", false},
+		// A message that is only one entry's keyword gets that entry.
+		{"错误码", Answer, "api-integration-error-code", false},
+		{"故障", Answer, "maintenance-is-down", false},
 		{"對帳單在哪下載", Answer, "reconciliation-download", false},
 		{"退款", Answer, "refund-how", false},
 		{"我要投诉", Answer, "complaint-how", false},
 		{"你好", None, "", true},
 		{"你是机器人吗", None, "", true},
+		{"早上好呀", None, "", true},
 	}
 	for _, tt := range tests {
 		r, err := ix.Search(context.Background(), tt.query, 5)

@@ -1,9 +1,10 @@
 package kb
 
 import (
+	"cmp"
+	"hash/fnv"
 	"maps"
 	"math"
-	"math/rand/v2"
 	"slices"
 )
 
@@ -25,6 +26,8 @@ type example struct {
 	x     []int
 	v     []float32
 	class int
+	key   uint64 // identifies the question whatever else the content holds
+	order uint64 // the example's place in the current epoch
 }
 
 // trainModel fits the model by stochastic gradient descent with a fixed seed, so a build is
@@ -51,7 +54,7 @@ func trainModel(docs map[string][]map[string]float64, ids []string, epochs int, 
 	var exs []example
 	for c, id := range ids {
 		for _, g := range docs[id] {
-			ex := example{class: c}
+			ex := example{class: c, key: questionKey(id, g)}
 			ex.x, ex.v = m.features(g)
 			if len(ex.x) > 0 {
 				exs = append(exs, ex)
@@ -63,9 +66,15 @@ func trainModel(docs map[string][]map[string]float64, ids []string, epochs int, 
 	m.bias = make([]float32, nc)
 	p := make([]float32, nc)
 	var active []int
-	rng := rand.New(rand.NewPCG(1, 2))
 	for ep := range epochs {
-		rng.Shuffle(len(exs), func(i, j int) { exs[i], exs[j] = exs[j], exs[i] })
+		// Each epoch visits the questions in an order drawn from their own keys, not from
+		// their positions: a question added or removed anywhere in the content then moves
+		// only itself, and does not reshuffle (and retrain differently) every other one.
+		seed := uint64(ep+1) * 0x9e3779b97f4a7c15
+		for i := range exs {
+			exs[i].order = mix(exs[i].key ^ seed)
+		}
+		slices.SortFunc(exs, func(a, b example) int { return cmp.Compare(a.order, b.order) })
 		eta := lr / float32(1+ep)
 		for _, ex := range exs {
 			m.logits(ex.x, ex.v, p)
@@ -92,6 +101,26 @@ func trainModel(docs map[string][]map[string]float64, ids []string, epochs int, 
 		}
 	}
 	return m
+}
+
+// questionKey hashes an entry id and a question's n-grams.
+func questionKey(id string, g map[string]float64) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(id))
+	for _, t := range slices.Sorted(maps.Keys(g)) {
+		h.Write([]byte{0})
+		h.Write([]byte(t))
+	}
+	return h.Sum64()
+}
+
+// mix is splitmix64's finaliser: it spreads keys that differ in a few bits.
+func mix(x uint64) uint64 {
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	return x ^ x>>31
 }
 
 // features maps n-grams to rows, in row order; values are scaled to unit length.
