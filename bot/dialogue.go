@@ -1508,7 +1508,7 @@ func (c *conv) openTicket() string {
 
 // How much of an answer a reply shows: a phone screen's worth, the rest on "详细".
 const (
-	answerRunes = 150 // an answer longer than this is cut at a line
+	answerRunes = 200 // an answer longer than this is cut at a line
 	repeatRunes = 90  // the brief answer given when a question is asked again
 	relatedMax  = 2   // related questions listed under an answer
 )
@@ -1525,14 +1525,22 @@ func shortAnswer(answer string, limit int) (string, bool) {
 	for i, l := range lines {
 		n += utf8.RuneCountInString(l) + 1
 		if i > 0 && n > limit {
-			if total-n+utf8.RuneCountInString(l) < 40 {
+			// A line that introduces what follows ("建议：") goes with what it introduces.
+			for i > 1 && strings.HasSuffix(strings.TrimSpace(lines[i-1]), "：") || i > 1 && strings.HasSuffix(strings.TrimSpace(lines[i-1]), ":") {
+				i--
+			}
+			head := strings.Join(lines[:i], "\n")
+			if total-utf8.RuneCountInString(head) < minRestRunes {
 				return answer, false
 			}
-			return strings.Join(lines[:i], "\n"), true
+			return head, true
 		}
 	}
 	return answer, false
 }
+
+// minRestRunes is the least an answer's rest must hold to be worth a "详细" round trip.
+const minRestRunes = 80
 
 // detail shows the rest of an answer that was cut.
 func (c *conv) detail() Reply {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 // TestBare checks the one-pass bare against the regexp it replaced (which kept Unicode spaces
@@ -308,10 +309,17 @@ func TestEnglishAnswerFitsAScreen(t *testing.T) {
 	t.Parallel()
 	ix := mustIndex(t)
 	converse(t, newTestBot(t, ix, at(23, 0), Options{}), []step{
-		{say: "our funds are on hold, what can we do", want: []string{"in Chinese", "冻结", "more"}},
-		{say: "more", want: []string{feedbackMark}, notWant: []string{menuMark}},
+		{say: "our funds are on hold, what can we do", want: []string{"in Chinese", "冻结"}, check: func(t *testing.T, r Reply) {
+			if n := utf8.RuneCountInString(r.Text); n > screenRunes {
+				t.Errorf("English answer is %d characters, more than a phone screen (%d)", n, screenRunes)
+			}
+		}},
+		{say: "more", notWant: []string{menuMark}},
 	})
 }
+
+// screenRunes is about what a phone shows of one WeChat message without scrolling far.
+const screenRunes = 480
 
 func TestTransferTakenBack(t *testing.T) {
 	t.Parallel()
@@ -331,4 +339,26 @@ func TestTransactionNumberAlone(t *testing.T) {
 		{say: "顾客说退款没收到"},
 		{say: "订单号 202611250000123456", want: []string{"202611250000123456", "提交工单"}, notWant: []string{suggestMark, menuMark}},
 	})
+}
+
+// TestShortAnswerRest: an answer is cut at a line only when the rest is worth a "详细", and a line
+// that introduces what follows is not left dangling at the cut.
+func TestShortAnswerRest(t *testing.T) {
+	t.Parallel()
+	line := func(n int) string { return strings.Repeat("字", n) }
+	tests := []struct {
+		name, answer, wantHead string
+		wantCut                bool
+	}{
+		{"short", line(120), line(120), false},
+		{"rest too short to cut", line(150) + "\n" + line(70), line(150) + "\n" + line(70), false},
+		{"long rest", line(150) + "\n" + line(100) + "\n" + line(60), line(150), true},
+		{"header goes with its list", line(120) + "\n建议：\n" + line(100) + "\n" + line(40), line(120), true},
+	}
+	for _, tt := range tests {
+		head, cut := shortAnswer(tt.answer, answerRunes)
+		if head != tt.wantHead || cut != tt.wantCut {
+			t.Errorf("%s: shortAnswer = (%d runes, %v), want (%d runes, %v)", tt.name, utf8.RuneCountInString(head), cut, utf8.RuneCountInString(tt.wantHead), tt.wantCut)
+		}
+	}
 }
