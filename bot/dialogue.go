@@ -112,6 +112,7 @@ func (c *conv) respond(ctx context.Context) (Reply, error) {
 			c.unknowns = append(c.unknowns, suggested)
 		}
 	}()
+	c.noteMerchant(text)
 	for _, step := range c.textSteps() {
 		if r, handled, err := step(ctx, text); handled || err != nil {
 			return r, err
