@@ -260,6 +260,9 @@ var (
 	numberRunRE = regexp.MustCompile(`[+0-9*＊][0-9*＊\- ]{6,}[0-9]`)
 )
 
+// waitAloneRE asks how long, and names nothing else: about the ticket being filled ("那要几天啊").
+var waitAloneRE = regexp.MustCompile(`^(那|那么)?(大概|大约|一般)?(还)?(要|得|需要)?(等)?(几天|多久|多长时间|几个小时|什么时候)(啊|呢|呀|吗|才行|能好)*$`)
+
 // takeRest is what a message says besides the numbers in it, if it is worth a description.
 func takeRest(masked string) string {
 	rest := strings.TrimSpace(numberRunRE.ReplaceAllString(masked, " "))
@@ -486,7 +489,7 @@ func (c *conv) flowQuestion(ctx context.Context, text string) (string, bool, err
 	switch {
 	case merchantNoQuestionRE.MatchString(b) || (c.s.Flow.Step == stepMerchant && questionRE.MatchString(b) && strings.Contains(b, "号")):
 		return textMerchantNoHelp, true, nil
-	case slaQuestionRE.MatchString(b) || whenRE.MatchString(b):
+	case slaQuestionRE.MatchString(b) || whenRE.MatchString(b) || waitAloneRE.MatchString(b):
 		// The ticket does not exist yet: say so, and what it still needs.
 		return fmt.Sprintf(textFlowNotFiled, c.s.Flow.missing()), true, nil
 	}
