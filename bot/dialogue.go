@@ -617,7 +617,7 @@ func (c *conv) handoff(urgent bool) (Reply, error) {
 		if c.stateless {
 			return c.text("请直接发送您要咨询的问题，并在消息里写上“人工”，我们会为您转接人工客服。"), nil
 		}
-		return c.text(c.b.handoffOpenText()), nil
+		return c.text(c.b.handoffOpenText() + c.flowHandoffNote()), nil
 	}
 	t := c.b.handoffClosedText()
 	if urgent || c.s.Urgent {

@@ -346,6 +346,20 @@ func (c *conv) flowTake(ctx context.Context, text string) (Reply, bool, error) {
 	return c.text(fmt.Sprintf(textFlowTook, strings.Join(took, "、")) + "\n" + c.flowPrompt()), true, nil
 }
 
+// flowHandoffNote pauses a ticket being filled when the user is handed to a human, and says
+// that what they gave is kept: the form is not dropped behind their back.
+func (c *conv) flowHandoffNote() string {
+	f := c.s.Flow
+	if f == nil || c.stateless {
+		return ""
+	}
+	f.Paused = true
+	if !f.filled() && f.Subject == "" {
+		return ""
+	}
+	return "\n" + textFlowHandoffKept
+}
+
 // createTicketReply is createTicket for a step that reports whether it handled the message.
 func (c *conv) createTicketReply(ctx context.Context) (Reply, bool, error) {
 	r, err := c.createTicket(ctx)

@@ -165,6 +165,14 @@ func TestFlowQuestionsAndStatus(t *testing.T) {
 			},
 		},
 		{
+			name: "a human asked for mid-ticket keeps the ticket and says so",
+			steps: []step{
+				{say: "我想投诉"},
+				{say: "8812345600"},
+				{say: "转人工客服", want: []string{"转接人工客服", "工单已保存", "继续填写"}},
+			},
+		},
+		{
 			name: "my tickets names a paused one",
 			steps: []step{
 				{say: "提交工单"},

@@ -16,4 +16,6 @@ const (
 	textFlowPending    = "您正在填写的工单还没有提交（还差%s）。"
 	textFlowNoneYet    = "您还没有已提交的工单。"
 	textFlowResumeHint = "回复“继续填写”接着填写。"
+	// textFlowHandoffKept: the ticket being filled when the user asked for a human.
+	textFlowHandoffKept = "您正在填写的工单已保存，没有提交；之后回复“继续填写”可以接着提交。"
 )
