@@ -255,10 +255,15 @@ func (f *flow) missing() string {
 
 var (
 	// takeFillerRE: words around a number that say nothing about the problem.
-	takeFillerRE = regexp.MustCompile(`(?i)(我的|我们的|我们|我)?(商户|商家)?(编号|号码|号)(是|为)?|手机号?|电话|联系方式|联系我|打这个|打我|随时|都行|都可以|可以|谢谢|好的|给你|这是|是|的|my|merchant|number|no\.?|id|phone|mobile|is|call|me|thanks`)
+	takeFillerRE = regexp.MustCompile(`(?i)(我的|我们的|我们|我)?(商户|商家)?(编号|号码|号)(是|为)?|手机号?|电话|联系方式|联系我|打这个|打我|随时|都行|都可以|可以|谢谢|好的|给你|这是|是|的|不好意思|抱歉|对不起|找到了|打错了|输错了|写错了|刚才的?|应该是|这个|在这|\b(my|merchant|number|no\.?|id|phone|mobile|is|call|me|thanks|thank you|sorry|oops|ok|okay|here|it)\b`)
 	// numberRunRE: a merchant number or a phone, masked or not, in the stored text.
 	numberRunRE = regexp.MustCompile(`[+0-9*＊][0-9*＊\- ]{6,}[0-9]`)
 )
+
+// hasCJK reports whether s has a Chinese character.
+func hasCJK(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return unicode.Is(unicode.Han, r) }) >= 0
+}
 
 // waitAloneRE asks how long, and names nothing else: about the ticket being filled ("那要几天啊").
 var waitAloneRE = regexp.MustCompile(`^(那|那么)?(大概|大约|一般)?(还)?(要|得|需要)?(等)?(几天|多久|多长时间|几个小时|什么时候)(啊|呢|呀|吗|才行|能好)*$`)
@@ -268,7 +273,8 @@ func takeRest(masked string) string {
 	rest := strings.TrimSpace(numberRunRE.ReplaceAllString(masked, " "))
 	rest = strings.TrimFunc(rest, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) })
 	b := bare(rest)
-	if utf8.RuneCountInString(bare(takeFillerRE.ReplaceAllString(b, ""))) < 5 || questionRE.MatchString(b) ||
+	words := strings.Fields(takeFillerRE.ReplaceAllString(strings.ToLower(rest), " "))
+	if utf8.RuneCountInString(bare(takeFillerRE.ReplaceAllString(b, ""))) < 5 || !hasCJK(rest) && len(words) < 3 || questionRE.MatchString(b) ||
 		isSkip(b) || contactSkipRE.MatchString(b) || individualRE.MatchString(b) && utf8.RuneCountInString(b) <= 12 {
 		return ""
 	}
@@ -306,9 +312,15 @@ func (c *conv) flowTake(ctx context.Context, text string) (Reply, bool, error) {
 		}
 	}
 	var took []string
+	changed := ""
 	if no != "" && no != f.MerchantNo {
+		if f.MerchantNo != "" {
+			// A second number replaces the first: said as a change, not as news.
+			changed = fmt.Sprintf(textFlowMerchantChanged, no) + "\n"
+		} else {
+			took = append(took, "商户编号 "+no)
+		}
 		f.MerchantNo, f.Individual = no, false
-		took = append(took, "商户编号 "+no)
 	}
 	if phone != "" && phone != f.Contact {
 		f.Contact = phone
@@ -328,8 +340,15 @@ func (c *conv) flowTake(ctx context.Context, text string) (Reply, bool, error) {
 	if f.Type == "" {
 		f.Type = typeFromTopic(bare(rest + f.Subject))
 	}
+	if len(took) == 0 && changed != "" {
+		f.Fails = 0
+		if f.advance() {
+			return c.createTicketReply(ctx)
+		}
+		return c.text(changed + c.flowPrompt()), true, nil
+	}
 	if len(took) == 0 {
-		if rest != "" || no != "" && no != f.MerchantNo || phone != "" && phone != f.Contact {
+		if rest != "" || phone != "" && phone != f.Contact {
 			return Reply{}, false, nil
 		}
 		// Only what the ticket has already: it is no answer to this step.
@@ -343,7 +362,7 @@ func (c *conv) flowTake(ctx context.Context, text string) (Reply, bool, error) {
 	if f.advance() {
 		return c.createTicketReply(ctx)
 	}
-	return c.text(fmt.Sprintf(textFlowTook, strings.Join(took, "、")) + "\n" + c.flowPrompt()), true, nil
+	return c.text(changed + fmt.Sprintf(textFlowTook, strings.Join(took, "、")) + "\n" + c.flowPrompt()), true, nil
 }
 
 // flowHandoffNote pauses a ticket being filled when the user is handed to a human, and says

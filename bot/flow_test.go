@@ -58,6 +58,20 @@ func TestFlowTakesAnySlot(t *testing.T) {
 			desc: []string{"提现申请提交两天了一直显示处理中"},
 		},
 		{
+			name: "an apology around a corrected number is no description",
+			steps: []step{
+				{say: "提交工单"},
+				{say: "1"},
+				{say: "88123456", want: []string{"不是有效的商户编号"}},
+				{say: "不好意思刚才输错了 8812345670", want: []string{"请简要描述"}, notWant: []string{"问题描述"}},
+				{say: "oops my bad, 8812345671", want: []string{"商户编号改为 8812345671", "请简要描述"}},
+				{say: "退款到账时间比平时慢了两天", want: []string{"如需客服电话联系您"}},
+				{say: "no", match: createdRE},
+			},
+			want: ticketSummary{Type: TypeMerchant, Priority: PriorityNormal, Status: StatusOpen, MerchantNo: "8812345671", Due: 4 * time.Hour},
+			desc: []string{"退款到账时间比平时慢了两天"},
+		},
+		{
 			name: "everything in one message at the type step",
 			steps: []step{
 				{say: "提交工单", want: []string{"请选择工单类型"}},
