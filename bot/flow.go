@@ -34,6 +34,8 @@ type flow struct {
 	// Subject is what the user said the ticket is for when asking for it ("回调一直失败"),
 	// masked; it heads the description.
 	Subject string `json:"subj,omitempty"`
+	// NoContact is set when the user declined to leave a phone before it was asked for.
+	NoContact bool `json:"nocontact,omitempty"`
 }
 
 // flowStep is what the ticket flow asks for next.
@@ -232,7 +234,7 @@ func (f *flow) advance() bool {
 			f.Step = stepDesc
 		case f.Step == stepDesc && f.Desc != "":
 			f.Step = stepContact
-		case f.Step == stepContact && f.Contact != "":
+		case f.Step == stepContact && (f.Contact != "" || f.NoContact):
 			return true
 		default:
 			return false
@@ -259,6 +261,12 @@ var (
 	// numberRunRE: a merchant number or a phone, masked or not, in the stored text.
 	numberRunRE = regexp.MustCompile(`[+0-9*＊][0-9*＊\- ]{6,}[0-9]`)
 )
+
+// noPhone reports whether a short message declines to leave a phone ("no phone", "电话不留了").
+func noPhone(b string) bool {
+	return utf8.RuneCountInString(b) <= 10 && phoneWordRE.MatchString(b) && !questionRE.MatchString(b) &&
+		(isSkip(b) || contactSkipRE.MatchString(b) || strings.Contains(b, "不留") || strings.Contains(b, "不用留"))
+}
 
 // hasCJK reports whether s has a Chinese character.
 func hasCJK(s string) bool {
@@ -584,6 +592,11 @@ func (c *conv) flowInput(ctx context.Context, text string) (Reply, error) {
 	if r, ok, err := c.flowTake(ctx, text); ok || err != nil {
 		return r, err
 	}
+	if f.Step != stepContact && noPhone(b) {
+		// "no phone", "电话就不留了" before the phone is asked: taken, and the step asked on.
+		f.NoContact, f.Fails = true, 0
+		return c.text(textFlowNoPhone + "\n" + c.flowPrompt()), nil
+	}
 	switch f.Step {
 	case stepType:
 		raw := strings.TrimSpace(foldASCII(text))
@@ -664,7 +677,7 @@ func (c *conv) flowInput(ctx context.Context, text string) (Reply, error) {
 			}
 			f.Step = stepContact
 			f.Fails = 0
-			if f.Contact != "" {
+			if f.advance() {
 				return c.createTicket(ctx)
 			}
 			return c.text("好的，问题已记下（没有商户编号也可以提交）。\n" + c.flowPrompt()), nil
@@ -722,7 +735,7 @@ func (c *conv) flowInput(ctx context.Context, text string) (Reply, error) {
 		}
 		f.Step = stepContact
 		f.Fails = 0
-		if f.Contact != "" {
+		if f.advance() {
 			return c.createTicket(ctx)
 		}
 		return c.text(lead + c.flowPrompt()), nil

@@ -72,6 +72,18 @@ func TestFlowTakesAnySlot(t *testing.T) {
 			desc: []string{"退款到账时间比平时慢了两天"},
 		},
 		{
+			name: "no phone said before the phone is asked",
+			steps: []step{
+				{say: "提交工单"},
+				{say: "2"},
+				{say: "8812340001", want: []string{"错误码"}},
+				{say: "电话就不留了", want: []string{"不留电话", "错误码"}},
+				{say: "退款接口返回系统繁忙，重试三次都一样", match: createdRE},
+			},
+			want: ticketSummary{Type: TypeTech, Priority: PriorityNormal, Status: StatusOpen, MerchantNo: "8812340001", Due: 4 * time.Hour},
+			desc: []string{"系统繁忙"},
+		},
+		{
 			name: "everything in one message at the type step",
 			steps: []step{
 				{say: "提交工单", want: []string{"请选择工单类型"}},

@@ -16,6 +16,8 @@ const (
 	textFlowPending    = "您正在填写的工单还没有提交（还差%s）。"
 	textFlowNoneYet    = "您还没有已提交的工单。"
 	textFlowResumeHint = "回复“继续填写”接着填写。"
+	// textFlowNoPhone: the user declined a phone before it was asked for.
+	textFlowNoPhone = "好的，不留电话，提交后请留意这里的回复。"
 	// textFlowHandoffKept: the ticket being filled when the user asked for a human.
 	textFlowHandoffKept = "您正在填写的工单已保存，没有提交；之后回复“继续填写”可以接着提交。"
 )
