@@ -132,7 +132,7 @@ func typeFromTopic(b string) TicketType {
 var (
 	// askToLookRE: words after the request that ask someone to look, and say no subject.
 	askToLookRE     = regexp.MustCompile(`^(让|请|给|麻烦)?(你们|客服|技术|人工|同事)*(的人)?(帮忙|帮我)?(看下|看看|看一下|处理一下|处理下|跟进一下|联系我|回复我)(吧|呗|啊)?$`)
-	topicTechRE     = regexp.MustCompile(`技术|接口|报错|回调|notify|签名|验签|对接|sdk|api|证书|联调|测试环境|sign`)
+	topicTechRE     = regexp.MustCompile(`技术|接口|报错|回调|notify|签名|验签|对接|sdk|api|证书|联调|测试环境|sign|timeout|宕机|挂了|错误码`)
 	topicMerchantRE = regexp.MustCompile(`结算|到账|到帐|没到|费率|手续费|发票|对账|提现|商户信息|变更|入网|签约|冻结|跨境|settle|密码|登不上|登录|登陆|后台|账号|payout|frozen`)
 )
 
@@ -643,6 +643,18 @@ func (c *conv) flowInput(ctx context.Context, text string) (Reply, error) {
 			}
 		}
 		f.Type = typ
+		if !topic && f.Desc == "" && utf8.RuneCountInString(b) >= 12 && !questionRE.MatchString(b) {
+			// The problem itself, naming its type ("支付接口一直超时"): the type and the
+			// description both.
+			f.Desc, f.Subject = strings.TrimSpace(c.userText), ""
+			if isLoss(f.Desc) {
+				f.Urgent = true
+			}
+			if f.advance() {
+				return c.createTicket(ctx)
+			}
+			return c.text("好的，问题已记下。\n" + c.flowPrompt()), nil
+		}
 		if f.advance() {
 			return c.createTicket(ctx)
 		}
@@ -872,6 +884,9 @@ func (c *conv) storeTicket(ctx context.Context, flowID string, t *Ticket) error 
 func (c *conv) createTicket(ctx context.Context) (Reply, error) {
 	f := c.s.Flow
 	b := c.b
+	if f.Type == "" {
+		f.Type = TypeOther
+	}
 	urgent := f.Urgent || c.s.Urgent
 	t := &Ticket{
 		OpenID: c.m.OpenID, Type: f.Type, Priority: PriorityNormal, Status: StatusOpen,

@@ -84,6 +84,16 @@ func TestFlowTakesAnySlot(t *testing.T) {
 			desc: []string{"系统繁忙"},
 		},
 		{
+			name: "a problem typed instead of the type decides the type",
+			steps: []step{
+				{say: "提交工单"},
+				{say: "从昨晚开始你们的支付接口一直超时，订单全卡住了", want: []string{"问题已记下", "商户编号"}},
+				{say: "8812340002 手机13600001111", match: createdRE, want: []string{"类型：技术支持"}},
+			},
+			want: ticketSummary{Type: TypeTech, Priority: PriorityNormal, Status: StatusOpen, MerchantNo: "8812340002", Contact: "13600001111", ContactMasked: "136****1111", Due: 4 * time.Hour},
+			desc: []string{"接口一直超时"},
+		},
+		{
 			name: "everything in one message at the type step",
 			steps: []step{
 				{say: "提交工单", want: []string{"请选择工单类型"}},
