@@ -540,6 +540,15 @@ func (c *conv) flowQuestion(ctx context.Context, text string) (string, bool, err
 	return c.flowAnswer(ctx)
 }
 
+// flowAside is an answer given inside the flow, and the step asked again; an answer that
+// already says the ticket is not filed does not say so twice.
+func (c *conv) flowAside(a string) string {
+	if strings.HasPrefix(a, textFlowNotFiledLead) {
+		return a + "\n\n" + c.flowPrompt()
+	}
+	return a + "\n\n" + textFlowStillOpen + "\n" + c.flowPrompt()
+}
+
 // flowAnswer is the knowledge base's sure answer to the message, if it has one.
 func (c *conv) flowAnswer(ctx context.Context) (string, bool, error) {
 	res, err := c.b.kb.Search(ctx, query(c.userText), 3)
@@ -628,7 +637,7 @@ func (c *conv) flowInput(ctx context.Context, text string) (Reply, error) {
 				return c.text("好的。" + c.flowPrompt()), nil
 			}
 			if a, ok, err := c.flowQuestion(ctx, text); err != nil || ok {
-				return c.text(a + "\n\n" + textFlowStillOpen + "\n" + c.flowPrompt()), err
+				return c.text(c.flowAside(a)), err
 			}
 			if questionRE.MatchString(b) {
 				return c.text(textFlowCantAnswer + "\n\n" + c.flowPrompt()), nil
@@ -695,7 +704,7 @@ func (c *conv) flowInput(ctx context.Context, text string) (Reply, error) {
 			return c.text("好的，问题已记下（没有商户编号也可以提交）。\n" + c.flowPrompt()), nil
 		default:
 			if a, ok, err := c.flowQuestion(ctx, text); err != nil || ok {
-				return c.text(a + "\n\n" + textFlowStillOpen + "\n" + c.flowPrompt()), err
+				return c.text(c.flowAside(a)), err
 			}
 			if questionRE.MatchString(b) && !hasASCIIDigit(foldASCII(b)) {
 				return c.text(textFlowCantAnswer + "\n\n" + c.flowPrompt()), nil
@@ -779,7 +788,7 @@ func (c *conv) flowInput(ctx context.Context, text string) (Reply, error) {
 			return again(textFlowDescAdded), nil
 		default:
 			if a, ok, err := c.flowQuestion(ctx, text); err != nil || ok {
-				return c.text(a + "\n\n" + textFlowStillOpen + "\n" + c.flowPrompt()), err
+				return c.text(c.flowAside(a)), err
 			}
 			if questionRE.MatchString(b) && !phoneAttempt(text, b) {
 				return c.text(textFlowCantAnswer + "\n\n" + c.flowPrompt()), nil

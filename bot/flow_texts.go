@@ -7,7 +7,8 @@ const (
 	// textFlowMerchantKnown: the merchant number the user typed earlier in the conversation.
 	textFlowMerchantKnown = "商户编号先用您前面提到的 %s（不对的话直接发正确的编号）。"
 	// textFlowNotFiled answers "多久有人联系我" before the ticket exists; %s is what is missing.
-	textFlowNotFiled = "您的工单还没有提交，还差%s。提交后：" + textSLAHelp
+	textFlowNotFiled     = textFlowNotFiledLead + "，还差%s。提交后：" + textSLAHelp
+	textFlowNotFiledLead = "您的工单还没有提交"
 	// textFlowCantAnswer answers a question the flow cannot answer, instead of taking it as
 	// a wrong answer to the step.
 	textFlowCantAnswer = "这个问题我这里答不上来，可以写进工单的问题描述，客服会一并答复；着急的话也可以回复“人工”。"
