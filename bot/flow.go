@@ -345,8 +345,20 @@ func (c *conv) flowTake(ctx context.Context, text string) (Reply, bool, error) {
 		}
 		took = append(took, "问题描述")
 	}
+	// What is left once the numbers and fillers are gone may be a type ("投诉", "2") or "个人用户".
+	core := bare(takeFillerRE.ReplaceAllString(bare(numberRunRE.ReplaceAllString(c.userText, " ")), ""))
+	if f.Type == "" && rest == "" && utf8.RuneCountInString(core) <= 6 {
+		if t := typeFromWords(core); t != "" {
+			f.Type = t
+			took = append(took, "工单类型 "+t.Name())
+		}
+	}
 	if f.Type == "" {
 		f.Type = typeFromTopic(bare(rest + f.Subject))
+	}
+	if no == "" && f.MerchantNo == "" && !f.Individual && individualRE.MatchString(core) && utf8.RuneCountInString(core) <= 8 {
+		f.Individual = true
+		took = append(took, "个人用户")
 	}
 	if len(took) == 0 && changed != "" {
 		f.Fails = 0

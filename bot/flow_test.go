@@ -94,6 +94,28 @@ func TestFlowTakesAnySlot(t *testing.T) {
 			desc: []string{"接口一直超时"},
 		},
 		{
+			name: "type and merchant number in one answer",
+			steps: []step{
+				{say: "我要留言"},
+				{say: "投诉，商户号8812340003", want: []string{"工单类型 投诉建议", "8812340003", "投诉"}, notWant: []string{"请选择工单类型"}},
+				{say: "你们业务员承诺的费率和合同不一致", want: []string{"如需客服电话联系您"}},
+				{say: "跳过", match: createdRE, want: []string{"类型：投诉建议"}},
+			},
+			want: ticketSummary{Type: TypeComplaint, Priority: PriorityNormal, Status: StatusOpen, MerchantNo: "8812340003", Due: 24 * time.Hour},
+			desc: []string{"费率和合同不一致"},
+		},
+		{
+			name: "individual user with a phone at the merchant step",
+			steps: []step{
+				{say: "提交工单"},
+				{say: "0"},
+				{say: "我是个人用户 手机13700002222", want: []string{"个人用户", "137****2222", "请简要描述"}, notWant: []string{"商户编号（88开头"}},
+				{say: "在网上付了钱但是订单显示未支付", match: createdRE},
+			},
+			want: ticketSummary{Type: TypeOther, Priority: PriorityNormal, Status: StatusOpen, Individual: true, Contact: "13700002222", ContactMasked: "137****2222", Due: 4 * time.Hour},
+			desc: []string{"订单显示未支付"},
+		},
+		{
 			name: "everything in one message at the type step",
 			steps: []step{
 				{say: "提交工单", want: []string{"请选择工单类型"}},
