@@ -112,6 +112,7 @@ func (c *conv) respond(ctx context.Context) (Reply, error) {
 			c.unknowns = append(c.unknowns, suggested)
 		}
 	}()
+	c.noteMerchant(text)
 	for _, step := range c.textSteps() {
 		if r, handled, err := step(ctx, text); handled || err != nil {
 			return r, err
@@ -616,7 +617,7 @@ func (c *conv) handoff(urgent bool) (Reply, error) {
 		if c.stateless {
 			return c.text("请直接发送您要咨询的问题，并在消息里写上“人工”，我们会为您转接人工客服。"), nil
 		}
-		return c.text(c.b.handoffOpenText()), nil
+		return c.text(c.b.handoffOpenText() + c.flowHandoffNote()), nil
 	}
 	t := c.b.handoffClosedText()
 	if urgent || c.s.Urgent {

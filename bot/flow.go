@@ -34,6 +34,8 @@ type flow struct {
 	// Subject is what the user said the ticket is for when asking for it ("回调一直失败"),
 	// masked; it heads the description.
 	Subject string `json:"subj,omitempty"`
+	// NoContact is set when the user declined to leave a phone before it was asked for.
+	NoContact bool `json:"nocontact,omitempty"`
 }
 
 // flowStep is what the ticket flow asks for next.
@@ -130,8 +132,8 @@ func typeFromTopic(b string) TicketType {
 var (
 	// askToLookRE: words after the request that ask someone to look, and say no subject.
 	askToLookRE     = regexp.MustCompile(`^(让|请|给|麻烦)?(你们|客服|技术|人工|同事)*(的人)?(帮忙|帮我)?(看下|看看|看一下|处理一下|处理下|跟进一下|联系我|回复我)(吧|呗|啊)?$`)
-	topicTechRE     = regexp.MustCompile(`技术|接口|报错|回调|notify|签名|验签|对接|sdk|api|证书|联调|测试环境|sign`)
-	topicMerchantRE = regexp.MustCompile(`结算|到账|到帐|没到|费率|手续费|发票|对账|提现|商户信息|变更|入网|签约|冻结|跨境|settle`)
+	topicTechRE     = regexp.MustCompile(`技术|接口|报错|回调|notify|签名|验签|对接|sdk|api|证书|联调|测试环境|sign|timeout|宕机|挂了|错误码`)
+	topicMerchantRE = regexp.MustCompile(`结算|到账|到帐|没到|费率|手续费|发票|对账|提现|商户信息|变更|入网|签约|冻结|跨境|settle|密码|登不上|登录|登陆|后台|账号|payout|frozen`)
 )
 
 // ticketSubject is what a request for a ticket says it is for ("回调一直失败" of "我要提个工单
@@ -203,7 +205,204 @@ func (c *conv) openFlow(preface string, typ TicketType, subject string) Reply {
 	if preface != "" {
 		intro = ""
 	}
-	return c.text(joinNonEmpty(preface, intro, c.flowPrompt()))
+	known := ""
+	if no := c.s.Merchant; no != "" && preface == "" {
+		// A merchant number typed earlier in the conversation is not asked for again.
+		f.MerchantNo = no
+		f.advance()
+		known = fmt.Sprintf(textFlowMerchantKnown, no) + "\n"
+	}
+	return c.text(joinNonEmpty(preface, intro, known+c.flowPrompt()))
+}
+
+// noteMerchant keeps the last merchant number the user typed in the conversation, so that a
+// ticket opened later does not ask for it again.
+func (c *conv) noteMerchant(text string) {
+	if no := findMerchantNo(text); no != "" {
+		c.s.Merchant = no
+	}
+}
+
+// advance moves the flow past the steps whose answer it already has, so that an answer given
+// early is not asked for again. It reports whether nothing is left to ask.
+func (f *flow) advance() bool {
+	for {
+		switch {
+		case f.Step == stepType && f.Type != "":
+			f.Step = stepMerchant
+		case f.Step == stepMerchant && (f.MerchantNo != "" || f.Individual):
+			f.Step = stepDesc
+		case f.Step == stepDesc && f.Desc != "":
+			f.Step = stepContact
+		case f.Step == stepContact && (f.Contact != "" || f.NoContact):
+			return true
+		default:
+			return false
+		}
+	}
+}
+
+// missing names what the flow still needs, for a user who asks about a ticket not filed yet.
+func (f *flow) missing() string {
+	switch f.Step {
+	case stepType:
+		return "选择工单类型"
+	case stepMerchant:
+		return "商户编号（没有可回复“跳过”）"
+	case stepDesc:
+		return "问题描述"
+	}
+	return "联系电话（不需要可回复“跳过”）"
+}
+
+var (
+	// takeFillerRE: words around a number that say nothing about the problem.
+	takeFillerRE = regexp.MustCompile(`(?i)(我的|我们的|我们|我)?(商户|商家)?(编号|号码|号)(是|为)?|手机号?|电话|联系方式|联系我|打这个|打我|随时|都行|都可以|可以|谢谢|好的|给你|这是|是|的|不好意思|抱歉|对不起|找到了|打错了|输错了|写错了|刚才的?|应该是|这个|在这|\b(my|merchant|number|no\.?|id|phone|mobile|is|call|me|thanks|thank you|sorry|oops|ok|okay|here|it)\b`)
+	// numberRunRE: a merchant number or a phone, masked or not, in the stored text.
+	numberRunRE = regexp.MustCompile(`[+0-9*＊][0-9*＊\- ]{6,}[0-9]`)
+)
+
+// noPhone reports whether a short message declines to leave a phone ("no phone", "电话不留了").
+func noPhone(b string) bool {
+	return utf8.RuneCountInString(b) <= 10 && phoneWordRE.MatchString(b) && !questionRE.MatchString(b) &&
+		(isSkip(b) || contactSkipRE.MatchString(b) || strings.Contains(b, "不留") || strings.Contains(b, "不用留"))
+}
+
+// hasCJK reports whether s has a Chinese character.
+func hasCJK(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return unicode.Is(unicode.Han, r) }) >= 0
+}
+
+// waitAloneRE asks how long, and names nothing else: about the ticket being filled ("那要几天啊").
+var waitAloneRE = regexp.MustCompile(`^(那|那么)?(大概|大约|一般)?(还)?(要|得|需要)?(等)?(几天|多久|多长时间|几个小时|什么时候)(啊|呢|呀|吗|才行|能好)*$`)
+
+// takeRest is what a message says besides the numbers in it, if it is worth a description.
+func takeRest(masked string) string {
+	rest := strings.TrimSpace(numberRunRE.ReplaceAllString(masked, " "))
+	rest = strings.TrimFunc(rest, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) })
+	b := bare(rest)
+	words := strings.Fields(takeFillerRE.ReplaceAllString(strings.ToLower(rest), " "))
+	if utf8.RuneCountInString(bare(takeFillerRE.ReplaceAllString(b, ""))) < 5 || !hasCJK(rest) && len(words) < 3 || questionRE.MatchString(b) ||
+		isSkip(b) || contactSkipRE.MatchString(b) || individualRE.MatchString(b) && utf8.RuneCountInString(b) <= 12 {
+		return ""
+	}
+	return rest
+}
+
+// flowTake takes whatever a message with a merchant number or a phone gives the ticket, at any
+// step: a merchant number typed where the type was asked, a phone where the merchant number
+// was asked, a number and the problem in one sentence. It says what it took and asks for what
+// is still missing; a message the current step reads on its own is left to it.
+func (c *conv) flowTake(ctx context.Context, text string) (Reply, bool, error) {
+	f := c.s.Flow
+	no, phone := findMerchantNo(text), findPhone(text)
+	if b, n := bare(text), utf8.RuneCountInString(bare(text)); phone != "" && (n > 40 && !phoneWordRE.MatchString(b) || n > 20 && questionRE.MatchString(b)) {
+		// A number inside a long text (an API request, an order) or a question is nobody's
+		// contact.
+		phone = ""
+	}
+	if no == "" && phone == "" {
+		return Reply{}, false, nil
+	}
+	rest := takeRest(c.userText)
+	switch f.Step {
+	case stepMerchant:
+		if phone == "" && rest == "" {
+			return Reply{}, false, nil
+		}
+	case stepDesc:
+		if no == "" {
+			return Reply{}, false, nil // a description with a phone: the step files it
+		}
+	case stepContact:
+		if no == "" {
+			return Reply{}, false, nil
+		}
+	}
+	var took []string
+	changed := ""
+	if no != "" && no != f.MerchantNo {
+		if f.MerchantNo != "" {
+			// A second number replaces the first: said as a change, not as news.
+			changed = fmt.Sprintf(textFlowMerchantChanged, no) + "\n"
+		} else {
+			took = append(took, "商户编号 "+no)
+		}
+		f.MerchantNo, f.Individual = no, false
+	}
+	if phone != "" && phone != f.Contact {
+		f.Contact = phone
+		took = append(took, "联系电话 "+maskPhones(phone))
+		if note := contactNote(c.userText); note != "" && rest != "" && utf8.RuneCountInString(bare(rest)) <= 12 {
+			f.Desc = joinDesc(f.Desc, "联系备注："+note)
+			rest = ""
+		}
+	}
+	if rest != "" {
+		f.Desc = joinDesc(f.Desc, rest)
+		if isLoss(f.Desc) {
+			f.Urgent = true
+		}
+		took = append(took, "问题描述")
+	}
+	// What is left once the numbers and fillers are gone may be a type ("投诉", "2") or "个人用户".
+	core := bare(takeFillerRE.ReplaceAllString(bare(numberRunRE.ReplaceAllString(c.userText, " ")), ""))
+	if f.Type == "" && rest == "" && utf8.RuneCountInString(core) <= 6 {
+		if t := typeFromWords(core); t != "" {
+			f.Type = t
+			took = append(took, "工单类型 "+t.Name())
+		}
+	}
+	if f.Type == "" {
+		f.Type = typeFromTopic(bare(rest + f.Subject))
+	}
+	if no == "" && f.MerchantNo == "" && !f.Individual && individualRE.MatchString(core) && utf8.RuneCountInString(core) <= 8 {
+		f.Individual = true
+		took = append(took, "个人用户")
+	}
+	if len(took) == 0 && changed != "" {
+		f.Fails = 0
+		if f.advance() {
+			return c.createTicketReply(ctx)
+		}
+		return c.text(changed + c.flowPrompt()), true, nil
+	}
+	if len(took) == 0 {
+		if rest != "" || phone != "" && phone != f.Contact {
+			return Reply{}, false, nil
+		}
+		// Only what the ticket has already: it is no answer to this step.
+		if no != "" {
+			took = append(took, "商户编号 "+no)
+		} else {
+			took = append(took, "联系电话 "+maskPhones(phone))
+		}
+	}
+	f.Fails = 0
+	if f.advance() {
+		return c.createTicketReply(ctx)
+	}
+	return c.text(changed + fmt.Sprintf(textFlowTook, strings.Join(took, "、")) + "\n" + c.flowPrompt()), true, nil
+}
+
+// flowHandoffNote pauses a ticket being filled when the user is handed to a human, and says
+// that what they gave is kept: the form is not dropped behind their back.
+func (c *conv) flowHandoffNote() string {
+	f := c.s.Flow
+	if f == nil || c.stateless {
+		return ""
+	}
+	f.Paused = true
+	if !f.filled() && f.Subject == "" {
+		return ""
+	}
+	return "\n" + textFlowHandoffKept
+}
+
+// createTicketReply is createTicket for a step that reports whether it handled the message.
+func (c *conv) createTicketReply(ctx context.Context) (Reply, bool, error) {
+	r, err := c.createTicket(ctx)
+	return r, true, err
 }
 
 // flowPrompt asks for what the current step needs.
@@ -343,13 +542,23 @@ func (c *conv) flowQuestion(ctx context.Context, text string) (string, bool, err
 	switch {
 	case merchantNoQuestionRE.MatchString(b) || (c.s.Flow.Step == stepMerchant && questionRE.MatchString(b) && strings.Contains(b, "号")):
 		return textMerchantNoHelp, true, nil
-	case slaQuestionRE.MatchString(b):
-		return textSLAHelp, true, nil
+	case slaQuestionRE.MatchString(b) || whenRE.MatchString(b) || waitAloneRE.MatchString(b):
+		// The ticket does not exist yet: say so, and what it still needs.
+		return fmt.Sprintf(textFlowNotFiled, c.s.Flow.missing()), true, nil
 	}
 	if !questionRE.MatchString(b) {
 		return "", false, nil
 	}
 	return c.flowAnswer(ctx)
+}
+
+// flowAside is an answer given inside the flow, and the step asked again; an answer that
+// already says the ticket is not filed does not say so twice.
+func (c *conv) flowAside(a string) string {
+	if strings.HasPrefix(a, textFlowNotFiledLead) {
+		return a + "\n\n" + c.flowPrompt()
+	}
+	return a + "\n\n" + textFlowStillOpen + "\n" + c.flowPrompt()
 }
 
 // flowAnswer is the knowledge base's sure answer to the message, if it has one.
@@ -401,6 +610,14 @@ func (c *conv) flowInput(ctx context.Context, text string) (Reply, error) {
 	case flowWaitRE.MatchString(b) && !questionRE.MatchString(b) && findMerchantNo(text) == "" && findPhone(text) == "":
 		return c.text(textFlowWait), nil
 	}
+	if r, ok, err := c.flowTake(ctx, text); ok || err != nil {
+		return r, err
+	}
+	if f.Step != stepContact && noPhone(b) {
+		// "no phone", "电话就不留了" before the phone is asked: taken, and the step asked on.
+		f.NoContact, f.Fails = true, 0
+		return c.text(textFlowNoPhone + "\n" + c.flowPrompt()), nil
+	}
 	switch f.Step {
 	case stepType:
 		raw := strings.TrimSpace(foldASCII(text))
@@ -422,7 +639,9 @@ func (c *conv) flowInput(ctx context.Context, text string) (Reply, error) {
 			if f.Type == "" {
 				f.Type = TypeOther
 			}
-			f.Step = stepMerchant
+			if f.advance() {
+				return c.createTicket(ctx)
+			}
 			return c.text("好的，问题已记下。\n" + c.flowPrompt()), nil
 		}
 		if typ == "" {
@@ -430,7 +649,10 @@ func (c *conv) flowInput(ctx context.Context, text string) (Reply, error) {
 				return c.text("好的。" + c.flowPrompt()), nil
 			}
 			if a, ok, err := c.flowQuestion(ctx, text); err != nil || ok {
-				return c.text(a + "\n\n" + textFlowStillOpen + "\n" + c.flowPrompt()), err
+				return c.text(c.flowAside(a)), err
+			}
+			if questionRE.MatchString(b) {
+				return c.text(textFlowCantAnswer + "\n\n" + c.flowPrompt()), nil
 			}
 			return c.flowFail("请回复 1、2、3 或 0 选择工单类型（也可以直接说“技术问题”“投诉”）。\n" + c.flowPrompt()), nil
 		}
@@ -442,7 +664,21 @@ func (c *conv) flowInput(ctx context.Context, text string) (Reply, error) {
 			}
 		}
 		f.Type = typ
-		f.Step = stepMerchant
+		if !topic && f.Desc == "" && utf8.RuneCountInString(b) >= 12 && !questionRE.MatchString(b) {
+			// The problem itself, naming its type ("支付接口一直超时"): the type and the
+			// description both.
+			f.Desc, f.Subject = strings.TrimSpace(c.userText), ""
+			if isLoss(f.Desc) {
+				f.Urgent = true
+			}
+			if f.advance() {
+				return c.createTicket(ctx)
+			}
+			return c.text("好的，问题已记下。\n" + c.flowPrompt()), nil
+		}
+		if f.advance() {
+			return c.createTicket(ctx)
+		}
 		if topic {
 			// A topic may be the question itself ("钱没到账"): its answer first, if there is a
 			// sure one, and the ticket stays open for what the answer does not settle.
@@ -456,9 +692,8 @@ func (c *conv) flowInput(ctx context.Context, text string) (Reply, error) {
 	case stepMerchant:
 		if no := findMerchantNo(text); no != "" {
 			f.MerchantNo = no
-			f.Step = stepDesc
-			if f.Desc != "" {
-				f.Step = stepContact
+			if f.advance() {
+				return c.createTicket(ctx)
 			}
 			return next(), nil
 		}
@@ -475,10 +710,16 @@ func (c *conv) flowInput(ctx context.Context, text string) (Reply, error) {
 			}
 			f.Step = stepContact
 			f.Fails = 0
+			if f.advance() {
+				return c.createTicket(ctx)
+			}
 			return c.text("好的，问题已记下（没有商户编号也可以提交）。\n" + c.flowPrompt()), nil
 		default:
 			if a, ok, err := c.flowQuestion(ctx, text); err != nil || ok {
-				return c.text(a + "\n\n" + textFlowStillOpen + "\n" + c.flowPrompt()), err
+				return c.text(c.flowAside(a)), err
+			}
+			if questionRE.MatchString(b) && !hasASCIIDigit(foldASCII(b)) {
+				return c.text(textFlowCantAnswer + "\n\n" + c.flowPrompt()), nil
 			}
 			if d := digits(text); len(d) >= 5 && len(d) <= 13 {
 				return c.flowFail(fmt.Sprintf(textFlowBadMerchantLen, d, len(d))), nil
@@ -486,8 +727,8 @@ func (c *conv) flowInput(ctx context.Context, text string) (Reply, error) {
 			return c.flowFail(fmt.Sprintf("“%s”不是有效的商户编号：商户编号是88开头的10位数字，例如 8812345678。请核对后重新输入；个人用户请回复“个人用户”，暂时找不到可以回复“跳过”。", clip(c.userText, 20))), nil
 		}
 		f.Step = stepDesc
-		if f.Desc != "" {
-			f.Step = stepContact
+		if f.advance() {
+			return c.createTicket(ctx)
 		}
 		return next(), nil
 	case stepDesc:
@@ -527,6 +768,9 @@ func (c *conv) flowInput(ctx context.Context, text string) (Reply, error) {
 		}
 		f.Step = stepContact
 		f.Fails = 0
+		if f.advance() {
+			return c.createTicket(ctx)
+		}
 		return c.text(lead + c.flowPrompt()), nil
 	case stepContact:
 		if m := emailRE.FindString(text); m != "" && findPhone(text) == "" {
@@ -556,7 +800,10 @@ func (c *conv) flowInput(ctx context.Context, text string) (Reply, error) {
 			return again(textFlowDescAdded), nil
 		default:
 			if a, ok, err := c.flowQuestion(ctx, text); err != nil || ok {
-				return c.text(a + "\n\n" + textFlowStillOpen + "\n" + c.flowPrompt()), err
+				return c.text(c.flowAside(a)), err
+			}
+			if questionRE.MatchString(b) && !phoneAttempt(text, b) {
+				return c.text(textFlowCantAnswer + "\n\n" + c.flowPrompt()), nil
 			}
 			return c.flowFail("电话格式不对，请回复11位手机号（或带区号的座机号），不需要请回复“跳过”。"), nil
 		}
@@ -658,6 +905,9 @@ func (c *conv) storeTicket(ctx context.Context, flowID string, t *Ticket) error 
 func (c *conv) createTicket(ctx context.Context) (Reply, error) {
 	f := c.s.Flow
 	b := c.b
+	if f.Type == "" {
+		f.Type = TypeOther
+	}
 	urgent := f.Urgent || c.s.Urgent
 	t := &Ticket{
 		OpenID: c.m.OpenID, Type: f.Type, Priority: PriorityNormal, Status: StatusOpen,
@@ -734,6 +984,19 @@ func (c *conv) lookup(ctx context.Context, text string) (Reply, bool, error) {
 		if err != nil {
 			return Reply{}, true, err
 		}
+		pending := ""
+		if f := c.s.Flow; f != nil && !c.stateless {
+			// The ticket being filled is no ticket yet: said plainly, with what it needs.
+			pending = fmt.Sprintf(textFlowPending, f.missing())
+			if c.inFlow() {
+				pending += "\n" + c.flowPrompt()
+			} else {
+				pending += textFlowResumeHint
+			}
+		}
+		if len(ts) == 0 && pending != "" {
+			return c.text(textFlowNoneYet + pending), true, nil
+		}
 		if len(ts) == 0 {
 			return c.text("您还没有提交过工单。需要客服跟进的问题，回复“提交工单”即可。"), true, nil
 		}
@@ -743,6 +1006,9 @@ func (c *conv) lookup(ctx context.Context, text string) (Reply, bool, error) {
 			fmt.Fprintf(&sb, "\n%s　%s　%s　%s", t.No, t.Type.Name(), t.Status.Name(), c.b.shortTime(t.UpdatedAt))
 		}
 		sb.WriteString("\n\n发送工单号查看详情和客服回复。")
+		if pending != "" {
+			sb.WriteString("\n\n" + pending)
+		}
 		return c.text(sb.String()), true, nil
 	}
 	t, err := c.b.st.ticket(ctx, no)

@@ -72,6 +72,9 @@ type session struct {
 	CSATRetry bool `json:"csatretry,omitempty"`
 	// Reopen is a resolved ticket the user said was not solved: a new ticket refers to it.
 	Reopen string `json:"reopen,omitempty"`
+	// Merchant is the last merchant number the user typed in the conversation: a ticket
+	// opened later starts with it.
+	Merchant string `json:"mch,omitempty"`
 	// LastQ is the user's last question (masked), the description of a ticket filed from it.
 	LastQ string `json:"lastq,omitempty"`
 }
