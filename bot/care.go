@@ -100,6 +100,10 @@ func (c *conv) fundSafety(ctx context.Context, text string) (Reply, bool, error)
 		r, ok, err := c.caseFollowUp(ctx, text, b)
 		if ok || err != nil {
 			cs.Aside = false
+			if err == nil && feelingRE.MatchString(b) && !strings.HasPrefix(r.Text, "别") && !strings.HasPrefix(r.Text, "这不怪您") {
+				// A panicking user gets a line of calm before the answer.
+				r.Text = textCaseCalm + r.Text
+			}
 			return r, true, err
 		}
 	}
@@ -153,6 +157,10 @@ var (
 	whyRE     = mustMatcher(`怎么会这样|为什么会|怎么会|凭什么`)
 	stopRE    = mustMatcher(`停掉|停了|冻结我|先冻结|暂停|先把.{0,6}(停|冻)|止付`)
 	whoRE     = mustMatcher(`找谁|能找谁|谁能帮|找个人|有没有人`)
+	// appDoneRE: the app was removed already ("卸载了 然后呢"): what is next, not "uninstall it".
+	appDoneRE = mustMatcher(`卸载了|卸了|已经卸|已卸载|删了|删掉了|卸掉了`)
+	// paidBeforeRE: asked to pay "again" or "one more", the user has paid once already.
+	paidBeforeRE = mustMatcher(`(又|还)(让|要|叫)我?(再|重新)?(付|转|交|打|汇)|再(付|转|交|打|汇)一(笔|次|回)|(让|要|叫)我?再(付|转|交|打|汇)|再(付|转|交)了`)
 	// scriptRE: what scammers say to push the user.
 	scriptRE = mustMatcher(`不弄.{0,6}冻结|马上冻结|再付|再转|再交|再念|才能退|系统卡住|解冻费|激活费|流水不足|通道费`)
 	// caseAckRE: an okay or thanks in a case, several run together ("好的 知道了 谢谢").
@@ -217,8 +225,15 @@ func (c *conv) caseFollowUp(ctx context.Context, text, b string) (Reply, bool, e
 		return c.text(r.text), true, nil
 	case shareSecretRE.MatchString(b):
 		return c.text(c.withTicket(textNeverShare)), true, nil
+	case cs.Kind == caseRisk && cs.Ticket == "" && paidBeforeRE.MatchString(b) && !noHarmRE.MatchString(b):
+		// "他又让我再付一笔": one payment went already, so this is a loss now.
+		r, err := c.openCase(ctx, caseLoss, text)
+		r.Text = textCasePaidBefore + "\n" + r.Text
+		return r, true, err
 	case demandRE.MatchString(b) || scriptRE.MatchString(b):
 		return note(textScamScript)
+	case appRE.MatchString(b) && appDoneRE.MatchString(b):
+		return c.text(c.withTicket(textCaseAppDone)), true, nil
 	case appRE.MatchString(b):
 		return c.text(c.withTicket(textCaseApp)), true, nil
 	case channelRE.MatchString(b) && !bankNameRE.MatchString(b) && cs.Kind != caseRisk:
@@ -462,7 +477,13 @@ func (c *conv) openCase(ctx context.Context, kind, text string) (Reply, error) {
 		}
 		out := fmt.Sprintf(textCaseAdded, cs.Ticket)
 		if kind != prev {
-			out = fmt.Sprintf(textCaseAddedStep, cs.Ticket, caseFirstStep[kind])
+			step := caseFirstStep[kind]
+			if kind == caseCode {
+				// A code typed in may have let someone pay: the bank comes first, and the
+				// passwords are changed on a device that was not shared.
+				step = textCaseCodeStep
+			}
+			out = fmt.Sprintf(textCaseAddedStep, cs.Ticket, step)
 		}
 		return c.text(out), nil
 	}

@@ -117,6 +117,26 @@ func TestCaseFollowUps(t *testing.T) {
 			},
 			tickets: 1,
 		},
+		{
+			name:  "what the user did is read: the app gone, a code typed after sharing, panic",
+			start: at(6, 10),
+			steps: []step{
+				{say: "骗子让我装了个todesk 现在还开着", match: urgentTicketRE},
+				{say: "软件已经删掉了 下一步干嘛", want: []string{"卸载了就好", "交易"}, notWant: []string{"要卸载"}},
+				{say: "不过之前按他说的输了个码进去", want: []string{"开户银行", "另一台"}, notWant: block},
+				{say: "天还没亮能找谁 我好慌", want: []string{"很着急"}, notWant: block},
+			},
+			tickets: 1,
+		},
+		{
+			name:  "asked to pay once more: a payment was made, so the loss steps and the ticket",
+			start: at(21, 0),
+			steps: []step{
+				{say: "自称易联客服的人说要给我退款 叫我先交500保证金", notWant: []string{"加急工单 GD"}},
+				{say: "现在他还要我再转一次 说上一笔没成功", match: urgentTicketRE, want: []string{"付过一笔", "开户银行"}},
+			},
+			tickets: 1,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
