@@ -702,6 +702,7 @@ var publicNumbers = map[string]string{
 // public the public body it belongs to.
 type numberVerdict struct {
 	text, official, public string
+	near                   string // the official number the asked one was mistaken for
 }
 
 // phoneCheck tells the user whether a number they ask about is one of 易联's official ones
@@ -717,7 +718,7 @@ func (c *conv) phoneCheck(_ context.Context, text string) (Reply, bool, error) {
 	}
 	c.s.Prompt = prompt{}
 	b := bare(text)
-	if c.s.Case == nil && v.public == "" && (v.official == "" || numberDemandRE.MatchString(b)) {
+	if c.s.Case == nil && v.public == "" && v.near == "" && (v.official == "" || numberDemandRE.MatchString(b)) {
 		// A stranger's number, or an official one that asked for a code: a scam may be going
 		// on, so "我没给", "已经转了" that follow are read in that context.
 		c.s.Case = &fundCase{Kind: caseRisk, Steps: 1}
@@ -764,7 +765,44 @@ func (c *conv) numberAnswer(text string) (numberVerdict, bool) {
 		}
 		return numberVerdict{text: s, public: who}, true
 	}
+	if !numberCallRE.MatchString(b) && !numberDemandRE.MatchString(b) && !scamCtxRE.MatchString(b) {
+		// "热线是400-800-9001对吧": a number remembered wrong, not a stranger calling.
+		for _, n := range []string{hotline, backup} {
+			if n != "" && nearNumber(d, digits(n)) {
+				return numberVerdict{text: fmt.Sprintf(textNumberNearMiss, n, c.b.hours.window(c.now), num), near: n}, true
+			}
+		}
+	}
 	return numberVerdict{text: fmt.Sprintf(textNumberNotOfficial, num) + "\n" + c.b.officialNumbers() + "\n" + textNumberAdvice}, true
+}
+
+// nearNumber reports whether a differs from the official number b in one or two digits, or by
+// one digit left out or added: a number misremembered.
+func nearNumber(a, b string) bool {
+	if a == b || len(b) < 7 {
+		return false
+	}
+	switch len(a) - len(b) {
+	case 0:
+		diff := 0
+		for i := range len(a) {
+			if a[i] != b[i] {
+				diff++
+			}
+		}
+		return diff <= 2
+	case 1, -1:
+		long, short := a, b
+		if len(short) > len(long) {
+			long, short = short, long
+		}
+		for i := range len(long) {
+			if long[:i]+long[i+1:] == short {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // knownNumber reports whether num is an official or a well-known public number.
@@ -1145,6 +1183,42 @@ func (c *conv) otherCompany(ctx context.Context, text string) (Reply, bool, erro
 // topicOther marks that the last answer was about another company's product.
 const topicOther = "_other"
 
+// Plans and complaints about a merchant, which would otherwise reach the FAQ's pick-list.
+var (
+	// planRE: an okay with what the user will do next ("好 我先去查下防火墙", "算了 8点以后打电话问").
+	planRE     = mustMatcher(`^(好的?|好吧|行|嗯+|那|算了|ok|那好|那行|知道了|明白了|收到|了解)*(那)?(我)?(就)?(先|等|回头|明天|晚点|晚些|稍后|待会|等会|过会|改天|下午|晚上|明早|早上|上班|[0-9一二两三四五六七八九十]{1,2}点(以后|之后|后|钟|多)?)+.{0,8}(查|看|试|检查|排查|打电话|打个电话|打过去|打热线|问|联系|找|弄|改|处理|核对|确认)`)
+	planCallRE = mustMatcher(`电话|打过去|热线|打给`)
+	// merchantIgnoresRE: a buyer whose merchant does not answer or refund.
+	merchantIgnoresRE = mustMatcher(`(商家|卖家|店家|店主|商店|网店|那家店)(一直|都|就是|根本|也|还是|压根)?(不理|不回|不管|不退|不给退|联系不上|找不到|拉黑|不接|踢皮球|推给)`)
+)
+
+// plan acknowledges an okay that says what the user will do next: a line, the hotline when they
+// mean to call, no pick-list.
+func (c *conv) plan(_ context.Context, text string) (Reply, bool, error) {
+	b := bare(text)
+	if utf8.RuneCountInString(b) > 24 || !planRE.MatchString(b) || askRE.MatchString(b) {
+		return Reply{}, false, nil
+	}
+	c.s.Prompt = prompt{}
+	c.s.Need, c.s.Repeats = "", 0
+	if planCallRE.MatchString(b) {
+		return c.text(fmt.Sprintf(textPlanCall, c.b.contact("hotline"), c.b.hours.window(c.now))), true, nil
+	}
+	return c.text(textPlanAck), true, nil
+}
+
+// merchantIgnores answers a buyer whose merchant will not answer: what 易联 can do (chase the
+// merchant through a complaint ticket) and what the buyer needs to give for it.
+func (c *conv) merchantIgnores(_ context.Context, text string) (Reply, bool, error) {
+	b := bare(text)
+	if utf8.RuneCountInString(b) > 40 || !merchantIgnoresRE.MatchString(b) {
+		return Reply{}, false, nil
+	}
+	c.s.Prompt = prompt{}
+	c.s.OfferTicket = true
+	return c.text(textMerchantIgnores + c.b.humanWhen(c.now)), true, nil
+}
+
 // Emotion.
 
 var upsetRE = mustMatcher(`[!！]{2,}|[?？]{3,}|怎么回事|搞什么|投诉|垃圾|骗子公司|吞了|气死|急死|烦死|到底|还做不做|什么破|太差|太慢|给我个说法|必须给|差评|不管|凭什么|坑人|人民银行`)
@@ -1164,7 +1238,50 @@ var (
 	chaseRE = mustMatcher(`催一下|催催|催单|帮我催|快点处理|加急处理|能不能快点|赶紧处理|催`)
 	// forgotNoRE: the user does not have the ticket number.
 	forgotNoRE = mustMatcher(`(单号|工单号|编号).{0,4}(忘|不记得|找不到|没记|丢)`)
+	// forgotNumRE: "号码忘了" said of a ticket ("好像GD开头的").
+	forgotNumRE = mustMatcher(`(号码|号)(也)?.{0,3}(忘|不记得|记不得|记不清|找不到|没记)`)
+	// waitedRE: a wait told as a complaint ("都一周了", "好几天没人理").
+	waitedRE = mustMatcher(`都.{0,4}(天|周|星期|礼拜|月)了?|好几天|几天了|[一二两三四五六七八九十\d]+(天|周|个星期|个礼拜|个月)了|半个月|没人理|没人管|还没(人)?(处理|回复|联系|消息)`)
+	// slipNoRE: a ticket number typed with the wrong number of digits ("GD2026120400").
+	slipNoRE = regexp.MustCompile(`(?i)^\s*GD[ -]?\d{4,16}\s*$`)
 )
+
+// ticketNoSlip answers a ticket number with too few or too many digits: the format, and the
+// user's tickets to pick from. A right-length number is lookup's.
+func (c *conv) ticketNoSlip(ctx context.Context, text string) (Reply, bool, error) {
+	t := foldASCII(text)
+	if c.inFlow() || !slipNoRE.MatchString(t) || looseTicketNoRE.MatchString(t) {
+		return Reply{}, false, nil
+	}
+	c.s.Prompt = prompt{}
+	no := strings.ToUpper(strings.Join(strings.Fields(strings.ReplaceAll(t, "-", " ")), ""))
+	s := fmt.Sprintf(textTicketNoSlip, no, len(no)-2)
+	list, err := c.ticketList(ctx)
+	if err != nil {
+		return Reply{}, true, err
+	}
+	if list != "" {
+		return c.text(s + "\n" + list), true, nil
+	}
+	return c.text(s + textTicketNoSlipAsk), true, nil
+}
+
+// ticketList lists the user's latest tickets, or "" when there are none (or no store).
+func (c *conv) ticketList(ctx context.Context) (string, error) {
+	if c.stateless {
+		return "", nil
+	}
+	ts, err := c.b.st.userTickets(ctx, c.m.OpenID, 5)
+	if err != nil || len(ts) == 0 {
+		return "", err
+	}
+	var sb strings.Builder
+	sb.WriteString("您最近的工单：")
+	for _, t := range ts {
+		fmt.Fprintf(&sb, "\n%s　%s　%s", t.No, t.Type.Name(), t.Status.Name())
+	}
+	return sb.String(), nil
+}
 
 // myTicket answers "什么时候处理", "催一下" and "进度" about the ticket filed in this
 // conversation (or the user's latest open one).
@@ -1173,9 +1290,16 @@ func (c *conv) myTicket(ctx context.Context, text string) (Reply, bool, error) {
 		return Reply{}, false, nil
 	}
 	b := bare(text)
-	if forgotNoRE.MatchString(b) {
-		c.s.OfferTicket = true
+	if forgotNoRE.MatchString(b) || forgotNumRE.MatchString(b) && (strings.Contains(b, "gd") || strings.Contains(b, "工单")) {
 		c.s.Prompt = prompt{}
+		list, err := c.ticketList(ctx)
+		if err != nil {
+			return Reply{}, true, err
+		}
+		if list != "" {
+			return c.text(list + "\n" + textForgotNoListed), true, nil
+		}
+		c.s.OfferTicket = true
 		return c.text(textForgotNo + c.b.humanWhen(c.now)), true, nil
 	}
 	chase := chaseRE.MatchString(b)
@@ -1212,6 +1336,11 @@ func (c *conv) myTicket(ctx context.Context, text string) (Reply, bool, error) {
 		if strings.Contains(b, "工单") || chase {
 			c.s.OfferTicket = true
 			return c.text(textNoTicketFound), true, nil
+		}
+		if waitedRE.MatchString(b) {
+			// "怎么还没处理 都一周了" with no ticket here: sorry, which request, and a person.
+			c.s.OfferTicket = true
+			return c.text(textWaitedNoTicket + c.b.humanWhen(c.now)), true, nil
 		}
 		return Reply{}, false, nil
 	}

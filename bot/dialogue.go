@@ -168,12 +168,15 @@ func (c *conv) textSteps() []textStep {
 		c.phoneCheck,         // "这个号码是你们的吗"
 		c.handoffWords,       // "人工" and friends
 		c.lookup,             // 查询工单 GD…, a bare ticket number, 我的工单
+		c.ticketNoSlip,       // "GD2026120400": a ticket number with the wrong digits
 		c.suggestion,         // "你们能不能改进一下": feedback on the service, not a chase
 		c.txnNumber,          // "流水号2026…": taken, and what can be done with it
 		c.myTicket,           // "什么时候处理", "催一下" about the user's ticket
 		c.merchantTicket,     // a merchant number given after an unsolved question: file it
 		c.ticketFlow,         // start, resume, cancel or answer the ticket flow
 		c.closing,            // "好 记下了", "ok 多谢", "没事了 拜拜": a line, no menu
+		c.plan,               // "好 我先去查下防火墙": a line, the hotline when they will call
+		c.merchantIgnores,    // "商家不理我": what 易联 can do, the complaint ticket
 		c.smallWords,         // thanks, okay, emoji, goodbyes, "还在吗"
 		c.followUp,           // "详细", "然后呢", "为什么" about the answer just given
 		c.navigate,           // menu words, option numbers, 返回, 继续
