@@ -224,6 +224,12 @@ func (c *conv) caseFollowUp(ctx context.Context, text, b string) (Reply, bool, e
 		}
 		return c.text(r.text), true, nil
 	case shareSecretRE.MatchString(b):
+		if c.guarded.found() && len(c.s.Warned) > 0 {
+			// The answer is the reminder: not said twice.
+			c.warning = ""
+			c.warned(c.guarded.kinds)
+			return c.text(c.withTicket(textHiddenNeverShare)), true, nil
+		}
 		return c.text(c.withTicket(textNeverShare)), true, nil
 	case cs.Kind == caseRisk && cs.Ticket == "" && paidBeforeRE.MatchString(b) && !noHarmRE.MatchString(b):
 		// "他又让我再付一笔": one payment went already, so this is a loss now.

@@ -91,12 +91,13 @@ const (
 
 // Dead ends closed: a ticket number mistyped or forgotten, a wait complained of without one.
 const (
-	textTicketNoSlip    = "%s 好像不是完整的工单号：工单号是 GD 加 12 位数字（提交日期加 4 位序号，如 GD202612040001），您发的是 %d 位，请核对一下。"
-	textTicketNoSlipAsk = "找不到的话，把问题和大概的提交时间告诉我，我帮您重新跟进。"
-	textForgotNoListed  = "是其中哪一个？直接回复工单号就能看到进度和客服回复。"
-	textWaitedNoTicket  = "等了这么久还没结果，确实让人着急，抱歉。我在这个微信号下没查到待处理的工单：有工单号（GD开头）的话发给我，我马上帮您查和催；没有的话，说一下是什么问题，我帮您登记工单跟进。"
-	textNumberNearMiss  = "不对，易联支付的客服热线是 %s（每天 %s）；%s 不是我们的号码，自称易联的其他号码都不要信。"
-	textPlanAck         = "好的，您先去看看，有问题随时回来找我。"
-	textPlanCall        = "好的。客服热线 %s，人工服务时间每天 %s，到时直接拨打就行；在这里也可以随时问我。"
-	textMerchantIgnores = "商家不回应确实让人着急。易联是帮商家收款的支付机构，不能替商家决定退不退款，但可以帮您找商家：把付款时间、金额和商家名称（付款记录里能看到，有交易流水号更好）发给我，我登记投诉工单，客服会联系商家核实处理。"
+	textTicketNoSlip     = "%s 好像不是完整的工单号：工单号是 GD 加 12 位数字（提交日期加 4 位序号，如 GD202612040001），您发的是 %d 位，请核对一下。"
+	textTicketNoSlipAsk  = "找不到的话，把问题和大概的提交时间告诉我，我帮您重新跟进。"
+	textForgotNoListed   = "是其中哪一个？直接回复工单号就能看到进度和客服回复。"
+	textWaitedNoTicket   = "等了这么久还没结果，确实让人着急，抱歉。我在这个微信号下没查到待处理的工单：有工单号（GD开头）的话发给我，我马上帮您查和催；没有的话，说一下是什么问题，我帮您登记工单跟进。"
+	textNumberNearMiss   = "不对，易联支付的客服热线是 %s（每天 %s）；%s 不是我们的号码，自称易联的其他号码都不要信。"
+	textHiddenNeverShare = "您发来的已自动隐藏、没有保存。" + textNeverShare
+	textPlanAck          = "好的，您先去看看，有问题随时回来找我。"
+	textPlanCall         = "好的。客服热线 %s，人工服务时间每天 %s，到时直接拨打就行；在这里也可以随时问我。"
+	textMerchantIgnores  = "商家不回应确实让人着急。易联是帮商家收款的支付机构，不能替商家决定退不退款，但可以帮您找商家：把付款时间、金额和商家名称（付款记录里能看到，有交易流水号更好）发给我，我登记投诉工单，客服会联系商家核实处理。"
 )

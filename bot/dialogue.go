@@ -100,7 +100,7 @@ func (c *conv) respond(ctx context.Context) (Reply, error) {
 		// Mask and answer: the steps see the message as if the secret were not there, under
 		// a one-line warning given once per kind and conversation.
 		if kinds := c.unwarned(); len(kinds) > 0 {
-			c.warning = c.b.guardText(kinds)
+			c.warning = c.guardLine(kinds)
 		}
 		text = strings.TrimSpace(stripMasks(c.guarded.masked))
 	}
@@ -134,13 +134,22 @@ func (c *conv) unwarned() []string {
 // secretOnly answers a message that holds nothing but a secret: the warning, and what the user
 // can do instead; inside the ticket flow, the step's question again.
 func (c *conv) secretOnly() Reply {
-	warning := c.b.guardText(c.guarded.kinds)
+	warning := c.guardLine(c.guarded.kinds)
 	c.warned(c.guarded.kinds)
 	if c.inFlow() {
 		return c.text(warning + "\n\n您正在提交工单，" + c.flowPrompt())
 	}
 	c.s.Prompt = prompt{}
 	return c.text(warning + "\n" + textSecretOnlyHint)
+}
+
+// guardLine is the warning about kinds of secret sent: in full the first time in a
+// conversation, then a short reminder, since the user has read why once already.
+func (c *conv) guardLine(kinds []string) string {
+	if len(c.s.Warned) > 0 {
+		return fmt.Sprintf(textGuardAgain, strings.Join(kinds, "、"))
+	}
+	return c.b.guardText(kinds)
 }
 
 // warned records in the session that the user was warned about kinds.
@@ -379,6 +388,10 @@ func (c *conv) handoffWords(_ context.Context, text string) (Reply, bool, error)
 	c.s.Asks++
 	if c.inFlow() && !c.b.hours.open(c.now) {
 		c.count("", statHandoff)
+		if c.s.Asks >= 3 && c.s.Flow.Step == stepType {
+			// The type list was shown twice already: a third paste reads like a loop.
+			return c.text(c.closedAgain() + "\n" + textFlowTypeShort), true, nil
+		}
 		return c.text(c.closedAgain() + "\n\n" + c.flowPrompt()), true, nil
 	}
 	if f := c.s.Flow; f != nil {

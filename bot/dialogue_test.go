@@ -425,3 +425,33 @@ func TestNearNumber(t *testing.T) {
 		}
 	}
 }
+
+// TestNoRepeatedBlocks: a second secret gets a short reminder, and a third request for a human
+// out of hours does not paste the ticket-type list again.
+func TestNoRepeatedBlocks(t *testing.T) {
+	t.Parallel()
+	ix := mustIndex(t)
+	full := "官方客服绝不会索要验证码或密码"
+	typeList := "1. 商户服务（结算、费率、商户信息等）"
+	tests := []struct {
+		name  string
+		start time.Time
+		steps []step
+	}{
+		{"a second secret: a short reminder", at(10, 0), []step{
+			{say: "登录密码Qwe12345 登不进去", want: []string{full}},
+			{say: "短信验证码 552301 收到了 怎么用", want: []string{"已自动隐藏"}, notWant: []string{full, "552301"}},
+		}},
+		{"asking for a human again and again out of hours", at(23, 0), []step{
+			{say: "转人工", want: []string{typeList}},
+			{say: "人工服务", want: []string{typeList}},
+			{say: "人工客服 人工客服", want: []string{"400-800-9000", "取消"}, notWant: []string{typeList}},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			converse(t, newTestBot(t, ix, tt.start, Options{}), tt.steps)
+		})
+	}
+}
