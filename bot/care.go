@@ -1154,6 +1154,18 @@ func (c *conv) otherCompany(ctx context.Context, text string) (Reply, bool, erro
 		c.s.Topic = ""
 		return c.text(fmt.Sprintf(textNoCompare, owner) + fmt.Sprintf(textCompareOurs, c.b.contact("hotline"))), true, nil
 	}
+	if crossWalletRE.MatchString(strings.ToLower(name)) {
+		// PayPal and the like: 易联 cannot see their transfers, but has a cross-border service
+		// of its own, which is what "你们能接PayPal吗" is really asking about.
+		c.s.Prompt = prompt{}
+		again := c.s.Topic == topicCross
+		c.s.Topic, c.s.TopicQ, c.s.Last = topicCross, "", ""
+		if again {
+			// Asked again ("那你们能接PayPal吗"): about 易联's side, not the same reply.
+			return c.text(fmt.Sprintf(textCrossWalletOurs, name, c.b.contact("hotline"))), true, nil
+		}
+		return c.text(fmt.Sprintf(textCrossWallet, name, name, c.b.contact("hotline"))), true, nil
+	}
 	if ourWordsRE.MatchString(rest) {
 		if owner == "发卡银行" {
 			// "是你们的问题还是银行的问题": both parts are real; 易联's is answered.
@@ -1184,6 +1196,73 @@ func (c *conv) otherCompany(ctx context.Context, text string) (Reply, bool, erro
 		return c.text(fmt.Sprintf(textBankProduct, name)), true, nil
 	}
 	return c.text(fmt.Sprintf(textOtherCompany, name, owner, owner)), true, nil
+}
+
+// crossWalletRE names the cross-border wallets and platforms a trader may ask 易联 about.
+var crossWalletRE = mustMatcher(`paypal|stripe|payoneer|派安盈|wise|万里汇|worldfirst|pingpong|连连|亚马逊|amazon|shopee|ebay|速卖通`)
+
+// Refunds as a buyer sees them: the money the buyer waits for, not the merchant's back office.
+var (
+	// refundMissRE: a refund that has not come.
+	refundMissRE = mustMatcher(`退款.{0,10}(没到|没收到|没有收到|还没到|不到账|没到账|没退回|没回来|没见|没看到|查不到|没有到)|(没|没有)(收到|到|看到)(退款|退的钱)|退的钱.{0,6}(没到|没收到|还没)|退了.{0,8}(没到|都没到|还没到|没收到)|退.{0,20}钱(还|都)?没(回来|到|退回)|refund.{0,12}(notreceived|notarrived|hasnt|havent|didnt|not)`)
+	// sellerCtxRE: the message is a merchant's (their customer, their back office).
+	sellerCtxRE = mustMatcher(`顾客|客户|买家|付款人|消费者|我们店|我的店|店里|商户后台|后台|发起退款|退款失败|退不了|给他退|给她退|我退了|我们退了|商户号|商户编号|88\d{8}`)
+	// refundLateRE: "那要是过了时间还没到呢" inside a refund topic.
+	refundLateRE   = mustMatcher(`过了.{0,6}(时间|天|日|期)|超过|超时|还(是)?没(到|收到|退)|一直没|都没到|迟迟`)
+	refundCreditRE = mustMatcher(`信用卡`)
+	// platformRE: where the buyer bought; the platform handles its refunds first.
+	platformRE = mustMatcher(`(在|从)(拼多多|淘宝|天猫|京东|美团|饿了么|抖音|快手|闲鱼|唯品会|小红书|得物)|(拼多多|淘宝|天猫|京东|美团|饿了么|抖音|快手|闲鱼|唯品会|小红书|得物)(上|里|店)?.{0,4}(买|下单|购|付)|网上买|网购|网店`)
+	// payAppRE: a payment app or bank app where the buyer may look.
+	payAppRE = mustMatcher(`云闪付|手机银行|银行app|网银|账单里|app里`)
+)
+
+// topicCross marks that the last answer was about a cross-border wallet and 易联's own service.
+const topicCross = "_cross"
+
+// topicRefund marks that the last answer was the buyer's refund answer.
+const topicRefund = "_refund"
+
+// buyerRefund answers a buyer waiting for a refund, and what they ask next inside that topic
+// (credit cards, "过了时间还没到", the platform they bought on, where to look). The FAQ's refund
+// entries are written for merchants (商户后台, 提醒顾客), so they are the wrong audience here.
+func (c *conv) buyerRefund(_ context.Context, text string) (Reply, bool, error) {
+	b := bare(text)
+	n := utf8.RuneCountInString(b)
+	inTopic := c.s.Topic == topicRefund || strings.HasPrefix(c.s.Answered, "refund-arrival") || strings.HasPrefix(c.s.Topic, "refund-arrival")
+	s := ""
+	switch {
+	case refundMissRE.MatchString(b) && !sellerCtxRE.MatchString(b) && !isEnglish(text):
+		s = textBuyerRefund
+		if m := bankNameRE.FindString(b); m != "" {
+			// "是你们的问题还是银行的问题": the bank's part said first.
+			s = fmt.Sprintf(textBankAndUs, m) + "\n" + s
+		}
+		if upset(text) || strings.Contains(b, "吞") || strings.Contains(b, "别让我") {
+			s = textBuyerRefundSorry + s
+		}
+		switch {
+		case platformRE.MatchString(b):
+			s += "\n" + textRefundPlatform
+		case refundCreditRE.MatchString(b):
+			s += "\n" + textRefundCredit
+		}
+	case !inTopic || n > 24 || sellerCtxRE.MatchString(b):
+		return Reply{}, false, nil
+	case platformRE.MatchString(b):
+		s = textRefundPlatform
+	case refundLateRE.MatchString(b):
+		s = textRefundLate
+	case refundCreditRE.MatchString(b):
+		s = textRefundCredit
+	case payAppRE.MatchString(b):
+		s = textRefundWhere
+	default:
+		return Reply{}, false, nil
+	}
+	c.s.Prompt = prompt{}
+	c.s.Topic, c.s.TopicQ = topicRefund, ""
+	c.s.OfferTicket = true
+	return c.text(s), true, nil
 }
 
 // topicOther marks that the last answer was about another company's product.

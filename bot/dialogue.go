@@ -186,6 +186,7 @@ func (c *conv) textSteps() []textStep {
 		c.closing,            // "好 记下了", "ok 多谢", "没事了 拜拜": a line, no menu
 		c.plan,               // "好 我先去查下防火墙": a line, the hotline when they will call
 		c.merchantIgnores,    // "商家不理我": what 易联 can do, the complaint ticket
+		c.buyerRefund,        // a buyer's refund that has not come, and its follow-ups
 		c.smallWords,         // thanks, okay, emoji, goodbyes, "还在吗"
 		c.followUp,           // "详细", "然后呢", "为什么" about the answer just given
 		c.navigate,           // menu words, option numbers, 返回, 继续
