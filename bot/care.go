@@ -1022,18 +1022,21 @@ var (
 	englishHandoffRE = mustMatcher(`realperson|human|agent|staff|operator|talkto|speakto|someone`)
 	englishByeRE     = mustMatcher(`bye|seeyou|goodbye`)
 	// englishTerms map English words onto the knowledge base's Chinese.
+	// englishTerms map English words to the Chinese question that finds the entry, and to
+	// the entry's gist in English (%[1]s is the hotline, %[2]s its hours): a user who writes
+	// English gets an English answer, not the Chinese one pasted.
 	englishTerms = []struct {
-		re *regexp.Regexp
-		zh string
+		re     *regexp.Regexp
+		zh, en string
 	}{
-		{regexp.MustCompile(`refund`), "退款多久到账"},
-		{regexp.MustCompile(`cross.?border|usd|dollar|foreign|overseas|international`), "跨境支付"},
-		{regexp.MustCompile(`frozen|freeze|on ?hold|withheld|blocked`), "资金被冻结了怎么办"},
-		{regexp.MustCompile(`settle|payout|notarriv|notreceiv`), "结算款没到账"},
-		{regexp.MustCompile(`fee|rate|charge`), "费率是多少"},
-		{regexp.MustCompile(`invoice`), "发票怎么开"},
-		{regexp.MustCompile(`password|login|log in`), "忘记登录密码"},
-		{regexp.MustCompile(`statement|reconcil`), "对账单在哪下载"},
+		{regexp.MustCompile(`refund`), "退款多久到账", textEnglishRefund},
+		{regexp.MustCompile(`cross.?border|usd|dollar|foreign|overseas|international`), "跨境支付", textEnglishCrossBorder},
+		{regexp.MustCompile(`frozen|freeze|on ?hold|withheld|blocked`), "资金被冻结了怎么办", textEnglishFrozen},
+		{regexp.MustCompile(`settle|payout|notarriv|notreceiv`), "结算款没到账", textEnglishSettlement},
+		{regexp.MustCompile(`fee|rate|charge`), "费率是多少", textEnglishFees},
+		{regexp.MustCompile(`invoice`), "发票怎么开", textEnglishInvoice},
+		{regexp.MustCompile(`password|login|log in`), "忘记登录密码", textEnglishPassword},
+		{regexp.MustCompile(`statement|reconcil`), "对账单在哪下载", textEnglishStatement},
 	}
 )
 
@@ -1078,6 +1081,17 @@ func (c *conv) english(ctx context.Context, text string) (Reply, bool, error) {
 		}
 		if res.Decision == "answer" && len(res.Hits) > 0 {
 			e, ok := c.b.kb.Content().Entry(res.Hits[0].ID)
+			if ok && t.en != "" {
+				c.count(e.Category, statAnswered)
+				c.s.Prompt = prompt{}
+				c.s.Topic, c.s.TopicQ = e.ID, t.zh
+				c.s.Answered, c.s.Detail = e.ID, false
+				out := fmt.Sprintf(t.en, c.b.contact("hotline"), c.b.hours.window(c.now))
+				if !c.b.hours.open(c.now) {
+					out += "\n" + fmt.Sprintf(textEnglishClosedNow, c.b.hours.window(c.now))
+				}
+				return c.text(out), true, nil
+			}
 			if ok {
 				c.count(e.Category, statAnswered)
 				c.s.Prompt = prompt{}
@@ -1091,8 +1105,16 @@ func (c *conv) english(ctx context.Context, text string) (Reply, bool, error) {
 			}
 		}
 	}
+	if !englishWordRE.MatchString(text) {
+		// Letters and digits but no English word ("GD2026120400", "AB12"): a code or a number,
+		// not a sign that the user reads English.
+		return Reply{}, false, nil
+	}
 	return c.text(fmt.Sprintf(textEnglishHelp, c.b.contact("hotline"), c.b.hours.window(c.now))), true, nil
 }
+
+// englishWordRE finds a word of English, three letters or more.
+var englishWordRE = regexp.MustCompile(`(^|[^A-Za-z])[A-Za-z]{3,}`)
 
 // Other companies' products.
 

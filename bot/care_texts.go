@@ -113,3 +113,17 @@ const (
 	textCrossWalletOurs  = "能不能和 %s 对接，我这里给不了确定的答复，要由跨境业务团队按您的业务确认。易联自己的跨境收款服务可以收境外客户的外币付款、结汇到国内账户：回复“跨境支付”看开通条件，或拨打 %s 转跨境业务咨询。"
 	textCrossWallet      = "“%s”是另一家公司的服务，它的提现和到账进度我们看不到，请在 %s 里查或联系它的客服。\n如果您做跨境生意、想收境外客户的款，易联有自己的跨境收款服务（外币收款、结汇到国内账户），能不能接您现在用的渠道、费率多少，由跨境业务团队按您的情况答复：回复“跨境支付”了解，或拨打 %s 转跨境业务。"
 )
+
+// English answers: the gist of the Chinese entry; the details are for the agents and the
+// hotline's international desk.
+const (
+	textEnglishRefund      = "Refunds are made by the merchant you paid, so ask them first. A refund goes back the way you paid: to your account balance quickly, or to your card, where the issuing bank decides when it posts (holidays can delay it).\nIf a refund is late, send me the payment time, amount and merchant name and I'll open a ticket, or call %[1]s (daily %[2]s)."
+	textEnglishCrossBorder = "Yes, Yilian Pay offers cross-border collection for signed merchants, including foreign-currency payments (such as USD) converted and settled to your account in China. Which currencies, fees and documents apply depends on your business and contract, so our international desk confirms it: call %[1]s (daily %[2]s) and ask for cross-border business, or reply \"ticket\" and we'll contact you."
+	textEnglishFrozen      = "Funds are held for a risk review, a dispute, documents to update or an order from the authorities; the money stays in your account. The message center in the merchant portal shows the reason. Then call %[1]s (daily %[2]s) or reply \"ticket\" with your merchant number. We never ask for an \"unfreezing fee\", codes or passwords."
+	textEnglishSettlement  = "Settlement is normally T+1 and moves to the next working day over weekends and holidays. Check the settlement record in the merchant portal: \"processing\" means the bank is still handling it; \"failed\" usually means the settlement card details need fixing. If it still hasn't arrived, reply \"ticket\" with your merchant number, or call %[1]s (daily %[2]s)."
+	textEnglishFees        = "Fees are set in your merchant contract and depend on the product and industry; you can see yours in the merchant portal. To ask about or adjust them, call %[1]s (daily %[2]s) or reply \"ticket\"."
+	textEnglishInvoice     = "Invoices for our service fees are requested in the merchant portal; they are issued to the name on your merchant account. For a special request (for example an English version), reply \"ticket\" or call %[1]s (daily %[2]s)."
+	textEnglishPassword    = "Use \"Forgot password\" on the merchant portal's login page and verify with the phone number on file. If that phone number has changed, call %[1]s (daily %[2]s) or reply \"ticket\". Never send your password or codes to anyone, including us."
+	textEnglishStatement   = "Statements and reconciliation files can be downloaded in the merchant portal, by date. If a file is missing or looks wrong, reply \"ticket\" with your merchant number and the date, or call %[1]s (daily %[2]s)."
+	textEnglishClosedNow   = "Our agents work daily %s; reply \"ticket\" and I'll log it now so it's handled first thing."
+)

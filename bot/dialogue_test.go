@@ -309,7 +309,7 @@ func TestEnglishAnswerFitsAScreen(t *testing.T) {
 	t.Parallel()
 	ix := mustIndex(t)
 	converse(t, newTestBot(t, ix, at(23, 0), Options{}), []step{
-		{say: "our funds are on hold, what can we do", want: []string{"in Chinese", "冻结"}, check: func(t *testing.T, r Reply) {
+		{say: "our funds are on hold, what can we do", want: []string{"merchant portal", "ticket"}, notWant: []string{"冻结"}, check: func(t *testing.T, r Reply) {
 			if n := utf8.RuneCountInString(r.Text); n > screenRunes {
 				t.Errorf("English answer is %d characters, more than a phone screen (%d)", n, screenRunes)
 			}
@@ -452,6 +452,34 @@ func TestNoRepeatedBlocks(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			converse(t, newTestBot(t, ix, tt.start, Options{}), tt.steps)
+		})
+	}
+}
+
+// TestEnglishInEnglish: an English question gets its answer in English, and a code of letters
+// and digits from a Chinese user gets no English greeting.
+func TestEnglishInEnglish(t *testing.T) {
+	t.Parallel()
+	ix := mustIndex(t)
+	tests := []struct {
+		name  string
+		steps []step
+	}{
+		{"foreign currency", []step{
+			{say: "can we receive payments from overseas buyers in dollars", want: []string{"cross-border", "USD"}, notWant: []string{"跨境", "in Chinese"}},
+		}},
+		{"a refund", []step{
+			{say: "my refund still hasnt arrived", want: []string{"merchant", "ticket"}, notWant: []string{"退款"}},
+		}},
+		{"a code, not English", []step{
+			{say: "你好"},
+			{say: "AB20261204", notWant: []string{"Hello!"}},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			converse(t, newTestBot(t, ix, at(10, 0), Options{}), tt.steps)
 		})
 	}
 }
