@@ -775,11 +775,20 @@ func (c *conv) numberAnswer(text string) (numberVerdict, bool) {
 		// "热线是400-800-9001对吧": a number remembered wrong, not a stranger calling.
 		for _, n := range []string{hotline, backup} {
 			if n != "" && nearNumber(d, digits(n)) {
-				return numberVerdict{text: fmt.Sprintf(textNumberNearMiss, n, c.b.hours.window(c.now), num), near: n}, true
+				return numberVerdict{text: fmt.Sprintf(textNumberNearMiss, nearOpening(b), n, c.b.hours.window(c.now), num), near: n}, true
 			}
 		}
 	}
 	return numberVerdict{text: fmt.Sprintf(textNumberNotOfficial, num) + "\n" + c.b.officialNumbers() + "\n" + textNumberAdvice}, true
+}
+
+// nearOpening answers a number the user believes is ours ("…对吧") with 不对, and a question
+// about one ("…也是你们的吗") with 不是.
+func nearOpening(b string) string {
+	if strings.Contains(b, "对吧") || strings.Contains(b, "是吧") || strings.Contains(b, "对不对") || strings.Contains(b, "没错") {
+		return "不对"
+	}
+	return "不是"
 }
 
 // nearNumber reports whether a differs from the official number b in one or two digits, or by

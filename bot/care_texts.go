@@ -95,7 +95,7 @@ const (
 	textTicketNoSlipAsk  = "找不到的话，把问题和大概的提交时间告诉我，我帮您重新跟进。"
 	textForgotNoListed   = "是其中哪一个？直接回复工单号就能看到进度和客服回复。"
 	textWaitedNoTicket   = "等了这么久还没结果，确实让人着急，抱歉。我在这个微信号下没查到待处理的工单：有工单号（GD开头）的话发给我，我马上帮您查和催；没有的话，说一下是什么问题，我帮您登记工单跟进。"
-	textNumberNearMiss   = "不对，易联支付的客服热线是 %s（每天 %s）；%s 不是我们的号码，自称易联的其他号码都不要信。"
+	textNumberNearMiss   = "%s，易联支付的客服热线是 %s（每天 %s）；%s 不是我们的号码，自称易联的其他号码都不要信。"
 	textHiddenNeverShare = "您发来的已自动隐藏、没有保存。" + textNeverShare
 	textPlanAck          = "好的，您先去看看，有问题随时回来找我。"
 	textPlanCall         = "好的。客服热线 %s，人工服务时间每天 %s，到时直接拨打就行；在这里也可以随时问我。"

@@ -176,7 +176,7 @@ func TestOfficialNumbers(t *testing.T) {
 			{say: "我没理他", want: []string{"没有损失"}},
 		}},
 		{"a wrong digit is not the hotline", []step{
-			{say: "热线是400-800-9008吗", want: []string{"不对", "400-800-9008 不是", "400-800-9000"}, notWant: []string{"诈骗"}},
+			{say: "热线是400-800-9008吗", want: []string{"不是，", "400-800-9008 不是", "400-800-9000"}, notWant: []string{"诈骗"}},
 		}},
 	}
 	for _, tt := range tests {
