@@ -482,6 +482,10 @@ func (c *conv) openCase(ctx context.Context, kind, text string) (Reply, error) {
 			return Reply{}, err
 		}
 		out := fmt.Sprintf(textCaseAdded, cs.Ticket)
+		if kind == caseLoss && prev == caseLoss && transferRE.MatchString(b) {
+			// Another payment went out: every payment needs the bank's stop and the report.
+			out = fmt.Sprintf(textCaseAddedPaid, cs.Ticket)
+		}
 		if kind != prev {
 			step := caseFirstStep[kind]
 			if kind == caseCode {

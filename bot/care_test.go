@@ -134,6 +134,7 @@ func TestCaseFollowUps(t *testing.T) {
 			steps: []step{
 				{say: "自称易联客服的人说要给我退款 叫我先交500保证金", notWant: []string{"加急工单 GD"}},
 				{say: "现在他还要我再转一次 说上一笔没成功", match: urgentTicketRE, want: []string{"付过一笔", "开户银行"}},
+				{say: "刚才又转了800过去", want: []string{"每一笔", "止付", "报警"}, notWant: block},
 			},
 			tickets: 1,
 		},

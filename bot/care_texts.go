@@ -72,6 +72,7 @@ const textFlowPhoneUnseen = "我这边看不到您账户或微信绑定的手机
 // Still more follow-ups, and the caution after a public number that called.
 const (
 	textCaseApp          = "要卸载。卸载前先截图保存这个APP的名称和对方让您做过的操作（报警用），然后卸载，再用自己的手机改银行卡和支付密码。"
+	textCaseAddedPaid    = "别太自责，这类骗局很难防。已补充到加急工单 %s。请马上打开户银行电话，把每一笔转账都申请止付，并带上全部转账记录报警（110 或 96110）；对方再要钱一律不付。"
 	textCaseAppDone      = "卸载了就好。接下来：1. 马上查银行卡和支付账户最近的交易，有不是您做的，立即打开户银行电话止付、冻结；2. 用另一台手机或电脑改银行卡和支付密码；3. 截图和聊天记录先留着，报警（110 或 96110）时要用。"
 	textCasePaidBefore   = "对方让您“再付”，说明您已经付过一笔了，这笔要按被骗处理，千万不要再付。"
 	textCaseCodeStep     = "打开户银行电话，查有没有异常扣款，有就立即止付、冻结银行卡；再用另一台没被共享过的手机或电脑修改登录密码和支付密码"
