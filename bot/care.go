@@ -100,6 +100,10 @@ func (c *conv) fundSafety(ctx context.Context, text string) (Reply, bool, error)
 		r, ok, err := c.caseFollowUp(ctx, text, b)
 		if ok || err != nil {
 			cs.Aside = false
+			if err == nil && feelingRE.MatchString(b) && !strings.HasPrefix(r.Text, "别") && !strings.HasPrefix(r.Text, "这不怪您") {
+				// A panicking user gets a line of calm before the answer.
+				r.Text = textCaseCalm + r.Text
+			}
 			return r, true, err
 		}
 	}
@@ -153,6 +157,10 @@ var (
 	whyRE     = mustMatcher(`怎么会这样|为什么会|怎么会|凭什么`)
 	stopRE    = mustMatcher(`停掉|停了|冻结我|先冻结|暂停|先把.{0,6}(停|冻)|止付`)
 	whoRE     = mustMatcher(`找谁|能找谁|谁能帮|找个人|有没有人`)
+	// appDoneRE: the app was removed already ("卸载了 然后呢"): what is next, not "uninstall it".
+	appDoneRE = mustMatcher(`卸载了|卸了|已经卸|已卸载|删了|删掉了|卸掉了`)
+	// paidBeforeRE: asked to pay "again" or "one more", the user has paid once already.
+	paidBeforeRE = mustMatcher(`(又|还)(让|要|叫)我?(再|重新)?(付|转|交|打|汇)|再(付|转|交|打|汇)一(笔|次|回)|(让|要|叫)我?再(付|转|交|打|汇)|再(付|转|交)了`)
 	// scriptRE: what scammers say to push the user.
 	scriptRE = mustMatcher(`不弄.{0,6}冻结|马上冻结|再付|再转|再交|再念|才能退|系统卡住|解冻费|激活费|流水不足|通道费`)
 	// caseAckRE: an okay or thanks in a case, several run together ("好的 知道了 谢谢").
@@ -216,9 +224,22 @@ func (c *conv) caseFollowUp(ctx context.Context, text, b string) (Reply, bool, e
 		}
 		return c.text(r.text), true, nil
 	case shareSecretRE.MatchString(b):
+		if c.guarded.found() && len(c.s.Warned) > 0 {
+			// The answer is the reminder: not said twice.
+			c.warning = ""
+			c.warned(c.guarded.kinds)
+			return c.text(c.withTicket(textHiddenNeverShare)), true, nil
+		}
 		return c.text(c.withTicket(textNeverShare)), true, nil
+	case cs.Kind == caseRisk && cs.Ticket == "" && paidBeforeRE.MatchString(b) && !noHarmRE.MatchString(b):
+		// "他又让我再付一笔": one payment went already, so this is a loss now.
+		r, err := c.openCase(ctx, caseLoss, text)
+		r.Text = textCasePaidBefore + "\n" + r.Text
+		return r, true, err
 	case demandRE.MatchString(b) || scriptRE.MatchString(b):
 		return note(textScamScript)
+	case appRE.MatchString(b) && appDoneRE.MatchString(b):
+		return c.text(c.withTicket(textCaseAppDone)), true, nil
 	case appRE.MatchString(b):
 		return c.text(c.withTicket(textCaseApp)), true, nil
 	case channelRE.MatchString(b) && !bankNameRE.MatchString(b) && cs.Kind != caseRisk:
@@ -461,8 +482,18 @@ func (c *conv) openCase(ctx context.Context, kind, text string) (Reply, error) {
 			return Reply{}, err
 		}
 		out := fmt.Sprintf(textCaseAdded, cs.Ticket)
+		if kind == caseLoss && prev == caseLoss && transferRE.MatchString(b) {
+			// Another payment went out: every payment needs the bank's stop and the report.
+			out = fmt.Sprintf(textCaseAddedPaid, cs.Ticket)
+		}
 		if kind != prev {
-			out = fmt.Sprintf(textCaseAddedStep, cs.Ticket, caseFirstStep[kind])
+			step := caseFirstStep[kind]
+			if kind == caseCode {
+				// A code typed in may have let someone pay: the bank comes first, and the
+				// passwords are changed on a device that was not shared.
+				step = textCaseCodeStep
+			}
+			out = fmt.Sprintf(textCaseAddedStep, cs.Ticket, step)
 		}
 		return c.text(out), nil
 	}
@@ -681,6 +712,7 @@ var publicNumbers = map[string]string{
 // public the public body it belongs to.
 type numberVerdict struct {
 	text, official, public string
+	near                   string // the official number the asked one was mistaken for
 }
 
 // phoneCheck tells the user whether a number they ask about is one of 易联's official ones
@@ -696,7 +728,7 @@ func (c *conv) phoneCheck(_ context.Context, text string) (Reply, bool, error) {
 	}
 	c.s.Prompt = prompt{}
 	b := bare(text)
-	if c.s.Case == nil && v.public == "" && (v.official == "" || numberDemandRE.MatchString(b)) {
+	if c.s.Case == nil && v.public == "" && v.near == "" && (v.official == "" || numberDemandRE.MatchString(b)) {
 		// A stranger's number, or an official one that asked for a code: a scam may be going
 		// on, so "我没给", "已经转了" that follow are read in that context.
 		c.s.Case = &fundCase{Kind: caseRisk, Steps: 1}
@@ -743,7 +775,53 @@ func (c *conv) numberAnswer(text string) (numberVerdict, bool) {
 		}
 		return numberVerdict{text: s, public: who}, true
 	}
+	if !numberCallRE.MatchString(b) && !numberDemandRE.MatchString(b) && !scamCtxRE.MatchString(b) {
+		// "热线是400-800-9001对吧": a number remembered wrong, not a stranger calling.
+		for _, n := range []string{hotline, backup} {
+			if n != "" && nearNumber(d, digits(n)) {
+				return numberVerdict{text: fmt.Sprintf(textNumberNearMiss, nearOpening(b), n, c.b.hours.window(c.now), num), near: n}, true
+			}
+		}
+	}
 	return numberVerdict{text: fmt.Sprintf(textNumberNotOfficial, num) + "\n" + c.b.officialNumbers() + "\n" + textNumberAdvice}, true
+}
+
+// nearOpening answers a number the user believes is ours ("…对吧") with 不对, and a question
+// about one ("…也是你们的吗") with 不是.
+func nearOpening(b string) string {
+	if strings.Contains(b, "对吧") || strings.Contains(b, "是吧") || strings.Contains(b, "对不对") || strings.Contains(b, "没错") {
+		return "不对"
+	}
+	return "不是"
+}
+
+// nearNumber reports whether a differs from the official number b in one or two digits, or by
+// one digit left out or added: a number misremembered.
+func nearNumber(a, b string) bool {
+	if a == b || len(b) < 7 {
+		return false
+	}
+	switch len(a) - len(b) {
+	case 0:
+		diff := 0
+		for i := range len(a) {
+			if a[i] != b[i] {
+				diff++
+			}
+		}
+		return diff <= 2
+	case 1, -1:
+		long, short := a, b
+		if len(short) > len(long) {
+			long, short = short, long
+		}
+		for i := range len(long) {
+			if long[:i]+long[i+1:] == short {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // knownNumber reports whether num is an official or a well-known public number.
@@ -957,18 +1035,21 @@ var (
 	englishHandoffRE = mustMatcher(`realperson|human|agent|staff|operator|talkto|speakto|someone`)
 	englishByeRE     = mustMatcher(`bye|seeyou|goodbye`)
 	// englishTerms map English words onto the knowledge base's Chinese.
+	// englishTerms map English words to the Chinese question that finds the entry, and to
+	// the entry's gist in English (%[1]s is the hotline, %[2]s its hours): a user who writes
+	// English gets an English answer, not the Chinese one pasted.
 	englishTerms = []struct {
-		re *regexp.Regexp
-		zh string
+		re     *regexp.Regexp
+		zh, en string
 	}{
-		{regexp.MustCompile(`refund`), "退款多久到账"},
-		{regexp.MustCompile(`cross.?border|usd|dollar|foreign|overseas|international`), "跨境支付"},
-		{regexp.MustCompile(`frozen|freeze|on ?hold|withheld|blocked`), "资金被冻结了怎么办"},
-		{regexp.MustCompile(`settle|payout|notarriv|notreceiv`), "结算款没到账"},
-		{regexp.MustCompile(`fee|rate|charge`), "费率是多少"},
-		{regexp.MustCompile(`invoice`), "发票怎么开"},
-		{regexp.MustCompile(`password|login|log in`), "忘记登录密码"},
-		{regexp.MustCompile(`statement|reconcil`), "对账单在哪下载"},
+		{regexp.MustCompile(`refund`), "退款多久到账", textEnglishRefund},
+		{regexp.MustCompile(`cross.?border|usd|dollar|foreign|overseas|international`), "跨境支付", textEnglishCrossBorder},
+		{regexp.MustCompile(`frozen|freeze|on ?hold|withheld|blocked`), "资金被冻结了怎么办", textEnglishFrozen},
+		{regexp.MustCompile(`settle|payout|notarriv|notreceiv`), "结算款没到账", textEnglishSettlement},
+		{regexp.MustCompile(`fee|rate|charge`), "费率是多少", textEnglishFees},
+		{regexp.MustCompile(`invoice`), "发票怎么开", textEnglishInvoice},
+		{regexp.MustCompile(`password|login|log in`), "忘记登录密码", textEnglishPassword},
+		{regexp.MustCompile(`statement|reconcil`), "对账单在哪下载", textEnglishStatement},
 	}
 )
 
@@ -1013,6 +1094,17 @@ func (c *conv) english(ctx context.Context, text string) (Reply, bool, error) {
 		}
 		if res.Decision == "answer" && len(res.Hits) > 0 {
 			e, ok := c.b.kb.Content().Entry(res.Hits[0].ID)
+			if ok && t.en != "" {
+				c.count(e.Category, statAnswered)
+				c.s.Prompt = prompt{}
+				c.s.Topic, c.s.TopicQ = e.ID, t.zh
+				c.s.Answered, c.s.Detail = e.ID, false
+				out := fmt.Sprintf(t.en, c.b.contact("hotline"), c.b.hours.window(c.now))
+				if !c.b.hours.open(c.now) {
+					out += "\n" + fmt.Sprintf(textEnglishClosedNow, c.b.hours.window(c.now))
+				}
+				return c.text(out), true, nil
+			}
 			if ok {
 				c.count(e.Category, statAnswered)
 				c.s.Prompt = prompt{}
@@ -1026,8 +1118,16 @@ func (c *conv) english(ctx context.Context, text string) (Reply, bool, error) {
 			}
 		}
 	}
+	if !englishWordRE.MatchString(text) {
+		// Letters and digits but no English word ("GD2026120400", "AB12"): a code or a number,
+		// not a sign that the user reads English.
+		return Reply{}, false, nil
+	}
 	return c.text(fmt.Sprintf(textEnglishHelp, c.b.contact("hotline"), c.b.hours.window(c.now))), true, nil
 }
+
+// englishWordRE finds a word of English, three letters or more.
+var englishWordRE = regexp.MustCompile(`(^|[^A-Za-z])[A-Za-z]{3,}`)
 
 // Other companies' products.
 
@@ -1089,6 +1189,18 @@ func (c *conv) otherCompany(ctx context.Context, text string) (Reply, bool, erro
 		c.s.Topic = ""
 		return c.text(fmt.Sprintf(textNoCompare, owner) + fmt.Sprintf(textCompareOurs, c.b.contact("hotline"))), true, nil
 	}
+	if crossWalletRE.MatchString(strings.ToLower(name)) {
+		// PayPal and the like: 易联 cannot see their transfers, but has a cross-border service
+		// of its own, which is what "你们能接PayPal吗" is really asking about.
+		c.s.Prompt = prompt{}
+		again := c.s.Topic == topicCross
+		c.s.Topic, c.s.TopicQ, c.s.Last = topicCross, "", ""
+		if again {
+			// Asked again ("那你们能接PayPal吗"): about 易联's side, not the same reply.
+			return c.text(fmt.Sprintf(textCrossWalletOurs, name, c.b.contact("hotline"))), true, nil
+		}
+		return c.text(fmt.Sprintf(textCrossWallet, name, name, c.b.contact("hotline"))), true, nil
+	}
 	if ourWordsRE.MatchString(rest) {
 		if owner == "发卡银行" {
 			// "是你们的问题还是银行的问题": both parts are real; 易联's is answered.
@@ -1121,8 +1233,111 @@ func (c *conv) otherCompany(ctx context.Context, text string) (Reply, bool, erro
 	return c.text(fmt.Sprintf(textOtherCompany, name, owner, owner)), true, nil
 }
 
+// crossWalletRE names the cross-border wallets and platforms a trader may ask 易联 about.
+var crossWalletRE = mustMatcher(`paypal|stripe|payoneer|派安盈|wise|万里汇|worldfirst|pingpong|连连|亚马逊|amazon|shopee|ebay|速卖通`)
+
+// Refunds as a buyer sees them: the money the buyer waits for, not the merchant's back office.
+var (
+	// refundMissRE: a refund that has not come.
+	refundMissRE = mustMatcher(`退款.{0,10}(没到|没收到|没有收到|还没到|不到账|没到账|没退回|没回来|没见|没看到|查不到|没有到)|(没|没有)(收到|到|看到)(退款|退的钱)|退的钱.{0,6}(没到|没收到|还没)|退了.{0,8}(没到|都没到|还没到|没收到)|退.{0,20}钱(还|都)?没(回来|到|退回)|refund.{0,12}(notreceived|notarrived|hasnt|havent|didnt|not)`)
+	// sellerCtxRE: the message is a merchant's (their customer, their back office).
+	sellerCtxRE = mustMatcher(`顾客|客户|买家|付款人|消费者|我们店|我的店|店里|商户后台|后台|发起退款|退款失败|退不了|给他退|给她退|我退了|我们退了|商户号|商户编号|88\d{8}`)
+	// refundLateRE: "那要是过了时间还没到呢" inside a refund topic.
+	refundLateRE   = mustMatcher(`过了.{0,6}(时间|天|日|期)|超过|超时|还(是)?没(到|收到|退)|一直没|都没到|迟迟`)
+	refundCreditRE = mustMatcher(`信用卡`)
+	// platformRE: where the buyer bought; the platform handles its refunds first.
+	platformRE = mustMatcher(`(在|从)(拼多多|淘宝|天猫|京东|美团|饿了么|抖音|快手|闲鱼|唯品会|小红书|得物)|(拼多多|淘宝|天猫|京东|美团|饿了么|抖音|快手|闲鱼|唯品会|小红书|得物)(上|里|店)?.{0,4}(买|下单|购|付)|网上买|网购|网店`)
+	// payAppRE: a payment app or bank app where the buyer may look.
+	payAppRE = mustMatcher(`云闪付|手机银行|银行app|网银|账单里|app里`)
+)
+
+// topicCross marks that the last answer was about a cross-border wallet and 易联's own service.
+const topicCross = "_cross"
+
+// topicRefund marks that the last answer was the buyer's refund answer.
+const topicRefund = "_refund"
+
+// buyerRefund answers a buyer waiting for a refund, and what they ask next inside that topic
+// (credit cards, "过了时间还没到", the platform they bought on, where to look). The FAQ's refund
+// entries are written for merchants (商户后台, 提醒顾客), so they are the wrong audience here.
+func (c *conv) buyerRefund(_ context.Context, text string) (Reply, bool, error) {
+	b := bare(text)
+	n := utf8.RuneCountInString(b)
+	inTopic := c.s.Topic == topicRefund || strings.HasPrefix(c.s.Answered, "refund-arrival") || strings.HasPrefix(c.s.Topic, "refund-arrival")
+	s := ""
+	switch {
+	case refundMissRE.MatchString(b) && !sellerCtxRE.MatchString(b) && !isEnglish(text):
+		s = textBuyerRefund
+		if m := bankNameRE.FindString(b); m != "" {
+			// "是你们的问题还是银行的问题": the bank's part said first.
+			s = fmt.Sprintf(textBankAndUs, m) + "\n" + s
+		}
+		if upset(text) || strings.Contains(b, "吞") || strings.Contains(b, "别让我") {
+			s = textBuyerRefundSorry + s
+		}
+		switch {
+		case platformRE.MatchString(b):
+			s += "\n" + textRefundPlatform
+		case refundCreditRE.MatchString(b):
+			s += "\n" + textRefundCredit
+		}
+	case !inTopic || n > 24 || sellerCtxRE.MatchString(b):
+		return Reply{}, false, nil
+	case platformRE.MatchString(b):
+		s = textRefundPlatform
+	case refundLateRE.MatchString(b):
+		s = textRefundLate
+	case refundCreditRE.MatchString(b):
+		s = textRefundCredit
+	case payAppRE.MatchString(b):
+		s = textRefundWhere
+	default:
+		return Reply{}, false, nil
+	}
+	c.s.Prompt = prompt{}
+	c.s.Topic, c.s.TopicQ = topicRefund, ""
+	c.s.OfferTicket = true
+	return c.text(s), true, nil
+}
+
 // topicOther marks that the last answer was about another company's product.
 const topicOther = "_other"
+
+// Plans and complaints about a merchant, which would otherwise reach the FAQ's pick-list.
+var (
+	// planRE: an okay with what the user will do next ("好 我先去查下防火墙", "算了 8点以后打电话问").
+	planRE     = mustMatcher(`^(好的?|好吧|行|嗯+|那|算了|ok|那好|那行|知道了|明白了|收到|了解)*(那)?(我)?(就)?(先|等|回头|明天|晚点|晚些|稍后|待会|等会|过会|改天|下午|晚上|明早|早上|上班|[0-9一二两三四五六七八九十]{1,2}点(以后|之后|后|钟|多)?)+.{0,8}(查|看|试|检查|排查|打电话|打个电话|打过去|打热线|问|联系|找|弄|改|处理|核对|确认)`)
+	planCallRE = mustMatcher(`电话|打过去|热线|打给`)
+	// merchantIgnoresRE: a buyer whose merchant does not answer or refund.
+	merchantIgnoresRE = mustMatcher(`(商家|卖家|店家|店主|商店|网店|那家店)(一直|都|就是|根本|也|还是|压根)?(不理|不回|不管|不退|不给退|联系不上|找不到|拉黑|不接|踢皮球|推给)`)
+)
+
+// plan acknowledges an okay that says what the user will do next: a line, the hotline when they
+// mean to call, no pick-list.
+func (c *conv) plan(_ context.Context, text string) (Reply, bool, error) {
+	b := bare(text)
+	if utf8.RuneCountInString(b) > 24 || !planRE.MatchString(b) || askRE.MatchString(b) {
+		return Reply{}, false, nil
+	}
+	c.s.Prompt = prompt{}
+	c.s.Need, c.s.Repeats = "", 0
+	if planCallRE.MatchString(b) {
+		return c.text(fmt.Sprintf(textPlanCall, c.b.contact("hotline"), c.b.hours.window(c.now))), true, nil
+	}
+	return c.text(textPlanAck), true, nil
+}
+
+// merchantIgnores answers a buyer whose merchant will not answer: what 易联 can do (chase the
+// merchant through a complaint ticket) and what the buyer needs to give for it.
+func (c *conv) merchantIgnores(_ context.Context, text string) (Reply, bool, error) {
+	b := bare(text)
+	if utf8.RuneCountInString(b) > 40 || !merchantIgnoresRE.MatchString(b) {
+		return Reply{}, false, nil
+	}
+	c.s.Prompt = prompt{}
+	c.s.OfferTicket = true
+	return c.text(textMerchantIgnores + c.b.humanWhen(c.now)), true, nil
+}
 
 // Emotion.
 
@@ -1143,7 +1358,50 @@ var (
 	chaseRE = mustMatcher(`催一下|催催|催单|帮我催|快点处理|加急处理|能不能快点|赶紧处理|催`)
 	// forgotNoRE: the user does not have the ticket number.
 	forgotNoRE = mustMatcher(`(单号|工单号|编号).{0,4}(忘|不记得|找不到|没记|丢)`)
+	// forgotNumRE: "号码忘了" said of a ticket ("好像GD开头的").
+	forgotNumRE = mustMatcher(`(号码|号)(也)?.{0,3}(忘|不记得|记不得|记不清|找不到|没记)`)
+	// waitedRE: a wait told as a complaint ("都一周了", "好几天没人理").
+	waitedRE = mustMatcher(`都.{0,4}(天|周|星期|礼拜|月)了?|好几天|几天了|[一二两三四五六七八九十\d]+(天|周|个星期|个礼拜|个月)了|半个月|没人理|没人管|还没(人)?(处理|回复|联系|消息)`)
+	// slipNoRE: a ticket number typed with the wrong number of digits ("GD2026120400").
+	slipNoRE = regexp.MustCompile(`(?i)^\s*GD[ -]?\d{4,16}\s*$`)
 )
+
+// ticketNoSlip answers a ticket number with too few or too many digits: the format, and the
+// user's tickets to pick from. A right-length number is lookup's.
+func (c *conv) ticketNoSlip(ctx context.Context, text string) (Reply, bool, error) {
+	t := foldASCII(text)
+	if c.inFlow() || !slipNoRE.MatchString(t) || looseTicketNoRE.MatchString(t) {
+		return Reply{}, false, nil
+	}
+	c.s.Prompt = prompt{}
+	no := strings.ToUpper(strings.Join(strings.Fields(strings.ReplaceAll(t, "-", " ")), ""))
+	s := fmt.Sprintf(textTicketNoSlip, no, len(no)-2)
+	list, err := c.ticketList(ctx)
+	if err != nil {
+		return Reply{}, true, err
+	}
+	if list != "" {
+		return c.text(s + "\n" + list), true, nil
+	}
+	return c.text(s + textTicketNoSlipAsk), true, nil
+}
+
+// ticketList lists the user's latest tickets, or "" when there are none (or no store).
+func (c *conv) ticketList(ctx context.Context) (string, error) {
+	if c.stateless {
+		return "", nil
+	}
+	ts, err := c.b.st.userTickets(ctx, c.m.OpenID, 5)
+	if err != nil || len(ts) == 0 {
+		return "", err
+	}
+	var sb strings.Builder
+	sb.WriteString("您最近的工单：")
+	for _, t := range ts {
+		fmt.Fprintf(&sb, "\n%s　%s　%s", t.No, t.Type.Name(), t.Status.Name())
+	}
+	return sb.String(), nil
+}
 
 // myTicket answers "什么时候处理", "催一下" and "进度" about the ticket filed in this
 // conversation (or the user's latest open one).
@@ -1152,9 +1410,16 @@ func (c *conv) myTicket(ctx context.Context, text string) (Reply, bool, error) {
 		return Reply{}, false, nil
 	}
 	b := bare(text)
-	if forgotNoRE.MatchString(b) {
-		c.s.OfferTicket = true
+	if forgotNoRE.MatchString(b) || forgotNumRE.MatchString(b) && (strings.Contains(b, "gd") || strings.Contains(b, "工单")) {
 		c.s.Prompt = prompt{}
+		list, err := c.ticketList(ctx)
+		if err != nil {
+			return Reply{}, true, err
+		}
+		if list != "" {
+			return c.text(list + "\n" + textForgotNoListed), true, nil
+		}
+		c.s.OfferTicket = true
 		return c.text(textForgotNo + c.b.humanWhen(c.now)), true, nil
 	}
 	chase := chaseRE.MatchString(b)
@@ -1191,6 +1456,11 @@ func (c *conv) myTicket(ctx context.Context, text string) (Reply, bool, error) {
 		if strings.Contains(b, "工单") || chase {
 			c.s.OfferTicket = true
 			return c.text(textNoTicketFound), true, nil
+		}
+		if waitedRE.MatchString(b) {
+			// "怎么还没处理 都一周了" with no ticket here: sorry, which request, and a person.
+			c.s.OfferTicket = true
+			return c.text(textWaitedNoTicket + c.b.humanWhen(c.now)), true, nil
 		}
 		return Reply{}, false, nil
 	}

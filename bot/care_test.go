@@ -117,6 +117,27 @@ func TestCaseFollowUps(t *testing.T) {
 			},
 			tickets: 1,
 		},
+		{
+			name:  "what the user did is read: the app gone, a code typed after sharing, panic",
+			start: at(6, 10),
+			steps: []step{
+				{say: "骗子让我装了个todesk 现在还开着", match: urgentTicketRE},
+				{say: "软件已经删掉了 下一步干嘛", want: []string{"卸载了就好", "交易"}, notWant: []string{"要卸载"}},
+				{say: "不过之前按他说的输了个码进去", want: []string{"开户银行", "另一台"}, notWant: block},
+				{say: "天还没亮能找谁 我好慌", want: []string{"很着急"}, notWant: block},
+			},
+			tickets: 1,
+		},
+		{
+			name:  "asked to pay once more: a payment was made, so the loss steps and the ticket",
+			start: at(21, 0),
+			steps: []step{
+				{say: "自称易联客服的人说要给我退款 叫我先交500保证金", notWant: []string{"加急工单 GD"}},
+				{say: "现在他还要我再转一次 说上一笔没成功", match: urgentTicketRE, want: []string{"付过一笔", "开户银行"}},
+				{say: "刚才又转了800过去", want: []string{"每一笔", "止付", "报警"}, notWant: block},
+			},
+			tickets: 1,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -343,4 +364,46 @@ func TestTicketFlowRepairs(t *testing.T) {
 			tt.check(t, tk)
 		})
 	}
+}
+
+// TestBuyerRefund: a buyer waiting for a refund gets a buyer's answer, and the follow-ups stay
+// on the refund; a merchant's refund question still goes to the FAQ.
+func TestBuyerRefund(t *testing.T) {
+	t.Parallel()
+	ix := mustIndex(t)
+	merchantText := []string{"商户后台", "提醒顾客", "结算记录"}
+	tests := []struct {
+		name  string
+		steps []step
+	}{
+		{"a buyer, then the card, the wait and the platform", []step{
+			{say: "商家退的钱我到现在都没收到", want: []string{"原路退回", "付款时间、金额"}, notWant: merchantText},
+			{say: "我用的信用卡", want: []string{"信用卡", "账单"}, notWant: merchantText},
+			{say: "超过一个礼拜了还是没有", want: []string{"退款单号", "登记工单"}, notWant: merchantText},
+			{say: "是在淘宝上下单的", want: []string{"平台", "易联支付"}, notWant: []string{"不在我的服务范围"}},
+		}},
+		{"an angry buyer gets an apology first", []step{
+			{say: "退款等了十天都没到!!! 你们到底管不管", want: []string{"抱歉", "原路退回"}, notWant: merchantText},
+		}},
+		{"a merchant's refund question is not the buyer's answer", []step{
+			{say: "顾客说退款没收到 我后台显示成功了", notWant: []string{"退款由商家发起，钱会按原路退回您付款用的账户"}},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			converse(t, newTestBot(t, ix, at(10, 0), Options{}), tt.steps)
+		})
+	}
+}
+
+// TestCrossBorderWallets: a question about PayPal and the like names 易联's own cross-border
+// service, and the second question gets 易联's side instead of the same reply.
+func TestCrossBorderWallets(t *testing.T) {
+	t.Parallel()
+	ix := mustIndex(t)
+	converse(t, newTestBot(t, ix, at(10, 0), Options{}), []step{
+		{say: "Payoneer的钱转出来好慢 能帮我看看吗", want: []string{"跨境收款服务", "看不到"}},
+		{say: "那你们支持Payoneer收款吗", want: []string{"跨境业务团队", "跨境支付"}, notWant: []string{"看不到"}},
+	})
 }

@@ -72,6 +72,11 @@ const textFlowPhoneUnseen = "我这边看不到您账户或微信绑定的手机
 // Still more follow-ups, and the caution after a public number that called.
 const (
 	textCaseApp          = "要卸载。卸载前先截图保存这个APP的名称和对方让您做过的操作（报警用），然后卸载，再用自己的手机改银行卡和支付密码。"
+	textCaseAddedPaid    = "别太自责，这类骗局很难防。已补充到加急工单 %s。请马上打开户银行电话，把每一笔转账都申请止付，并带上全部转账记录报警（110 或 96110）；对方再要钱一律不付。"
+	textCaseAppDone      = "卸载了就好。接下来：1. 马上查银行卡和支付账户最近的交易，有不是您做的，立即打开户银行电话止付、冻结；2. 用另一台手机或电脑改银行卡和支付密码；3. 截图和聊天记录先留着，报警（110 或 96110）时要用。"
+	textCasePaidBefore   = "对方让您“再付”，说明您已经付过一笔了，这笔要按被骗处理，千万不要再付。"
+	textCaseCodeStep     = "打开户银行电话，查有没有异常扣款，有就立即止付、冻结银行卡；再用另一台没被共享过的手机或电脑修改登录密码和支付密码"
+	textCaseCalm         = "我知道您很着急，别慌，我们一步一步来。\n"
 	textCaseChannel      = "好的，已记到工单里。请马上联系%s的官方客服（App里的客服入口），说明被骗转账，申请冻结或拦截对方账户；同时报警（110 或 96110）。"
 	textNumberPublicCall = "来电显示可以伪造：对方要验证码、密码或让您转账的，一律是骗子；要核实就挂断后自己拨打官方号码。"
 )
@@ -83,4 +88,43 @@ const textFlowTopicKept = "如果还没解决，工单可以接着填（类型�
 const (
 	textCasePoliceNoTicket  = "警方需要交易记录的，由办案民警持公安机关的协查手续向易联支付调取，我们会配合。回复“登记”，我为您登记加急工单，把报案回执编号、交易时间和金额写进去，客服会跟进。"
 	textCaseHandoffNoTicket = "好的，正在为您转接人工客服。接通后请先说明是被骗的事，以及时间和金额，客服会优先处理。"
+)
+
+// Dead ends closed: a ticket number mistyped or forgotten, a wait complained of without one.
+const (
+	textTicketNoSlip     = "%s 好像不是完整的工单号：工单号是 GD 加 12 位数字（提交日期加 4 位序号，如 GD202612040001），您发的是 %d 位，请核对一下。"
+	textTicketNoSlipAsk  = "找不到的话，把问题和大概的提交时间告诉我，我帮您重新跟进。"
+	textForgotNoListed   = "是其中哪一个？直接回复工单号就能看到进度和客服回复。"
+	textWaitedNoTicket   = "等了这么久还没结果，确实让人着急，抱歉。我在这个微信号下没查到待处理的工单：有工单号（GD开头）的话发给我，我马上帮您查和催；没有的话，说一下是什么问题，我帮您登记工单跟进。"
+	textNumberNearMiss   = "%s，易联支付的客服热线是 %s（每天 %s）；%s 不是我们的号码，自称易联的其他号码都不要信。"
+	textHiddenNeverShare = "您发来的已自动隐藏、没有保存。" + textNeverShare
+	textPlanAck          = "好的，您先去看看，有问题随时回来找我。"
+	textPlanCall         = "好的。客服热线 %s，人工服务时间每天 %s，到时直接拨打就行；在这里也可以随时问我。"
+	textMerchantIgnores  = "商家不回应确实让人着急。易联是帮商家收款的支付机构，不能替商家决定退不退款，但可以帮您找商家：把付款时间、金额和商家名称（付款记录里能看到，有交易流水号更好）发给我，我登记投诉工单，客服会联系商家核实处理。"
+)
+
+// A buyer's refund, and 易联's own role next to other companies' wallets.
+const (
+	textBuyerRefundSorry = "让您等了这么久，确实着急，抱歉。"
+	textBuyerRefund      = "退款由商家发起，钱会按原路退回您付款用的账户，易联不会扣留。一般这样查：\n1. 看原付款账户的明细：银行卡看银行App或账单（退款的名称可能和商家名不一样），零钱或余额看对应App；\n2. 向商家要“退款成功”的时间和退款单号，拿着去问发卡银行或付款App的客服；\n3. 还是查不到的，把付款时间、金额和商家名称发给我（有交易单号更好），我帮您登记工单，客服协助核查这笔退款。"
+	textRefundLate       = "商家退款成功后，过了银行说的时间还没到，建议：先在原付款账户的明细或信用卡账单里找一笔退款或冲正（名称可能不是商家名）；找不到就带着退款成功时间和退款单号问发卡银行。仍查不到的，把付款时间、金额和商家名称发给我，我帮您登记工单，客服协助向渠道核查。"
+	textRefundCredit     = "信用卡付款的，信用卡退款会退回原卡，在账单里显示为一笔退款（冲抵消费）或额度恢复，不会退到储蓄卡或零钱；入账时间以发卡行为准，有时要到下一期账单才看得到。"
+	textRefundPlatform   = "在网购平台买的，退款先由平台处理：请在该平台App的订单里看退款进度和退款去向，按平台给的退款单号去查。如果银行扣款短信或账单上的商户名写的是“易联支付”，把付款时间和金额发给我，我帮您登记工单，客服查这笔交易的退款情况。"
+	textRefundWhere      = "能不能在那里看到，要看您当时是用哪个账户付的：用哪张卡付的，就看那张卡的银行App或账单，信用卡看账单里的退款记录；用零钱或余额付的，看对应App的账单。"
+	textCrossWalletOurs  = "能不能和 %s 对接，我这里给不了确定的答复，要由跨境业务团队按您的业务确认。易联自己的跨境收款服务可以收境外客户的外币付款、结汇到国内账户：回复“跨境支付”看开通条件，或拨打 %s 转跨境业务咨询。"
+	textCrossWallet      = "“%s”是另一家公司的服务，它的提现和到账进度我们看不到，请在 %s 里查或联系它的客服。\n如果您做跨境生意、想收境外客户的款，易联有自己的跨境收款服务（外币收款、结汇到国内账户），能不能接您现在用的渠道、费率多少，由跨境业务团队按您的情况答复：回复“跨境支付”了解，或拨打 %s 转跨境业务。"
+)
+
+// English answers: the gist of the Chinese entry; the details are for the agents and the
+// hotline's international desk.
+const (
+	textEnglishRefund      = "Refunds are made by the merchant you paid, so ask them first. A refund goes back the way you paid: to your account balance quickly, or to your card, where the issuing bank decides when it posts (holidays can delay it).\nIf a refund is late, send me the payment time, amount and merchant name and I'll open a ticket, or call %[1]s (daily %[2]s)."
+	textEnglishCrossBorder = "Yes, Yilian Pay offers cross-border collection for signed merchants, including foreign-currency payments (such as USD) converted and settled to your account in China. Which currencies, fees and documents apply depends on your business and contract, so our international desk confirms it: call %[1]s (daily %[2]s) and ask for cross-border business, or reply \"ticket\" and we'll contact you."
+	textEnglishFrozen      = "Funds are held for a risk review, a dispute, documents to update or an order from the authorities; the money stays in your account. The message center in the merchant portal shows the reason. Then call %[1]s (daily %[2]s) or reply \"ticket\" with your merchant number. We never ask for an \"unfreezing fee\", codes or passwords."
+	textEnglishSettlement  = "Settlement is normally T+1 and moves to the next working day over weekends and holidays. Check the settlement record in the merchant portal: \"processing\" means the bank is still handling it; \"failed\" usually means the settlement card details need fixing. If it still hasn't arrived, reply \"ticket\" with your merchant number, or call %[1]s (daily %[2]s)."
+	textEnglishFees        = "Fees are set in your merchant contract and depend on the product and industry; you can see yours in the merchant portal. To ask about or adjust them, call %[1]s (daily %[2]s) or reply \"ticket\"."
+	textEnglishInvoice     = "Invoices for our service fees are requested in the merchant portal; they are issued to the name on your merchant account. For a special request (for example an English version), reply \"ticket\" or call %[1]s (daily %[2]s)."
+	textEnglishPassword    = "Use \"Forgot password\" on the merchant portal's login page and verify with the phone number on file. If that phone number has changed, call %[1]s (daily %[2]s) or reply \"ticket\". Never send your password or codes to anyone, including us."
+	textEnglishStatement   = "Statements and reconciliation files can be downloaded in the merchant portal, by date. If a file is missing or looks wrong, reply \"ticket\" with your merchant number and the date, or call %[1]s (daily %[2]s)."
+	textEnglishClosedNow   = "Our agents work daily %s; reply \"ticket\" and I'll log it now so it's handled first thing."
 )

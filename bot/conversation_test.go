@@ -176,7 +176,7 @@ func TestOfficialNumbers(t *testing.T) {
 			{say: "我没理他", want: []string{"没有损失"}},
 		}},
 		{"a wrong digit is not the hotline", []step{
-			{say: "热线是400-800-9008吗", want: []string{"400-800-9008 不是", "400-800-9000"}},
+			{say: "热线是400-800-9008吗", want: []string{"不是，", "400-800-9008 不是", "400-800-9000"}, notWant: []string{"诈骗"}},
 		}},
 	}
 	for _, tt := range tests {
@@ -532,7 +532,7 @@ func TestEverydayWords(t *testing.T) {
 			{say: "没什么用", want: []string{"抱歉没帮上"}, notWant: short},
 		}},
 		{"English gets English", []step{
-			{say: "I want a refund for my order", want: []string{"in Chinese", "400-800-9000", "退款"}},
+			{say: "I want a refund for my order", want: []string{"merchant", "400-800-9000"}, notWant: []string{"退款"}},
 			{say: "thanks a lot", want: []string{"welcome"}},
 		}},
 		{"the merchant number explained", []step{

@@ -100,7 +100,7 @@ func (c *conv) respond(ctx context.Context) (Reply, error) {
 		// Mask and answer: the steps see the message as if the secret were not there, under
 		// a one-line warning given once per kind and conversation.
 		if kinds := c.unwarned(); len(kinds) > 0 {
-			c.warning = c.b.guardText(kinds)
+			c.warning = c.guardLine(kinds)
 		}
 		text = strings.TrimSpace(stripMasks(c.guarded.masked))
 	}
@@ -135,13 +135,22 @@ func (c *conv) unwarned() []string {
 // secretOnly answers a message that holds nothing but a secret: the warning, and what the user
 // can do instead; inside the ticket flow, the step's question again.
 func (c *conv) secretOnly() Reply {
-	warning := c.b.guardText(c.guarded.kinds)
+	warning := c.guardLine(c.guarded.kinds)
 	c.warned(c.guarded.kinds)
 	if c.inFlow() {
 		return c.text(warning + "\n\n您正在提交工单，" + c.flowPrompt())
 	}
 	c.s.Prompt = prompt{}
 	return c.text(warning + "\n" + textSecretOnlyHint)
+}
+
+// guardLine is the warning about kinds of secret sent: in full the first time in a
+// conversation, then a short reminder, since the user has read why once already.
+func (c *conv) guardLine(kinds []string) string {
+	if len(c.s.Warned) > 0 {
+		return fmt.Sprintf(textGuardAgain, strings.Join(kinds, "、"))
+	}
+	return c.b.guardText(kinds)
 }
 
 // warned records in the session that the user was warned about kinds.
@@ -169,12 +178,16 @@ func (c *conv) textSteps() []textStep {
 		c.phoneCheck,         // "这个号码是你们的吗"
 		c.handoffWords,       // "人工" and friends
 		c.lookup,             // 查询工单 GD…, a bare ticket number, 我的工单
+		c.ticketNoSlip,       // "GD2026120400": a ticket number with the wrong digits
 		c.suggestion,         // "你们能不能改进一下": feedback on the service, not a chase
 		c.txnNumber,          // "流水号2026…": taken, and what can be done with it
 		c.myTicket,           // "什么时候处理", "催一下" about the user's ticket
 		c.merchantTicket,     // a merchant number given after an unsolved question: file it
 		c.ticketFlow,         // start, resume, cancel or answer the ticket flow
 		c.closing,            // "好 记下了", "ok 多谢", "没事了 拜拜": a line, no menu
+		c.plan,               // "好 我先去查下防火墙": a line, the hotline when they will call
+		c.merchantIgnores,    // "商家不理我": what 易联 can do, the complaint ticket
+		c.buyerRefund,        // a buyer's refund that has not come, and its follow-ups
 		c.smallWords,         // thanks, okay, emoji, goodbyes, "还在吗"
 		c.followUp,           // "详细", "然后呢", "为什么" about the answer just given
 		c.navigate,           // menu words, option numbers, 返回, 继续
@@ -377,6 +390,10 @@ func (c *conv) handoffWords(_ context.Context, text string) (Reply, bool, error)
 	c.s.Asks++
 	if c.inFlow() && !c.b.hours.open(c.now) {
 		c.count("", statHandoff)
+		if c.s.Asks >= 3 && c.s.Flow.Step == stepType {
+			// The type list was shown twice already: a third paste reads like a loop.
+			return c.text(c.closedAgain() + "\n" + textFlowTypeShort), true, nil
+		}
 		return c.text(c.closedAgain() + "\n\n" + c.flowPrompt()), true, nil
 	}
 	if f := c.s.Flow; f != nil {

@@ -309,7 +309,7 @@ func TestEnglishAnswerFitsAScreen(t *testing.T) {
 	t.Parallel()
 	ix := mustIndex(t)
 	converse(t, newTestBot(t, ix, at(23, 0), Options{}), []step{
-		{say: "our funds are on hold, what can we do", want: []string{"in Chinese", "冻结"}, check: func(t *testing.T, r Reply) {
+		{say: "our funds are on hold, what can we do", want: []string{"merchant portal", "ticket"}, notWant: []string{"冻结"}, check: func(t *testing.T, r Reply) {
 			if n := utf8.RuneCountInString(r.Text); n > screenRunes {
 				t.Errorf("English answer is %d characters, more than a phone screen (%d)", n, screenRunes)
 			}
@@ -360,5 +360,126 @@ func TestShortAnswerRest(t *testing.T) {
 		if head != tt.wantHead || cut != tt.wantCut {
 			t.Errorf("%s: shortAnswer = (%d runes, %v), want (%d runes, %v)", tt.name, utf8.RuneCountInString(head), cut, utf8.RuneCountInString(tt.wantHead), tt.wantCut)
 		}
+	}
+}
+
+// TestDeadEndsClosed: plans, a mistyped or forgotten ticket number, a wait complained of and a
+// merchant who does not answer get a line that moves on, not a pick-list or the menu.
+func TestDeadEndsClosed(t *testing.T) {
+	t.Parallel()
+	ix := mustIndex(t)
+	short := []string{menuMark, "没能理解", suggestMark, "Hello!"}
+	tests := []struct {
+		name  string
+		steps []step
+	}{
+		{"a plan is acknowledged", []step{
+			{say: "行 那我等会去检查下服务器配置", want: []string{"好的"}, notWant: short},
+		}},
+		{"a plan to call gets the hotline and its hours", []step{
+			{say: "那算了 明天上午再打热线问问", want: []string{"400-800-9000", "08:00-22:00"}, notWant: short},
+		}},
+		{"a ticket number with digits missing", []step{
+			{say: "gd20261203001", want: []string{"12 位数字", "11 位"}, notWant: short},
+		}},
+		{"a ticket number forgotten lists the user's tickets", []step{
+			{say: "单号记不清了 反正是GD打头的", notWant: short},
+		}},
+		{"a wait complained of with no ticket", []step{
+			{say: "到底什么时候处理 都半个月了", want: []string{"抱歉", "工单号"}, notWant: short},
+		}},
+		{"a merchant who does not answer", []step{
+			{say: "卖家一直不回消息", want: []string{"投诉工单", "金额"}, notWant: short},
+		}},
+		{"a hotline remembered wrong is corrected plainly", []step{
+			{say: "你们电话是4008009009是吧", want: []string{"不对", "400-800-9000"}, notWant: []string{"诈骗", "验证码"}},
+		}},
+		{"a stranger's number is still not ours", []step{
+			{say: "4001234567说是你们的 让我转账", want: []string{"不可信"}, notWant: []string{"不对，"}},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			converse(t, newTestBot(t, ix, at(10, 0), Options{}), tt.steps)
+		})
+	}
+}
+
+func TestNearNumber(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{"4008009001", "4008009000", true},
+		{"400809000", "4008009000", true},
+		{"40080090000", "4008009000", true},
+		{"4008009000", "4008009000", false},
+		{"13800001234", "4008009000", false},
+		{"4001234567", "4008009000", false},
+	}
+	for _, tt := range tests {
+		if got := nearNumber(tt.a, tt.b); got != tt.want {
+			t.Errorf("nearNumber(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
+
+// TestNoRepeatedBlocks: a second secret gets a short reminder, and a third request for a human
+// out of hours does not paste the ticket-type list again.
+func TestNoRepeatedBlocks(t *testing.T) {
+	t.Parallel()
+	ix := mustIndex(t)
+	full := "官方客服绝不会索要验证码或密码"
+	typeList := "1. 商户服务（结算、费率、商户信息等）"
+	tests := []struct {
+		name  string
+		start time.Time
+		steps []step
+	}{
+		{"a second secret: a short reminder", at(10, 0), []step{
+			{say: "登录密码Qwe12345 登不进去", want: []string{full}},
+			{say: "短信验证码 552301 收到了 怎么用", want: []string{"已自动隐藏"}, notWant: []string{full, "552301"}},
+		}},
+		{"asking for a human again and again out of hours", at(23, 0), []step{
+			{say: "转人工", want: []string{typeList}},
+			{say: "人工服务", want: []string{typeList}},
+			{say: "人工客服 人工客服", want: []string{"400-800-9000", "取消"}, notWant: []string{typeList}},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			converse(t, newTestBot(t, ix, tt.start, Options{}), tt.steps)
+		})
+	}
+}
+
+// TestEnglishInEnglish: an English question gets its answer in English, and a code of letters
+// and digits from a Chinese user gets no English greeting.
+func TestEnglishInEnglish(t *testing.T) {
+	t.Parallel()
+	ix := mustIndex(t)
+	tests := []struct {
+		name  string
+		steps []step
+	}{
+		{"foreign currency", []step{
+			{say: "can we receive payments from overseas buyers in dollars", want: []string{"cross-border", "USD"}, notWant: []string{"跨境", "in Chinese"}},
+		}},
+		{"a refund", []step{
+			{say: "my refund still hasnt arrived", want: []string{"merchant", "ticket"}, notWant: []string{"退款"}},
+		}},
+		{"a code, not English", []step{
+			{say: "你好"},
+			{say: "AB20261204", notWant: []string{"Hello!"}},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			converse(t, newTestBot(t, ix, at(10, 0), Options{}), tt.steps)
+		})
 	}
 }

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -226,6 +227,9 @@ func TestMaskAndAnswer(t *testing.T) {
 	warnCard := "⚠️ 请不要在对话中发送银行卡号，已自动隐藏、不会保存。官方客服绝不会索要验证码或密码，如已告诉他人，请立即修改密码并拨打官方热线 400-800-9000。"
 	warnPassword := strings.Replace(warnCard, "银行卡号", "密码", 1)
 	warnCode := strings.Replace(warnCard, "银行卡号", "验证码", 1)
+	// Changed by design: once warned, a conversation gets a short reminder, not the warning again.
+	againCard := fmt.Sprintf(textGuardAgain, "银行卡号")
+	againCode := fmt.Sprintf(textGuardAgain, "验证码")
 	onTop := func(warning, answer string) func(t *testing.T, r Reply) {
 		return func(t *testing.T, r Reply) {
 			t.Helper()
@@ -250,15 +254,15 @@ func TestMaskAndAnswer(t *testing.T) {
 		{"the warning is given once per kind and conversation", []step{
 			{say: "验证码384756，对账单在哪下载", check: onTop(warnCode, download)},
 			{say: "验证码 667788 对账单什么时候生成", notWant: []string{guardMark, "667788"}},
-			{say: "我的卡号6222027110665803516被盗刷了", check: onTop(warnCard, textCaseEmpathy)},
+			{say: "我的卡号6222027110665803516被盗刷了", check: onTop(againCard, textCaseEmpathy)},
 			// A new conversation is warned again.
 			{say: "验证码 384756 对账单在哪下载", after: time.Hour, want: []string{warnCode, download}},
 		}},
 		{"a message that is only a secret gets the warning and a hint", []step{
 			{say: "验证码384756", check: onTop(warnCode, textSecretOnlyHint), notWant: []string{"384756"}},
-			{say: "卡号：6222027110665803516", check: onTop(warnCard, textSecretOnlyHint)},
+			{say: "卡号：6222027110665803516", check: onTop(againCard, textSecretOnlyHint)},
 			// Only-a-secret is always answered with the warning: there is nothing else to say.
-			{say: "验证码 667788", check: onTop(warnCode, textSecretOnlyHint)},
+			{say: "验证码 667788", check: onTop(againCode, textSecretOnlyHint)},
 		}},
 	}
 	for _, tt := range tests {

@@ -80,6 +80,12 @@ func numbered(title string, items []string, footer string) string {
 }
 
 // guardText is the one-line warning put on top of the reply to a message with a payment secret.
+// textFlowTypeShort asks for the ticket type without listing the types again.
+const textFlowTypeShort = "要登记的话，回复上面工单类型的数字（1 商户服务、2 技术支持、3 投诉建议、0 其他）；不登记回复“取消”。"
+
+// textGuardAgain reminds a user who was warned once already.
+const textGuardAgain = "⚠️ 请不要在对话中发送%s，已自动隐藏。"
+
 func (b *Bot) guardText(kinds []string) string {
 	call := "联系官方客服"
 	if h := b.contact("hotline"); h != "" {
