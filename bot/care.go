@@ -1520,11 +1520,20 @@ func (c *conv) merchantTicket(_ context.Context, text string) (Reply, bool, erro
 		return Reply{}, false, nil
 	}
 	f := &flow{ID: newToken(), Step: stepDesc, Type: TypeMerchant, MerchantNo: no, Urgent: c.s.Urgent}
-	if cat := c.s.LastCategory; cat == "api-integration" {
+	// What the user said before and what this message adds beside the number ("错误码TIMEOUT
+	// 一分钟几百单") both describe the problem; either may name its type.
+	var desc []string
+	if utf8.RuneCountInString(c.s.LastQ) >= minDescRunes {
+		desc = append(desc, c.s.LastQ)
+	}
+	if rest := takeRest(c.userText); rest != "" {
+		desc = append(desc, rest)
+	}
+	if cat := c.s.LastCategory; cat == "api-integration" || typeFromTopic(bare(strings.Join(desc, " "))) == TypeTech {
 		f.Type = TypeTech
 	}
-	if utf8.RuneCountInString(c.s.LastQ) >= minDescRunes {
-		f.Desc = c.s.LastQ
+	if len(desc) > 0 {
+		f.Desc = clip(strings.Join(desc, "；"), maxStoredRunes)
 		f.Step = stepContact
 	}
 	c.s.Flow = f

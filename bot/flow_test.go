@@ -249,3 +249,16 @@ func TestFlowQuestionsAndStatus(t *testing.T) {
 		})
 	}
 }
+
+// TestMerchantNumberAfterAMiss: a merchant number sent after a question the bot could not
+// settle files a ticket with what the user said before and what came with the number; a
+// technical problem in either makes it a technical ticket.
+func TestMerchantNumberAfterAMiss(t *testing.T) {
+	t.Parallel()
+	ix := mustIndex(t)
+	converse(t, newTestBot(t, ix, at(15, 0), Options{}), []step{
+		{say: "下单接口从中午开始一直报错 顾客全都付不了"},
+		{say: "8823456789 返回码SIGN_FAIL 每分钟几十笔", want: []string{"8823456789"}, notWant: []string{"看不到您账户的明细"}},
+		{say: "不用留电话", want: []string{"技术支持", "顾客全都付不了；返回码"}},
+	})
+}
