@@ -381,3 +381,16 @@ const (
 
 // textTxnNumber answers a transaction number given on its own.
 const textTxnNumber = "收到流水号 %s。我这边查不到单笔交易的明细：回复“提交工单”登记（描述里写上这个流水号和遇到的问题），客服查明后联系您；"
+
+// Payments down right now (outage).
+const (
+	textOutageAck      = "收款中断非常紧急，我马上帮您处理。"
+	textOutageAckRush  = "明白，大促中收款中断每分钟都是损失，我马上帮您处理。"
+	textOutageNoNotice = "目前没有已公告的系统维护，我们按故障处理。"
+	textOutageNotice   = "目前有公告：%s"
+	textOutageNow      = "现在可以做的：签约商户请拨打高峰期备用热线 %s；同时记下报错码、开始时间和一两个失败订单号，方便技术排查。"
+	textOutageOpen     = "我已为您开加急技术支持工单，技术同事会尽快联系您（人工服务每天 %s）。"
+	textOutageClosed   = "现在是非服务时间（人工服务每天 %s），我已为您开加急技术支持工单，%s 上班后第一时间处理；夜间请先打备用热线。"
+	textOutageLineDead = "抱歉备用热线没接通，工单已按加急登记，会写明这一点，技术同事会主动联系您。"
+	textOutageDone     = "已按加急技术故障处理，技术同事会在 %s 前联系您；在此之前签约商户可拨备用热线 %s。"
+)
