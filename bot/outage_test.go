@@ -75,3 +75,37 @@ func TestOutage(t *testing.T) {
 		})
 	}
 }
+
+func TestCutContact(t *testing.T) {
+	t.Parallel()
+	ix := mustIndex(t)
+	tests := []struct {
+		name    string
+		start   time.Time
+		say     string
+		want    []string
+		notWant []string
+	}{
+		{
+			name:    "a call at night: hang up, the bank and 110 now, the hotline in the morning",
+			start:   at(0, 15),
+			say:     "有个人打电话自称易联客服 说要帮我注销分期 让我转钱到指定账户",
+			want:    []string{"挂断", "96110", "08:00 后"},
+			notWant: []string{"然后自己拨打官方热线核实"},
+		},
+		{
+			name:    "a WeChat contact by day: no hanging up, the hotline now",
+			start:   at(15, 0),
+			say:     "微信上有人说是易联客服 要我扫码付款解冻账户",
+			want:    []string{"不要回复", "400-800-9000"},
+			notWant: []string{"挂断", "已下班"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			b := newTestBot(t, ix, tt.start, Options{})
+			converse(t, b, []step{{say: tt.say, want: tt.want, notWant: tt.notWant}})
+		})
+	}
+}
