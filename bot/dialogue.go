@@ -190,6 +190,7 @@ func (c *conv) textSteps() []textStep {
 		c.merchantIgnores,    // "商家不理我": what 易联 can do, the complaint ticket
 		c.buyerRefund,        // a buyer's refund that has not come, and its follow-ups
 		c.smallWords,         // thanks, okay, emoji, goodbyes, "还在吗"
+		c.numberAgain,        // "电话多少来着": the hotline alone
 		c.followUp,           // "详细", "然后呢", "为什么" about the answer just given
 		c.navigate,           // menu words, option numbers, 返回, 继续
 		c.feedback,           // 有用 / 没用 on the last answer

@@ -84,3 +84,17 @@ func (c *conv) activeNotice() (Notice, bool) {
 	}
 	return Notice{}, false
 }
+
+// numberAgainRE asks for the hotline's number again: 电话多少来着, 热线号码再发一下, 号码忘了.
+var numberAgainRE = regexp.MustCompile(`(电话|热线|号码)[^，,。]{0,6}(多少来着|是多少来着|来着|再说|再发|再给|没记住|没记下|忘了|记不住)|(再说|再发|再给|重复)(一下|一遍|一次)?.{0,3}(电话|热线|号码)`)
+
+// numberAgain answers a user who asks for the hotline again with the number alone, large and
+// clear, rather than a paragraph quoted from the last answer.
+func (c *conv) numberAgain(ctx context.Context, text string) (Reply, bool, error) {
+	b := bare(text)
+	if c.inFlow() || !numberAgainRE.MatchString(b) || strings.Contains(b, "备用") {
+		return Reply{}, false, nil
+	}
+	c.s.Prompt = prompt{}
+	return c.text(fmt.Sprintf(textNumberAgain, c.b.contact("hotline"), c.b.hours.window(c.now))), true, nil
+}

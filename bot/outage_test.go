@@ -109,3 +109,13 @@ func TestCutContact(t *testing.T) {
 		})
 	}
 }
+
+func TestNumberAgain(t *testing.T) {
+	t.Parallel()
+	ix := mustIndex(t)
+	b := newTestBot(t, ix, at(11, 0), Options{})
+	converse(t, b, []step{
+		{say: "客服热线是多少"},
+		{say: "不好意思 热线号码再发一下", want: []string{testContact["hotline"]}, notWant: []string{"刚才的回答", "010-88888888", "有用"}},
+	})
+}
