@@ -956,6 +956,14 @@ func (c *conv) createTicket(ctx context.Context) (Reply, error) {
 		sb.WriteString("。")
 	}
 	fmt.Fprintf(&sb, "\n查询进度：回复“查询工单 %s”或直接发送工单号；回复“我的工单”查看全部。", t.No)
+	if isEnglish(c.m.Text) || isEnglish(t.Description) {
+		// An English user gets the confirmation in English first; the Chinese details follow.
+		due := fmt.Sprintf(textTicketEnglishDue, b.shortTime(t.DueAt))
+		if !urgent && !b.hours.open(c.now) {
+			due = fmt.Sprintf(textTicketEnglishClosed, b.hours.window(c.now), b.shortTime(b.hours.nextOpenAt(c.now)))
+		}
+		return c.text(fmt.Sprintf(textTicketEnglish, t.No, due) + "\n\n" + sb.String()), nil
+	}
 	return c.text(sb.String()), nil
 }
 

@@ -119,3 +119,14 @@ func TestNumberAgain(t *testing.T) {
 		{say: "不好意思 热线号码再发一下", want: []string{testContact["hotline"]}, notWant: []string{"刚才的回答", "010-88888888", "有用"}},
 	})
 }
+
+func TestEnglishTicketConfirmation(t *testing.T) {
+	t.Parallel()
+	ix := mustIndex(t)
+	b := newTestBot(t, ix, at(23, 5), Options{})
+	converse(t, b, []step{
+		{say: "please file a ticket for me"},
+		{say: "8812340000 refund to our buyer stuck for a week"},
+		{say: "skip", want: []string{"Your ticket is filed: GD", "when they start at", "工单已提交"}},
+	})
+}

@@ -409,16 +409,19 @@ const textTxnNumber = "收到流水号 %s。我这边查不到单笔交易的明
 
 // Payments down right now (outage).
 const (
-	textOutageAck      = "收款中断非常紧急，我马上帮您处理。"
-	textOutageAckRush  = "明白，大促中收款中断每分钟都是损失，我马上帮您处理。"
-	textOutageNoNotice = "目前没有已公告的系统维护，我们按故障处理。"
-	textOutageNotice   = "目前有公告：%s"
-	textOutageNow      = "现在可以做的：签约商户请拨打高峰期备用热线 %s；同时记下报错码、开始时间和一两个失败订单号，方便技术排查。"
-	textOutageOpen     = "我已为您开加急技术支持工单，技术同事会尽快联系您（人工服务每天 %s）。"
-	textOutageClosed   = "现在是非服务时间（人工服务每天 %s），我已为您开加急技术支持工单，%s 上班后第一时间处理；夜间请先打备用热线。"
-	textOutageLineDead = "抱歉备用热线没接通，工单已按加急登记，会写明这一点，技术同事会主动联系您。"
-	textNumberAgain    = "客服热线：%s\n服务时间：每天 %s。"
-	textOutageDone     = "已按加急技术故障处理，技术同事会在 %s 前联系您；在此之前签约商户可拨备用热线 %s。"
+	textOutageAck           = "收款中断非常紧急，我马上帮您处理。"
+	textOutageAckRush       = "明白，大促中收款中断每分钟都是损失，我马上帮您处理。"
+	textOutageNoNotice      = "目前没有已公告的系统维护，我们按故障处理。"
+	textOutageNotice        = "目前有公告：%s"
+	textOutageNow           = "现在可以做的：签约商户请拨打高峰期备用热线 %s；同时记下报错码、开始时间和一两个失败订单号，方便技术排查。"
+	textOutageOpen          = "我已为您开加急技术支持工单，技术同事会尽快联系您（人工服务每天 %s）。"
+	textOutageClosed        = "现在是非服务时间（人工服务每天 %s），我已为您开加急技术支持工单，%s 上班后第一时间处理；夜间请先打备用热线。"
+	textOutageLineDead      = "抱歉备用热线没接通，工单已按加急登记，会写明这一点，技术同事会主动联系您。"
+	textTicketEnglish       = "Your ticket is filed: %s. %s To check on it, just send the ticket number."
+	textTicketEnglishDue    = "We will get back to you by %s (Beijing time)."
+	textTicketEnglishClosed = "Our agents work %s (Beijing time); it will be handled first when they start at %s."
+	textNumberAgain         = "客服热线：%s\n服务时间：每天 %s。"
+	textOutageDone          = "已按加急技术故障处理，技术同事会在 %s 前联系您；在此之前签约商户可拨备用热线 %s。"
 )
 
 // How to cut contact with a scammer and verify (cutContact).
