@@ -305,7 +305,7 @@ func (c *conv) caseFollowUp(ctx context.Context, text, b string) (Reply, bool, e
 			return c.text(c.b.englishCaseText(cs.Ticket)), true, nil
 		}
 		if cs.Kind == caseRisk {
-			return c.text(c.b.riskText()), true, nil
+			return c.text(c.riskText(b)), true, nil
 		}
 		return c.text(c.stepsAgain()), true, nil
 	case !cs.Aside && !en && (thanksRE.MatchString(b) || okRE.MatchString(b) || caseAckRE.MatchString(b)) && utf8.RuneCountInString(b) <= 12:
@@ -469,7 +469,7 @@ func (c *conv) openCase(ctx context.Context, kind, text string) (Reply, error) {
 		case cs.Steps > 1:
 			return c.text(textScamScript + "\n" + textRiskAsk), nil
 		}
-		return c.text(c.b.riskText()), nil
+		return c.text(c.riskText(b)), nil
 	}
 	head := ""
 	if cs.Ticket == "" && (kind == caseLoss || kind == caseTakeover || kind == caseTheft) {
@@ -783,7 +783,7 @@ func (c *conv) numberAnswer(text string) (numberVerdict, bool) {
 			}
 		}
 	}
-	return numberVerdict{text: fmt.Sprintf(textNumberNotOfficial, num) + "\n" + c.b.officialNumbers() + "\n" + textNumberAdvice}, true
+	return numberVerdict{text: fmt.Sprintf(textNumberNotOfficial, num) + "\n" + c.b.officialNumbers() + "\n" + fmt.Sprintf(textNumberAdvice, c.cutContact(b))}, true
 }
 
 // nearOpening answers a number the user believes is ours ("…对吧") with 不对, and a question
@@ -854,7 +854,7 @@ func (c *conv) prefixAnswer(b string, claim bool) (numberVerdict, bool) {
 	if strings.HasPrefix(ps[0], "95") || strings.HasPrefix(ps[0], "96") {
 		s += textPrefixService
 	}
-	return numberVerdict{text: s + "\n" + c.b.officialNumbers() + "\n" + textNumberAdvice}, true
+	return numberVerdict{text: s + "\n" + c.b.officialNumbers() + "\n" + fmt.Sprintf(textNumberAdvice, c.cutContact(b))}, true
 }
 
 // claimedNumber returns the first phone-like number in text that is not a merchant number, a

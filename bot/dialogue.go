@@ -176,6 +176,7 @@ func (c *conv) textSteps() []textStep {
 		c.solvedReport,       // "工单处理好了": thanks, and the score question
 		c.fundSafety,         // a loss or a scam: what to do now, the urgent ticket; its follow-ups
 		c.phoneCheck,         // "这个号码是你们的吗"
+		c.outage,             // "接口全部超时", "收不了款": payments down now, the urgent tech ticket
 		c.handoffWords,       // "人工" and friends
 		c.lookup,             // 查询工单 GD…, a bare ticket number, 我的工单
 		c.ticketNoSlip,       // "GD2026120400": a ticket number with the wrong digits
@@ -189,6 +190,7 @@ func (c *conv) textSteps() []textStep {
 		c.merchantIgnores,    // "商家不理我": what 易联 can do, the complaint ticket
 		c.buyerRefund,        // a buyer's refund that has not come, and its follow-ups
 		c.smallWords,         // thanks, okay, emoji, goodbyes, "还在吗"
+		c.numberAgain,        // "电话多少来着": the hotline alone
 		c.followUp,           // "详细", "然后呢", "为什么" about the answer just given
 		c.navigate,           // menu words, option numbers, 返回, 继续
 		c.feedback,           // 有用 / 没用 on the last answer

@@ -151,9 +151,9 @@ func TestFollowUpOnAnswer(t *testing.T) {
 		{"a cross-border question answered with a domestic entry is asked again within cross-border", []step{
 			{say: "境外收款的手续费怎么算", want: []string{"跨境"}, notWant: []string{"退款"}},
 		}},
-		{"the same question again: the answer in brief", []step{
+		{"the hotline asked for again: the number alone", []step{
 			{say: "客服热线号码是多少"},
-			{say: "热线号码多少来着", want: []string{"400-800-9000", textRepeatBrief}, notWant: lost},
+			{say: "热线号码多少来着", want: []string{"400-800-9000"}, notWant: append(lost, "安全提醒", "刚才的回答")},
 		}},
 	}
 	for _, tt := range tests {

@@ -23,6 +23,8 @@ type flow struct {
 	Desc       string     `json:"desc,omitempty"`
 	Contact    string     `json:"contact,omitempty"`
 	Urgent     bool       `json:"urgent,omitempty"`
+	// Outage marks a ticket for payments down right now: urgent, but not about fund safety.
+	Outage bool `json:"outage,omitempty"`
 	// Fails counts answers in a row that did not fit the step: after two the ways out are
 	// offered.
 	Fails int `json:"fails,omitempty"`
@@ -942,7 +944,9 @@ func (c *conv) createTicket(ctx context.Context) (Reply, error) {
 	if t.ContactMasked != "" {
 		fmt.Fprintf(&sb, "\n联系电话：%s", t.ContactMasked)
 	}
-	if urgent {
+	if urgent && f.Outage {
+		fmt.Fprintf(&sb, "\n\n"+textOutageDone, b.shortTime(b.urgentDue(c.now)), b.contact("emergency_line"))
+	} else if urgent {
 		fmt.Fprintf(&sb, "\n\n您的问题涉及资金安全，%s。如遇盗刷或诈骗，请同时联系开户银行止付、冻结，并拨打110或96110报警。", b.urgentPromise(c.now))
 	} else {
 		fmt.Fprintf(&sb, "\n\n我们会在%s内回复您", slaText(slaFor(t.Type, false)))
@@ -952,6 +956,14 @@ func (c *conv) createTicket(ctx context.Context) (Reply, error) {
 		sb.WriteString("。")
 	}
 	fmt.Fprintf(&sb, "\n查询进度：回复“查询工单 %s”或直接发送工单号；回复“我的工单”查看全部。", t.No)
+	if isEnglish(c.m.Text) || isEnglish(t.Description) {
+		// An English user gets the confirmation in English first; the Chinese details follow.
+		due := fmt.Sprintf(textTicketEnglishDue, b.shortTime(t.DueAt))
+		if !urgent && !b.hours.open(c.now) {
+			due = fmt.Sprintf(textTicketEnglishClosed, b.hours.window(c.now), b.shortTime(b.hours.nextOpenAt(c.now)))
+		}
+		return c.text(fmt.Sprintf(textTicketEnglish, t.No, due) + "\n\n" + sb.String()), nil
+	}
 	return c.text(sb.String()), nil
 }
 

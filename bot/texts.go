@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -150,7 +151,7 @@ const (
 	textCaseHandoffClosed = "人工客服的服务时间是每天 %s，现在不在服务时间。您的加急工单 %s 已经登记，客服%s上班后第一时间处理，不用再重新提交。\n现在就能做的：打开户银行电话止付、冻结；拨打110或96110报警。"
 	textUrgentOpen        = "已进入加急通道，客服会在1小时内处理（%s前联系您）"
 	textUrgentClosed      = "已进入加急通道。现在是非服务时间（人工服务每天 %s），客服%s上班后第一时间处理（%s前联系您）；在此之前，银行和110/96110随时可以联系"
-	textRisk              = "⚠️ 这是典型的冒充客服诈骗，请不要转账、付款或扫码，也不要提供验证码、密码、银行卡信息，不要共享屏幕或安装对方让您装的软件。官方人员绝不会这样要求。\n请立即挂断、停止联系，然后自己拨打官方热线核实。"
+	textRisk              = "⚠️ 这是典型的冒充客服诈骗，请不要转账、付款或扫码，也不要提供验证码、密码、银行卡信息，不要共享屏幕或安装对方让您装的软件。官方人员绝不会这样要求。\n%s"
 	textRiskAsk           = "如果已经转账、付款或给了验证码，请马上告诉我，我帮您登记加急工单。"
 	textNoHarm            = "那就好，没有损失最重要。以后遇到自称易联的来电或消息，挂断后自己拨打官方热线核实。"
 )
@@ -172,7 +173,7 @@ const (
 	textNumberHotline     = "是的，%s 是易联支付的官方客服热线，服务时间每天 %s。不过来电号码可以伪造：只要对方索要验证码、密码或让您转账，都请挂断后自己拨打热线核实。"
 	textNumberEmergency   = "是的，%s 是易联支付的官方备用热线，在双十一、春节等高峰期供签约商户使用。日常请拨打客服热线 %s。不过来电号码可以伪造：只要对方索要验证码、密码或让您转账，都请挂断后自己拨打热线核实。"
 	textNumberNotOfficial = "%s 不是易联支付的官方号码，自称易联的来电或短信都请当作诈骗处理。"
-	textNumberAdvice      = "请不要提供验证码、密码或银行卡信息，不要加对方QQ或微信，不要转账；挂断后自己拨打官方热线核实。已经给了验证码或转了钱的话，请马上告诉我。"
+	textNumberAdvice      = "请不要提供验证码、密码或银行卡信息，不要加对方QQ或微信，不要转账；%s已经给了验证码或转了钱的话，请马上告诉我。"
 )
 
 // Acknowledgements and small talk.
@@ -271,9 +272,33 @@ func (b *Bot) accountName() string {
 	return "易联支付"
 }
 
-func (b *Bot) riskText() string {
-	return textRisk + "\n" + b.officialNumbers() + "\n" + textRiskAsk
+// riskText is the scam warning, with how to cut contact and verify fitting b and the hour.
+func (c *conv) riskText(b string) string {
+	return fmt.Sprintf(textRisk, c.cutContact(b)) + "\n" + c.b.officialNumbers() + "\n" + textRiskAsk
 }
+
+// cutContact says how to end contact with a scammer, fitting the channel b tells of (a call is
+// hung up, a text message or WeChat is not answered), and how to verify: the hotline while it
+// is open; out of hours when it opens, and the bank and the police, who answer now.
+func (c *conv) cutContact(b string) string {
+	stop := textCutOther
+	switch {
+	case scamCallRE.MatchString(b):
+		stop = textCutCall
+	case scamTextRE.MatchString(b):
+		stop = textCutText
+	}
+	if c.b.hours.open(c.now) {
+		return stop + fmt.Sprintf(textVerifyOpen, c.b.contact("hotline"))
+	}
+	return stop + fmt.Sprintf(textVerifyClosed, c.b.hours.window(c.now), c.b.hours.nextOpen(c.now), c.b.contact("hotline"))
+}
+
+var (
+	// scamCallRE is contact by phone call; scamTextRE by message, link or chat app.
+	scamCallRE = regexp.MustCompile(`来电|打电话|打来|电话里|通话|给我打|打给我|接到.{0,4}电话`)
+	scamTextRE = regexp.MustCompile(`短信|微信|QQ|qq|链接|消息|私信|加我|群里`)
+)
 
 func (b *Bot) englishRiskText() string { return fmt.Sprintf(textEnglishRisk, b.contact("hotline")) }
 
@@ -381,3 +406,29 @@ const (
 
 // textTxnNumber answers a transaction number given on its own.
 const textTxnNumber = "收到流水号 %s。我这边查不到单笔交易的明细：回复“提交工单”登记（描述里写上这个流水号和遇到的问题），客服查明后联系您；"
+
+// Payments down right now (outage).
+const (
+	textOutageAck           = "收款中断非常紧急，我马上帮您处理。"
+	textOutageAckRush       = "明白，大促中收款中断每分钟都是损失，我马上帮您处理。"
+	textOutageNoNotice      = "目前没有已公告的系统维护，我们按故障处理。"
+	textOutageNotice        = "目前有公告：%s"
+	textOutageNow           = "现在可以做的：签约商户请拨打高峰期备用热线 %s；同时记下报错码、开始时间和一两个失败订单号，方便技术排查。"
+	textOutageOpen          = "我已为您开加急技术支持工单，技术同事会尽快联系您（人工服务每天 %s）。"
+	textOutageClosed        = "现在是非服务时间（人工服务每天 %s），我已为您开加急技术支持工单，%s 上班后第一时间处理；夜间请先打备用热线。"
+	textOutageLineDead      = "抱歉备用热线没接通，工单已按加急登记，会写明这一点，技术同事会主动联系您。"
+	textTicketEnglish       = "Your ticket is filed: %s. %s To check on it, just send the ticket number."
+	textTicketEnglishDue    = "We will get back to you by %s (Beijing time)."
+	textTicketEnglishClosed = "Our agents work %s (Beijing time); it will be handled first when they start at %s."
+	textNumberAgain         = "客服热线：%s\n服务时间：每天 %s。"
+	textOutageDone          = "已按加急技术故障处理，技术同事会在 %s 前联系您；在此之前签约商户可拨备用热线 %s。"
+)
+
+// How to cut contact with a scammer and verify (cutContact).
+const (
+	textCutCall      = "请立即挂断、不要再接"
+	textCutText      = "请不要回复，不要点对方发的链接，也不要在里面填任何信息"
+	textCutOther     = "请立即停止和对方联系"
+	textVerifyOpen   = "，要核实请自己拨打官方热线 %s。"
+	textVerifyClosed = "。热线现在已下班（每天 %s），%s 后可自己拨打 %s 核实；现在就能联系的是开户银行（止付）和110或96110（报警）。"
+)
