@@ -157,17 +157,19 @@ func TestDegradedWhenRedisHangsMidRequest(t *testing.T) {
 			proxy.armed.Store(true)
 			rdb := redis.NewClient(&redis.Options{Addr: proxy.addr, MaxRetries: -1, ContextTimeoutEnabled: true})
 			t.Cleanup(func() { rdb.Close() })
-			const timeout = 200 * time.Millisecond
+			// Long enough that the round trips before the trigger get through on a loaded machine
+			// under -race (200 ms did not always), short against the budget below.
+			const timeout = 500 * time.Millisecond
 			b := New(ix, Options{Redis: rdb, Prefix: prefix, RedisTimeout: timeout, Now: setup.clock.Now, Contact: testContact})
 
-			// A budget of 3 s: without REDIS_TIMEOUT on every call the hang would use it up.
-			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+			// A budget of 10 s: without REDIS_TIMEOUT on every call the hang would use it up.
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
 			start := time.Now()
 			r, err := b.Reply(ctx, m)
 			took := time.Since(start)
 			if !proxy.hung.Load() {
-				t.Fatalf("the proxy never hung: the trigger matched no command")
+				t.Fatalf("the proxy never hung: the trigger matched no command (reply %q)", r.Text)
 			}
 			if err != nil || !strings.Contains(r.Text, tt.want) {
 				t.Fatalf("Reply(%q) with Redis hanging = %q, %v; want %q", m.Text, r.Text, err, tt.want)
