@@ -44,10 +44,11 @@ func TestGuard(t *testing.T) {
 		{"身份证" + idNumber, "身份证[身份证号已隐藏]", []string{secretID}},
 		{"身份证" + strings.ToLower(idNumber), "身份证[身份证号已隐藏]", []string{secretID}},
 		{"卡号" + card16 + "，验证码667788，密码是qwe123", "卡号[银行卡号已隐藏]，验证码[已隐藏]，密码是[已隐藏]", []string{secretCode, secretPassword, secretCard}},
+		{"身份证号" + idBadCheck, "身份证号[身份证号已隐藏]", []string{secretID}}, // named: masked with a wrong check character too
 
 		// False positives: none of these is a secret.
 		{"订单号" + orderNo19 + "怎么查不到", "订单号" + orderNo19 + "怎么查不到", nil},
-		{"身份证号" + idBadCheck, "身份证号" + idBadCheck, nil},
+		{"编号" + idBadCheck, "编号" + idBadCheck, nil},
 		{"忘记密码怎么办", "忘记密码怎么办", nil},
 		{"密码错误次数太多被锁了", "密码错误次数太多被锁了", nil},
 		{"错误码 40004", "错误码 40004", nil},

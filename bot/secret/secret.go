@@ -60,7 +60,7 @@ func Mask(s string) Result {
 	}
 	var spans []span
 	spans = append(spans, digitRunSpans(n.text)...)
-	spans = append(spans, valueSpans(n.text, spans)...)
+	spans = append(spans, valueSpans(n, spans)...)
 	if len(spans) == 0 {
 		return Result{Text: n.folded()}
 	}
@@ -82,6 +82,15 @@ type normalized struct {
 	text        string
 	at          []int // at[i] is the offset in orig of text's byte i; at[len(text)] = len(orig)
 	interesting bool  // holds a digit, a latin letter or a Chinese numeral
+}
+
+// numeral reports whether text's byte i is a digit that was a Chinese numeral.
+func (n normalized) numeral(i int) bool {
+	if i >= len(n.text) || !isDigit(n.text[i]) {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(n.orig[n.at[i]:])
+	return numeralValue(r) >= 0 && (r < '0' || r > '9')
 }
 
 func normalize(s string) normalized {
@@ -524,11 +533,12 @@ var (
 
 // valueSpans finds codes, passwords and security codes in text, skipping what the digit-run
 // pass already masked.
-func valueSpans(text string, masked []span) []span {
+func valueSpans(n normalized, masked []span) []span {
+	text := n.text
 	lower := strings.ToLower(text)
 	// "p.a.s.s.w.o.r.d" is still a password word.
 	squeezed := strings.NewReplacer(".", "", " ", "", "_", "", "-", "").Replace(lower)
-	v := valueFinder{text: text, lower: lower + "\x00" + squeezed, taken: masked}
+	v := valueFinder{text: text, lower: lower + "\x00" + squeezed, taken: masked, n: n}
 	// Cheap checks first: most messages name none of these secrets.
 	if v.has("码", "otp", "code", "数字", "口令") {
 		v.codes()
@@ -539,10 +549,27 @@ func valueSpans(text string, masked []span) []span {
 	if v.has("密码", "口令", "密碼", "pass", "pwd", "pin") {
 		v.passwords()
 	}
+	if v.has("卡", "card") {
+		v.addNamed(namedCardRE, Card)
+	}
+	if v.has("身份", "证件", "id") {
+		v.addNamed(namedIDRE, ID)
+	}
 	return v.found
 }
 
+var (
+	// namedCardRE: a number the user calls a card's, masked whatever its check digit says (a
+	// mistyped card number is still one): a card word, a short gap that names no other number
+	// (订单号, 流水号), then 15–19 digits.
+	namedCardRE = regexp.MustCompile(`(?i)(?:卡号|银行卡|储蓄卡|信用卡|借记卡|结算卡|工资卡|的卡|张卡|卡是|card ?(?:no|number|#)?)[^0-9号单]{0,6}?` + digitsRE(15, 19))
+	// namedIDRE: a number the user calls an ID number, 18 characters (the last may be X) or 15
+	// digits, masked whatever its check character says.
+	namedIDRE = regexp.MustCompile(`(?i)(?:身份证号码|身份证号|身份证|证件号码|证件号|身份号码|id ?(?:card|number|no))[^0-9号单]{0,6}?([0-9](?:[ \-]{0,2}[0-9]){16}(?:[ \-]{0,2}[0-9x])|[0-9]{15})`)
+)
+
 type valueFinder struct {
+	n           normalized
 	text, lower string
 	taken       []span // found by the digit-run pass
 	found       []span
@@ -586,6 +613,24 @@ func (v *valueFinder) addGroup(re *regexp.Regexp, g int, k Kind) {
 		if m[2*g] >= 0 && v.whole(m[2*g], m[2*g+1]) {
 			v.add(m[2*g], m[2*g+1], k)
 		}
+	}
+}
+
+// addNamed adds group 1 of every match of re that is a whole number, where a digit right after
+// it that was a Chinese numeral does not count ("卡号6222…123一直失败": 一直 is a word).
+func (v *valueFinder) addNamed(re *regexp.Regexp, k Kind) {
+	for _, m := range re.FindAllStringSubmatchIndex(v.text, -1) {
+		start, end := m[2], m[3]
+		// A trailing numeral of a word ("…23一直") is not part of the number.
+		for end-start > 15 && v.n.numeral(end-1) && !v.n.numeral(start) {
+			end--
+		}
+		before, _ := utf8.DecodeLastRuneInString(v.text[:start])
+		after, _ := utf8.DecodeRuneInString(v.text[end:])
+		if isDigitRune(before) || isDigitRune(after) && !v.n.numeral(end) {
+			continue
+		}
+		v.add(start, end, k)
 	}
 }
 
