@@ -65,16 +65,19 @@ func TestEvalDevelopmentSet(t *testing.T) {
 // fails TestEvalFloors. Raise them when retrieval improves (the figures are in the test log).
 // blind-a is the development set of retrieval v2; the older sets were tuned on before it.
 // blind-b was held out until the end of retrieval v2 and has been development data since.
+// blind-c had its one blind run before kb4 (0.885 / 0.989 / 0.759 / 2.6 % / 0.940, entry 0.773 /
+// 12.1 %) and has been development data since.
 var floors = []struct {
 	path string
 	cat  floor
 	ent  *floor // entry level, for sets labelled with entry ids
 }{
-	{"content/eval.tsv", floor{0.971, 0.995, 0.855, 0.009, 1.000}, nil},
-	{"testdata/holdout.tsv", floor{0.975, 1.000, 0.868, 0.006, 1.000}, nil},
-	{"testdata/blind.tsv", floor{0.971, 0.993, 0.926, 0.000, 0.983}, nil},
-	{"testdata/blind-a-entries.tsv", floor{0.977, 0.995, 0.872, 0.009, 0.983}, &floor{0.898, 0.964, 0.865, 0.061, 0}},
-	{"testdata/blind-b-entries.tsv", floor{0.972, 0.994, 0.792, 0.004, 0.981}, &floor{0.881, 0.968, 0.794, 0.061, 0}},
+	{"content/eval.tsv", floor{0.973, 0.998, 0.860, 0.009, 1.000}, nil},
+	{"testdata/holdout.tsv", floor{0.975, 1.000, 0.882, 0.006, 1.000}, nil},
+	{"testdata/blind.tsv", floor{0.978, 0.993, 0.926, 0.000, 0.983}, nil},
+	{"testdata/blind-a-entries.tsv", floor{0.977, 0.995, 0.885, 0.009, 0.983}, &floor{0.901, 0.970, 0.878, 0.060, 0}},
+	{"testdata/blind-b-entries.tsv", floor{0.976, 0.994, 0.798, 0.004, 0.981}, &floor{0.884, 0.971, 0.800, 0.060, 0}},
+	{"testdata/blind-c-entries.tsv", floor{0.920, 0.989, 0.774, 0.007, 0.970}, &floor{0.809, 0.936, 0.791, 0.103, 0}},
 }
 
 // floor holds minimum rates, except wrong, the maximum share of direct answers that are wrong.
