@@ -177,6 +177,7 @@ func (c *conv) textSteps() []textStep {
 		c.fundSafety,         // a loss or a scam: what to do now, the urgent ticket; its follow-ups
 		c.phoneCheck,         // "这个号码是你们的吗"
 		c.outage,             // "接口全部超时", "收不了款": payments down now, the urgent tech ticket
+		c.humanHours,         // "明天几点有人", "人工什么时候上班": the hours, not a transfer
 		c.handoffWords,       // "人工" and friends
 		c.lookup,             // 查询工单 GD…, a bare ticket number, 我的工单
 		c.ticketNoSlip,       // "GD2026120400": a ticket number with the wrong digits
@@ -410,6 +411,34 @@ func (c *conv) handoffWords(_ context.Context, text string) (Reply, bool, error)
 	return r, true, err
 }
 
+// humanHoursRE asks when people answer, not for one now.
+var humanHoursRE = mustMatcher(`(几点|什么时候|啥时候|何时|多久)(才)?(有人|有客服|有人工|能找到?人|能转人工|上班|开始|开门)|(人工|客服|你们)(几点|什么时候|啥时候|一般几点)(才)?(上班|有人|开始|在|营业)|(服务|上班|营业|工作)时间(是)?(几点|多少|是什么|怎么)`)
+
+// humanHours answers when people answer: the hours, and whether that is now; a ticket being
+// filled is asked on.
+func (c *conv) humanHours(ctx context.Context, text string) (Reply, bool, error) {
+	b := bare(text)
+	if !humanHoursRE.MatchString(b) || utf8.RuneCountInString(b) > 24 {
+		return Reply{}, false, nil
+	}
+	h := c.b.hours
+	var s string
+	if h.open(c.now) {
+		s = fmt.Sprintf("人工客服每天 %s 服务，现在就在服务时间，回复“人工”即可联系。热线：%s", h.window(c.now), c.b.contact("hotline"))
+	} else {
+		s = fmt.Sprintf("人工客服每天 %s 服务，%s 起有人，到时回复“人工”或拨打热线 %s 都可以。", h.window(c.now), h.nextOpen(c.now), c.b.contact("hotline"))
+	}
+	c.s.Prompt = prompt{}
+	if f := c.s.Flow; c.inFlow() && f.Step == stepType && !f.filled() {
+		// The form the out-of-hours handoff opened, not begun: set aside, with the way back.
+		c.leaveFlow()
+		s += "\n现在想先留下问题的话，回复“提交工单”。"
+	} else if c.inFlow() {
+		s = c.flowAside(s)
+	}
+	return c.text(s), true, nil
+}
+
 // closedAgain is the reply to a request for a human outside hours, by how often it was asked.
 func (c *conv) closedAgain() string {
 	h := c.b.hours
@@ -552,7 +581,7 @@ func (c *conv) withNotice(s string) string {
 var (
 	handoffExact = []string{"人工", "转人工", "人工客服", "找客服", "真人", "找人工", "要人工", "人工服务",
 		"我要人工", "转接人工", "联系人工", "人工坐席", "客服", "在线客服", "接人工", "人工在吗", "有人吗", "真人客服", "转客服"}
-	handoffRE = mustMatcher(`人工|真人|活人|找客服|转客服|有没有人|有人吗`)
+	handoffRE = mustMatcher(`人工|真人|活人|找客服|转客服|有没有人|有人吗|(找|叫|换|要)(个|一个)?(人|客服|管事的|能管事的人?)(来|吧|啊|呀|处理|跟我说|和我说|跟我聊)?$`)
 	// notHandoffRE: "不用转人工", "不要人工".
 	notHandoffRE = mustMatcher(`(不用|不要|别|不想|不需要)(转|找|帮我转)?(人工|真人)`)
 )
@@ -1400,7 +1429,7 @@ var (
 	// pieceByeRE, pieceThanksRE and pieceOKRE match one bare piece of a message.
 	pieceByeRE    = regexp.MustCompile(`^(先|那|好的?|我)?(再见|拜拜|拜|88|886|回头见|回见|晚安|睡了|下了|走了|撤了|去忙了|忙去了|bye|byebye|goodbye|seeya|seeyou|cya|goodnight)(啦|了|哈|咯|喽|呀)*$`)
 	pieceThanksRE = regexp.MustCompile(`^(好的?|行|嗯+|哦+|ok|明白了?|知道了|收到)?(真是|真的)?(太|非常|十分|万分)?(谢谢|谢啦|谢了|多谢|感谢|感恩|辛苦|thank|thx|thanks|ty|tks|3q)`)
-	pieceOKRE     = regexp.MustCompile(`^(好的?|好吧|好嘞|好滴|好哒|行吧?|行行|成|可以了?|嗯+|嗯呢|哦+|噢+|喔+|哈+|呵+|额|ok(ay)?|okk|k|知道了?|知道啦|明白了?|明白啦|了解了?|收到了?|懂了|懂啦|是的|对的?|记下了|记住了|记好了|我记下了|我记住了|原来如此|这样啊|原来是这样|没事了?|没问题|那好吧|那行|行了|先这样吧?|那先这样|就这样吧?|我(下午|晚上|晚点|晚些|等会|待会|明天|回头|改天|过会|稍后|一会)?再(看看|试试|说|问|找你|联系|打|弄|来)|我先(看看|试试|去看看|去试试|去弄|去查查)|我去(看看|试试|查查)|gotit|fine|cool|sure|alright|noted|great|good|nice|perfect|understood|iseeyou|isee|yes|yep|yeah)(的|啦|了|哈|呀|哦|吧|呢|啊)*$`)
+	pieceOKRE     = regexp.MustCompile(`^(好的?|好吧|好嘞|好滴|好哒|行吧?|行行|成|可以了?|嗯+|嗯呢|哦+|噢+|喔+|哈+|呵+|额|ok(ay)?|okk|k|知道了?|知道啦|明白了?|明白啦|了解了?|收到了?|懂了|懂啦|是的|对的?|记下了|记住了|记好了|我记下了|我记住了|原来如此|这样啊|原来是这样|没事了?|没问题|那好吧|那行|行了|先这样吧?|那先这样|就这样吧?|我(下午|晚上|晚点|晚些|等会|待会|明天|回头|改天|过会|稍后|一会)?再(看看|试试|说|问|找你|联系|打|弄|来)|我先(看看|试试|去看看|去试试|去弄|去查查)|(那)?(明天|改天|下次|回头|晚点|以后|等会|过会|有空)再(说|问|聊|联系|来|看|找你?)|我去(看看|试试|查查)|gotit|fine|cool|sure|alright|noted|great|good|nice|perfect|understood|iseeyou|isee|yes|yep|yeah)(的|啦|了|哈|呀|哦|吧|呢|啊)*$`)
 	// englishClosingRE is an English message made only of okays, thanks and goodbyes (bare).
 	englishClosingRE = regexp.MustCompile(`^(ok|okay|okk|k|gotit|got|it|thanks?|thankyou|you|thx|ty|tks|alot|somuch|very|much|fine|cool|great|good|nice|noted|understood|perfect|sure|alright|allright|yes|yep|yeah|isee|bye|byebye|goodbye|seeyou|seeya|later|goodnight|have|a|niceday|gooday|day|and|so|pls|please|no|problem|np|appreciate|appreciated)+$`)
 	// fillerPiece are words that may stand between the others ("谢谢 老板", "好的 亲").
