@@ -479,8 +479,12 @@ func (c *conv) rate(ctx context.Context, no string, score int, comment bool) (Re
 // rated thanks the user for a score.
 func (c *conv) rated(score int, comment bool) Reply {
 	note := ""
-	if comment {
+	switch {
+	case comment:
 		note = "您的意见也已记在工单上。"
+	case score > 2 && slowRE.MatchString(bare(c.userText)):
+		// "3分吧 回复有点慢": the remark is heard even with no ticket to put it on.
+		note = "回复慢让您久等了，抱歉，我们会改进。"
 	}
 	if score <= 2 {
 		c.s.OfferTicket = true
@@ -1719,7 +1723,11 @@ const noTicketOnFile = "-"
 
 var (
 	// solvedRE: the user says a problem was solved; notSolvedRE takes it back ("还没解决").
-	solvedRE    = mustMatcher(`解决了|处理好了|处理完了|处理完毕|已经处理|已处理|搞定了|弄好了|修好了|恢复了|好了|钱到了|到账了|退回来了|已退回|收到钱了|收到退款`)
+	solvedRE = mustMatcher(`解决了|处理好了|处理完了|处理完毕|已经处理|已处理|搞定了|弄好了|修好了|恢复了|好了|钱到了|到账了|退回来了|已退回|收到钱了|收到退款`)
+	// solvedStrongRE is solvedRE without the bare "好了" of an okay.
+	solvedStrongRE = mustMatcher(`解决了|处理好了|处理完了|处理完毕|已经处理|已处理|搞定了|弄好了|修好了|改好了|办好了|恢复了|钱到了|到账了|退回来了|已退回|收到钱了|收到退款`)
+	// staffDidRE: the user credits 易联's people with the fix.
+	staffDidRE  = mustMatcher(`(客服|你们的人|工作人员|专员|小姐姐|小哥).{0,6}(帮|给)(我|俺)`)
 	notSolvedRE = mustMatcher(`没|未|不|吗|么|怎么|为什么|骗|盗|冻结|[?？]`)
 	// ticketRefRE: the message is about a ticket or a complaint.
 	ticketRefRE = mustMatcher(`(?i)工单|投诉|单子|gd\d`)
@@ -1734,7 +1742,12 @@ func (c *conv) solvedReport(ctx context.Context, text string) (Reply, bool, erro
 		return Reply{}, false, nil
 	}
 	b := bare(text)
-	if !ticketRefRE.MatchString(b) || !solvedRE.MatchString(b) || notSolvedRE.MatchString(b) || utf8.RuneCountInString(b) > 60 {
+	talk := c.s.TicketTalk
+	c.s.TicketTalk = false
+	// About a ticket: it says so, it follows a lookup, or it credits the staff ("客服帮我改好了").
+	// Without the word, a plain "好了" is not enough.
+	about := ticketRefRE.MatchString(b) || (talk || staffDidRE.MatchString(b)) && solvedStrongRE.MatchString(b)
+	if !about || !solvedRE.MatchString(b) || notSolvedRE.MatchString(b) || utf8.RuneCountInString(b) > 60 {
 		return Reply{}, false, nil
 	}
 	no, err := c.solvedTicket(ctx, text)

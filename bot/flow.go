@@ -1011,6 +1011,7 @@ func (c *conv) lookup(ctx context.Context, text string) (Reply, bool, error) {
 	if c.stateless {
 		return c.text("工单查询暂时不可用，请稍后再试。"), true, nil
 	}
+	c.s.TicketTalk = true
 	// A failing counter fails the lookup, which needs Redis too: the bot answers statelessly.
 	n, err := c.b.st.countLookup(ctx, c.m.OpenID, c.now)
 	if err != nil {

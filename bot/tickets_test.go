@@ -932,3 +932,33 @@ func TestHandoffInHoursLeavesForm(t *testing.T) {
 		})
 	}
 }
+
+// TestSolvedWithoutTicketWord: "solved" right after a ticket lookup, or crediting the staff, is
+// about the ticket and gets the score question once; a plain okay does not.
+func TestSolvedWithoutTicketWord(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		steps []step
+	}{
+		{"after a lookup", []step{
+			{say: "查一下GD202611010007", want: []string{"没有找到工单"}},
+			{say: "哦 其实已经搞定了 多谢", want: []string{"回复1-5"}},
+			{say: "4分 就是等了挺久", want: []string{"感谢您的评分", "抱歉"}, notWant: []string{"回复1-5"}},
+		}},
+		{"crediting the staff", []step{
+			{say: "你们的工作人员帮我把费率问题处理好了", want: []string{"回复1-5"}},
+		}},
+		{"an okay after a lookup is no report", []step{
+			{say: "查一下GD202611010007", want: []string{"没有找到工单"}},
+			{say: "好了 知道了", notWant: []string{"回复1-5"}},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			b := newTestBot(t, mustIndex(t), at(11, 0), Options{})
+			converse(t, b, tt.steps)
+		})
+	}
+}
