@@ -192,6 +192,7 @@ func (c *conv) textSteps() []textStep {
 		c.buyerRefund,        // a buyer's refund that has not come, and its follow-ups
 		c.smallWords,         // thanks, okay, emoji, goodbyes, "还在吗"
 		c.numberAgain,        // "电话多少来着": the hotline alone
+		c.plainTalk,          // "你们能干啥", "帮我写首诗", "试了还是不行": a line, not the menu
 		c.followUp,           // "详细", "然后呢", "为什么" about the answer just given
 		c.navigate,           // menu words, option numbers, 返回, 继续
 		c.feedback,           // 有用 / 没用 on the last answer
@@ -409,6 +410,35 @@ func (c *conv) handoffWords(_ context.Context, text string) (Reply, bool, error)
 	}
 	r, err := c.handoff(isLoss(text))
 	return r, true, err
+}
+
+var (
+	// offScopeRE asks for something no payment service does.
+	offScopeRE = mustMatcher(`写(一)?(首|篇|段|个)?(诗|文章|作文|小说|歌词|情书|周报)|讲(个|一个)?(笑话|故事)|算(个)?命|陪我聊|聊聊天`)
+	// stillFailsRE: the steps just given did not work.
+	stillFailsRE = mustMatcher(`^(我)?(都|也)?(试|弄|操作|照着(做|弄)|按(你|您)说的(做|弄)?)(了|过)(一下|了)?.{0,4}(还是|也|都|依然|仍然)(不行|没用|不好使|失败|不管用|没反应|报错)|^(还是|依然|仍然)(不行|没用|不好使|失败|不管用)(啊|呀|啊|的)?$`)
+)
+
+// plainTalk answers in a line what needs no knowledge base: a request outside any payment
+// service, and "试了还是不行" after an answer (a person, not the menu).
+func (c *conv) plainTalk(_ context.Context, text string) (Reply, bool, error) {
+	b := bare(text)
+	if utf8.RuneCountInString(b) > 20 {
+		return Reply{}, false, nil
+	}
+	switch {
+	case offScopeRE.MatchString(b):
+		c.s.Prompt = prompt{}
+		return c.text(textOffScope), true, nil
+	case stillFailsRE.MatchString(b) && c.s.Answered != "":
+		c.s.Prompt = prompt{}
+		if c.b.hours.open(c.now) || c.stateless {
+			return c.text(textStillFails + "回复“人工”，我帮您转接人工客服；也可以回复“提交工单”。"), true, nil
+		}
+		c.s.OfferTicket = true
+		return c.text(textStillFails + fmt.Sprintf("人工客服每天 %s 服务，现在回复“提交工单”，我帮您登记，%s上班后优先处理（热线 %s）。", c.b.hours.window(c.now), c.b.hours.nextOpen(c.now), c.b.contact("hotline"))), true, nil
+	}
+	return Reply{}, false, nil
 }
 
 // humanHoursRE asks when people answer, not for one now.
@@ -1433,7 +1463,7 @@ var (
 	// pieceByeRE, pieceThanksRE and pieceOKRE match one bare piece of a message.
 	pieceByeRE    = regexp.MustCompile(`^(先|那|好的?|我)?(再见|拜拜|拜|88|886|回头见|回见|晚安|睡了|下了|走了|撤了|去忙了|忙去了|bye|byebye|goodbye|seeya|seeyou|cya|goodnight)(啦|了|哈|咯|喽|呀)*$`)
 	pieceThanksRE = regexp.MustCompile(`^(好的?|行|嗯+|哦+|ok|明白了?|知道了|收到)?(真是|真的)?(太|非常|十分|万分)?(谢谢|谢啦|谢了|多谢|感谢|感恩|辛苦|thank|thx|thanks|ty|tks|3q)`)
-	pieceOKRE     = regexp.MustCompile(`^(好的?|好吧|好嘞|好滴|好哒|行吧?|行行|成|可以了?|嗯+|嗯呢|哦+|噢+|喔+|哈+|呵+|额|ok(ay)?|okk|k|知道了?|知道啦|明白了?|明白啦|了解了?|收到了?|懂了|懂啦|是的|对的?|记下了|记住了|记好了|我记下了|我记住了|原来如此|这样啊|原来是这样|没事了?|没问题|那好吧|那行|行了|先这样吧?|那先这样|就这样吧?|我(下午|晚上|晚点|晚些|等会|待会|明天|回头|改天|过会|稍后|一会)?再(看看|试试|说|问|找你|联系|打|弄|来)|我先(看看|试试|去看看|去试试|去弄|去查查)|(那)?(明天|改天|下次|回头|晚点|以后|等会|过会|有空)再(说|问|聊|联系|来|看|找你?)|我去(看看|试试|查查)|gotit|fine|cool|sure|alright|noted|great|good|nice|perfect|understood|iseeyou|isee|yes|yep|yeah)(的|啦|了|哈|呀|哦|吧|呢|啊)*$`)
+	pieceOKRE     = regexp.MustCompile(`^(好的?|好吧|好嘞|好滴|好哒|行吧?|行行|成|可以了?|嗯+|嗯呢|哦+|噢+|喔+|哈+|呵+|额|ok(ay)?|okk|k|知道了?|知道啦|明白了?|明白啦|了解了?|收到了?|懂了|懂啦|是的|对的?|记下了|记住了|记好了|我记下了|我记住了|原来如此|这样啊|原来是这样|没事了?|没问题|那好吧|那行|行了|先这样吧?|那先这样|就这样吧?|我(下午|晚上|晚点|晚些|等会|待会|明天|回头|改天|过会|稍后|一会)?再(看看|试试|说|问|找你|联系|打|弄|来)|我先(看看|试试|去看看|去试试|去弄|去查查)|(我|那我)?(再)?(考虑|想想|琢磨|合计)(一下|下|考虑)?|(那)?(明天|改天|下次|回头|晚点|以后|等会|过会|有空)再(说|问|聊|联系|来|看|找你?)|我去(看看|试试|查查)|gotit|fine|cool|sure|alright|noted|great|good|nice|perfect|understood|iseeyou|isee|yes|yep|yeah)(的|啦|了|哈|呀|哦|吧|呢|啊)*$`)
 	// englishClosingRE is an English message made only of okays, thanks and goodbyes (bare).
 	englishClosingRE = regexp.MustCompile(`^(ok|okay|okk|k|gotit|got|it|thanks?|thankyou|you|thx|ty|tks|alot|somuch|very|much|fine|cool|great|good|nice|noted|understood|perfect|sure|alright|allright|yes|yep|yeah|isee|bye|byebye|goodbye|seeyou|seeya|later|goodnight|have|a|niceday|gooday|day|and|so|pls|please|no|problem|np|appreciate|appreciated)+$`)
 	// fillerPiece are words that may stand between the others ("谢谢 老板", "好的 亲").
