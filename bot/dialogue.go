@@ -442,7 +442,7 @@ func (c *conv) plainTalk(_ context.Context, text string) (Reply, bool, error) {
 }
 
 // humanHoursRE asks when people answer, not for one now.
-var humanHoursRE = mustMatcher(`(几点|什么时候|啥时候|何时|多久)(才)?(有人|有客服|有人工|能找到?人|能转人工|上班|开始|开门)|(人工|客服|你们)(几点|什么时候|啥时候|一般几点)(才)?(上班|有人|开始|在|营业)|(服务|上班|营业|工作)时间(是)?(几点|多少|是什么|怎么)`)
+var humanHoursRE = mustMatcher(`(几点|什么时候|啥时候|何时)(才)?(有人|有客服|有人工|能找到?人|能转人工|上班|开始|开门)|(人工|客服|你们)(几点|什么时候|啥时候|一般几点)(才)?(上班|有人|开始|在|营业)|(服务|上班|营业|工作)时间(是)?(几点|多少|是什么|怎么)`)
 
 // humanHours answers when people answer: the hours, and whether that is now; a ticket being
 // filled is asked on.
