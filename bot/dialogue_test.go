@@ -509,3 +509,19 @@ func TestPlainTalk(t *testing.T) {
 		})
 	}
 }
+
+// TestAbuseIsNoTopic: abuse thrown at 易联 ("你们就是骗子") does not steer the search to the
+// impersonation entries; the complaint's subject is answered.
+func TestAbuseIsNoTopic(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ in, want string }{
+		{"破平台 结算款冻着不给 你们就是骗子", "结算款冻着不给"},
+		{"骗子啊你们 退款一周还没退", "退款一周还没退"},
+		{"那个自称客服的是骗子吗", "那个自称客服的是骗子吗"},
+	}
+	for _, tt := range tests {
+		if got := query(tt.in); got != tt.want {
+			t.Errorf("query(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
