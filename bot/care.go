@@ -27,9 +27,12 @@ const (
 
 var (
 	screenRE     = mustMatcher(`屏幕共享|共享屏幕|共享了屏幕|远程(软件|控制|协助|桌面|操作)|向日葵|todesk|teamviewer|anydesk|会议软件|screenshar|remoteaccess|remotecontrol`)
-	screenDoneRE = mustMatcher(`开了|下了|装了|安装了|下载了|正在|还在|在共享|共享着|打开了|开着|用了|让我开|让我下|让我装|叫我下|叫我开|sharing|installed`)
-	takeoverRE   = mustMatcher(`(结算卡|结算账户|收款账户|收款卡|银行卡|绑定的?卡|登录手机号|手机号|密码|操作员)(被|让)(人|别人|他人|陌生人|不明人)?(改|换|修改|更换|绑|加)|被(人|别人|他人)?(改|换)了?(结算卡|结算账户|绑卡)|(后台|账号|账户)被(人|别人|他人|陌生人)?(登|盗)|(别人|陌生人|他人)(登录|登上|登了)|不是我改的`)
-	theftRE      = mustMatcher(`盗刷|被盗|盗用|被刷|被(人|别人)刷|被人盗|(被人|被别人|被)(提走|转走|划走)|不是我(本人)?(操作|花|付|买|消费|转|弄)|不是本人|非本人|没(有)?(操作|消费|买)(过)?.{0,8}(扣|少|转走|付款)|莫名(其妙)?.{0,6}(扣|少)|stolen|notme|didntmake|money(is|was|has|had)?(been)?(all)?(gone|missing|stolen|taken|disappeared)|(lost|drained)(all)?(of)?(my|the)(money|savings|balance|funds)`)
+	screenDoneRE = mustMatcher(`开了|下了|装了|安装了|下载了|正在|还在|在共享|共享着|打开了|开着|用了|sharing|installed`)
+	// screenAskedRE: a remote session only asked for ("让我下个会议app共享屏幕"): a risk to
+	// warn about, not a session to stop; caseKind reads the done words first.
+	screenAskedRE = mustMatcher(`(让|叫|要)我(开|下|装|用|打开|共享)`)
+	takeoverRE    = mustMatcher(`(结算卡|结算账户|收款账户|收款卡|银行卡|绑定的?卡|登录手机号|手机号|密码|操作员)(被|让)(人|别人|他人|陌生人|不明人)?(改|换|修改|更换|绑|加)|被(人|别人|他人)?(改|换)了?(结算卡|结算账户|绑卡)|(后台|账号|账户)被(人|别人|他人|陌生人)?(登|盗)|(别人|陌生人|他人)(登录|登上|登了)|不是我改的`)
+	theftRE       = mustMatcher(`盗刷|被盗|盗用|被刷|被(人|别人)刷|被人盗|(被人|被别人|被)(提走|转走|划走)|不是我(本人)?(操作|花|付|买|消费|转|弄)|不是本人|非本人|没(有)?(操作|消费|买)(过)?.{0,8}(扣|少|转走|付款)|莫名(其妙)?.{0,6}(扣|少)|stolen|notme|didntmake|money(is|was|has|had)?(been)?(all)?(gone|missing|stolen|taken|disappeared)|(lost|drained)(all)?(of)?(my|the)(money|savings|balance|funds)`)
 	// balanceDropRE: money missing; a fee or settlement question ("结算少了100") is no theft.
 	balanceDropRE = mustMatcher(`(余额|钱|资金|账户).{0,6}少了|少了.{0,4}(钱|块|元|万|千)|(钱|块|元|万|千|余额|存款|积蓄|卡里)(全|都)?(没了|不见了|被转走|被划走|被取走)`)
 	feeCtxRE      = mustMatcher(`手续费|费率|扣费|服务费|费用|结算|到账|退款|分账|税`)
@@ -64,6 +67,8 @@ func caseKind(b string, inCase bool) string {
 	switch {
 	case screenRE.MatchString(b) && screenDoneRE.MatchString(b):
 		return caseScreen
+	case screenRE.MatchString(b) && screenAskedRE.MatchString(b) && !codeGivenRE.MatchString(b) && !sent:
+		return caseRisk
 	case takeoverRE.MatchString(b):
 		return caseTakeover
 	case codeGivenRE.MatchString(b) && !codeKeptRE.MatchString(b) && (!demandRE.MatchString(b) || codeDoneRE.MatchString(b)):

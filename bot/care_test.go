@@ -194,6 +194,9 @@ func TestIsLoss(t *testing.T) {
 		{"A man pretending to be your agent asked for my OTP and I gave him the code", true},
 		{"the caller said he was support, now all my money was taken", true},
 		{"验证码发给我了但是登录不上", false},
+		// A remote session only asked for is a risk to warn about, not a loss.
+		{"对方自称客服 叫我装个向日葵远程协助", false},
+		{"他让我开屏幕共享 我已经开了", true},
 		{"How do I change my password?", false},
 	}
 	for _, tt := range tests {
