@@ -119,6 +119,11 @@ func (c *conv) fundSafety(ctx context.Context, text string) (Reply, bool, error)
 			return r, true, err
 		}
 	}
+	if cs == nil && scareOverRE.MatchString(b) && arrivedRE.MatchString(b) {
+		// "还以为被骗了 已经到账了": a scare that is over, not a fraud to handle.
+		c.s.Prompt = prompt{}
+		return c.text(textScareOver), true, nil
+	}
 	if kind := caseKind(b, cs != nil); kind != "" {
 		r, err := c.openCase(ctx, kind, text)
 		return r, true, err
@@ -151,6 +156,8 @@ var (
 	whatNowRE     = mustMatcher(`怎么办|咋办|怎么弄|咋弄|该干嘛|该怎么|然后呢|接下来|现在呢|怎么处理|要做什么|做什么|whatshould|whatdoi|whatnow|nowwhat`)
 	recoverRE     = mustMatcher(`要回来|追回|追得回|追的回|要得回|拿得回|能追|退回来|拿回|找回|能退吗|帮我把钱|钱还能|getmymoney|moneyback`)
 	doneRE        = mustMatcher(`报警了|报案了|改好了|卸载了|挂了|挂断了|冻结了|冻住了|冻上了|止付了|联系了银行|打了银行|打过银行|银行说|银行.{0,4}(打通了|打过了|联系上了)|关了共享|关掉了`)
+	// scareOverRE: the user thought they were scammed and was not.
+	scareOverRE = mustMatcher(`还以为|我以为|原来没|虚惊|白担心|吓死我了|吓我一跳`)
 	// enWhenRE: an English "how long until…", asked inside a case.
 	enWhenRE   = mustMatcher(`howlong|howsoon|when(will|would|can|does|do)|bywhen`)
 	noHarmRE   = mustMatcher(`没说|没念|没报|没理|没搭理|没回他|没接|没加|没给|没转|没付|没有(给|转|付|加|报)|就问问|还没(转|付|给)|没上当|没钱|钱没少|没少`)

@@ -440,3 +440,12 @@ func TestCaseDoneAndEnglishWhen(t *testing.T) {
 		})
 	})
 }
+
+// TestScareOver: money that arrived after a fright gets a line of relief, not the victim steps.
+func TestScareOver(t *testing.T) {
+	t.Parallel()
+	b := newTestBot(t, mustIndex(t), at(15, 0), Options{})
+	converse(t, b, []step{
+		{say: "白担心了 我以为遇到骗子了 结果货款到账了", want: []string{"虚惊一场"}, notWant: append(block, "报案", "加急工单")},
+	})
+}
