@@ -27,9 +27,12 @@ const (
 
 var (
 	screenRE     = mustMatcher(`屏幕共享|共享屏幕|共享了屏幕|远程(软件|控制|协助|桌面|操作)|向日葵|todesk|teamviewer|anydesk|会议软件|screenshar|remoteaccess|remotecontrol`)
-	screenDoneRE = mustMatcher(`开了|下了|装了|安装了|下载了|正在|还在|在共享|共享着|打开了|开着|用了|让我开|让我下|让我装|叫我下|叫我开|sharing|installed`)
-	takeoverRE   = mustMatcher(`(结算卡|结算账户|收款账户|收款卡|银行卡|绑定的?卡|登录手机号|手机号|密码|操作员)(被|让)(人|别人|他人|陌生人|不明人)?(改|换|修改|更换|绑|加)|被(人|别人|他人)?(改|换)了?(结算卡|结算账户|绑卡)|(后台|账号|账户)被(人|别人|他人|陌生人)?(登|盗)|(别人|陌生人|他人)(登录|登上|登了)|不是我改的`)
-	theftRE      = mustMatcher(`盗刷|被盗|盗用|被刷|被(人|别人)刷|被人盗|(被人|被别人|被)(提走|转走|划走)|不是我(本人)?(操作|花|付|买|消费|转|弄)|不是本人|非本人|没(有)?(操作|消费|买)(过)?.{0,8}(扣|少|转走|付款)|莫名(其妙)?.{0,6}(扣|少)|stolen|notme|didntmake`)
+	screenDoneRE = mustMatcher(`开了|下了|装了|安装了|下载了|正在|还在|在共享|共享着|打开了|开着|用了|sharing|installed`)
+	// screenAskedRE: a remote session only asked for ("让我下个会议app共享屏幕"): a risk to
+	// warn about, not a session to stop; caseKind reads the done words first.
+	screenAskedRE = mustMatcher(`(让|叫|要)我(开|下|装|用|打开|共享)`)
+	takeoverRE    = mustMatcher(`(结算卡|结算账户|收款账户|收款卡|银行卡|绑定的?卡|登录手机号|手机号|密码|操作员)(被|让)(人|别人|他人|陌生人|不明人)?(改|换|修改|更换|绑|加)|被(人|别人|他人)?(改|换)了?(结算卡|结算账户|绑卡)|(后台|账号|账户)被(人|别人|他人|陌生人)?(登|盗)|(别人|陌生人|他人)(登录|登上|登了)|不是我改的`)
+	theftRE       = mustMatcher(`盗刷|被盗|盗用|被刷|被(人|别人)刷|被人盗|(被人|被别人|被)(提走|转走|划走)|不是我(本人)?(操作|花|付|买|消费|转|弄)|不是本人|非本人|没(有)?(操作|消费|买)(过)?.{0,8}(扣|少|转走|付款)|莫名(其妙)?.{0,6}(扣|少)|stolen|notme|didntmake|money(is|was|has|had)?(been)?(all)?(gone|missing|stolen|taken|disappeared)|(lost|drained)(all)?(of)?(my|the)(money|savings|balance|funds)`)
 	// balanceDropRE: money missing; a fee or settlement question ("结算少了100") is no theft.
 	balanceDropRE = mustMatcher(`(余额|钱|资金|账户).{0,6}少了|少了.{0,4}(钱|块|元|万|千)|(钱|块|元|万|千|余额|存款|积蓄|卡里)(全|都)?(没了|不见了|被转走|被划走|被取走)`)
 	feeCtxRE      = mustMatcher(`手续费|费率|扣费|服务费|费用|结算|到账|退款|分账|税`)
@@ -38,7 +41,7 @@ var (
 	fooledRE    = mustMatcher(`被骗|骗了我|我被.{0,4}骗|受骗|上当|scammed`)
 	transferRE  = mustMatcher(`(转|汇|付|打)了.{0,8}(钱|元|块|万|千|笔|保证金|过去|到)|(转|汇|付|打)了\d|已经(转|付|汇)|已经打(了|过去|钱|款)|转过去了|付了第|sentthem|sentmoney|ipaid|itransferred|lostmoney`)
 	scamCtxRE   = mustMatcher(`骗|冒充|假冒|自称|安全账户|保证金|解冻|刷单|返利|兼职|拉黑|打不通|联系不上|不回|跑了|征信|注销|双倍|赔偿|中奖|按对方|对方(让|要|叫)|(他|她|对方)(让|要|叫)我|(按|照|按照)(他|她|对方)|说是.{0,6}(客服|工作人员|官方|警察|公安)|陌生(账户|账号|人)|不认识的|(让|要|叫)我(转|汇|付|打)|说是(易联|你们|客服|官方|银行|警察|公安)|fake|scam|saying|claim|pretend|support|agent|customerservice`)
-	codeGivenRE = mustMatcher(`((报|念|告诉)(了|给|过)?|(给|发给|发)(了)?(他|她|对方|别人|骗子|那个人|那人|陌生人)).{0,6}(验证码|短信码|动态码|校验码|密码)|(验证码|短信码|动态码|校验码|密码).{0,6}((报|念|告诉)(了|给|过)|(给|发给|发)(了)?(他|她|对方|别人|骗子|那个人|那人|陌生人)|(报|念|告诉|给|发|输)了?(过去|进去))|(扫|点).{0,12}输(了)?.{0,2}(密码|验证码)|输(了)?(一个|个|了个)?(验证)?码(进去|了)|gavethe(code|password)`)
+	codeGivenRE = mustMatcher(`((报|念|告诉)(了|给|过)?|(给|发给|发)(了)?(他|她|对方|别人|骗子|那个人|那人|陌生人)).{0,6}(验证码|短信码|动态码|校验码|密码)|(验证码|短信码|动态码|校验码|密码).{0,6}((报|念|告诉)(了|给|过)|(给|发给|发)(了)?(他|她|对方|别人|骗子|那个人|那人|陌生人)|(报|念|告诉|给|发|输)了?(过去|进去))|(扫|点).{0,12}输(了)?.{0,2}(密码|验证码)|输(了)?(一个|个|了个)?(验证)?码(进去|了)|(验证码|短信码|动态码|校验码|密码)(也|都|就|全)?(告诉|报给|念给|发给|给)(了)?(他|她|对方|别人|骗子|那个人|那人|陌生人)|gave(him|her|them|the|away|out)?(my|the|a|an)?(sms|text|verification|otp|security|login|one-?time)?(code|password|pin|otp)|(told|sent|read)(him|her|them|the(caller|scammer))(my|the)?(sms|verification)?(code|password|pin|otp)`)
 	// codeDoneRE: a code asked for was given after all ("让我念验证码 我念了").
 	codeDoneRE = mustMatcher(`(报|念|告诉|给|发|输)(了|过去|进去)`)
 	// codeKeptRE: the code was not given ("我没报验证码给他").
@@ -64,6 +67,8 @@ func caseKind(b string, inCase bool) string {
 	switch {
 	case screenRE.MatchString(b) && screenDoneRE.MatchString(b):
 		return caseScreen
+	case screenRE.MatchString(b) && screenAskedRE.MatchString(b) && !codeGivenRE.MatchString(b) && !sent:
+		return caseRisk
 	case takeoverRE.MatchString(b):
 		return caseTakeover
 	case codeGivenRE.MatchString(b) && !codeKeptRE.MatchString(b) && (!demandRE.MatchString(b) || codeDoneRE.MatchString(b)):
@@ -114,6 +119,11 @@ func (c *conv) fundSafety(ctx context.Context, text string) (Reply, bool, error)
 			return r, true, err
 		}
 	}
+	if cs == nil && scareOverRE.MatchString(b) && arrivedRE.MatchString(b) {
+		// "还以为被骗了 已经到账了": a scare that is over, not a fraud to handle.
+		c.s.Prompt = prompt{}
+		return c.text(textScareOver), true, nil
+	}
 	if kind := caseKind(b, cs != nil); kind != "" {
 		r, err := c.openCase(ctx, kind, text)
 		return r, true, err
@@ -145,10 +155,14 @@ var (
 	shareSecretRE = mustMatcher(`(验证码|密码|卡号).{0,6}(发你|发给你|给你|告诉你|发过来|发这)|(要不要|需要|用不用)(我)?(把)?.{0,4}(验证码|密码|卡号).{0,4}(发|给|告诉)`)
 	whatNowRE     = mustMatcher(`怎么办|咋办|怎么弄|咋弄|该干嘛|该怎么|然后呢|接下来|现在呢|怎么处理|要做什么|做什么|whatshould|whatdoi|whatnow|nowwhat`)
 	recoverRE     = mustMatcher(`要回来|追回|追得回|追的回|要得回|拿得回|能追|退回来|拿回|找回|能退吗|帮我把钱|钱还能|getmymoney|moneyback`)
-	doneRE        = mustMatcher(`报警了|报案了|改好了|卸载了|挂了|挂断了|冻结了|联系了银行|打了银行|打过银行|银行说|关了共享|关掉了`)
-	noHarmRE      = mustMatcher(`没说|没念|没报|没理|没搭理|没回他|没接|没加|没给|没转|没付|没有(给|转|付|加|报)|就问问|还没(转|付|给)|没上当|没钱|钱没少|没少`)
-	moneyOKRE     = mustMatcher(`钱没少|没少|没有少|钱还在|没损失|没有损失|没钱`)
-	materialRE    = mustMatcher(`资料|材料|提供什么|提供啥|准备什么|准备啥|要我提供|需要什么|需要啥|带什么|带啥|要带`)
+	doneRE        = mustMatcher(`报警了|报案了|改好了|卸载了|挂了|挂断了|冻结了|冻住了|冻上了|止付了|联系了银行|打了银行|打过银行|银行说|银行.{0,4}(打通了|打过了|联系上了)|关了共享|关掉了`)
+	// scareOverRE: the user thought they were scammed and was not.
+	scareOverRE = mustMatcher(`还以为|我以为|原来没|虚惊|白担心|吓死我了|吓我一跳`)
+	// enWhenRE: an English "how long until…", asked inside a case.
+	enWhenRE   = mustMatcher(`howlong|howsoon|when(will|would|can|does|do)|bywhen`)
+	noHarmRE   = mustMatcher(`没说|没念|没报|没理|没搭理|没回他|没接|没加|没给|没转|没付|没有(给|转|付|加|报)|就问问|还没(转|付|给)|没上当|没钱|钱没少|没少`)
+	moneyOKRE  = mustMatcher(`钱没少|没少|没有少|钱还在|没损失|没有损失|没钱`)
+	materialRE = mustMatcher(`资料|材料|提供什么|提供啥|准备什么|准备啥|要我提供|需要什么|需要啥|带什么|带啥|要带`)
 	// feelingRE: fear, shame, panic; liableRE asks who pays for the loss; traceRE asks
 	// whether the money went through 易联.
 	feelingRE = mustMatcher(`害怕|好怕|慌|急死|崩溃|睡不着|难受|后悔|自责|太蠢|好傻|丢人|不敢(跟|和|告诉)`)
@@ -200,6 +214,9 @@ func (c *conv) caseFollowUp(ctx context.Context, text, b string) (Reply, bool, e
 		newKind = k
 	}
 	switch {
+	case en && enWhenRE.MatchString(b) && cs.Ticket != "":
+		// "How long until someone contacts me?": when, in English, not a Chinese transfer line.
+		return c.text(fmt.Sprintf(textEnglishCaseWhen, cs.Ticket)), true, nil
 	case isHandoff(text) || englishHandoffRE.MatchString(b) || whoRE.MatchString(b):
 		return c.caseHandoff(), true, nil
 	case newKind != "":
@@ -547,7 +564,7 @@ func (c *conv) withTicket(s string) string {
 // caseDone acknowledges a step the user took and says what is left.
 func (c *conv) caseDone(b string) string {
 	left := textCaseLeftBank
-	if strings.Contains(b, "银行") {
+	if strings.Contains(b, "银行") || strings.Contains(b, "冻") || strings.Contains(b, "止付") {
 		left = textCaseLeftPolice
 	}
 	return c.withTicket(textCaseDoneAck + left)
@@ -945,7 +962,7 @@ var (
 	byeRE          = mustMatcher(`(^|没事了?|好的?|那)(再见|拜拜|拜|88|886|bye|byebye|goodbye|回头见)$|^(88|886)$`)
 	presenceRE     = mustMatcher(`^(你?还在吗|还在不|在吗|在不在|人呢|有人在吗|hello|anyoneth?ere|isanyonethere|hi|hey)$`)
 	whereRE        = mustMatcher(`^(你们|易联|贵)(公司|总部|办公室?)?(在哪|在哪里|在哪儿|地址|的地址|位置)|公司地址|办公地址|总部在`)
-	capabilityRE   = mustMatcher(`^(那)?(你们|你|易联)(能|可以|会)(干嘛|干啥|做什么|做啥|帮我什么|帮我做什么|干什么)|你们是做什么的|易联是做什么的|你们是干嘛的`)
+	capabilityRE   = mustMatcher(`^(好吧|好的|行吧|行|嗯|哦|算了)?(那)?(你们|你|易联)(到底|都)?(能|可以|会)(干嘛|干啥|做什么|做啥|帮我什么|帮我做什么|干什么|帮我干啥|帮我做啥|干点啥|做些什么)|你是干(嘛|啥)的|有(什么|啥|哪些)功能|你们是做什么的|易联是做什么的|你们是干嘛的`)
 	dissatisfiedRE = mustMatcher(`就会说这些|说这些没用|没用的|废话|别跟我说|敷衍|解决不了|糊弄|车轱辘`)
 	negativeRE     = mustMatcher(`^(没用|没啥用|没什么用|没有用|一点用都没有|没帮助|没有帮助|不对|不是这个|答非所问|不行|还是不行|没解决|不好用|没看懂|看不懂)(啊|呀|吧|的)*$`)
 	emojiOnly      = func(s string) bool {

@@ -188,6 +188,16 @@ func TestIsLoss(t *testing.T) {
 		{"账户资金被风控冻结了", false},
 		{"防止被盗刷有什么办法", false},
 		{"说是帮我升级会员 结果卡里的钱全没了", true},
+		// A code handed over in the order "验证码…告诉他", and in English.
+		{"对方要我卡号我给了 后来短信码也发给那个人了", true},
+		{"动态码都告诉对方了 现在怎么办", true},
+		{"A man pretending to be your agent asked for my OTP and I gave him the code", true},
+		{"the caller said he was support, now all my money was taken", true},
+		{"验证码发给我了但是登录不上", false},
+		// A remote session only asked for is a risk to warn about, not a loss.
+		{"对方自称客服 叫我装个向日葵远程协助", false},
+		{"他让我开屏幕共享 我已经开了", true},
+		{"How do I change my password?", false},
 	}
 	for _, tt := range tests {
 		if got := isLoss(tt.text); got != tt.want {
@@ -405,5 +415,37 @@ func TestCrossBorderWallets(t *testing.T) {
 	converse(t, newTestBot(t, ix, at(10, 0), Options{}), []step{
 		{say: "Payoneer的钱转出来好慢 能帮我看看吗", want: []string{"跨境收款服务", "看不到"}},
 		{say: "那你们支持Payoneer收款吗", want: []string{"跨境业务团队", "跨境支付"}, notWant: []string{"看不到"}},
+	})
+}
+
+// TestCaseDoneAndEnglishWhen: a user who has reached the bank is not sent to the bank again, and
+// an English "how long" inside a case is answered in English, not with a Chinese transfer line.
+func TestCaseDoneAndEnglishWhen(t *testing.T) {
+	t.Parallel()
+	ix := mustIndex(t)
+	t.Run("bank reached", func(t *testing.T) {
+		t.Parallel()
+		b := newTestBot(t, ix, at(21, 0), Options{})
+		converse(t, b, []step{
+			{say: "我把验证码念给骗子了", match: urgentTicketRE},
+			{say: "已经止付了", want: []string{"110"}, notWant: []string{"卡背面"}},
+		})
+	})
+	t.Run("english when", func(t *testing.T) {
+		t.Parallel()
+		b := newTestBot(t, ix, at(20, 0), Options{})
+		converse(t, b, []step{
+			{say: "I gave the scammer my verification code and my money is gone", want: []string{"urgent ticket GD"}},
+			{say: "When will an agent call me back?", want: []string{"within 1 hour"}, notWant: []string{"转接"}},
+		})
+	})
+}
+
+// TestScareOver: money that arrived after a fright gets a line of relief, not the victim steps.
+func TestScareOver(t *testing.T) {
+	t.Parallel()
+	b := newTestBot(t, mustIndex(t), at(15, 0), Options{})
+	converse(t, b, []step{
+		{say: "白担心了 我以为遇到骗子了 结果货款到账了", want: []string{"虚惊一场"}, notWant: append(block, "报案", "加急工单")},
 	})
 }

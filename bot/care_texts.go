@@ -127,4 +127,6 @@ const (
 	textEnglishPassword    = "Use \"Forgot password\" on the merchant portal's login page and verify with the phone number on file. If that phone number has changed, call %[1]s (daily %[2]s) or reply \"ticket\". Never send your password or codes to anyone, including us."
 	textEnglishStatement   = "Statements and reconciliation files can be downloaded in the merchant portal, by date. If a file is missing or looks wrong, reply \"ticket\" with your merchant number and the date, or call %[1]s (daily %[2]s)."
 	textEnglishClosedNow   = "Our agents work daily %s; reply \"ticket\" and I'll log it now so it's handled first thing."
+	textEnglishCaseWhen    = "Your urgent ticket %s is in the red channel: an agent will contact you within 1 hour (during 08:00-22:00 service hours). Your bank and the police (110, or 96110) can act right now, so please do not wait for us."
+	textScareOver          = "钱到账了就好，虚惊一场。以后想确认有没有到账，登录商户后台看交易和结算记录最准；有人催您转账或要验证码，先打官方热线 400-800-9000 核实。"
 )

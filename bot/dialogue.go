@@ -177,6 +177,7 @@ func (c *conv) textSteps() []textStep {
 		c.fundSafety,         // a loss or a scam: what to do now, the urgent ticket; its follow-ups
 		c.phoneCheck,         // "这个号码是你们的吗"
 		c.outage,             // "接口全部超时", "收不了款": payments down now, the urgent tech ticket
+		c.humanHours,         // "明天几点有人", "人工什么时候上班": the hours, not a transfer
 		c.handoffWords,       // "人工" and friends
 		c.lookup,             // 查询工单 GD…, a bare ticket number, 我的工单
 		c.ticketNoSlip,       // "GD2026120400": a ticket number with the wrong digits
@@ -191,6 +192,7 @@ func (c *conv) textSteps() []textStep {
 		c.buyerRefund,        // a buyer's refund that has not come, and its follow-ups
 		c.smallWords,         // thanks, okay, emoji, goodbyes, "还在吗"
 		c.numberAgain,        // "电话多少来着": the hotline alone
+		c.plainTalk,          // "你们能干啥", "帮我写首诗", "试了还是不行": a line, not the menu
 		c.followUp,           // "详细", "然后呢", "为什么" about the answer just given
 		c.navigate,           // menu words, option numbers, 返回, 继续
 		c.feedback,           // 有用 / 没用 on the last answer
@@ -410,6 +412,63 @@ func (c *conv) handoffWords(_ context.Context, text string) (Reply, bool, error)
 	return r, true, err
 }
 
+var (
+	// offScopeRE asks for something no payment service does.
+	offScopeRE = mustMatcher(`写(一)?(首|篇|段|个)?(诗|文章|作文|小说|歌词|情书|周报)|讲(个|一个)?(笑话|故事)|算(个)?命|陪我聊|聊聊天`)
+	// stillFailsRE: the steps just given did not work.
+	stillFailsRE = mustMatcher(`^(我)?(都|也)?(试|弄|操作|照着(做|弄)|按(你|您)说的(做|弄)?)(了|过)(一下|了)?.{0,4}(还是|也|都|依然|仍然)(不行|没用|不好使|失败|不管用|没反应|报错)|^(还是|依然|仍然)(不行|没用|不好使|失败|不管用)(啊|呀|啊|的)?$`)
+)
+
+// plainTalk answers in a line what needs no knowledge base: a request outside any payment
+// service, and "试了还是不行" after an answer (a person, not the menu).
+func (c *conv) plainTalk(_ context.Context, text string) (Reply, bool, error) {
+	b := bare(text)
+	if utf8.RuneCountInString(b) > 20 {
+		return Reply{}, false, nil
+	}
+	switch {
+	case offScopeRE.MatchString(b):
+		c.s.Prompt = prompt{}
+		return c.text(textOffScope), true, nil
+	case stillFailsRE.MatchString(b) && c.s.Answered != "":
+		c.s.Prompt = prompt{}
+		if c.b.hours.open(c.now) || c.stateless {
+			return c.text(textStillFails + "回复“人工”，我帮您转接人工客服；也可以回复“提交工单”。"), true, nil
+		}
+		c.s.OfferTicket = true
+		return c.text(textStillFails + fmt.Sprintf("人工客服每天 %s 服务，现在回复“提交工单”，我帮您登记，%s上班后优先处理（热线 %s）。", c.b.hours.window(c.now), c.b.hours.nextOpen(c.now), c.b.contact("hotline"))), true, nil
+	}
+	return Reply{}, false, nil
+}
+
+// humanHoursRE asks when people answer, not for one now.
+var humanHoursRE = mustMatcher(`(几点|什么时候|啥时候|何时)(才)?(有人|有客服|有人工|能找到?人|能转人工|上班|开始|开门)|(人工|客服|你们)(几点|什么时候|啥时候|一般几点)(才)?(上班|有人|开始|在|营业)|(服务|上班|营业|工作)时间(是)?(几点|多少|是什么|怎么)`)
+
+// humanHours answers when people answer: the hours, and whether that is now; a ticket being
+// filled is asked on.
+func (c *conv) humanHours(ctx context.Context, text string) (Reply, bool, error) {
+	b := bare(text)
+	if !humanHoursRE.MatchString(b) || utf8.RuneCountInString(b) > 24 {
+		return Reply{}, false, nil
+	}
+	h := c.b.hours
+	var s string
+	if h.open(c.now) {
+		s = fmt.Sprintf("人工客服每天 %s 服务，现在就在服务时间，回复“人工”即可联系。热线：%s", h.window(c.now), c.b.contact("hotline"))
+	} else {
+		s = fmt.Sprintf("人工客服每天 %s 服务，%s 起有人，到时回复“人工”或拨打热线 %s 都可以。", h.window(c.now), h.nextOpen(c.now), c.b.contact("hotline"))
+	}
+	c.s.Prompt = prompt{}
+	if f := c.s.Flow; c.inFlow() && f.Step == stepType && !f.filled() {
+		// The form the out-of-hours handoff opened, not begun: set aside, with the way back.
+		c.leaveFlow()
+		s += "\n现在想先留下问题的话，回复“提交工单”。"
+	} else if c.inFlow() {
+		s = c.flowAside(s)
+	}
+	return c.text(s), true, nil
+}
+
 // closedAgain is the reply to a request for a human outside hours, by how often it was asked.
 func (c *conv) closedAgain() string {
 	h := c.b.hours
@@ -450,8 +509,12 @@ func (c *conv) rate(ctx context.Context, no string, score int, comment bool) (Re
 // rated thanks the user for a score.
 func (c *conv) rated(score int, comment bool) Reply {
 	note := ""
-	if comment {
+	switch {
+	case comment:
 		note = "您的意见也已记在工单上。"
+	case score > 2 && slowRE.MatchString(bare(c.userText)):
+		// "3分吧 回复有点慢": the remark is heard even with no ticket to put it on.
+		note = "回复慢让您久等了，抱歉，我们会改进。"
 	}
 	if score <= 2 {
 		c.s.OfferTicket = true
@@ -552,7 +615,7 @@ func (c *conv) withNotice(s string) string {
 var (
 	handoffExact = []string{"人工", "转人工", "人工客服", "找客服", "真人", "找人工", "要人工", "人工服务",
 		"我要人工", "转接人工", "联系人工", "人工坐席", "客服", "在线客服", "接人工", "人工在吗", "有人吗", "真人客服", "转客服"}
-	handoffRE = mustMatcher(`人工|真人|活人|找客服|转客服|有没有人|有人吗`)
+	handoffRE = mustMatcher(`人工|真人|活人|找客服|转客服|有没有人|有人吗|(找|叫|换|要)(个|一个)?(人|客服|管事的|能管事的人?)(来|吧|啊|呀|处理|跟我说|和我说|跟我聊)?$`)
 	// notHandoffRE: "不用转人工", "不要人工".
 	notHandoffRE = mustMatcher(`(不用|不要|别|不想|不需要)(转|找|帮我转)?(人工|真人)`)
 )
@@ -1400,7 +1463,7 @@ var (
 	// pieceByeRE, pieceThanksRE and pieceOKRE match one bare piece of a message.
 	pieceByeRE    = regexp.MustCompile(`^(先|那|好的?|我)?(再见|拜拜|拜|88|886|回头见|回见|晚安|睡了|下了|走了|撤了|去忙了|忙去了|bye|byebye|goodbye|seeya|seeyou|cya|goodnight)(啦|了|哈|咯|喽|呀)*$`)
 	pieceThanksRE = regexp.MustCompile(`^(好的?|行|嗯+|哦+|ok|明白了?|知道了|收到)?(真是|真的)?(太|非常|十分|万分)?(谢谢|谢啦|谢了|多谢|感谢|感恩|辛苦|thank|thx|thanks|ty|tks|3q)`)
-	pieceOKRE     = regexp.MustCompile(`^(好的?|好吧|好嘞|好滴|好哒|行吧?|行行|成|可以了?|嗯+|嗯呢|哦+|噢+|喔+|哈+|呵+|额|ok(ay)?|okk|k|知道了?|知道啦|明白了?|明白啦|了解了?|收到了?|懂了|懂啦|是的|对的?|记下了|记住了|记好了|我记下了|我记住了|原来如此|这样啊|原来是这样|没事了?|没问题|那好吧|那行|行了|先这样吧?|那先这样|就这样吧?|我(下午|晚上|晚点|晚些|等会|待会|明天|回头|改天|过会|稍后|一会)?再(看看|试试|说|问|找你|联系|打|弄|来)|我先(看看|试试|去看看|去试试|去弄|去查查)|我去(看看|试试|查查)|gotit|fine|cool|sure|alright|noted|great|good|nice|perfect|understood|iseeyou|isee|yes|yep|yeah)(的|啦|了|哈|呀|哦|吧|呢|啊)*$`)
+	pieceOKRE     = regexp.MustCompile(`^(好的?|好吧|好嘞|好滴|好哒|行吧?|行行|成|可以了?|嗯+|嗯呢|哦+|噢+|喔+|哈+|呵+|额|ok(ay)?|okk|k|知道了?|知道啦|明白了?|明白啦|了解了?|收到了?|懂了|懂啦|是的|对的?|记下了|记住了|记好了|我记下了|我记住了|原来如此|这样啊|原来是这样|没事了?|没问题|那好吧|那行|行了|先这样吧?|那先这样|就这样吧?|我(下午|晚上|晚点|晚些|等会|待会|明天|回头|改天|过会|稍后|一会)?再(看看|试试|说|问|找你|联系|打|弄|来)|我先(看看|试试|去看看|去试试|去弄|去查查)|(我|那我)?(再)?(考虑|想想|琢磨|合计)(一下|下|考虑)?|(那)?(明天|改天|下次|回头|晚点|以后|等会|过会|有空)再(说|问|聊|联系|来|看|找你?)|我去(看看|试试|查查)|gotit|fine|cool|sure|alright|noted|great|good|nice|perfect|understood|iseeyou|isee|yes|yep|yeah)(的|啦|了|哈|呀|哦|吧|呢|啊)*$`)
 	// englishClosingRE is an English message made only of okays, thanks and goodbyes (bare).
 	englishClosingRE = regexp.MustCompile(`^(ok|okay|okk|k|gotit|got|it|thanks?|thankyou|you|thx|ty|tks|alot|somuch|very|much|fine|cool|great|good|nice|noted|understood|perfect|sure|alright|allright|yes|yep|yeah|isee|bye|byebye|goodbye|seeyou|seeya|later|goodnight|have|a|niceday|gooday|day|and|so|pls|please|no|problem|np|appreciate|appreciated)+$`)
 	// fillerPiece are words that may stand between the others ("谢谢 老板", "好的 亲").
@@ -1690,7 +1753,11 @@ const noTicketOnFile = "-"
 
 var (
 	// solvedRE: the user says a problem was solved; notSolvedRE takes it back ("还没解决").
-	solvedRE    = mustMatcher(`解决了|处理好了|处理完了|处理完毕|已经处理|已处理|搞定了|弄好了|修好了|恢复了|好了|钱到了|到账了|退回来了|已退回|收到钱了|收到退款`)
+	solvedRE = mustMatcher(`解决了|处理好了|处理完了|处理完毕|已经处理|已处理|搞定了|弄好了|修好了|恢复了|好了|钱到了|到账了|退回来了|已退回|收到钱了|收到退款`)
+	// solvedStrongRE is solvedRE without the bare "好了" of an okay.
+	solvedStrongRE = mustMatcher(`解决了|处理好了|处理完了|处理完毕|已经处理|已处理|搞定了|弄好了|修好了|改好了|办好了|恢复了|钱到了|到账了|退回来了|已退回|收到钱了|收到退款`)
+	// staffDidRE: the user credits 易联's people with the fix.
+	staffDidRE  = mustMatcher(`(客服|你们的人|工作人员|专员|小姐姐|小哥).{0,6}(帮|给)(我|俺)`)
 	notSolvedRE = mustMatcher(`没|未|不|吗|么|怎么|为什么|骗|盗|冻结|[?？]`)
 	// ticketRefRE: the message is about a ticket or a complaint.
 	ticketRefRE = mustMatcher(`(?i)工单|投诉|单子|gd\d`)
@@ -1705,7 +1772,12 @@ func (c *conv) solvedReport(ctx context.Context, text string) (Reply, bool, erro
 		return Reply{}, false, nil
 	}
 	b := bare(text)
-	if !ticketRefRE.MatchString(b) || !solvedRE.MatchString(b) || notSolvedRE.MatchString(b) || utf8.RuneCountInString(b) > 60 {
+	talk := c.s.TicketTalk
+	c.s.TicketTalk = false
+	// About a ticket: it says so, it follows a lookup, or it credits the staff ("客服帮我改好了").
+	// Without the word, a plain "好了" is not enough.
+	about := ticketRefRE.MatchString(b) || (talk || staffDidRE.MatchString(b)) && solvedStrongRE.MatchString(b)
+	if !about || !solvedRE.MatchString(b) || notSolvedRE.MatchString(b) || utf8.RuneCountInString(b) > 60 {
 		return Reply{}, false, nil
 	}
 	no, err := c.solvedTicket(ctx, text)

@@ -483,3 +483,45 @@ func TestEnglishInEnglish(t *testing.T) {
 		})
 	}
 }
+
+// TestPlainTalk: what needs no knowledge base gets a line, not "没能理解" and the menu.
+func TestPlainTalk(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		steps []step
+	}{
+		{"capabilities after an okay", []step{
+			{say: "行吧 你们到底能做些什么", want: []string{"智能客服"}, notWant: []string{"没能理解"}}}},
+		{"off scope", []step{
+			{say: "给我讲个笑话", want: []string{"帮不上忙"}, notWant: []string{"没能理解", "请回复数字选择"}}}},
+		{"thinking it over", []step{
+			{say: "那我再想想", notWant: []string{"没能理解", "请回复数字选择"}}}},
+		{"the steps did not work, in hours", []step{
+			{say: "对账单在哪下载", want: []string{"对账"}},
+			{say: "按你说的弄了 还是没用", want: []string{"人工"}, notWant: []string{"没能理解"}}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			b := newTestBot(t, mustIndex(t), at(10, 0), Options{})
+			converse(t, b, tt.steps)
+		})
+	}
+}
+
+// TestAbuseIsNoTopic: abuse thrown at 易联 ("你们就是骗子") does not steer the search to the
+// impersonation entries; the complaint's subject is answered.
+func TestAbuseIsNoTopic(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ in, want string }{
+		{"破平台 结算款冻着不给 你们就是骗子", "结算款冻着不给"},
+		{"骗子啊你们 退款一周还没退", "退款一周还没退"},
+		{"那个自称客服的是骗子吗", "那个自称客服的是骗子吗"},
+	}
+	for _, tt := range tests {
+		if got := query(tt.in); got != tt.want {
+			t.Errorf("query(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

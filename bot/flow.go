@@ -497,8 +497,7 @@ func (c *conv) ticketFlow(ctx context.Context, text string) (Reply, bool, error)
 	case !inFlow && offered && yesRE.MatchString(b) && b != "":
 		return c.startFlow("", ""), true, nil
 	case inFlow:
-		r, err := c.flowInput(ctx, text)
-		return r, true, err
+		return c.flowInput(ctx, text)
 	}
 	return Reply{}, false, nil
 }
@@ -519,6 +518,16 @@ func (c *conv) reopen(ctx context.Context) Reply {
 		f.Step = stepMerchant
 	}
 	return c.text(fmt.Sprintf("好的，我帮您重新提交工单，会注明原工单 %s，类型和商户信息沿用原工单。", no) + "\n\n" + c.flowPrompt())
+}
+
+// leaveFlow sets the form aside for a message that is not for it: kept paused when something
+// was given, dropped when nothing was.
+func (c *conv) leaveFlow() {
+	if f := c.s.Flow; f.filled() || f.Subject != "" {
+		f.Paused = true
+		return
+	}
+	c.s.Flow = nil
 }
 
 // cancelFlow leaves the flow, saying honestly whether anything was kept.
@@ -593,7 +602,23 @@ func (c *conv) flowFail(msg string) Reply {
 // flowInput handles the user's answer to the current step: it reads what the step needs from a
 // sentence; a question is answered and the step asked again; a correction of an earlier answer
 // changes it and the step is asked again; "等下", "还在吗" keep the step.
-func (c *conv) flowInput(ctx context.Context, text string) (Reply, error) {
+//
+// At the type step, words that are no type and no question it can answer ("那明天几点有人",
+// "好吧 明天再说") leave the form: handled is false and the rest of the pipeline answers them,
+// so the user is not asked for 1, 2, 3 or 0 whatever they say.
+func (c *conv) flowInput(ctx context.Context, text string) (Reply, bool, error) {
+	r, err := c.flowStep(ctx, text)
+	if errors.Is(err, errLeftFlow) {
+		return Reply{}, false, nil
+	}
+	return r, true, err
+}
+
+// errLeftFlow is flowStep's word that the message is not for the form, which it left.
+var errLeftFlow = errors.New("bot: message left the ticket flow")
+
+// flowStep is flowInput's work: the reply to an answer of the current step.
+func (c *conv) flowStep(ctx context.Context, text string) (Reply, error) {
 	f := c.s.Flow
 	b := bare(text)
 	next := func() Reply {
@@ -655,6 +680,10 @@ func (c *conv) flowInput(ctx context.Context, text string) (Reply, error) {
 			}
 			if questionRE.MatchString(b) {
 				return c.text(textFlowCantAnswer + "\n\n" + c.flowPrompt()), nil
+			}
+			if !hasASCIIDigit(raw) && utf8.RuneCountInString(b) >= 2 {
+				c.leaveFlow()
+				return Reply{}, errLeftFlow
 			}
 			return c.flowFail("请回复 1、2、3 或 0 选择工单类型（也可以直接说“技术问题”“投诉”）。\n" + c.flowPrompt()), nil
 		}
@@ -982,6 +1011,7 @@ func (c *conv) lookup(ctx context.Context, text string) (Reply, bool, error) {
 	if c.stateless {
 		return c.text("工单查询暂时不可用，请稍后再试。"), true, nil
 	}
+	c.s.TicketTalk = true
 	// A failing counter fails the lookup, which needs Redis too: the bot answers statelessly.
 	n, err := c.b.st.countLookup(ctx, c.m.OpenID, c.now)
 	if err != nil {

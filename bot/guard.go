@@ -185,8 +185,18 @@ func numberish(r rune) bool {
 
 // query is what of a user's masked words is searched: the masks removed, repeated characters
 // ("啊啊啊啊") and repeated terms dropped, spaces collapsed, at most maxQueryRunes.
+// abuseRE is abuse thrown at 易联 itself ("骗子吧你们", "你们就是骗子", "垃圾公司"), which tells no
+// topic.
+var abuseRE = regexp.MustCompile(`骗子(公司)?(吧|啊|呀)?(你们|易联)|(你们|易联|你们公司|这公司|这破公司)(就|根本)?(是)?(个|一群)?骗子(公司)?(吧|啊|呀)?|垃圾(公司|平台)|什么破(系统|公司|平台)|破(系统|公司|平台)`)
+
 func query(masked string) string {
-	fields := strings.FieldsFunc(stripMasks(masked), func(r rune) bool {
+	text := stripMasks(masked)
+	if t := strings.TrimSpace(abuseRE.ReplaceAllString(text, " ")); t != "" {
+		// "垃圾公司 钱都冻结三天了 骗子吧你们": the anger is no topic; left in, "骗子" finds
+		// the impersonation entries.
+		text = t
+	}
+	fields := strings.FieldsFunc(text, func(r rune) bool {
 		return unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r)
 	})
 	var b strings.Builder

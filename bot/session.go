@@ -68,6 +68,9 @@ type session struct {
 	// (noTicketOnFile when none of the user's tickets was found); the next message may be
 	// the score.
 	Rate string `json:"rate,omitempty"`
+	// TicketTalk is set by a ticket lookup and read by the next message only: "问题已经解决了"
+	// right after it is about that ticket even without the word 工单.
+	TicketTalk bool `json:"tt,omitempty"`
 	// CSATRetry is set when a score out of range was answered: the question is asked once more.
 	CSATRetry bool `json:"csatretry,omitempty"`
 	// Reopen is a resolved ticket the user said was not solved: a new ticket refers to it.

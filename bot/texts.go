@@ -432,3 +432,9 @@ const (
 	textVerifyOpen   = "，要核实请自己拨打官方热线 %s。"
 	textVerifyClosed = "。热线现在已下班（每天 %s），%s 后可自己拨打 %s 核实；现在就能联系的是开户银行（止付）和110或96110（报警）。"
 )
+
+// Lines of plainTalk.
+const (
+	textOffScope   = "这个我帮不上忙，我只负责易联支付的业务问题，比如收款、结算、退款、对账、费率。有这方面的问题随时问我。"
+	textStillFails = "抱歉，按这些步骤还没解决，需要客服看看您的具体情况。"
+)

@@ -882,3 +882,83 @@ func TestTicketRetention(t *testing.T) {
 	}
 	converse(t, b, []step{{say: "查询工单 " + old, want: []string{"没有找到工单 " + old}}})
 }
+
+// TestTypeStepLetsGo: at the type step the out-of-hours handoff opened, words that are no type
+// leave the form to the rest of the bot instead of asking for 1, 2, 3 or 0 again; digits and
+// types still answer the step.
+func TestTypeStepLetsGo(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		steps []step
+	}{
+		{"when people start", []step{
+			{say: "我要人工", want: []string{"不在服务时间", "工单类型"}},
+			{say: "客服一般几点上班", want: []string{"08:00"}, notWant: []string{"请回复 1、2、3 或 0", "工单类型"}},
+			{say: "行 那改天再问", notWant: []string{"请回复 1、2、3 或 0", "GD"}},
+		}},
+		{"an acknowledgement", []step{
+			{say: "人工客服", want: []string{"工单类型"}},
+			{say: "那算了吧 我先睡了", notWant: []string{"请回复 1、2、3 或 0"}},
+		}},
+		{"a wrong digit is still asked again", []step{
+			{say: "人工", want: []string{"工单类型"}},
+			{say: "7", want: []string{"请回复 1、2、3 或 0"}},
+			{say: "技术", want: []string{"商户编号"}},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			b := newTestBot(t, mustIndex(t), at(23, 10), Options{})
+			converse(t, b, tt.steps)
+		})
+	}
+}
+
+// TestHandoffInHoursLeavesForm: in hours, asking for a person in so many words while a ticket is
+// being filled transfers; the form is kept, not pushed on.
+func TestHandoffInHoursLeavesForm(t *testing.T) {
+	t.Parallel()
+	for _, say := range []string{"不填了 给我找个人", "直接叫客服来", "我要找人"} {
+		t.Run(say, func(t *testing.T) {
+			t.Parallel()
+			b := newTestBot(t, mustIndex(t), at(15, 0), Options{})
+			converse(t, b, []step{
+				{say: "提交工单", want: []string{"工单类型"}},
+				{say: "1", want: []string{"商户编号"}},
+				{say: say, want: []string{"正在为您转接人工客服"}, notWant: []string{"商户编号（"}},
+			})
+		})
+	}
+}
+
+// TestSolvedWithoutTicketWord: "solved" right after a ticket lookup, or crediting the staff, is
+// about the ticket and gets the score question once; a plain okay does not.
+func TestSolvedWithoutTicketWord(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		steps []step
+	}{
+		{"after a lookup", []step{
+			{say: "查一下GD202611010007", want: []string{"没有找到工单"}},
+			{say: "哦 其实已经搞定了 多谢", want: []string{"回复1-5"}},
+			{say: "4分 就是等了挺久", want: []string{"感谢您的评分", "抱歉"}, notWant: []string{"回复1-5"}},
+		}},
+		{"crediting the staff", []step{
+			{say: "你们的工作人员帮我把费率问题处理好了", want: []string{"回复1-5"}},
+		}},
+		{"an okay after a lookup is no report", []step{
+			{say: "查一下GD202611010007", want: []string{"没有找到工单"}},
+			{say: "好了 知道了", notWant: []string{"回复1-5"}},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			b := newTestBot(t, mustIndex(t), at(11, 0), Options{})
+			converse(t, b, tt.steps)
+		})
+	}
+}
