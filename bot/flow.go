@@ -57,13 +57,13 @@ var (
 	looseTicketNoRE = regexp.MustCompile(`(?i)GD[ -]?\d{12}`)
 	startWords      = []string{"提交工单", "工单", "留言", "我要留言", "我要投诉", "投诉", "建工单", "提工单", "创建工单", "我要提交工单", "提交问题", "新建工单"}
 	// startRE: a request to file a ticket said in a sentence ("帮我提个投诉工单", "我想留个言").
-	startRE = regexp.MustCompile(`(提|建|开|创建|新建|留|登记|发起|要|想|帮我)(一?个|一下|一张)?(投诉)?(工单|留言|言)|提投诉|我要投诉|投诉工单|重新提(一个|一张|个)?|(帮我|给我|麻烦)登记(一下)?|(提|开|登记|建|帮我提)(一?个|一下|一张)投诉|^登记一下|(submit|open|file|create|raise|lodge|make)(a|an)?(new)?(ticket|workorder|complaint)`)
+	startRE = regexp.MustCompile(`(提交|提|建|开|创建|新建|留|登记|发起|要|想|帮我|填)(一?个|一下|一张|个|张)?(投诉|技术|商户服务|商户|售后)?(问题|支持)?的?(工单|单子|留言|言)|再(提|开|建)(一个|一张|个)(新的)?|提投诉|我要投诉|投诉工单|重新提(一个|一张|个)?|(帮我|给我|麻烦)登记(一下)?|(提|开|登记|建|帮我提)(一?个|一下|一张)投诉|^登记一下|(submit|open|file|create|raise|lodge|make)(a|an)?(new)?(ticket|workorder|complaint)`)
 	// startPhraseRE: the fillers and type words between a request for a ticket and what it
 	// is for.
 	startPhraseRE  = regexp.MustCompile(`^[\s,，。.!！]*(你好|您好|好的?|嗯|行|那)?[\s,，]*(一下|吧)?[\s,，。：:]*(投诉|技术问题|技术支持|商户服务)?`)
 	startEnglishRE = regexp.MustCompile(`(?i)i\s*(need|want|would like)\s*to\s*(submit|open|file|create|raise)\s*an?\s*(new\s*)?(ticket|complaint)`)
 	// pastTicketRE: the sentence is about a ticket filed before, not a new one.
-	pastTicketRE = regexp.MustCompile(`(提的|提了|提过|之前|昨天|上次|前天|刚才).{0,6}(工单|单子|投诉|留言)|提的|提过|的工单`)
+	pastTicketRE = regexp.MustCompile(`(提的|提了|提过|之前|昨天|上次|前天|刚才).{0,6}(工单|单子|投诉|留言)|提的|提过|(我|交|那个|这个)的工单`)
 	resumeRE     = regexp.MustCompile(`^(继续|接着|还是)(填写?|填|写|提交?|弄)?(吧|工单)?$|继续填|接着填|接着写|还是提|刚才那个继续|继续刚才`)
 	cancelRE     = regexp.MustCompile(`取消|算了|不用了|不要了|不提了|不弄了|不等了|退出|不填了|不办了|(回头|以后|改天|下次)再(说|弄|填|提)`)
 	// correctRE corrects an answer given before ("选错了 是技术的", "商户号填错了").

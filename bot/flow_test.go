@@ -262,3 +262,22 @@ func TestMerchantNumberAfterAMiss(t *testing.T) {
 		{say: "不用留电话", want: []string{"技术支持", "顾客全都付不了；返回码"}},
 	})
 }
+
+// TestTicketRequestsInOtherWords: a request for a ticket is understood however it is worded,
+// and a request that already names the type or the problem is taken with it.
+func TestTicketRequestsInOtherWords(t *testing.T) {
+	t.Parallel()
+	ix := mustIndex(t)
+	for _, say := range []string{"我想提交个工单", "麻烦帮我提个单子", "那开个技术问题的工单吧", "我再提一个新的", "能不能填个工单"} {
+		converse(t, newTestBot(t, ix, at(10, 0), Options{}), []step{
+			{say: say, want: []string{"工单"}, notWant: []string{suggestMark, menuMark, "回复“提交工单”"}},
+		})
+	}
+	converse(t, newTestBot(t, ix, at(10, 0), Options{}), []step{
+		{say: "提交工单 技术支持 商户号8834567890 回调一直收不到 电话13912345678", notWant: []string{"不是易联", "可疑", suggestMark}},
+	})
+	// Questions about tickets are still answered, not taken as a request.
+	converse(t, newTestBot(t, ix, at(10, 0), Options{}), []step{
+		{say: "怎么提交工单", notWant: []string{"请选择工单类型"}},
+	})
+}
