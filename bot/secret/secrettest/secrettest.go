@@ -71,6 +71,18 @@ func read(tb testing.TB, pattern string) []Row {
 	return rows
 }
 
+// numerals maps the Chinese numerals users type (and their spoken stand-ins: 幺 for 1, 拐
+// for 7, 勾 for 9, 洞 for 0) to digits.
+var numerals = func() map[rune]rune {
+	m := map[rune]rune{}
+	for _, row := range []string{"0零〇洞○", "1一壹幺", "2二贰两", "3三叁", "4四肆", "5五伍", "6六陆", "7七柒拐", "8八捌", "9九玖勾"} {
+		for _, r := range []rune(row)[1:] {
+			m[r] = []rune(row)[0]
+		}
+	}
+	return m
+}()
+
 // Fold is what a leak check compares: full-width forms folded, Chinese numerals as digits,
 // everything but letters, digits and the symbols passwords use removed, upper case.
 func Fold(s string) string {
@@ -79,26 +91,8 @@ func Fold(s string) string {
 		switch {
 		case r >= '０' && r <= '～':
 			r -= 0xFEE0
-		case strings.ContainsRune("零〇洞○", r):
-			r = '0'
-		case strings.ContainsRune("一壹幺", r):
-			r = '1'
-		case strings.ContainsRune("二贰两", r):
-			r = '2'
-		case strings.ContainsRune("三叁", r):
-			r = '3'
-		case strings.ContainsRune("四肆", r):
-			r = '4'
-		case strings.ContainsRune("五伍", r):
-			r = '5'
-		case strings.ContainsRune("六陆", r):
-			r = '6'
-		case strings.ContainsRune("七柒拐", r):
-			r = '7'
-		case strings.ContainsRune("八捌", r):
-			r = '8'
-		case strings.ContainsRune("九玖勾", r):
-			r = '9'
+		case numerals[r] != 0:
+			r = numerals[r]
 		}
 		// Only letters (Han included) and digits count: a separator, an emoji or a keycap
 		// between digits does not hide them.
