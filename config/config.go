@@ -296,6 +296,7 @@ type Retrieval struct {
 	ProbabilityMargin     *float64           `yaml:"probability_margin"`
 	ProbabilityByCategory map[string]float64 `yaml:"answer_probability_by_category"`
 	SuggestProbability    *float64           `yaml:"suggest_probability"`
+	UnrelatedProbability  *float64           `yaml:"unrelated_probability"`
 
 	AnswerConfidence  *float64           `yaml:"answer_confidence"`
 	AnswerMargin      *float64           `yaml:"answer_margin"`
@@ -622,7 +623,7 @@ func (f File) validate() []error {
 		name string
 		v    *float64
 	}{
-		{"answer_probability", r.AnswerProbability}, {"probability_margin", r.ProbabilityMargin}, {"suggest_probability", r.SuggestProbability},
+		{"answer_probability", r.AnswerProbability}, {"probability_margin", r.ProbabilityMargin}, {"suggest_probability", r.SuggestProbability}, {"unrelated_probability", r.UnrelatedProbability},
 		{"answer_confidence", r.AnswerConfidence}, {"answer_margin", r.AnswerMargin}, {"suggest_confidence", r.SuggestConfidence}, {"unknown_confidence", r.UnknownConfidence},
 	} {
 		if t.v != nil && (*t.v < 0 || *t.v > 1) {

@@ -98,9 +98,13 @@ type Scope struct {
 	// TheirServices name a product's own services (收款码, 账户, 积分): right after the name
 	// of another product (支付宝商家收款码, 微信的账户) they make a message about that product
 	// even when it has one of Ours.
-	TheirServices []string    `yaml:"their_services"`
-	Smalltalk     []Smalltalk `yaml:"smalltalk"`
-	Rules         []Rule      `yaml:"rules"`
+	TheirServices []string `yaml:"their_services"`
+	// Unrelated are messages people send that are not about our service at all (个税怎么报,
+	// 员工工资怎么结算, Excel怎么对账): the model learns them as one more class, so that a
+	// message like them is not answered however many of our words it shares.
+	Unrelated []string    `yaml:"unrelated"`
+	Smalltalk []Smalltalk `yaml:"smalltalk"`
+	Rules     []Rule      `yaml:"rules"`
 }
 
 // Rule answers a security-sensitive question with a fixed entry: it fires when the message

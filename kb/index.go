@@ -58,6 +58,9 @@ type Result struct {
 	Smalltalk string
 	// OutOfScope is the word that put the query outside the knowledge base, if any.
 	OutOfScope string
+	// Unrelated says the query reads like the messages scope.yaml lists as not about our
+	// service (the decision is then None, with no single word to blame).
+	Unrelated bool
 	// Margin is 1 - s2/s1 between the two best entries' scores.
 	Margin float64
 }
@@ -76,6 +79,10 @@ type Thresholds struct {
 	// SuggestProbability also offers suggestions below SuggestConfidence's similarity when
 	// the calibrated confidence reaches it (long messages dilute similarity, not confidence).
 	SuggestProbability float64
+	// UnrelatedProbability is the model's probability of the unrelated class (scope.yaml's
+	// unrelated messages) from which a query is not answered and not offered suggestions,
+	// unless it names us or our service; 0 disables.
+	UnrelatedProbability float64
 
 	AnswerConfidence  float64
 	AnswerMargin      float64
@@ -111,6 +118,8 @@ var DefaultThresholds = Thresholds{
 	// Measured over the four sets: in-scope queries left without an answer or a suggestion
 	// 19 -> 8, out-of-scope queries offered suggestions instead of none 24 -> 28 (0.3: 2 and 39).
 	SuggestProbability: 0.5,
+	// Measured on the development sets: see README, "Retrieval quality".
+	UnrelatedProbability: 0.6,
 
 	AnswerConfidence:  0.35,
 	AnswerMargin:      0.15,
@@ -153,6 +162,7 @@ type Index struct {
 	model         *model
 	classOf       map[string]int // entry id → class of model
 	classCategory []string       // class of model → category slug
+	unrelated     *model         // ours (class 0) or like scope.yaml's unrelated messages (1); nil without
 
 	// cache holds recent results by folded query: users ask the same few questions all day.
 	mu    sync.RWMutex
@@ -197,6 +207,12 @@ const (
 	windowSize     = 12
 	windowStep     = 3
 	windowDiscount = 1.0
+)
+
+// The classes of the unrelated model.
+const (
+	ourClass       = "ours"
+	unrelatedClass = "unrelated"
 )
 
 // cacheSize bounds the result cache; when full it starts over.
@@ -367,9 +383,24 @@ func Build(c *Content, th Thresholds) (*Index, error) {
 		e, _ := c.Entry(id)
 		ix.classCategory = append(ix.classCategory, e.Category)
 	}
+	// The unrelated messages train a model of their own, against every question of every
+	// entry: a class of the entries' model would retrain (and shift) the entries' ranking.
+	var unrelatedDocs map[string][]map[string]float64
+	if len(c.Scope.Unrelated) > 0 {
+		unrelatedDocs = map[string][]map[string]float64{}
+		for _, q := range c.Scope.Unrelated {
+			unrelatedDocs[unrelatedClass] = append(unrelatedDocs[unrelatedClass], grams(ix.fold.fold(q)))
+		}
+		unrelatedDocs[ourClass] = allGrams
+	}
 	// Training is most of the build: it runs on one core while the other indexes.
 	trained := make(chan *model, 1)
-	go func() { trained <- trainModel(docs, ids, modelEpochs, modelRate, modelL2) }()
+	go func() {
+		if unrelatedDocs != nil {
+			ix.unrelated = trainModel(unrelatedDocs, []string{ourClass, unrelatedClass}, modelEpochs, modelRate, modelL2)
+		}
+		trained <- trainModel(docs, ids, modelEpochs, modelRate, modelL2)
+	}()
 	for _, t := range texts {
 		ix.lex.add(t.id, t.texts)
 	}
@@ -453,6 +484,10 @@ func (ix *Index) search(ctx context.Context, fq string, n int) (Result, error) {
 	// blend of the lexical score (relative to the best) and the model's probability (relative
 	// to the most probable entry), plus the model's probability of the candidate's category.
 	qg := grams(fq)
+	var unrelated float64
+	if ix.unrelated != nil {
+		unrelated = float64(ix.unrelated.predict(qg)[1])
+	}
 	{
 		p := ix.model.predict(qg)
 		for _, c := range top(p, modelCandidates) {
@@ -573,6 +608,11 @@ func (ix *Index) search(ctx context.Context, fq string, n int) (Result, error) {
 		if w := ix.otherProduct(fq); w != "" {
 			r.Decision, r.OutOfScope = None, w
 		}
+	}
+	// A message like the unrelated ones (个税怎么报, 员工工资结算) is not ours to answer, unless
+	// it names us or our service.
+	if p := ix.th.UnrelatedProbability; r.Decision != None && p > 0 && unrelated >= p && !namesUs(fq) && !ix.hasOurs(fq) {
+		r.Decision, r.Unrelated = None, true
 	}
 	return r, nil
 }

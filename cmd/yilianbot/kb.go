@@ -41,6 +41,7 @@ func thresholds(cfg config.Config) kb.Thresholds {
 	set(&th.AnswerProbability, r.AnswerProbability)
 	set(&th.ProbabilityMargin, r.ProbabilityMargin)
 	set(&th.SuggestProbability, r.SuggestProbability)
+	set(&th.UnrelatedProbability, r.UnrelatedProbability)
 	set(&th.AnswerConfidence, r.AnswerConfidence)
 	set(&th.AnswerMargin, r.AnswerMargin)
 	set(&th.SuggestConfidence, r.SuggestConfidence)
