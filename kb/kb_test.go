@@ -66,20 +66,25 @@ func TestEvalDevelopmentSet(t *testing.T) {
 // blind-a is the development set of retrieval v2; the older sets were tuned on before it.
 // blind-b was held out until the end of retrieval v2 and has been development data since.
 // blind-c had its one blind run before kb4 (0.885 / 0.989 / 0.759 / 2.6 % / 0.940, entry 0.773 /
-// 12.1 %) and has been development data since. blind-d was held out to the end of that session;
-// its figures below are its first run.
+// 12.1 %) and has been development data since. blind-d was held out to the end of that session
+// (first run 0.906 / 0.964 / 0.769 / 3.3 % / 0.949). blind-f was written blind at the start of
+// the next session and run once before any change of that session (0.908 / 0.967 / 0.820 /
+// 2.0 % / 0.883); it chose the unrelated model's and the calibration's thresholds. The wider
+// content and the category model cost the oldest sets a little (blind-a answered 0.885 ->
+// 0.857, out of scope 0.983 -> 0.967) and gained on every fresh one (top-1 +2.2 to +3 points).
 var floors = []struct {
 	path string
 	cat  floor
 	ent  *floor // entry level, for sets labelled with entry ids
 }{
-	{"content/eval.tsv", floor{0.973, 0.998, 0.860, 0.009, 1.000}, nil},
-	{"testdata/holdout.tsv", floor{0.975, 1.000, 0.882, 0.006, 1.000}, nil},
-	{"testdata/blind.tsv", floor{0.978, 0.993, 0.926, 0.000, 0.983}, nil},
-	{"testdata/blind-a-entries.tsv", floor{0.977, 0.995, 0.885, 0.009, 0.983}, &floor{0.901, 0.970, 0.878, 0.060, 0}},
-	{"testdata/blind-b-entries.tsv", floor{0.976, 0.994, 0.798, 0.004, 0.981}, &floor{0.884, 0.971, 0.800, 0.060, 0}},
-	{"testdata/blind-c-entries.tsv", floor{0.920, 0.989, 0.774, 0.007, 0.970}, &floor{0.809, 0.936, 0.791, 0.103, 0}},
-	{"testdata/blind-d-entries.tsv", floor{0.906, 0.964, 0.769, 0.033, 0.949}, &floor{0.782, 0.915, 0.775, 0.110, 0}},
+	{"content/eval.tsv", floor{0.963, 0.993, 0.855, 0.009, 1.000}, nil},
+	{"testdata/holdout.tsv", floor{0.990, 1.000, 0.897, 0.000, 1.000}, nil},
+	{"testdata/blind.tsv", floor{0.971, 0.993, 0.926, 0.000, 0.967}, nil},
+	{"testdata/blind-a-entries.tsv", floor{0.974, 0.995, 0.857, 0.006, 0.967}, &floor{0.901, 0.975, 0.848, 0.042, 0}},
+	{"testdata/blind-b-entries.tsv", floor{0.982, 0.997, 0.807, 0.004, 0.963}, &floor{0.894, 0.984, 0.806, 0.048, 0}},
+	{"testdata/blind-c-entries.tsv", floor{0.946, 0.980, 0.777, 0.011, 0.940}, &floor{0.821, 0.927, 0.791, 0.103, 0}},
+	{"testdata/blind-d-entries.tsv", floor{0.929, 0.972, 0.797, 0.025, 0.937}, &floor{0.808, 0.930, 0.806, 0.093, 0}},
+	{"testdata/blind-f-entries.tsv", floor{0.938, 0.980, 0.830, 0.016, 0.950}, &floor{0.842, 0.953, 0.846, 0.079, 0}},
 }
 
 // floor holds minimum rates, except wrong, the maximum share of direct answers that are wrong.
@@ -144,7 +149,9 @@ func TestSearchDecisions(t *testing.T) {
 		{"微信转账每天限额多少", None, "", false},
 		{"云闪付的积分怎么兑换", None, "", false},
 		{"招商银行app转账限额", None, "", false},
-		{"接微信支付的费率是多少", Answer, "fees/", false},
+		// Ours although it names another product; two fee entries fit it about equally (the
+		// payment methods' rates and where to look up one's own), so they are offered.
+		{"接微信支付的费率是多少", Suggest, "fees/", false},
 		// Another bank's or app's own service, even with a word of ours or a fraud word.
 		{"工行卡被冻结了怎么办", None, "", false},
 		{"支付宝的商家收款码怎么收费", None, "", false},
