@@ -38,6 +38,8 @@ type flow struct {
 	Subject string `json:"subj,omitempty"`
 	// NoContact is set when the user declined to leave a phone before it was asked for.
 	NoContact bool `json:"nocontact,omitempty"`
+	// English: the user writes English, so the form speaks English.
+	English bool `json:"en,omitempty"`
 }
 
 // flowStep is what the ticket flow asks for next.
@@ -65,7 +67,7 @@ var (
 	// pastTicketRE: the sentence is about a ticket filed before, not a new one.
 	pastTicketRE = regexp.MustCompile(`(提的|提了|提过|之前|昨天|上次|前天|刚才).{0,6}(工单|单子|投诉|留言)|提的|提过|(我|交|那个|这个)的工单`)
 	resumeRE     = regexp.MustCompile(`^(继续|接着|还是)(填写?|填|写|提交?|弄)?(吧|工单)?$|继续填|接着填|接着写|还是提|刚才那个继续|继续刚才`)
-	cancelRE     = regexp.MustCompile(`取消|算了|不用了|不要了|不提了|不弄了|不等了|退出|不填了|不办了|(回头|以后|改天|下次)再(说|弄|填|提)`)
+	cancelRE     = regexp.MustCompile(`取消|算了|不用了|不要了|不提了|不弄了|不等了|退出|不填了|不办了|(回头|以后|改天|下次)再(说|弄|填|提)|nevermind|forgetit|cancel|noneed|notnow|illcall|iwillcall|callyoutomorrow`)
 	// correctRE corrects an answer given before ("选错了 是技术的", "商户号填错了").
 	correctRE = regexp.MustCompile(`选错|搞错|弄错|填错|写错|输错|错了|不对|应该是|改成|换成|改为|其实是`)
 	// typeDigitRE is a type chosen by its number inside a correction ("应该选2").
@@ -85,7 +87,7 @@ var (
 	phoneDescribedRE = regexp.MustCompile(`(手机号|电话|号码).{0,6}(就是|是我|绑定|注册|预留|留的|那个|一样)|(就是|是我|绑定|注册|预留|原来).{0,8}(手机号|电话|号码)`)
 	phoneWordRE      = regexp.MustCompile(`电话|手机|号码|打我|联系我|call|phone`)
 	yesRE            = regexp.MustCompile(`^(好|好的|行|可以|嗯+|是|是的|对|要|需要|麻烦了?|好吧|ok|那)*(提一个|提一张|提吧|提|登记|帮我提|提交|就这个|就是这个|就用这个|就用这句|登记一下)?(吧|呀|啊)?$`)
-	questionRE       = regexp.MustCompile(`[?？]|怎么|咋|在哪|哪里|哪儿|去哪|哪找|哪看|多久|什么|啥|吗|为什么|如何|能不能|可不可以|是不是|几天|多少|多长`)
+	questionRE       = regexp.MustCompile(`[?？]|怎么|咋|在哪|哪里|哪儿|去哪|哪找|哪看|多久|什么|啥|吗|为什么|如何|能不能|可不可以|是不是|几天|几点|何时|哪天|多少|多长`)
 	impatientRE      = regexp.MustCompile(`快点|赶紧|直接提|提了|告诉我单号|给我单号|别问了`)
 )
 
@@ -96,7 +98,13 @@ func isTicketStart(text string) bool {
 	if slices.Contains(startWords, b) {
 		return true
 	}
-	return utf8.RuneCountInString(b) <= 40 && startRE.MatchString(b) && !pastTicketRE.MatchString(b) && !strings.Contains(b, "怎么")
+	loc := startRE.FindStringIndex(b)
+	if loc == nil || pastTicketRE.MatchString(b) || strings.Contains(b, "怎么") {
+		return false
+	}
+	// A long message is a request when it opens with one ("我要提交个工单,技术支持,商户号…"):
+	// the rest is what the ticket needs.
+	return utf8.RuneCountInString(b) <= 40 || utf8.RuneCountInString(b[:loc[0]]) <= 4
 }
 
 func isComplaintStart(text string) bool { return strings.Contains(bare(text), "投诉") }
@@ -109,7 +117,8 @@ func typeFromWords(b string) TicketType {
 	for _, w := range []struct {
 		word string
 		t    TicketType
-	}{{"技术", TypeTech}, {"接口", TypeTech}, {"报错", TypeTech}, {"投诉", TypeComplaint}, {"建议", TypeComplaint}, {"商户服务", TypeMerchant}, {"商户", TypeMerchant}, {"其他", TypeOther}, {"其它", TypeOther}} {
+	}{{"技术", TypeTech}, {"接口", TypeTech}, {"报错", TypeTech}, {"投诉", TypeComplaint}, {"建议", TypeComplaint}, {"商户服务", TypeMerchant}, {"商户", TypeMerchant}, {"其他", TypeOther}, {"其它", TypeOther},
+		{"tech", TypeTech}, {"api", TypeTech}, {"complain", TypeComplaint}, {"merchant", TypeMerchant}, {"settle", TypeMerchant}, {"other", TypeOther}} {
 		if strings.Contains(b, w.word) {
 			return w.t
 		}
@@ -183,8 +192,15 @@ func (c *conv) openFlow(preface string, typ TicketType, subject string) Reply {
 		}
 		return c.text(joinNonEmpty(preface, resume, c.flowPrompt()))
 	}
-	f := &flow{ID: newToken(), Step: stepType, Urgent: c.s.Urgent, Subject: subject}
+	f := &flow{ID: newToken(), Step: stepType, Urgent: c.s.Urgent, Subject: subject, English: isEnglish(c.m.Text)}
 	c.s.Flow = f
+	if preface == textEnglishTicket {
+		// The English request: the whole form in English, its type asked like anyone's.
+		f.English, preface = true, textFlowStartEnglish
+		if typ == TypeMerchant {
+			preface = textFlowStartEnglishTyped
+		}
+	}
 	intro := textFlowStart
 	if typ != "" {
 		f.Type = typ
@@ -204,15 +220,21 @@ func (c *conv) openFlow(preface string, typ TicketType, subject string) Reply {
 			intro = fmt.Sprintf(textFlowStartComplaintFor, clip(subject, 20))
 		}
 	}
-	if preface != "" {
+	if preface != "" || f.English {
 		intro = ""
+	}
+	if f.English && preface == "" {
+		preface = textFlowStartEnglish
 	}
 	known := ""
 	if no := c.s.Merchant; no != "" && preface == "" {
-		// A merchant number typed earlier in the conversation is not asked for again.
+		// A merchant number typed earlier in the conversation is not asked for again; one
+		// in the request itself needs no word.
 		f.MerchantNo = no
 		f.advance()
-		known = fmt.Sprintf(textFlowMerchantKnown, no) + "\n"
+		if findMerchantNo(c.userText) != no && !f.English {
+			known = fmt.Sprintf(textFlowMerchantKnown, no) + "\n"
+		}
 	}
 	return c.text(joinNonEmpty(preface, intro, known+c.flowPrompt()))
 }
@@ -264,6 +286,27 @@ var (
 	numberRunRE = regexp.MustCompile(`[+0-9*＊][0-9*＊\- ]{6,}[0-9]`)
 )
 
+// metaRE is talk about the form, not about the problem: fillers, apologies, corrections of
+// an earlier answer ("搞错了 商户号应该是…没错"), commands ("继续刚才的工单", "好 提交"),
+// labels of numbers ("联系电话"), declining a phone ("不留电话了") and type words.
+var metaRE = regexp.MustCompile(`(?i)^[\s,，。.!！]*(哦+|噢+|喔+|嗯+|啊+|呃+|好的?|行|那|对了|ok|okay)[\s,，。.!！]+|(哦|噢|喔|嗯|啊|呃)+|不好意思|抱歉|对不起|sorry|oops|(我|刚才)?(刚才)?(搞|弄|填|写|输|打|选)错了|没错|继续(刚才|上次|之前)?的?(工单|填写?)?|接着(填|写)|(我(想|要)?)?(提交|提个|提一个)(工单|一下|吧)?$|(电话|手机号?)(就|也)?不(用|需要)?留了?|不(用|需要)?留(电话|手机号?)了?|(我的|我们的?)?(商户|商家)(编号|号码|号)(应该)?(是|为)?[:：]?|(联系)?(电话|手机号?)(是|为)?[:：]|联系电话|应该是|^(技术支持|技术问题|商户服务|投诉建议|其他问题)`)
+
+// cleanDesc is what a message says about the problem once numbers and talk about the form are
+// taken out, or "" when nothing worth a description is left.
+func cleanDesc(masked string) string {
+	t := numberRunRE.ReplaceAllString(masked, " ")
+	for range 3 { // a removal can expose another at the start ("好 继续刚才的工单")
+		t = strings.TrimSpace(metaRE.ReplaceAllString(t, " "))
+	}
+	t = strings.Join(strings.Fields(t), " ")
+	t = strings.TrimFunc(t, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) })
+	b := bare(t)
+	if utf8.RuneCountInString(b) < minDescRunes || !hasCJK(t) && len(strings.Fields(t)) < 3 {
+		return ""
+	}
+	return t
+}
+
 // noPhone reports whether a short message declines to leave a phone ("no phone", "电话不留了").
 func noPhone(b string) bool {
 	return utf8.RuneCountInString(b) <= 10 && phoneWordRE.MatchString(b) && !questionRE.MatchString(b) &&
@@ -307,6 +350,9 @@ func (c *conv) flowTake(ctx context.Context, text string) (Reply, bool, error) {
 		return Reply{}, false, nil
 	}
 	rest := takeRest(c.userText)
+	if rest != "" {
+		rest = cleanDesc(rest)
+	}
 	switch f.Step {
 	case stepMerchant:
 		if phone == "" && rest == "" {
@@ -410,6 +456,17 @@ func (c *conv) createTicketReply(ctx context.Context) (Reply, bool, error) {
 // flowPrompt asks for what the current step needs.
 func (c *conv) flowPrompt() string {
 	f := c.s.Flow
+	if f.English {
+		switch f.Step {
+		case stepType:
+			return textFlowTypeEnglish
+		case stepMerchant:
+			return textFlowMerchantEnglish
+		case stepDesc:
+			return textFlowDescEnglish
+		}
+		return textFlowContactEnglish
+	}
 	switch f.Step {
 	case stepType:
 		return "请选择工单类型，回复数字：\n1. 商户服务（结算、费率、商户信息等）\n2. 技术支持（接口报错、系统对接）\n3. 投诉建议\n0. 其他\n\n回复“取消”可随时退出。"
@@ -443,7 +500,11 @@ func isSkip(b string) bool {
 
 func isCancel(text string) bool {
 	b := bare(text)
-	return utf8.RuneCountInString(b) <= 16 && cancelRE.MatchString(b) && !strings.Contains(b, "还是") &&
+	limit := 16
+	if isEnglish(text) {
+		limit = 48 // "never mind, I will call tomorrow. thanks"
+	}
+	return utf8.RuneCountInString(b) <= limit && cancelRE.MatchString(b) && !strings.Contains(b, "还是") &&
 		!strings.Contains(b, "继续") && !strings.Contains(b, "提吧") && !strings.Contains(b, "要提")
 }
 
@@ -493,13 +554,49 @@ func (c *conv) ticketFlow(ctx context.Context, text string) (Reply, bool, error)
 		if f == nil && c.s.Reopen != "" {
 			return c.reopen(ctx), true, nil
 		}
-		return c.openFlow("", typ, ticketSubject(c.userText)), true, nil
+		r := c.openFlow("", typ, ticketSubject(c.userText))
+		if c.fillFromRequest(text) {
+			return c.createTicketReply(ctx)
+		}
+		return r, true, nil
 	case !inFlow && offered && yesRE.MatchString(b) && b != "":
 		return c.startFlow("", ""), true, nil
 	case inFlow:
 		return c.flowInput(ctx, text)
 	}
 	return Reply{}, false, nil
+}
+
+// noPhoneInRE declines a phone inside a longer request ("…不留电话了").
+var noPhoneInRE = regexp.MustCompile(`(电话|手机号?)(就|也)?不(用|需要)?留|不(用|需要)?留(电话|手机号?)|不用(打)?电话|不需要电话|nophone`)
+
+// fillFromRequest takes what a request for a ticket already gives ("提个工单 技术支持 商户号
+// 8834567890 对账文件昨天的没生成 不留电话了"): the merchant number, the phone or its refusal,
+// and the problem, so that only what is missing is asked. It reports whether the ticket has
+// everything and can be filed now.
+func (c *conv) fillFromRequest(text string) bool {
+	f := c.s.Flow
+	if f == nil || f.filled() && f.Desc != "" {
+		return false
+	}
+	if no := findMerchantNo(text); no != "" {
+		f.MerchantNo, f.Individual = no, false
+	}
+	if p := findPhone(text); p != "" && p != f.MerchantNo {
+		f.Contact = p
+	} else if noPhoneInRE.MatchString(bare(text)) {
+		f.NoContact = true
+	}
+	// A subject alone is usually a heading ("物业收的款退不回来"), and the details are asked;
+	// with the other answers beside it, or long, it is the description itself.
+	given := f.MerchantNo != "" || f.Contact != "" || f.NoContact
+	if d := cleanDesc(f.Subject); utf8.RuneCountInString(bare(d)) >= 6 && (given || utf8.RuneCountInString(bare(d)) >= 15) && !questionRE.MatchString(bare(d)) {
+		f.Desc, f.Subject = d, ""
+		if f.Type == "" {
+			f.Type = typeFromTopic(bare(d))
+		}
+	}
+	return f.Type != "" && f.advance()
 }
 
 // reopen starts a ticket that refers to the resolved one the user said was not solved, with its
@@ -541,6 +638,16 @@ func (c *conv) cancelFlow() Reply {
 		c.s.Flow = nil
 		s = textFlowCancelEmpty
 	}
+	if f.English {
+		s = textFlowCancelEnglish
+		if f.filled() {
+			s = textFlowCancelKeptEnglish
+		}
+		if !c.b.hours.open(c.now) {
+			s += fmt.Sprintf(textFlowCancelClosedEnglish, c.b.hours.window(c.now), c.b.shortTime(c.b.hours.nextOpenAt(c.now)), c.b.contact("hotline"))
+		}
+		return c.text(s)
+	}
 	if !c.b.hours.open(c.now) {
 		s += fmt.Sprintf("人工客服每天 %s 服务，%s 起可以找人工或拨打热线 %s。", c.b.hours.window(c.now), c.b.hours.nextOpen(c.now), c.b.contact("hotline"))
 	}
@@ -574,9 +681,24 @@ func (c *conv) flowAside(a string) string {
 
 // flowAnswer is the knowledge base's sure answer to the message, if it has one.
 func (c *conv) flowAnswer(ctx context.Context) (string, bool, error) {
-	res, err := c.b.kb.Search(ctx, query(c.userText), 3)
+	return c.flowAnswerFor(ctx, c.userText)
+}
+
+// flowAnswerFor is the knowledge base's sure answer to q (masked), read in the conversation's
+// topic as the answers outside the form are ("要多久生效" after an answer about changing the
+// settlement card); the answer becomes the topic that follow-ups lean on.
+func (c *conv) flowAnswerFor(ctx context.Context, q string) (string, bool, error) {
+	res, err := c.b.kb.Search(ctx, query(q), 3)
 	if err != nil {
 		return "", false, err
+	}
+	if res, err = c.withContext(ctx, bare(q), query(q), res); err != nil {
+		return "", false, err
+	}
+	if c.quoted != "" {
+		a := c.quoted
+		c.quoted = ""
+		return a, true, nil
 	}
 	if res.Decision != "answer" || len(res.Hits) == 0 {
 		return "", false, nil
@@ -586,6 +708,11 @@ func (c *conv) flowAnswer(ctx context.Context) (string, bool, error) {
 		return "", false, nil
 	}
 	c.count(e.Category, statAnswered)
+	c.s.LastCategory, c.s.Topic, c.s.Answered = e.Category, e.ID, e.ID
+	c.s.TopicQ = q
+	if c.ctxQ != "" && c.usedCtx {
+		c.s.TopicQ = c.ctxQ
+	}
 	return e.Answer, true, nil
 }
 
@@ -628,13 +755,22 @@ func (c *conv) flowStep(ctx context.Context, text string) (Reply, error) {
 	again := func(lead string) Reply {
 		return c.text(lead + "\n" + c.flowPrompt())
 	}
+	switch {
+	case hasCJK(text):
+		f.English = false
+	case isEnglish(text) && len(strings.Fields(text)) >= 3 && !hasASCIIDigit(text):
+		f.English = true
+	}
+	if r, ok, err := c.flowMeta(ctx, text, b); ok || err != nil {
+		return r, err
+	}
 	if r, ok := c.flowCorrection(text, b); ok {
 		return r, nil
 	}
 	switch {
 	case presenceRE.MatchString(b):
 		return again(textFlowHere), nil
-	case flowWaitRE.MatchString(b) && !questionRE.MatchString(b) && findMerchantNo(text) == "" && findPhone(text) == "":
+	case flowWaitRE.MatchString(b) && !questionRE.MatchString(b) && !strings.ContainsAny(text, "?？") && findMerchantNo(text) == "" && findPhone(text) == "":
 		return c.text(textFlowWait), nil
 	}
 	if r, ok, err := c.flowTake(ctx, text); ok || err != nil {
@@ -656,9 +792,9 @@ func (c *conv) flowStep(ctx context.Context, text string) (Reply, error) {
 		}
 		if signedOrDecimalRE.MatchString(raw) || (hasASCIIDigit(raw) && !choiceRE.MatchString(raw)) && utf8.RuneCountInString(b) <= 3 {
 			typ = ""
-		} else if typ == "" && !hasASCIIDigit(raw) && utf8.RuneCountInString(b) >= 8 && !questionRE.MatchString(b) {
+		} else if typ == "" && !hasASCIIDigit(raw) && utf8.RuneCountInString(b) >= 8 && !questionRE.MatchString(b) && cleanDesc(c.userText) != "" {
 			// The problem itself, typed before the type: keep it and ask on.
-			f.Desc = strings.TrimSpace(c.userText)
+			f.Desc = cleanDesc(c.userText)
 			if isLoss(f.Desc) {
 				f.Urgent = true
 			}
@@ -733,9 +869,9 @@ func (c *conv) flowStep(ctx context.Context, text string) (Reply, error) {
 		case individualRE.MatchString(b) && (short || utf8.RuneCountInString(b) <= 20 || strings.Contains(b, "商户号")):
 			f.Individual = true
 		case isSkip(b) && (short || strings.Contains(b, "跳过")):
-		case !hasASCIIDigit(foldASCII(b)) && utf8.RuneCountInString(b) >= 8 && !questionRE.MatchString(b):
+		case !hasASCIIDigit(foldASCII(b)) && utf8.RuneCountInString(b) >= 8 && !questionRE.MatchString(b) && cleanDesc(c.userText) != "":
 			// The problem itself, typed before the number: keep it as the description.
-			f.Desc = strings.TrimSpace(c.userText)
+			f.Desc = cleanDesc(c.userText)
 			if isLoss(f.Desc) {
 				f.Urgent = true
 			}
@@ -765,8 +901,22 @@ func (c *conv) flowStep(ctx context.Context, text string) (Reply, error) {
 	case stepDesc:
 		d := strings.TrimSpace(c.userText) // already masked
 		lead := ""
+		if p := findPhone(text); p != "" && cleanDesc(d) == "" {
+			// A phone alone where the problem was asked: it is the contact, not the problem.
+			f.Contact, f.Fails = p, 0
+			if f.Candidate != "" {
+				// The question answered a moment ago is the problem the user left it at.
+				f.Desc, f.Candidate = f.Candidate, ""
+				return c.createTicket(ctx)
+			}
+			took := fmt.Sprintf(textFlowPhoneTaken, maskPhones(p))
+			if f.English {
+				took = fmt.Sprintf(textFlowPhoneTakenEnglish, maskPhones(p))
+			}
+			return again(took), nil
+		}
 		switch {
-		case f.Candidate != "" && yesRE.MatchString(b) && b != "":
+		case f.Candidate != "" && (yesRE.MatchString(b) || isSkip(b)) && b != "":
 			d = f.Candidate
 		case aboveRE.MatchString(b) && utf8.RuneCountInString(b) <= 12:
 			// "上面都说了": what the user told before the flow.
@@ -786,7 +936,13 @@ func (c *conv) flowStep(ctx context.Context, text string) (Reply, error) {
 			}
 		}
 		f.Candidate = ""
+		if lead == "" {
+			d = cleanDesc(d)
+		}
 		if utf8.RuneCountInString(d) < minDescRunes {
+			if f.English {
+				return c.flowFail(textFlowShortEnglish), nil
+			}
 			return c.flowFail("描述太短了，请至少写5个字，说明遇到了什么问题。"), nil
 		}
 		f.Desc = d
@@ -823,7 +979,11 @@ func (c *conv) flowStep(ctx context.Context, text string) (Reply, error) {
 		case !phoneAttempt(text, b) && utf8.RuneCountInString(b) >= 8 && !questionRE.MatchString(b):
 			// More about the problem, typed where the phone was asked for: it is added to
 			// the description and the phone asked again.
-			f.Desc = joinDesc(f.Desc, strings.TrimSpace(c.userText))
+			more := cleanDesc(c.userText)
+			if more == "" {
+				return c.text(c.flowPrompt()), nil
+			}
+			f.Desc = joinDesc(f.Desc, more)
 			if isLoss(f.Desc) {
 				f.Urgent = true
 			}
@@ -842,6 +1002,75 @@ func (c *conv) flowStep(ctx context.Context, text string) (Reply, error) {
 	}
 	c.s.Flow = nil
 	return c.showMenu(""), nil
+}
+
+var (
+	// asideRE opens a question asked in passing ("等等 我先问一下 …", "对了 顺便问下 …"); what
+	// follows it is the question.
+	asideRE = regexp.MustCompile(`^[\s,，。]*(等等|等下|等一下|稍等|对了|另外|哦)?[\s,，。]*(我)?(先|想|再|顺便|还想)*(问|请教)(一)?下[\s,，。:：]*`)
+	// goOnRE asks to carry on with the form that is open ("好 继续刚才的工单", "接着填吧").
+	goOnRE = regexp.MustCompile(`^(好|好的|行|嗯|ok|那)*(我们)?(继续|接着)(刚才|上次|之前)?(的|那个)?(工单|填写?|写|提交?|弄)?(吧|呀|啊)?$|^(goon|continue|carryon)$`)
+	// submitRE asks to file the ticket now ("好 提交", "直接提交吧").
+	submitRE = regexp.MustCompile(`^(好|好的|行|嗯|可以|那|ok)*(就|直接|帮我|现在)?(提交|提交吧|交了吧|submit|submitit|fileit)(吧|了|就行|即可|工单)?$`)
+	// solvedRE: the problem went away while the form was open ("刚刚文件出来了 问题解决了").
+	flowSolvedRE = regexp.MustCompile(`(问题)?(已经|现在|刚刚|自己)?(解决了|好了|搞定了|恢复了|正常了|没问题了)|(it'?s|its)?(solved|fixed|working(now|again)?)$`)
+	solvedNotRE  = regexp.MustCompile(`没|不|还是|又|但|吗|怎么|会不会|如果`)
+)
+
+// flowMeta answers a message that is no value for any step: a question asked in passing
+// (answered, then the step asked again), "继续刚才的工单" (the step asked again), "好 提交"
+// (filed when the ticket has what it needs, else the one missing thing asked for), and a
+// problem that went away meanwhile (the form is dropped: nothing was filed).
+func (c *conv) flowMeta(ctx context.Context, text, b string) (Reply, bool, error) {
+	f := c.s.Flow
+	say := func(zh, en string) string {
+		if f.English {
+			return en
+		}
+		return zh
+	}
+	if loc := asideRE.FindStringIndex(text); loc != nil && loc[1] < len(text) && findMerchantNo(text) == "" {
+		q := strings.TrimSpace(text[loc[1]:])
+		if utf8.RuneCountInString(bare(q)) >= 3 && (questionRE.MatchString(bare(q)) || strings.ContainsAny(q, "?？")) {
+			f.Fails = 0
+			a, ok, err := c.flowAnswerFor(ctx, q)
+			if err != nil {
+				return Reply{}, true, err
+			}
+			if !ok {
+				a = textFlowAsideUnknown
+			}
+			return c.text(a + "\n\n" + say(textFlowAsideKept, textFlowAsideEnglish) + "\n" + c.flowPrompt()), true, nil
+		}
+	}
+	switch {
+	case goOnRE.MatchString(b):
+		f.Fails = 0
+		return c.text(say(textFlowGoOn, textFlowGoOnEnglish) + "\n" + c.flowPrompt()), true, nil
+	case submitRE.MatchString(b) && f.Step != stepType:
+		f.Fails = 0
+		if f.Desc == "" && f.Candidate != "" {
+			f.Desc, f.Candidate = f.Candidate, ""
+		}
+		if f.Desc == "" && utf8.RuneCountInString(bare(f.Subject)) >= minDescRunes {
+			f.Desc, f.Subject = f.Subject, ""
+		}
+		if f.Desc != "" && (f.Step == stepContact || f.MerchantNo != "" || f.Individual) {
+			f.NoContact = f.NoContact || f.Contact == ""
+			return c.createTicketOf(ctx)
+		}
+		return c.text(say(textFlowConfirmed, textFlowConfirmedEnglish) + "\n" + c.flowPrompt()), true, nil
+	case flowSolvedRE.MatchString(b) && !solvedNotRE.MatchString(b) && utf8.RuneCountInString(b) <= 24:
+		c.s.Flow = nil
+		return c.text(say(textFlowSolved, textFlowSolvedEnglish)), true, nil
+	}
+	return Reply{}, false, nil
+}
+
+// createTicketOf is createTicket for flowMeta.
+func (c *conv) createTicketOf(ctx context.Context) (Reply, bool, error) {
+	r, err := c.createTicket(ctx)
+	return r, true, err
 }
 
 // flowCorrection takes a correction of an earlier answer ("选错了 是技术的", "商户号填错了
@@ -985,7 +1214,7 @@ func (c *conv) createTicket(ctx context.Context) (Reply, error) {
 		sb.WriteString("。")
 	}
 	fmt.Fprintf(&sb, "\n查询进度：回复“查询工单 %s”或直接发送工单号；回复“我的工单”查看全部。", t.No)
-	if isEnglish(c.m.Text) || isEnglish(t.Description) {
+	if f.English || isEnglish(c.m.Text) || isEnglish(t.Description) {
 		// An English user gets the confirmation in English first; the Chinese details follow.
 		due := fmt.Sprintf(textTicketEnglishDue, b.shortTime(t.DueAt))
 		if !urgent && !b.hours.open(c.now) {

@@ -22,3 +22,43 @@ const (
 	// textFlowHandoffKept: the ticket being filled when the user asked for a human.
 	textFlowHandoffKept = "您正在填写的工单已保存，没有提交；之后回复“继续填写”可以接着提交。"
 )
+
+// Texts for messages inside the ticket flow that are no value for the step: commands,
+// asides, a problem solved meanwhile.
+const (
+	// textFlowGoOn answers "继续刚才的工单" while the form is open: the step, asked again.
+	textFlowGoOn = "好的，我们接着填。"
+	// textFlowAsideKept follows the answer to a question asked in passing.
+	textFlowAsideKept = "您的工单还没提交，已填的内容都留着，我们接着填："
+	// textFlowAsideUnknown: a question asked in passing that the knowledge base has no sure
+	// answer to.
+	textFlowAsideUnknown = "这个问题我这里没有确切的答案，可以写进工单描述，客服会一并答复；着急的话回复“人工”。"
+	// textFlowConfirmed answers "好 提交" before the ticket has what it needs.
+	textFlowConfirmed = "好的，马上就能提交，还差这一项："
+	// textFlowSolved: the user's problem went away while the ticket was being filled.
+	textFlowSolved = "太好了，问题解决了就好。这张工单还没提交，我就不提交了；之后有需要随时找我。"
+	// textFlowPhoneTaken: a phone sent where the description was asked.
+	textFlowPhoneTaken = "好的，联系电话 %s 已记下。"
+)
+
+// English texts of the ticket flow, for a user who writes English.
+const (
+	textFlowStartEnglish        = "Sure, I'll open a ticket for you; an agent will follow up. Just a few quick questions (reply \"cancel\" any time to stop)."
+	textFlowStartEnglishTyped   = "Sure, I'll open a ticket for you (as merchant services); an agent will follow up. Reply \"cancel\" any time to stop."
+	textFlowTypeEnglish         = "What is it about? Reply with a number:\n1. Merchant services (settlement, fees, merchant details)\n2. Technical support (API errors, integration)\n3. Complaint or suggestion\n0. Other"
+	textFlowMerchantEnglish     = "Please reply with your merchant number (商户编号: 10 digits starting with 88, shown on the merchant portal's home page). Not a merchant? Reply \"individual\". Can't find it? Reply \"skip\"."
+	textFlowDescEnglish         = "Please describe the problem in a sentence or two (for a payment: its time and amount; for an API error: the error code and request id)."
+	textFlowContactEnglish      = "If you'd like an agent to call you, reply with a phone number; otherwise reply \"skip\"."
+	textFlowTookEnglish         = "Noted: %s."
+	textFlowGoOnEnglish         = "OK, let's carry on."
+	textFlowAsideEnglish        = "Your ticket is not submitted yet; everything you gave is kept. Let's carry on:"
+	textFlowConfirmedEnglish    = "Almost there; one more thing:"
+	textFlowSolvedEnglish       = "Glad it's solved. The ticket was not submitted, so there is nothing to cancel. Just message me if you need anything."
+	textFlowCancelEnglish       = "OK, cancelled; no ticket was submitted."
+	textFlowCancelKeptEnglish   = "OK, I've stopped; nothing was submitted. What you gave is kept for 30 minutes: reply \"continue\" to pick it up."
+	textFlowCancelClosedEnglish = " Our agents work daily %s; from %s you can reach one here or on our hotline %s."
+	textFlowBadMerchantEnglish  = "That doesn't look like a merchant number: it has 10 digits and starts with 88 (e.g. 8812345678). Please check it, or reply \"individual\" or \"skip\"."
+	textFlowShortEnglish        = "Could you say a bit more about the problem?"
+	textFlowBadPhoneEnglish     = "That doesn't look like a phone number. Please reply with a mobile (11 digits) or a landline with its area code, or \"skip\"."
+	textFlowPhoneTakenEnglish   = "Noted your phone %s."
+)
