@@ -155,7 +155,7 @@ var (
 	shareSecretRE = mustMatcher(`(验证码|密码|卡号).{0,6}(发你|发给你|给你|告诉你|发过来|发这)|(要不要|需要|用不用)(我)?(把)?.{0,4}(验证码|密码|卡号).{0,4}(发|给|告诉)`)
 	whatNowRE     = mustMatcher(`怎么办|咋办|怎么弄|咋弄|该干嘛|该怎么|然后呢|接下来|现在呢|怎么处理|要做什么|做什么|whatshould|whatdoi|whatnow|nowwhat`)
 	recoverRE     = mustMatcher(`要回来|追回|追得回|追的回|要得回|拿得回|能追|退回来|拿回|找回|能退吗|帮我把钱|钱还能|getmymoney|moneyback`)
-	doneRE        = mustMatcher(`报警了|报案了|改好了|卸载了|挂了|挂断了|冻结了|冻住了|冻上了|止付了|联系了银行|打了银行|打过银行|银行说|银行.{0,4}(打通了|打过了|联系上了)|关了共享|关掉了`)
+	doneRE        = mustMatcher(`报警了|报案了|报完(警|案)|报过(警|案)|改好了|卸载了|挂了|挂断了|冻结了|冻住了|冻上了|止付了|联系了银行|打了银行|打过银行|银行说|银行.{0,4}(打通了|打过了|联系上了)|关了共享|关掉了`)
 	// scareOverRE: the user thought they were scammed and was not.
 	scareOverRE = mustMatcher(`还以为|我以为|原来没|虚惊|白担心|吓死我了|吓我一跳`)
 	// enWhenRE: an English "how long until…", asked inside a case.
@@ -255,6 +255,15 @@ func (c *conv) caseFollowUp(ctx context.Context, text, b string) (Reply, bool, e
 		return r, true, err
 	case demandRE.MatchString(b) || scriptRE.MatchString(b):
 		return note(textScamScript)
+	}
+	if !en {
+		// What people ask once the steps were given, answered before the narrower words below
+		// can mistake it ("卡里还有钱 怎么办" is about the bank now, not the steps again).
+		if r, ok, err := c.caseMore(ctx, b); ok || err != nil {
+			return r, true, err
+		}
+	}
+	switch {
 	case appRE.MatchString(b) && appDoneRE.MatchString(b):
 		return c.text(c.withTicket(textCaseAppDone)), true, nil
 	case appRE.MatchString(b):
@@ -562,9 +571,16 @@ func (c *conv) withTicket(s string) string {
 }
 
 // caseDone acknowledges a step the user took and says what is left.
+// "派出所让我找银行" is the police done and the bank still to do, not the bank done.
 func (c *conv) caseDone(b string) string {
+	police, bank := policeDoneRE.MatchString(b), bankDoneRE.MatchString(b)
 	left := textCaseLeftBank
-	if strings.Contains(b, "银行") || strings.Contains(b, "冻") || strings.Contains(b, "止付") {
+	switch {
+	case police && !bank && sentToBankRE.MatchString(b):
+		return c.withTicket(textCaseSentToBank)
+	case police && bank:
+		left = textCaseLeftNone
+	case bank:
 		left = textCaseLeftPolice
 	}
 	return c.withTicket(textCaseDoneAck + left)
@@ -1556,4 +1572,118 @@ func (c *conv) merchantTicket(_ context.Context, text string) (Reply, bool, erro
 	c.s.Flow = f
 	c.s.Prompt = prompt{}
 	return c.text(joinNonEmpty(fmt.Sprintf(textMerchantTicket, no), c.flowPrompt())), true, nil
+}
+
+// The follow-ups that used to reach the "cannot tell" fallback inside a case: the user cannot
+// do the steps, asks whether anyone works now, for the ticket's number or when someone calls,
+// whether the money is still there, says they are doing a step or waiting, or that the remote
+// app is still open.
+var (
+	cantDoRE = mustMatcher(`不会弄|不会操作|不会用|不会打|不知道怎么弄|弄不来|弄不了|搞不懂|搞不来|不懂这些|看不懂|年纪大|年龄大|岁数大|老人家|老年人|眼睛不好|眼花|字太多|不识字`)
+	// openNowRE asks whether anyone answers now; a bank's line is bankLine's.
+	openNowRE = mustMatcher(`(电话|人工|客服|你们).{0,6}(打得通|打的通|能打通|打不打得通|有人接|有人吗|在吗|上班吗)|还有人(管|在|接|上班|值班|处理)|有人(管|接|值班|处理)吗|现在有人|有没有人(管|接|值班|处理)|下班了吗|(半夜|这么晚|深更半夜|大晚上|凌晨|晚上).{0,8}(有人|打得通|能打|管吗|接吗|处理吗|上班)`)
+	// ticketNoAskRE asks for the ticket's number.
+	ticketNoAskRE = mustMatcher(`(工单|单号|编号|单子).{0,4}(多少|是什么|是啥|几号|发我|给我|再说|再发|在哪|呢)|^(我的)?(工单号|单号|工单编号)$`)
+	// caseWhenRE asks when someone will be in touch.
+	caseWhenRE = mustMatcher(`(多久|多长时间|什么时候|啥时候|几点|要等多久|等多久|几个小时).{0,6}(联系|处理|回复|回电|打给我|有人|有结果|找我|来电|回我)|^(要|还要|大概|那|得)?(多久|等多久|多长时间)(啊|呢|呀)?$`)
+	// balanceRE asks whether the money is still there or safe.
+	balanceRE = mustMatcher(`钱还在|还在不在|钱.{0,4}(安全|没事|保住|还有没有)|余额|(查|看).{0,4}(卡里|钱|余额)|卡里(的钱)?还有|卡里还剩|钱(会|还会)不会`)
+	// doingRE: a step being done now; waitRE: the user waits for the call.
+	doingRE    = mustMatcher(`在弄|正在弄|在办|在打|正在打|在关|在卸|弄着|马上弄|这就弄`)
+	caseWaitRE = mustMatcher(`我等着|我等|等着|在等|等你们|等电话`)
+	// stillOpenRE: the remote or screen-sharing app still runs.
+	stillOpenRE = mustMatcher(`还开着|还在共享|没关|关不掉|关不了|还连着|还在运行|还能看到`)
+	// sentToBankRE: the police sent the user to the bank.
+	sentToBankRE = mustMatcher(`(让|叫|要)我?(去)?(找|联系|去|打给?)银行`)
+	policeDoneRE = mustMatcher(`报警了|报案了|报完(警|案)|报过(警|案)|立案了|派出所`)
+	bankDoneRE   = mustMatcher(`冻结了|冻住了|冻上了|止付了|联系了银行|打了银行|打过银行|银行说|银行.{0,4}(打通了|打过了|联系上了|处理了)`)
+)
+
+// caseMore answers the follow-ups above (b is bare text), in the case and with its ticket.
+func (c *conv) caseMore(ctx context.Context, b string) (Reply, bool, error) {
+	cs := c.s.Case
+	if cs.Kind == caseRisk && cs.Ticket == "" {
+		return Reply{}, false, nil // nothing lost: the risk answers apply
+	}
+	open := c.b.hours.open(c.now)
+	switch {
+	case cantDoRE.MatchString(b):
+		s := textCaseCantDo
+		if open && !c.stateless {
+			c.count("", statHandoff)
+			c.s.Prompt = prompt{}
+			return c.text(s + "\n" + c.caseHandoffLine()), true, nil
+		}
+		s += fmt.Sprintf(textCaseCantDoClosed, c.b.hours.window(c.now))
+		if cs.Ticket != "" {
+			s += "\n" + fmt.Sprintf(textCaseCantDoTicket, cs.Ticket, c.b.hours.nextOpen(c.now))
+		}
+		return c.text(s), true, nil
+	case stillOpenRE.MatchString(b) && cs.Kind == caseScreen || stillOpenRE.MatchString(b) && screenRE.MatchString(b) || stillOpenRE.MatchString(b) && strings.Contains(b, "app"):
+		return c.text(c.withTicket(textCaseStillOpen)), true, nil
+	case cs.Ticket == "":
+		return Reply{}, false, nil
+	case ticketNoAskRE.MatchString(b):
+		p, err := c.casePromise(ctx)
+		if err != nil {
+			return Reply{}, true, err
+		}
+		return c.text(fmt.Sprintf(textCaseTicketNo, cs.Ticket, p)), true, nil
+	case openNowRE.MatchString(b) && !bankNameRE.MatchString(b) && !strings.Contains(b, "银行"):
+		p, err := c.casePromise(ctx)
+		if err != nil {
+			return Reply{}, true, err
+		}
+		if open {
+			return c.text(fmt.Sprintf(textCaseOpenNow, c.b.hours.window(c.now), cs.Ticket, p)), true, nil
+		}
+		return c.text(fmt.Sprintf(textCaseClosedNow, cs.Ticket, p) + "\n" + textCaseActNow), true, nil
+	case caseWhenRE.MatchString(b) && !bankAskRE.MatchString(b) && !recoverRE.MatchString(b):
+		p, err := c.casePromise(ctx)
+		if err != nil {
+			return Reply{}, true, err
+		}
+		s := fmt.Sprintf(textCaseWhen, cs.Ticket, p)
+		if open {
+			return c.text(s + textCaseWhenOpen), true, nil
+		}
+		return c.text(s + "\n" + textCaseActNow), true, nil
+	case balanceRE.MatchString(b) && !collectRE.MatchString(b):
+		s := textCaseBalance
+		if strings.Contains(b, "还有") || strings.Contains(b, "还剩") {
+			s = textCaseBalanceLeft
+		}
+		return c.text(c.withTicket(s)), true, nil
+	case doingRE.MatchString(b) && utf8.RuneCountInString(b) <= 16:
+		return c.text(c.withTicket(textCaseDoing)), true, nil
+	case caseWaitRE.MatchString(b) && utf8.RuneCountInString(b) <= 16:
+		p, err := c.casePromise(ctx)
+		if err != nil {
+			return Reply{}, true, err
+		}
+		return c.text(fmt.Sprintf(textCaseWait, p)), true, nil
+	}
+	return Reply{}, false, nil
+}
+
+// casePromise is what the urgent desk promises about the case's ticket, from its due time and
+// the configured hours: within the hour while the desk works, otherwise when it opens.
+func (c *conv) casePromise(ctx context.Context) (string, error) {
+	due := c.b.urgentDue(c.now)
+	if !c.stateless {
+		t, err := c.b.st.ticket(ctx, c.s.Case.Ticket)
+		if err != nil && !isNoTicket(err) {
+			return "", err
+		}
+		if err == nil {
+			due = t.DueAt
+		}
+	}
+	if c.now.After(due) {
+		return fmt.Sprintf(textCasePromiseLate, c.b.shortTime(due)), nil
+	}
+	if c.b.urgent24h || c.b.hours.open(c.now) {
+		return fmt.Sprintf(textCasePromiseOpen, c.b.shortTime(due)), nil
+	}
+	return fmt.Sprintf(textCasePromiseClosed, c.b.hours.window(c.now), c.b.hours.nextOpen(c.now), c.b.shortTime(due)), nil
 }

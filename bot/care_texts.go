@@ -37,7 +37,7 @@ const (
 const textNumberNoSafeAccount = "易联不会让任何人把钱转到“安全账户”，也不会索要验证码。"
 
 // textCaseFallback answers, inside a case, what the bot cannot answer.
-const textCaseFallback = "这个我没法确定，客服处理您的加急工单 %s 时可以一并帮您确认；"
+const textCaseFallback = "这个可以在客服联系您时一并问，您的加急工单是 %s。现在最要紧的还是：打银行卡背面的电话止付、冻结，报警（110 或 96110）。\n"
 
 // The ticket flow.
 const (
@@ -129,4 +129,32 @@ const (
 	textEnglishClosedNow   = "Our agents work daily %s; reply \"ticket\" and I'll log it now so it's handled first thing."
 	textEnglishCaseWhen    = "Your urgent ticket %s is in the red channel: an agent will contact you within 1 hour (during 08:00-22:00 service hours). Your bank and the police (110, or 96110) can act right now, so please do not wait for us."
 	textScareOver          = "钱到账了就好，虚惊一场。以后想确认有没有到账，登录商户后台看交易和结算记录最准；有人催您转账或要验证码，先打官方热线 400-800-9000 核实。"
+)
+
+// Follow-ups inside a case (caseMore): plain words for people who cannot do the steps, the
+// hours and the urgent desk's promise, the ticket's number, the money on the card.
+const (
+	textCaseCantDo        = "没关系，不用全都弄，先做最要紧的一件：\n拿出银行卡，翻到背面，打上面印的客服电话，跟银行说“我被骗了，要止付、冻结”。\n剩下的交给我们。"
+	textCaseCantDoClosed  = "\n打电话不方便的话，请家里人帮忙打，或者直接拨打110。易联人工客服每天 %s 在线。"
+	textCaseCantDoTicket  = "您的加急工单 %s 已经登记好了，客服%s上班后第一时间联系您，您不用再做别的。"
+	textCaseStillOpen     = "马上关掉，这一步最要紧：先挂断电话，在屏幕上方或App里点“结束共享”或“断开”；关不掉就直接关机，或关掉WiFi和流量。\n关掉以后卸载这个App，不要再在这台手机上输入验证码或密码；然后打银行卡背面的电话止付、冻结。"
+	textCaseTicketNo      = "您的加急工单号是 %s，%s。以后问进度，直接把这个号发给我就行。"
+	textCaseOpenNow       = "有人。人工客服现在在线（每天 %s），回复“人工”马上为您转接；您的加急工单 %s %s。"
+	textCaseClosedNow     = "易联的人工客服现在下班了。您的加急工单 %s 已经登记，%s，不用再重新提交。"
+	textCaseActNow        = "但最要紧的几件现在就能办，不用等我们：银行卡背面的客服电话24小时有人接，马上打过去止付、冻结；报警打110，或打96110反诈专线，也随时能打通。"
+	textCaseWhen          = "您的加急工单 %s 走的是加急通道，%s。"
+	textCaseWhenOpen      = "着急的话回复“人工”，马上为您转接。"
+	textCaseBalance       = "易联看不到您银行卡里的余额和交易，我这里查不了。请现在就打卡背面印的银行客服电话（24小时有人接），或登录手机银行看余额和最近的交易：有不是您做的，马上让银行止付、冻结这张卡。"
+	textCaseBalanceLeft   = "趁钱还在，越快越好：现在就打卡背面印的银行客服电话（24小时有人接），让银行马上止付、冻结这张卡；再用手机银行看看最近的交易，有不是您做的都告诉银行。易联看不到您银行卡里的余额，这一步只能找银行。"
+	textCaseDoing         = "好的，您先弄，不着急，一步一步来。弄完以后，还没联系银行的话，打银行卡背面的电话止付、冻结；再报警（110 或 96110）。有问题随时发给我。"
+	textCaseWait          = "好的，%s，请保持电话畅通。等的时候，还没联系银行的话，先打银行卡背面的电话止付、冻结。"
+	textCasePromiseOpen   = "客服会在1小时内联系您（%s前）"
+	textCasePromiseClosed = "人工服务每天 %s，客服%s上班后第一时间处理（%s前联系您）"
+	textCasePromiseLate   = "已经过了承诺的联系时间（%s），抱歉让您久等，回复“催一下”我马上帮您催"
+)
+
+// What is left once the user did a step (caseDone).
+const (
+	textCaseSentToBank = "报警了就好，做得对。派出所让您找银行是对的：请现在就打银行卡背面的客服电话（24小时有人接），说明被骗转账、已经报警，申请止付、冻结，并问能不能拦截对方账户；报案回执编号也告诉银行。转账记录、聊天记录、截图都留好。"
+	textCaseLeftNone   = "报警和银行都办了，最要紧的已经做完。转账记录、聊天记录、截图留好，接下来等客服联系您；有新情况随时发给我。"
 )
