@@ -96,10 +96,14 @@ func isLoss(text string) bool {
 // being asked; inside a case the follow-ups ("银行这么晚有人接吗", "要不要删了他", a number,
 // a merchant number) are answered briefly, in the case, and the steps are not pasted again.
 func (c *conv) fundSafety(ctx context.Context, text string) (Reply, bool, error) {
+	b := bare(text)
+	if shareSecretRE.MatchString(b) && (c.s.Case == nil && caseKind(b, false) == "" || c.inFlow()) {
+		// "要不要我把密码发给你": a plain no, wherever it is asked (a case answers it itself).
+		return c.neverShare(), true, nil
+	}
 	if c.inFlow() {
 		return Reply{}, false, nil // the flow marks its ticket urgent itself
 	}
-	b := bare(text)
 	cs := c.s.Case
 	if cs != nil {
 		r, ok, err := c.caseFollowUp(ctx, text, b)
@@ -128,6 +132,18 @@ func (c *conv) fundSafety(ctx context.Context, text string) (Reply, bool, error)
 		r, err := c.openCase(ctx, kind, text)
 		return r, true, err
 	}
+	if cs == nil && (c.s.Topic == topicNearMiss || c.s.LastCategory == "anti-fraud") {
+		// After a near miss ("没理他", "我没给 直接挂了"): the question asked, calmly, not the
+		// victim's steps.
+		switch {
+		case nearMissPoliceRE.MatchString(b):
+			c.s.Prompt, c.s.Topic = prompt{}, topicNearMiss
+			return c.text(fmt.Sprintf(textNearMissPolice, c.b.contact("hotline"))), true, nil
+		case moneySafeRE.MatchString(b):
+			c.s.Prompt, c.s.Topic = prompt{}, topicNearMiss
+			return c.text(fmt.Sprintf(textNearMissSafe, c.b.contact("hotline"))), true, nil
+		}
+	}
 	if cs = c.s.Case; cs != nil {
 		cs.Aside = true // the conversation moved on: an okay is no longer about the case
 	}
@@ -152,7 +168,7 @@ var (
 	verifyRE      = mustMatcher(`怎么(才能)?(知道|确认|核实|查|判断|看).{0,12}(真|假|过期|冻结|异常|是不是|到底|有没有)`)
 	askRE         = mustMatcher(`[?？]|吗|要不要|能不能|可以不|行不行|用不用|该不该|是不是|怎么`)
 	// shareSecretRE: the user offers to send a code, password or card number.
-	shareSecretRE = mustMatcher(`(验证码|密码|卡号).{0,6}(发你|发给你|给你|告诉你|发过来|发这)|(要不要|需要|用不用)(我)?(把)?.{0,4}(验证码|密码|卡号).{0,4}(发|给|告诉)`)
+	shareSecretRE = mustMatcher(`(验证码|密码|卡号|安全码|cvv|动态码|短信码).{0,6}(发你|发给你|给你|告诉你|报给你|发您|发给您|给您|告诉您|发过来|发这)|(要不要|需要|用不用)(我)?(把)?.{0,4}(验证码|密码|卡号|安全码|cvv|动态码|短信码).{0,4}(发|给|告诉|报)|我(把)?.{0,4}(验证码|密码|卡号|安全码|cvv)(也)?(发|给|告诉|报)(你|您)`)
 	whatNowRE     = mustMatcher(`怎么办|咋办|怎么弄|咋弄|该干嘛|该怎么|然后呢|接下来|现在呢|怎么处理|要做什么|做什么|whatshould|whatdoi|whatnow|nowwhat`)
 	recoverRE     = mustMatcher(`要回来|追回|追得回|追的回|要得回|拿得回|能追|退回来|拿回|找回|能退吗|帮我把钱|钱还能|getmymoney|moneyback`)
 	doneRE        = mustMatcher(`报警了|报案了|报完(警|案)|报过(警|案)|改好了|卸载了|挂了|挂断了|冻结了|冻住了|冻上了|止付了|联系了银行|打了银行|打过银行|银行说|银行.{0,4}(打通了|打过了|联系上了)|关了共享|关掉了`)
@@ -294,6 +310,7 @@ func (c *conv) caseFollowUp(ctx context.Context, text, b string) (Reply, bool, e
 		return c.text(c.withTicket(textCaseNotAgain)), true, nil
 	case cs.Kind == caseRisk && noHarmRE.MatchString(b):
 		c.s.Case = nil
+		c.s.Topic = topicNearMiss
 		return c.text(c.b.noHarmText()), true, nil
 	case doneRE.MatchString(b) && !ask:
 		return c.text(c.caseDone(b)), true, nil
@@ -1686,4 +1703,40 @@ func (c *conv) casePromise(ctx context.Context) (string, error) {
 		return fmt.Sprintf(textCasePromiseOpen, c.b.shortTime(due)), nil
 	}
 	return fmt.Sprintf(textCasePromiseClosed, c.b.hours.window(c.now), c.b.hours.nextOpen(c.now), c.b.shortTime(due)), nil
+}
+
+// topicNearMiss marks a scam that cost nothing ("没理他"): what follows is asked calmly.
+const topicNearMiss = "_nearmiss"
+
+var (
+	// nearMissPoliceRE asks whether to report a scam attempt.
+	nearMissPoliceRE = mustMatcher(`(要|需要|用|该|能|可以)(不要)?报警|报警吗|要不要报(警|案)|(要|需要|能|可以|怎么|去哪|在哪)举报|报案吗`)
+	// moneySafeRE asks whether the money is safe or what else to do.
+	moneySafeRE = mustMatcher(`钱.{0,4}(没事|安全|不会有事|会不会有事|会不会(被|丢|少))|(还|需要|要|用)(需要|要)?做(点)?(什么|啥)|还要注意(什么|啥)|(会不会|有没有)(损失|风险)|账户.{0,2}(安全|没事)吗`)
+)
+
+// neverShare answers an offer to send a password, a code or a card number: no, never; inside
+// the ticket flow the step's question follows.
+func (c *conv) neverShare() Reply {
+	s := textOfferSecretNo + textNeverShare
+	if c.guarded.found() && len(c.s.Warned) > 0 {
+		c.warning = ""
+		c.warned(c.guarded.kinds)
+		s = textOfferSecretNo + textHiddenNeverShare
+	}
+	if c.inFlow() {
+		return c.text(s + "\n\n" + c.flowPrompt())
+	}
+	c.s.Prompt = prompt{}
+	return c.text(s + "\n" + textOfferSecretInstead)
+}
+
+// entryUrgent reports whether an answer from a knowledge-base entry marked urgent makes the
+// conversation's next ticket urgent: a freeze by risk control is a complaint to handle within
+// its time limit, not a fraud emergency, unless the message tells of a loss.
+func entryUrgent(category, text string) bool {
+	if category == "risk-limits" {
+		return isLoss(text)
+	}
+	return true
 }

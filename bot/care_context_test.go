@@ -81,3 +81,84 @@ func TestCaseContextFollowUps(t *testing.T) {
 		})
 	}
 }
+
+// K2 and the safety part of K5: a near miss is answered calmly, a freeze complaint is no fraud
+// emergency, and an offer to send a secret gets a plain no, in a case, outside one or mid-flow.
+func TestNearMissAndSecretOffers(t *testing.T) {
+	t.Parallel()
+	ix := mustIndex(t)
+	victim := []string{"加急工单 GD", "止付", "别着急", menuMark}
+	tests := []struct {
+		name    string
+		start   time.Time
+		steps   []step
+		tickets int
+		urgent  bool
+	}{
+		{
+			name:  "nothing lost: should I report it, is my money fine",
+			start: at(19, 0),
+			steps: []step{
+				{say: "有人自称易联的客户经理加我 让我下载个软件共享屏幕", want: []string{"冒充"}},
+				{say: "我没加他 也没下载", notWant: victim},
+				{say: "那需要报警吗", want: []string{"不算紧急", "96110"}, notWant: victim},
+				{say: "我的钱不会有事吧", want: []string{"一般不会有事", testContact["hotline"]}, notWant: victim},
+			},
+		},
+		{
+			name:  "a secret offered outside a case: no, and what to send instead",
+			start: at(12, 0),
+			steps: []step{
+				{say: "我上周有笔退款一直没到", notWant: []string{"加急工单 GD"}},
+				{say: "我把支付密码告诉你 你帮我查查行不", want: []string{"千万别发", "不需要"}, notWant: []string{menuMark, "没能理解"}},
+				{say: "需要我把短信验证码发过来吗", want: []string{"千万别发"}, notWant: []string{menuMark, "没能理解"}},
+			},
+		},
+		{
+			name:  "a code a scammer asked for and got is still a loss",
+			start: at(12, 0),
+			steps: []step{
+				{say: "他要我把验证码报给他 我已经报了", match: urgentTicketRE},
+			},
+			tickets: 1, urgent: true,
+		},
+		{
+			name:  "a secret offered mid-flow: no, and the step again",
+			start: at(11, 0),
+			steps: []step{
+				{say: "提交工单", want: []string{"工单类型"}},
+				{say: "要不要我把登录密码给你", want: []string{"千万别发", "工单类型"}},
+			},
+		},
+		{
+			name:  "a frozen-funds complaint is a complaint, not a fraud case",
+			start: at(1, 20),
+			steps: []step{
+				{say: "你们什么破平台 货款被冻了好几天 是不是骗钱的", notWant: []string{"110", "加急"}},
+				{say: "人工", notWant: []string{"涉及资金安全", "110"}},
+				{say: "3", want: []string{"商户编号"}},
+				{say: "8890001234"},
+				{say: "冻结了三天没有任何通知 要求解冻"},
+				{say: "不用电话", want: []string{"24小时内"}, notWant: []string{"加急", "110"}},
+			},
+			tickets: 1,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			b := newTestBot(t, ix, tt.start, Options{})
+			converse(t, b, tt.steps)
+			page, err := b.Tickets(context.Background(), TicketFilter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if page.Total != tt.tickets {
+				t.Fatalf("%d tickets, want %d", page.Total, tt.tickets)
+			}
+			if tt.tickets > 0 && (page.Tickets[0].Priority == PriorityUrgent) != tt.urgent {
+				t.Errorf("ticket priority %s, want urgent %v", page.Tickets[0].Priority, tt.urgent)
+			}
+		})
+	}
+}
