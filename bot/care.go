@@ -772,6 +772,9 @@ func (c *conv) phoneCheck(_ context.Context, text string) (Reply, bool, error) {
 	if c.inFlow() {
 		return Reply{}, false, nil // a phone typed in the flow is the user's own
 	}
+	if c.s.Topic == topicOutage && !numberClaimRE.MatchString(bare(text)) {
+		return Reply{}, false, nil // a phone given for the outage ticket is the user's own
+	}
 	v, ok := c.numberAnswer(text)
 	if !ok {
 		return Reply{}, false, nil

@@ -166,3 +166,25 @@ const (
 	textOfferSecretNo      = "不用，千万别发。"
 	textOfferSecretInstead = "查退款、交易只要付款时间、金额和商户名称，有订单号更好，把这些发给我就行。"
 )
+
+// An outage ticket filed at once (outage.go): its number, what is still wanted, who answers.
+const (
+	textOutageCheck           = "先花一分钟排除店里的问题：收款设备或手机的网络是否正常，换个网络或换台设备试一笔小额的。"
+	textOutageFiled           = "我已为您登记加急技术支持工单 %s，%s。"
+	textOutagePromiseOpen     = "技术同事会在1小时内联系您（%s前）"
+	textOutagePromiseClosed   = "现在是非服务时间（人工服务每天 %s），%s 上班后第一时间处理（%s前联系您）；夜间请先打备用热线"
+	textOutageNeedMerchant    = "请回复您的商户编号（88开头的10位数字），我补充到工单里，技术同事能直接查您的交易；顾客看到的报错提示也可以一起发给我。"
+	textOutageHuman           = "现在是服务时间，回复“人工”马上为您转接。"
+	textOutageNoStore         = "着急的话请拨打客服热线 %s（人工服务每天 %s）转技术支持。"
+	textOutageMerchantAdded   = "已把商户编号 %s 补充到加急工单 %s，技术同事会直接查这个商户的交易。"
+	textOutageMerchantMore    = "已把商户编号 %s 和您说的情况补充到加急工单 %s，技术同事会直接查这个商户的交易。"
+	textOutageNoPhone         = "好的，不留电话也可以。加急工单 %s（技术支持）记下的是：\n问题：%s"
+	textOutageSummaryMerchant = "\n商户编号：%s"
+	textOutageRepliesHere     = "客服的回复会发到这里，您也可以随时发工单号查进度。"
+	textOutagePhoneAsk        = "需要技术同事打电话联系您的话，回复手机号。"
+	textOutagePhoneAdded      = "已记下联系电话 %s，加急工单 %s 的技术同事会打这个号码联系您。"
+	textOutageHandoffClosed   = "人工客服每天 %s 在线，现在不在服务时间。您的加急工单 %s 已经登记，%s 上班后第一时间处理，不用再重新提交；夜间着急请打备用热线 %s。"
+	textOutageInHand          = "您的加急工单 %s 已在处理队列里，技术同事会按故障排查。"
+	textOutageNoted           = "已补充到加急工单 %s。还是收不了款的话，签约商户请先打备用热线 %s，并记下一两个失败订单号。"
+	textOutageAlready         = "已经登记好了：加急技术支持工单 %s，不用再选类型或重新提交。有商户编号、报错提示、手机号，直接发给我就能补充进去。"
+)
