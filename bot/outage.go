@@ -56,7 +56,10 @@ func (c *conv) outage(ctx context.Context, text string) (Reply, bool, error) {
 	if outageRushRE.MatchString(b) {
 		ack = textOutageAckRush
 	}
-	now := fmt.Sprintf(textOutageNow, c.b.contact("emergency_line")) + "\n" + textOutageCheck
+	now := fmt.Sprintf(textOutageNow, c.b.contact("emergency_line"))
+	if shopRE.MatchString(b) {
+		now += "\n" + textOutageCheck // a till or a QR code at a shop, not an API
+	}
 	c.s.Prompt = prompt{}
 	if c.stateless {
 		// Without a session nothing can be filed: say so, and who answers.
@@ -93,6 +96,8 @@ var (
 	fileAskRE = regexp.MustCompile(`登记|提交|提个|报修|报障|开个?工单|记一下|帮我报`)
 	// merchantLabelRE is the label left beside a merchant number taken out of a sentence.
 	merchantLabelRE = regexp.MustCompile(`(我的|我们的|我们)?(商户编号|商户号|商户代码)(是|为|:|：)?`)
+	// shopRE says the payments fail at a shop's till or QR code, where the device is worth a look.
+	shopRE = regexp.MustCompile(`店|扫码|收款码|二维码|pos|收银|顾客|客人|桌`)
 	// noPhoneRE declines to leave a phone.
 	noPhoneRE = regexp.MustCompile(`不(用|必)?留(电话|手机|号码|了)?|不用电话|不要电话|别打电话`)
 	// stillDownRE says it still fails.
@@ -103,6 +108,18 @@ var (
 // it, whether it is maintenance, a request to file it (it is filed), a human out of hours.
 func (c *conv) outageFollowUp(ctx context.Context, text, b string) (Reply, bool, error) {
 	no := c.s.Ticket
+	t, err := c.b.st.ticket(ctx, no)
+	if err != nil && !isNoTicket(err) {
+		return Reply{}, true, err
+	}
+	if err != nil || t.OpenID != c.m.OpenID {
+		return Reply{}, false, nil
+	}
+	// missing asks for the merchant number while the ticket has none.
+	missing := ""
+	if t.MerchantNo == "" {
+		missing = "\n" + textOutageNeedMerchant
+	}
 	merchant, phone := findMerchantNo(text), findPhone(text)
 	rest := strings.TrimSpace(merchantLabelRE.ReplaceAllString(takeRest(c.userText), " "))
 	if fileAskRE.MatchString(bare(rest)) || utf8.RuneCountInString(bare(rest)) < 4 {
@@ -137,15 +154,8 @@ func (c *conv) outageFollowUp(ctx context.Context, text, b string) (Reply, bool,
 		if err := c.noteOnTicket(ctx, no, func(t *Ticket) { t.Description = joinDesc(t.Description, "备用热线未接通") }); err != nil {
 			return Reply{}, true, err
 		}
-		return c.text(textOutageLineDead), true, nil
+		return c.text(textOutageLineDead + missing), true, nil
 	case (contactSkipRE.MatchString(b) || noPhoneRE.MatchString(b)) && utf8.RuneCountInString(b) <= 12:
-		t, err := c.b.st.ticket(ctx, no)
-		if err != nil && !isNoTicket(err) {
-			return Reply{}, true, err
-		}
-		if err != nil || t.OpenID != c.m.OpenID {
-			return Reply{}, false, nil
-		}
 		s := fmt.Sprintf(textOutageNoPhone, no, clip(t.Description, 60))
 		if t.MerchantNo != "" {
 			s += fmt.Sprintf(textOutageSummaryMerchant, t.MerchantNo)
@@ -154,12 +164,12 @@ func (c *conv) outageFollowUp(ctx context.Context, text, b string) (Reply, bool,
 	case isHandoff(text) && !c.b.hours.open(c.now):
 		return c.text(fmt.Sprintf(textOutageHandoffClosed, c.b.hours.window(c.now), no, c.b.hours.nextOpen(c.now), c.b.contact("emergency_line"))), true, nil
 	case maintenanceAskRE.MatchString(b):
-		return c.text(c.noticeLine() + "\n" + fmt.Sprintf(textOutageInHand, no)), true, nil
+		return c.text(c.noticeLine() + "\n" + fmt.Sprintf(textOutageInHand, no) + missing), true, nil
 	case stillDownRE.MatchString(b) || isOutage(b):
 		if err := c.noteOnTicket(ctx, no, nil); err != nil {
 			return Reply{}, true, err
 		}
-		return c.text(fmt.Sprintf(textOutageNoted, no, c.b.contact("emergency_line"))), true, nil
+		return c.text(fmt.Sprintf(textOutageNoted, no, c.b.contact("emergency_line")) + missing), true, nil
 	case fileAskRE.MatchString(b) || utf8.RuneCountInString(b) <= 2 && digits(b) == b && b != "":
 		// "帮我登记一下", or a type number typed out of habit: the ticket is filed already.
 		return c.text(fmt.Sprintf(textOutageAlready, no)), true, nil

@@ -45,7 +45,7 @@ func TestOutage(t *testing.T) {
 			start: at(22, 40),
 			steps: []step{
 				{say: "高峰期收银台突然崩了 顾客扫码全都付不了 赶紧找技术", want: []string{"损失", "没有已公告", testContact["emergency_line"], "非服务时间", "08:00", "加急技术支持工单 GD", "商户编号"}, notWant: []string{"资金损失属于紧急", "您可能想问", "回复“人工”"}},
-				{say: "备用电话一直占线", want: []string{"没接通"}, notWant: []string{"不是有效的商户编号"}},
+				{say: "备用电话一直占线", want: []string{"没接通", "商户编号"}, notWant: []string{"不是有效的商户编号"}},
 				{say: "8812345678", want: []string{"8812345678", "加急工单 GD", "手机号"}},
 				{say: "不用留电话", want: []string{"不留电话也可以", "GD"}, notWant: []string{"资金安全"}},
 			},
@@ -56,7 +56,7 @@ func TestOutage(t *testing.T) {
 			start:   at(14, 0),
 			notices: []Notice{{Text: "今晚支付通道升级", Start: at(13, 0), End: at(16, 0)}},
 			steps: []step{
-				{say: "网关是不是宕机了 所有订单都超时", want: []string{"目前有公告：今晚支付通道升级", "加急技术支持工单"}, notWant: []string{"非服务时间"}},
+				{say: "网关是不是宕机了 所有订单都超时", want: []string{"目前有公告：今晚支付通道升级", "加急技术支持工单"}, notWant: []string{"非服务时间", "换台设备"}},
 			},
 		},
 	}
