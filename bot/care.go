@@ -261,9 +261,9 @@ func (c *conv) caseFollowUp(ctx context.Context, text, b string) (Reply, bool, e
 			// The answer is the reminder: not said twice.
 			c.warning = ""
 			c.warned(c.guarded.kinds)
-			return c.text(c.withTicket(textHiddenNeverShare)), true, nil
+			return c.text(c.withTicket(textOfferSecretNo + textHiddenNeverShare)), true, nil
 		}
-		return c.text(c.withTicket(textNeverShare)), true, nil
+		return c.text(c.withTicket(textOfferSecretNo + textNeverShare)), true, nil
 	case cs.Kind == caseRisk && cs.Ticket == "" && paidBeforeRE.MatchString(b) && !noHarmRE.MatchString(b):
 		// "他又让我再付一笔": one payment went already, so this is a loss now.
 		r, err := c.openCase(ctx, caseLoss, text)
@@ -1609,7 +1609,7 @@ var (
 	// balanceRE asks whether the money is still there or safe.
 	balanceRE = mustMatcher(`钱还在|还在不在|钱.{0,4}(安全|没事|保住|还有没有)|余额|(查|看).{0,4}(卡里|钱|余额)|卡里(的钱)?还有|卡里还剩|钱(会|还会)不会`)
 	// doingRE: a step being done now; waitRE: the user waits for the call.
-	doingRE    = mustMatcher(`在弄|正在弄|在办|在打|正在打|在关|在卸|弄着|马上弄|这就弄`)
+	doingRE    = mustMatcher(`在弄|正在弄|在办|在打|正在打|正在联系|在联系|正在问|在问|在关|在卸|弄着|马上弄|这就弄`)
 	caseWaitRE = mustMatcher(`我等着|我等|等着|在等|等你们|等电话`)
 	// stillOpenRE: the remote or screen-sharing app still runs.
 	stillOpenRE = mustMatcher(`还开着|还在共享|没关|关不掉|关不了|还连着|还在运行|还能看到`)
@@ -1668,13 +1668,16 @@ func (c *conv) caseMore(ctx context.Context, b string) (Reply, bool, error) {
 			return c.text(s + textCaseWhenOpen), true, nil
 		}
 		return c.text(s + "\n" + textCaseActNow), true, nil
-	case balanceRE.MatchString(b) && !collectRE.MatchString(b):
+	case balanceRE.MatchString(b) && !(collectRE.MatchString(b) && (cs.Kind == caseTakeover || strings.Contains(b, "收"))):
 		s := textCaseBalance
 		if strings.Contains(b, "还有") || strings.Contains(b, "还剩") {
 			s = textCaseBalanceLeft
 		}
 		return c.text(c.withTicket(s)), true, nil
 	case doingRE.MatchString(b) && utf8.RuneCountInString(b) <= 16:
+		if bankAskRE.MatchString(b) {
+			return c.text(c.withTicket(textCaseDoingBank)), true, nil
+		}
 		return c.text(c.withTicket(textCaseDoing)), true, nil
 	case caseWaitRE.MatchString(b) && utf8.RuneCountInString(b) <= 16:
 		p, err := c.casePromise(ctx)

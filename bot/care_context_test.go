@@ -53,7 +53,10 @@ func TestCaseContextFollowUps(t *testing.T) {
 				{say: "对方让我开了屏幕共享 然后卡里被转走了3000", match: urgentTicketRE},
 				{say: "那个远程软件还连着呢", want: []string{"马上关掉", "关机"}, notWant: never},
 				{say: "帮我查下卡里余额还剩多少", want: []string{"看不到", "银行"}, notWant: append(never, "忘记密码")},
-				{say: "嗯嗯 正在打银行电话", want: []string{"不着急"}, notWant: never},
+				{say: "嗯嗯 正在打银行电话", want: []string{"跟银行说清楚"}, notWant: never},
+				{say: "我的钱还安全吗", want: []string{"看不到", "银行"}, notWant: append(never, "其他方式收款")},
+				{say: "要不要我把支付密码告诉你", want: []string{"千万别发"}, notWant: never},
+				{say: "好 我在弄了", want: []string{"不着急"}, notWant: never},
 			},
 		},
 		{
