@@ -96,10 +96,14 @@ func isLoss(text string) bool {
 // being asked; inside a case the follow-ups ("银行这么晚有人接吗", "要不要删了他", a number,
 // a merchant number) are answered briefly, in the case, and the steps are not pasted again.
 func (c *conv) fundSafety(ctx context.Context, text string) (Reply, bool, error) {
+	b := bare(text)
+	if shareSecretRE.MatchString(b) && (c.s.Case == nil && caseKind(b, false) == "" || c.inFlow()) {
+		// "要不要我把密码发给你": a plain no, wherever it is asked (a case answers it itself).
+		return c.neverShare(), true, nil
+	}
 	if c.inFlow() {
 		return Reply{}, false, nil // the flow marks its ticket urgent itself
 	}
-	b := bare(text)
 	cs := c.s.Case
 	if cs != nil {
 		r, ok, err := c.caseFollowUp(ctx, text, b)
@@ -128,6 +132,18 @@ func (c *conv) fundSafety(ctx context.Context, text string) (Reply, bool, error)
 		r, err := c.openCase(ctx, kind, text)
 		return r, true, err
 	}
+	if cs == nil && (c.s.Topic == topicNearMiss || c.s.LastCategory == "anti-fraud") {
+		// After a near miss ("没理他", "我没给 直接挂了"): the question asked, calmly, not the
+		// victim's steps.
+		switch {
+		case nearMissPoliceRE.MatchString(b):
+			c.s.Prompt, c.s.Topic = prompt{}, topicNearMiss
+			return c.text(fmt.Sprintf(textNearMissPolice, c.b.contact("hotline"))), true, nil
+		case moneySafeRE.MatchString(b):
+			c.s.Prompt, c.s.Topic = prompt{}, topicNearMiss
+			return c.text(fmt.Sprintf(textNearMissSafe, c.b.contact("hotline"))), true, nil
+		}
+	}
 	if cs = c.s.Case; cs != nil {
 		cs.Aside = true // the conversation moved on: an okay is no longer about the case
 	}
@@ -152,10 +168,10 @@ var (
 	verifyRE      = mustMatcher(`怎么(才能)?(知道|确认|核实|查|判断|看).{0,12}(真|假|过期|冻结|异常|是不是|到底|有没有)`)
 	askRE         = mustMatcher(`[?？]|吗|要不要|能不能|可以不|行不行|用不用|该不该|是不是|怎么`)
 	// shareSecretRE: the user offers to send a code, password or card number.
-	shareSecretRE = mustMatcher(`(验证码|密码|卡号).{0,6}(发你|发给你|给你|告诉你|发过来|发这)|(要不要|需要|用不用)(我)?(把)?.{0,4}(验证码|密码|卡号).{0,4}(发|给|告诉)`)
+	shareSecretRE = mustMatcher(`(验证码|密码|卡号|安全码|cvv|动态码|短信码).{0,6}(发你|发给你|给你|告诉你|报给你|发您|发给您|给您|告诉您|发过来|发这)|(要不要|需要|用不用)(我)?(把)?.{0,4}(验证码|密码|卡号|安全码|cvv|动态码|短信码).{0,4}(发|给|告诉|报)|我(把)?.{0,4}(验证码|密码|卡号|安全码|cvv)(也)?(发|给|告诉|报)(你|您)`)
 	whatNowRE     = mustMatcher(`怎么办|咋办|怎么弄|咋弄|该干嘛|该怎么|然后呢|接下来|现在呢|怎么处理|要做什么|做什么|whatshould|whatdoi|whatnow|nowwhat`)
 	recoverRE     = mustMatcher(`要回来|追回|追得回|追的回|要得回|拿得回|能追|退回来|拿回|找回|能退吗|帮我把钱|钱还能|getmymoney|moneyback`)
-	doneRE        = mustMatcher(`报警了|报案了|改好了|卸载了|挂了|挂断了|冻结了|冻住了|冻上了|止付了|联系了银行|打了银行|打过银行|银行说|银行.{0,4}(打通了|打过了|联系上了)|关了共享|关掉了`)
+	doneRE        = mustMatcher(`报警了|报案了|报完(警|案)|报过(警|案)|改好了|卸载了|挂了|挂断了|冻结了|冻住了|冻上了|止付了|联系了银行|打了银行|打过银行|银行说|银行.{0,4}(打通了|打过了|联系上了)|关了共享|关掉了`)
 	// scareOverRE: the user thought they were scammed and was not.
 	scareOverRE = mustMatcher(`还以为|我以为|原来没|虚惊|白担心|吓死我了|吓我一跳`)
 	// enWhenRE: an English "how long until…", asked inside a case.
@@ -245,9 +261,9 @@ func (c *conv) caseFollowUp(ctx context.Context, text, b string) (Reply, bool, e
 			// The answer is the reminder: not said twice.
 			c.warning = ""
 			c.warned(c.guarded.kinds)
-			return c.text(c.withTicket(textHiddenNeverShare)), true, nil
+			return c.text(c.withTicket(textOfferSecretNo + textHiddenNeverShare)), true, nil
 		}
-		return c.text(c.withTicket(textNeverShare)), true, nil
+		return c.text(c.withTicket(textOfferSecretNo + textNeverShare)), true, nil
 	case cs.Kind == caseRisk && cs.Ticket == "" && paidBeforeRE.MatchString(b) && !noHarmRE.MatchString(b):
 		// "他又让我再付一笔": one payment went already, so this is a loss now.
 		r, err := c.openCase(ctx, caseLoss, text)
@@ -255,6 +271,15 @@ func (c *conv) caseFollowUp(ctx context.Context, text, b string) (Reply, bool, e
 		return r, true, err
 	case demandRE.MatchString(b) || scriptRE.MatchString(b):
 		return note(textScamScript)
+	}
+	if !en {
+		// What people ask once the steps were given, answered before the narrower words below
+		// can mistake it ("卡里还有钱 怎么办" is about the bank now, not the steps again).
+		if r, ok, err := c.caseMore(ctx, b); ok || err != nil {
+			return r, true, err
+		}
+	}
+	switch {
 	case appRE.MatchString(b) && appDoneRE.MatchString(b):
 		return c.text(c.withTicket(textCaseAppDone)), true, nil
 	case appRE.MatchString(b):
@@ -285,6 +310,7 @@ func (c *conv) caseFollowUp(ctx context.Context, text, b string) (Reply, bool, e
 		return c.text(c.withTicket(textCaseNotAgain)), true, nil
 	case cs.Kind == caseRisk && noHarmRE.MatchString(b):
 		c.s.Case = nil
+		c.s.Topic = topicNearMiss
 		return c.text(c.b.noHarmText()), true, nil
 	case doneRE.MatchString(b) && !ask:
 		return c.text(c.caseDone(b)), true, nil
@@ -562,9 +588,16 @@ func (c *conv) withTicket(s string) string {
 }
 
 // caseDone acknowledges a step the user took and says what is left.
+// "派出所让我找银行" is the police done and the bank still to do, not the bank done.
 func (c *conv) caseDone(b string) string {
+	police, bank := policeDoneRE.MatchString(b), bankDoneRE.MatchString(b)
 	left := textCaseLeftBank
-	if strings.Contains(b, "银行") || strings.Contains(b, "冻") || strings.Contains(b, "止付") {
+	switch {
+	case police && !bank && sentToBankRE.MatchString(b):
+		return c.withTicket(textCaseSentToBank)
+	case police && bank:
+		left = textCaseLeftNone
+	case bank:
 		left = textCaseLeftPolice
 	}
 	return c.withTicket(textCaseDoneAck + left)
@@ -738,6 +771,9 @@ type numberVerdict struct {
 func (c *conv) phoneCheck(_ context.Context, text string) (Reply, bool, error) {
 	if c.inFlow() {
 		return Reply{}, false, nil // a phone typed in the flow is the user's own
+	}
+	if c.s.Topic == topicOutage && !numberClaimRE.MatchString(bare(text)) {
+		return Reply{}, false, nil // a phone given for the outage ticket is the user's own
 	}
 	v, ok := c.numberAnswer(text)
 	if !ok {
@@ -1556,4 +1592,157 @@ func (c *conv) merchantTicket(_ context.Context, text string) (Reply, bool, erro
 	c.s.Flow = f
 	c.s.Prompt = prompt{}
 	return c.text(joinNonEmpty(fmt.Sprintf(textMerchantTicket, no), c.flowPrompt())), true, nil
+}
+
+// The follow-ups that used to reach the "cannot tell" fallback inside a case: the user cannot
+// do the steps, asks whether anyone works now, for the ticket's number or when someone calls,
+// whether the money is still there, says they are doing a step or waiting, or that the remote
+// app is still open.
+var (
+	cantDoRE = mustMatcher(`不会弄|不会操作|不会用|不会打|不知道怎么弄|弄不来|弄不了|搞不懂|搞不来|不懂这些|看不懂|年纪大|年龄大|岁数大|老人家|老年人|眼睛不好|眼花|字太多|不识字`)
+	// openNowRE asks whether anyone answers now; a bank's line is bankLine's.
+	openNowRE = mustMatcher(`(电话|人工|客服|你们).{0,6}(打得通|打的通|能打通|打不打得通|有人接|有人吗|在吗|上班吗)|还有人(管|在|接|上班|值班|处理)|有人(管|接|值班|处理)吗|现在有人|有没有人(管|接|值班|处理)|下班了吗|(半夜|这么晚|深更半夜|大晚上|凌晨|晚上).{0,8}(有人|打得通|能打|管吗|接吗|处理吗|上班)`)
+	// ticketNoAskRE asks for the ticket's number.
+	ticketNoAskRE = mustMatcher(`(工单|单号|编号|单子).{0,4}(多少|是什么|是啥|几号|发我|给我|再说|再发|在哪|呢)|^(我的)?(工单号|单号|工单编号)$`)
+	// caseWhenRE asks when someone will be in touch.
+	caseWhenRE = mustMatcher(`(多久|多长时间|什么时候|啥时候|几点|要等多久|等多久|几个小时).{0,6}(联系|处理|回复|回电|打给我|有人|有结果|找我|来电|回我)|^(要|还要|大概|那|得)?(多久|等多久|多长时间)(啊|呢|呀)?$`)
+	// balanceRE asks whether the money is still there or safe.
+	balanceRE = mustMatcher(`钱还在|还在不在|钱.{0,4}(安全|没事|保住|还有没有)|余额|(查|看).{0,4}(卡里|钱|余额)|卡里(的钱)?还有|卡里还剩|钱(会|还会)不会`)
+	// doingRE: a step being done now; waitRE: the user waits for the call.
+	doingRE    = mustMatcher(`在弄|正在弄|在办|在打|正在打|正在联系|在联系|正在问|在问|在关|在卸|弄着|马上弄|这就弄`)
+	caseWaitRE = mustMatcher(`我等着|我等|等着|在等|等你们|等电话`)
+	// stillOpenRE: the remote or screen-sharing app still runs.
+	stillOpenRE = mustMatcher(`还开着|还在共享|没关|关不掉|关不了|还连着|还在运行|还能看到`)
+	// sentToBankRE: the police sent the user to the bank.
+	sentToBankRE = mustMatcher(`(让|叫|要)我?(去)?(找|联系|去|打给?)银行`)
+	policeDoneRE = mustMatcher(`报警了|报案了|报完(警|案)|报过(警|案)|立案了|派出所`)
+	bankDoneRE   = mustMatcher(`冻结了|冻住了|冻上了|止付了|联系了银行|打了银行|打过银行|银行说|银行.{0,4}(打通了|打过了|联系上了|处理了)`)
+)
+
+// caseMore answers the follow-ups above (b is bare text), in the case and with its ticket.
+func (c *conv) caseMore(ctx context.Context, b string) (Reply, bool, error) {
+	cs := c.s.Case
+	if cs.Kind == caseRisk && cs.Ticket == "" {
+		return Reply{}, false, nil // nothing lost: the risk answers apply
+	}
+	open := c.b.hours.open(c.now)
+	switch {
+	case cantDoRE.MatchString(b):
+		s := textCaseCantDo
+		if open && !c.stateless {
+			c.count("", statHandoff)
+			c.s.Prompt = prompt{}
+			return c.text(s + "\n" + c.caseHandoffLine()), true, nil
+		}
+		s += fmt.Sprintf(textCaseCantDoClosed, c.b.hours.window(c.now))
+		if cs.Ticket != "" {
+			s += "\n" + fmt.Sprintf(textCaseCantDoTicket, cs.Ticket, c.b.hours.nextOpen(c.now))
+		}
+		return c.text(s), true, nil
+	case stillOpenRE.MatchString(b) && cs.Kind == caseScreen || stillOpenRE.MatchString(b) && screenRE.MatchString(b) || stillOpenRE.MatchString(b) && strings.Contains(b, "app"):
+		return c.text(c.withTicket(textCaseStillOpen)), true, nil
+	case cs.Ticket == "":
+		return Reply{}, false, nil
+	case ticketNoAskRE.MatchString(b):
+		p, err := c.casePromise(ctx)
+		if err != nil {
+			return Reply{}, true, err
+		}
+		return c.text(fmt.Sprintf(textCaseTicketNo, cs.Ticket, p)), true, nil
+	case openNowRE.MatchString(b) && !bankNameRE.MatchString(b) && !strings.Contains(b, "银行"):
+		p, err := c.casePromise(ctx)
+		if err != nil {
+			return Reply{}, true, err
+		}
+		if open {
+			return c.text(fmt.Sprintf(textCaseOpenNow, c.b.hours.window(c.now), cs.Ticket, p)), true, nil
+		}
+		return c.text(fmt.Sprintf(textCaseClosedNow, cs.Ticket, p) + "\n" + textCaseActNow), true, nil
+	case caseWhenRE.MatchString(b) && !bankAskRE.MatchString(b) && !recoverRE.MatchString(b):
+		p, err := c.casePromise(ctx)
+		if err != nil {
+			return Reply{}, true, err
+		}
+		s := fmt.Sprintf(textCaseWhen, cs.Ticket, p)
+		if open {
+			return c.text(s + textCaseWhenOpen), true, nil
+		}
+		return c.text(s + "\n" + textCaseActNow), true, nil
+	case balanceRE.MatchString(b) && !(collectRE.MatchString(b) && (cs.Kind == caseTakeover || strings.Contains(b, "收"))):
+		s := textCaseBalance
+		if strings.Contains(b, "还有") || strings.Contains(b, "还剩") {
+			s = textCaseBalanceLeft
+		}
+		return c.text(c.withTicket(s)), true, nil
+	case doingRE.MatchString(b) && utf8.RuneCountInString(b) <= 16:
+		if bankAskRE.MatchString(b) {
+			return c.text(c.withTicket(textCaseDoingBank)), true, nil
+		}
+		return c.text(c.withTicket(textCaseDoing)), true, nil
+	case caseWaitRE.MatchString(b) && utf8.RuneCountInString(b) <= 16:
+		p, err := c.casePromise(ctx)
+		if err != nil {
+			return Reply{}, true, err
+		}
+		return c.text(fmt.Sprintf(textCaseWait, p)), true, nil
+	}
+	return Reply{}, false, nil
+}
+
+// casePromise is what the urgent desk promises about the case's ticket, from its due time and
+// the configured hours: within the hour while the desk works, otherwise when it opens.
+func (c *conv) casePromise(ctx context.Context) (string, error) {
+	due := c.b.urgentDue(c.now)
+	if !c.stateless {
+		t, err := c.b.st.ticket(ctx, c.s.Case.Ticket)
+		if err != nil && !isNoTicket(err) {
+			return "", err
+		}
+		if err == nil {
+			due = t.DueAt
+		}
+	}
+	if c.now.After(due) {
+		return fmt.Sprintf(textCasePromiseLate, c.b.shortTime(due)), nil
+	}
+	if c.b.urgent24h || c.b.hours.open(c.now) {
+		return fmt.Sprintf(textCasePromiseOpen, c.b.shortTime(due)), nil
+	}
+	return fmt.Sprintf(textCasePromiseClosed, c.b.hours.window(c.now), c.b.hours.nextOpen(c.now), c.b.shortTime(due)), nil
+}
+
+// topicNearMiss marks a scam that cost nothing ("没理他"): what follows is asked calmly.
+const topicNearMiss = "_nearmiss"
+
+var (
+	// nearMissPoliceRE asks whether to report a scam attempt.
+	nearMissPoliceRE = mustMatcher(`(要|需要|用|该|能|可以)(不要)?报警|报警吗|要不要报(警|案)|(要|需要|能|可以|怎么|去哪|在哪)举报|报案吗`)
+	// moneySafeRE asks whether the money is safe or what else to do.
+	moneySafeRE = mustMatcher(`钱.{0,4}(没事|安全|不会有事|会不会有事|会不会(被|丢|少))|(还|需要|要|用)(需要|要)?做(点)?(什么|啥)|还要注意(什么|啥)|(会不会|有没有)(损失|风险)|账户.{0,2}(安全|没事)吗`)
+)
+
+// neverShare answers an offer to send a password, a code or a card number: no, never; inside
+// the ticket flow the step's question follows.
+func (c *conv) neverShare() Reply {
+	s := textOfferSecretNo + textNeverShare
+	if c.guarded.found() && len(c.s.Warned) > 0 {
+		c.warning = ""
+		c.warned(c.guarded.kinds)
+		s = textOfferSecretNo + textHiddenNeverShare
+	}
+	if c.inFlow() {
+		return c.text(s + "\n\n" + c.flowPrompt())
+	}
+	c.s.Prompt = prompt{}
+	return c.text(s + "\n" + textOfferSecretInstead)
+}
+
+// entryUrgent reports whether an answer from a knowledge-base entry marked urgent makes the
+// conversation's next ticket urgent: a freeze by risk control is a complaint to handle within
+// its time limit, not a fraud emergency, unless the message tells of a loss.
+func entryUrgent(category, text string) bool {
+	if category == "risk-limits" {
+		return isLoss(text)
+	}
+	return true
 }

@@ -37,7 +37,7 @@ const (
 const textNumberNoSafeAccount = "易联不会让任何人把钱转到“安全账户”，也不会索要验证码。"
 
 // textCaseFallback answers, inside a case, what the bot cannot answer.
-const textCaseFallback = "这个我没法确定，客服处理您的加急工单 %s 时可以一并帮您确认；"
+const textCaseFallback = "这个可以在客服联系您时一并问，您的加急工单是 %s。现在最要紧的还是：打银行卡背面的电话止付、冻结，报警（110 或 96110）。\n"
 
 // The ticket flow.
 const (
@@ -129,4 +129,63 @@ const (
 	textEnglishClosedNow   = "Our agents work daily %s; reply \"ticket\" and I'll log it now so it's handled first thing."
 	textEnglishCaseWhen    = "Your urgent ticket %s is in the red channel: an agent will contact you within 1 hour (during 08:00-22:00 service hours). Your bank and the police (110, or 96110) can act right now, so please do not wait for us."
 	textScareOver          = "钱到账了就好，虚惊一场。以后想确认有没有到账，登录商户后台看交易和结算记录最准；有人催您转账或要验证码，先打官方热线 400-800-9000 核实。"
+)
+
+// Follow-ups inside a case (caseMore): plain words for people who cannot do the steps, the
+// hours and the urgent desk's promise, the ticket's number, the money on the card.
+const (
+	textCaseCantDo        = "没关系，不用全都弄，先做最要紧的一件：\n拿出银行卡，翻到背面，打上面印的客服电话，跟银行说“我被骗了，要止付、冻结”。\n剩下的交给我们。"
+	textCaseCantDoClosed  = "\n打电话不方便的话，请家里人帮忙打，或者直接拨打110。易联人工客服每天 %s 在线。"
+	textCaseCantDoTicket  = "您的加急工单 %s 已经登记好了，客服%s上班后第一时间联系您，您不用再做别的。"
+	textCaseStillOpen     = "马上关掉，这一步最要紧：先挂断电话，在屏幕上方或App里点“结束共享”或“断开”；关不掉就直接关机，或关掉WiFi和流量。\n关掉以后卸载这个App，不要再在这台手机上输入验证码或密码；然后打银行卡背面的电话止付、冻结。"
+	textCaseTicketNo      = "您的加急工单号是 %s，%s。以后问进度，直接把这个号发给我就行。"
+	textCaseOpenNow       = "有人。人工客服现在在线（每天 %s），回复“人工”马上为您转接；您的加急工单 %s %s。"
+	textCaseClosedNow     = "易联的人工客服现在下班了。您的加急工单 %s 已经登记，%s，不用再重新提交。"
+	textCaseActNow        = "但最要紧的几件现在就能办，不用等我们：银行卡背面的客服电话24小时有人接，马上打过去止付、冻结；报警打110，或打96110反诈专线，也随时能打通。"
+	textCaseWhen          = "您的加急工单 %s 走的是加急通道，%s。"
+	textCaseWhenOpen      = "着急的话回复“人工”，马上为您转接。"
+	textCaseBalance       = "易联看不到您银行卡里的余额和交易，我这里查不了。请现在就打卡背面印的银行客服电话（24小时有人接），或登录手机银行看余额和最近的交易：有不是您做的，马上让银行止付、冻结这张卡。"
+	textCaseBalanceLeft   = "趁钱还在，越快越好：现在就打卡背面印的银行客服电话（24小时有人接），让银行马上止付、冻结这张卡；再用手机银行看看最近的交易，有不是您做的都告诉银行。易联看不到您银行卡里的余额，这一步只能找银行。"
+	textCaseDoing         = "好的，您先弄，不着急，一步一步来。弄完以后，还没联系银行的话，打银行卡背面的电话止付、冻结；再报警（110 或 96110）。有问题随时发给我。"
+	textCaseDoingBank     = "好的，跟银行说清楚：被骗转账，要止付、冻结，再问能不能拦截对方的账户。银行办完后，再报警（110 或 96110）。"
+	textCaseWait          = "好的，%s，请保持电话畅通。等的时候，还没联系银行的话，先打银行卡背面的电话止付、冻结。"
+	textCasePromiseOpen   = "客服会在1小时内联系您（%s前）"
+	textCasePromiseClosed = "人工服务每天 %s，客服%s上班后第一时间处理（%s前联系您）"
+	textCasePromiseLate   = "已经过了承诺的联系时间（%s），抱歉让您久等，回复“催一下”我马上帮您催"
+)
+
+// What is left once the user did a step (caseDone).
+const (
+	textCaseSentToBank = "报警了就好，做得对。派出所让您找银行是对的：请现在就打银行卡背面的客服电话（24小时有人接），说明被骗转账、已经报警，申请止付、冻结，并问能不能拦截对方账户；报案回执编号也告诉银行。转账记录、聊天记录、截图都留好。"
+	textCaseLeftNone   = "报警和银行都办了，最要紧的已经做完。转账记录、聊天记录、截图留好，接下来等客服联系您；有新情况随时发给我。"
+)
+
+// Near misses and offers of secrets (K2, K5).
+const (
+	textNearMissPolice     = "没有损失的话，不算紧急情况，不用打110。想举报可以打96110反诈专线，或在“国家反诈中心”App里举报，把对方的微信号、电话和聊天截图提供过去；也可以打易联热线 %s 告诉我们这个冒充的账号。\n如果已经转了钱、给了验证码或共享过屏幕，那就要马上处理，请告诉我。"
+	textNearMissSafe       = "只要没给验证码、密码，也没转账、没共享屏幕，钱一般不会有事。稳妥起见可以再做三件小事：\n1. 登录商户后台或银行App，看一眼最近的交易；\n2. 担心的话改一下登录密码；\n3. 再有人自称易联，挂断后自己拨打 %s 核实。\n发现不是您做的交易，马上告诉我。"
+	textOfferSecretNo      = "不用，千万别发。"
+	textOfferSecretInstead = "查退款、交易只要付款时间、金额和商户名称，有订单号更好，把这些发给我就行。"
+)
+
+// An outage ticket filed at once (outage.go): its number, what is still wanted, who answers.
+const (
+	textOutageCheck           = "先花一分钟排除店里的问题：收款设备或手机的网络是否正常，换个网络或换台设备试一笔小额的。"
+	textOutageFiled           = "我已为您登记加急技术支持工单 %s，%s。"
+	textOutagePromiseOpen     = "技术同事会在1小时内联系您（%s前）"
+	textOutagePromiseClosed   = "现在是非服务时间（人工服务每天 %s），%s 上班后第一时间处理（%s前联系您）；夜间请先打备用热线"
+	textOutageNeedMerchant    = "请回复您的商户编号（88开头的10位数字），我补充到工单里，技术同事能直接查您的交易；顾客看到的报错提示也可以一起发给我。"
+	textOutageHuman           = "现在是服务时间，回复“人工”马上为您转接。"
+	textOutageNoStore         = "着急的话请拨打客服热线 %s（人工服务每天 %s）转技术支持。"
+	textOutageMerchantAdded   = "已把商户编号 %s 补充到加急工单 %s，技术同事会直接查这个商户的交易。"
+	textOutageMerchantMore    = "已把商户编号 %s 和您说的情况补充到加急工单 %s，技术同事会直接查这个商户的交易。"
+	textOutageNoPhone         = "好的，不留电话也可以。加急工单 %s（技术支持）记下的是：\n问题：%s"
+	textOutageSummaryMerchant = "\n商户编号：%s"
+	textOutageRepliesHere     = "客服的回复会发到这里，您也可以随时发工单号查进度。"
+	textOutagePhoneAsk        = "需要技术同事打电话联系您的话，回复手机号。"
+	textOutagePhoneAdded      = "已记下联系电话 %s，加急工单 %s 的技术同事会打这个号码联系您。"
+	textOutageHandoffClosed   = "人工客服每天 %s 在线，现在不在服务时间。您的加急工单 %s 已经登记，%s 上班后第一时间处理，不用再重新提交；夜间着急请打备用热线 %s。"
+	textOutageInHand          = "您的加急工单 %s 已在处理队列里，技术同事会按故障排查。"
+	textOutageNoted           = "已补充到加急工单 %s。还是收不了款的话，签约商户请先打备用热线 %s，并记下一两个失败订单号。"
+	textOutageAlready         = "已经登记好了：加急技术支持工单 %s，不用再选类型或重新提交。有商户编号、报错提示、手机号，直接发给我就能补充进去。"
 )

@@ -941,7 +941,7 @@ func (c *conv) answer(id string, alts []string) (Reply, bool) {
 	} else {
 		c.s.Prompt = prompt{Kind: promptRelated, Parent: e.Category}
 	}
-	if e.Urgent {
+	if e.Urgent && entryUrgent(e.Category, c.userText) {
 		c.s.Urgent = true
 	}
 	if !c.stateless {

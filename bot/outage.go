@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
+	"unicode/utf8"
 )
 
 // A merchant whose payments are failing right now: every order times out, nothing can be
@@ -34,11 +36,18 @@ func isOutage(b string) bool {
 }
 
 // outage answers payments down right now: one line for the urgency, whether a maintenance was
-// announced, what to do now, and an urgent technical ticket opened at once.
+// announced, what to do now, and an urgent technical ticket really filed at once, with its
+// number (a draft is no ticket): what is missing, such as the merchant number, is asked for
+// after and added to it. Inside service hours a person is offered at once.
 func (c *conv) outage(ctx context.Context, text string) (Reply, bool, error) {
 	b := bare(text)
 	if c.inFlow() {
 		return c.outageLineDead(b)
+	}
+	if c.s.Topic == topicOutage && c.s.Ticket != "" && !c.stateless {
+		if r, ok, err := c.outageFollowUp(ctx, text, b); ok || err != nil {
+			return r, true, err
+		}
 	}
 	if !isOutage(b) || isTicketStart(text) {
 		return Reply{}, false, nil
@@ -47,21 +56,141 @@ func (c *conv) outage(ctx context.Context, text string) (Reply, bool, error) {
 	if outageRushRE.MatchString(b) {
 		ack = textOutageAckRush
 	}
-	notice := textOutageNoNotice
-	if n, ok := c.activeNotice(); ok {
-		notice = fmt.Sprintf(textOutageNotice, n.Text)
-	}
 	now := fmt.Sprintf(textOutageNow, c.b.contact("emergency_line"))
-	when := fmt.Sprintf(textOutageOpen, c.b.hours.window(c.now))
-	if !c.b.urgent24h && !c.b.hours.open(c.now) {
-		when = fmt.Sprintf(textOutageClosed, c.b.hours.window(c.now), c.b.hours.nextOpen(c.now))
+	if shopRE.MatchString(b) {
+		now += "\n" + textOutageCheck // a till or a QR code at a shop, not an API
 	}
-	c.s.Urgent = true
-	r := c.openFlow(joinNonEmpty(ack, notice, now, when), TypeTech, clip(text, 40))
-	if f := c.s.Flow; f != nil {
-		f.Outage = true
+	c.s.Prompt = prompt{}
+	if c.stateless {
+		// Without a session nothing can be filed: say so, and who answers.
+		return c.text(joinNonEmpty(ack, c.noticeLine(), now, fmt.Sprintf(textOutageNoStore, c.b.contact("hotline"), c.b.hours.window(c.now)))), true, nil
 	}
-	return r, true, nil
+	t := &Ticket{
+		OpenID: c.m.OpenID, Type: TypeTech, Priority: PriorityUrgent, Status: StatusOpen,
+		CreatedAt: c.now, UpdatedAt: c.now, DueAt: c.b.urgentDue(c.now),
+		MerchantNo: findMerchantNo(c.userText), Description: c.userText,
+		Category: "maintenance", Replies: []TicketReply{},
+	}
+	if err := c.storeTicket(ctx, newToken(), t); err != nil {
+		return Reply{}, true, err
+	}
+	c.s.Topic, c.s.TopicQ, c.s.Last = topicOutage, "", ""
+	filed := fmt.Sprintf(textOutageFiled, t.No, c.outagePromise(t.DueAt))
+	var next []string
+	if t.MerchantNo == "" {
+		next = append(next, textOutageNeedMerchant)
+	}
+	if c.b.hours.open(c.now) {
+		next = append(next, textOutageHuman)
+	}
+	return c.text(joinNonEmpty(ack, c.noticeLine(), now, filed, strings.Join(next, ""))), true, nil
+}
+
+// topicOutage marks that an urgent outage ticket was filed in this conversation (c.s.Ticket).
+const topicOutage = "_outage"
+
+var (
+	// maintenanceAskRE asks whether 易联 is down or doing maintenance.
+	maintenanceAskRE = regexp.MustCompile(`维护|升级|检修|是不是你们|你们(那边|系统|平台).{0,6}(问题|故障|挂|崩)|有没有(公告|通知)`)
+	// fileAskRE asks to file or register the problem.
+	fileAskRE = regexp.MustCompile(`登记|提交|提个|报修|报障|开个?工单|记一下|帮我报`)
+	// merchantLabelRE is the label left beside a merchant number taken out of a sentence.
+	merchantLabelRE = regexp.MustCompile(`(我的|我们的|我们)?(商户编号|商户号|商户代码)(是|为|:|：)?`)
+	// shopRE says the payments fail at a shop's till or QR code, where the device is worth a look.
+	shopRE = regexp.MustCompile(`店|扫码|收款码|二维码|pos|收银|顾客|客人|桌`)
+	// noPhoneRE declines to leave a phone.
+	noPhoneRE = regexp.MustCompile(`不(用|必)?留(电话|手机|号码|了)?|不用电话|不要电话|别打电话`)
+	// stillDownRE says it still fails.
+	stillDownRE = regexp.MustCompile(`还是(不行|失败|收不了|付不了|报错|超时|不能)|还没(好|恢复)|一直(不行|失败)`)
+)
+
+// outageFollowUp answers what follows an outage ticket: the merchant number or a phone added to
+// it, whether it is maintenance, a request to file it (it is filed), a human out of hours.
+func (c *conv) outageFollowUp(ctx context.Context, text, b string) (Reply, bool, error) {
+	no := c.s.Ticket
+	t, err := c.b.st.ticket(ctx, no)
+	if err != nil && !isNoTicket(err) {
+		return Reply{}, true, err
+	}
+	if err != nil || t.OpenID != c.m.OpenID {
+		return Reply{}, false, nil
+	}
+	// missing asks for the merchant number while the ticket has none.
+	missing := ""
+	if t.MerchantNo == "" {
+		missing = "\n" + textOutageNeedMerchant
+	}
+	merchant, phone := findMerchantNo(text), findPhone(text)
+	rest := strings.TrimSpace(merchantLabelRE.ReplaceAllString(takeRest(c.userText), " "))
+	if fileAskRE.MatchString(bare(rest)) || utf8.RuneCountInString(bare(rest)) < 4 {
+		rest = "" // "那先给我登记一下吧": no description
+	}
+	switch {
+	case merchant != "":
+		if err := c.noteOnTicket(ctx, no, func(t *Ticket) {
+			t.MerchantNo = merchant
+			if rest != "" {
+				t.Description = joinDesc(t.Description, rest)
+			}
+		}); err != nil {
+			return Reply{}, true, err
+		}
+		s := fmt.Sprintf(textOutageMerchantAdded, merchant, no)
+		if rest != "" {
+			s = fmt.Sprintf(textOutageMerchantMore, merchant, no)
+		}
+		if maintenanceAskRE.MatchString(b) {
+			s = c.noticeLine() + "\n" + s
+		}
+		return c.text(s + textOutagePhoneAsk), true, nil
+	case phone != "" && claimedNumber(text) != "" && !numberClaimRE.MatchString(b):
+		if err := c.noteOnTicket(ctx, no, func(t *Ticket) {
+			t.Contact, t.ContactMasked = phone, maskPhones(phone)
+		}); err != nil {
+			return Reply{}, true, err
+		}
+		return c.text(fmt.Sprintf(textOutagePhoneAdded, maskPhones(phone), no)), true, nil
+	case lineDeadRE.MatchString(b):
+		if err := c.noteOnTicket(ctx, no, func(t *Ticket) { t.Description = joinDesc(t.Description, "备用热线未接通") }); err != nil {
+			return Reply{}, true, err
+		}
+		return c.text(textOutageLineDead + missing), true, nil
+	case (contactSkipRE.MatchString(b) || noPhoneRE.MatchString(b)) && utf8.RuneCountInString(b) <= 12:
+		s := fmt.Sprintf(textOutageNoPhone, no, clip(t.Description, 60))
+		if t.MerchantNo != "" {
+			s += fmt.Sprintf(textOutageSummaryMerchant, t.MerchantNo)
+		}
+		return c.text(s + "\n" + textOutageRepliesHere), true, nil
+	case isHandoff(text) && !c.b.hours.open(c.now):
+		return c.text(fmt.Sprintf(textOutageHandoffClosed, c.b.hours.window(c.now), no, c.b.hours.nextOpen(c.now), c.b.contact("emergency_line"))), true, nil
+	case maintenanceAskRE.MatchString(b):
+		return c.text(c.noticeLine() + "\n" + fmt.Sprintf(textOutageInHand, no) + missing), true, nil
+	case stillDownRE.MatchString(b) || isOutage(b):
+		if err := c.noteOnTicket(ctx, no, nil); err != nil {
+			return Reply{}, true, err
+		}
+		return c.text(fmt.Sprintf(textOutageNoted, no, c.b.contact("emergency_line")) + missing), true, nil
+	case fileAskRE.MatchString(b) || utf8.RuneCountInString(b) <= 2 && digits(b) == b && b != "":
+		// "帮我登记一下", or a type number typed out of habit: the ticket is filed already.
+		return c.text(fmt.Sprintf(textOutageAlready, no)), true, nil
+	}
+	return Reply{}, false, nil
+}
+
+// noticeLine says whether a maintenance or incident is announced now.
+func (c *conv) noticeLine() string {
+	if n, ok := c.activeNotice(); ok {
+		return fmt.Sprintf(textOutageNotice, n.Text)
+	}
+	return textOutageNoNotice
+}
+
+// outagePromise is when the technical desk gets in touch about an urgent ticket due at due.
+func (c *conv) outagePromise(due time.Time) string {
+	if c.b.urgent24h || c.b.hours.open(c.now) {
+		return fmt.Sprintf(textOutagePromiseOpen, c.b.shortTime(due))
+	}
+	return fmt.Sprintf(textOutagePromiseClosed, c.b.hours.window(c.now), c.b.hours.nextOpen(c.now), c.b.shortTime(due))
 }
 
 // outageLineDead answers, inside an outage ticket, that the backup line did not answer: the
