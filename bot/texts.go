@@ -438,3 +438,22 @@ const (
 	textOffScope   = "这个我帮不上忙，我只负责易联支付的业务问题，比如收款、结算、退款、对账、费率。有这方面的问题随时问我。"
 	textStillFails = "抱歉，按这些步骤还没解决，需要客服看看您的具体情况。"
 )
+
+// Conversation without the knowledge base (chat, plainer, details, ticketShape, lookedUpWhen,
+// the lead answer of a list).
+const (
+	textHelloAgain   = "您好！有什么可以帮您？直接把问题发给我就行。"
+	textChat         = "哈哈，谢谢您来打招呼～我一直在，结算、退款、对账、费率这些问题随时发给我。"
+	textCanDo        = "我可以帮您：查结算到账、退款、对账文件、费率手续费、交易状态，办商户入网和信息变更，解答接口对接和后台登录问题，也能帮您提交工单、查工单进度、转人工客服。直接说您的问题就行，回复“菜单”可以看全部目录。"
+	textCanDoMenu    = "我能帮您解答下面这些问题，也能提交工单、查工单进度、转人工客服。"
+	textCompare      = "其他公司的产品我不方便评价。%s为商户提供收款、结算、对账和退款等支付服务，费率和结算周期以签约为准；想了解具体方案，可以直接问我，或回复“人工”联系客服。"
+	textPlainerHead  = "抱歉，我说得太多了，简单讲就是："
+	textPlainerCall  = "看文字不方便的话，可以直接打客服热线 %s（每天 %s），有人一步一步帮您弄。"
+	textDetailsTaken = "收到：%s。我这边看不到具体交易，需要客服按金额和时间帮您核实。回复“提交工单”，我把这些信息一起登记，客服会跟进；"
+	textLeadHead     = "您问的应该是“%s”："
+	textLookedUpDue  = "工单 %s 现在是“%s”，客服会在 %s 前回复您，有进展会通知您。"
+	textLookedUpDone = "工单 %s 已经是“%s”，回复工单号可以看客服的处理结果。"
+	textLookedUpNone = "刚才的 %s 没有查到对应的工单，所以没法告诉您它的进度。请核对一下编号（GD 加 12 位数字），或回复“我的工单”查看您名下的工单。"
+	textQueueHowLong = "已经在为您排队转接了，客服接入后会第一时间回复您，高峰期可能要多等一会儿，请稍候。着急的话也可以拨打客服热线 %s。"
+	textNoListShown  = "您发的是一个数字，但刚才没有可选的列表。想了解哪方面？回复下面的数字选择，或直接说您的问题："
+)
