@@ -227,7 +227,9 @@ func (c *conv) textSteps() []textStep {
 // ticketFlowCared is ticketFlow with a line of empathy on top for an upset user not yet in the
 // flow: going straight into a form ("我要投诉 你们扣了我两次钱!") is no reason to skip it.
 func (c *conv) ticketFlowCared(ctx context.Context, text string) (Reply, bool, error) {
-	if c.inFlow() || c.pre != "" || !upset(text) {
+	// "投诉" alone is a request, not a mood: with a grievance it is both.
+	mood := upset(strings.ReplaceAll(text, "投诉", "")) || strings.Contains(text, "投诉") && grievanceRE.MatchString(text)
+	if c.inFlow() || c.pre != "" || !mood {
 		return c.ticketFlow(ctx, text)
 	}
 	c.pre = textEmpathy
@@ -833,6 +835,9 @@ func (c *conv) navigate(_ context.Context, text string) (Reply, bool, error) {
 	if p.Kind == "" || (p.Kind == promptRelated && len(p.Options) == 0) {
 		if len(c.pending) == 0 {
 			// No list on screen: the number picks nothing the user saw.
+			if n := len(c.b.kb.Content().Categories); n > 0 && choiceOver(raw, n) {
+				return c.showMenu(fmt.Sprintf(textOutOfRangeMenu, n)), true, nil
+			}
 			return c.showMenu(textNoListShown), true, nil
 		}
 		// Sent before the notice above it was seen: the main menu, as before it.
@@ -885,6 +890,12 @@ func choice(raw string) (int, bool) {
 		}
 	}
 	return 0, false
+}
+
+// choiceOver reports whether the choice raw is beyond a list of n.
+func choiceOver(raw string, n int) bool {
+	k, ok := choice(raw)
+	return ok && k > n
 }
 
 // outOfRange says which numbers the last list offers, and shows that list again.
@@ -1533,6 +1544,7 @@ type closingKind int
 const (
 	notClosing closingKind = iota
 	closingOK
+	closingPlan // an okay that says what the user goes to do ("我去看下文档")
 	closingThanks
 	closingBye
 )
@@ -1588,8 +1600,10 @@ func closingOf(raw string) closingKind {
 			k = closingBye
 		case pieceThanksRE.MatchString(p) && utf8.RuneCountInString(p) <= 10:
 			k = closingThanks
-		case pieceOKRE.MatchString(p), pieceGoRE.MatchString(p) && !strings.ContainsAny(p, "哪吗么啥呢谁几"):
+		case pieceOKRE.MatchString(p):
 			k = closingOK
+		case pieceGoRE.MatchString(p) && !strings.ContainsAny(p, "哪吗么啥呢谁几"):
+			k = closingPlan
 		default:
 			return notClosing
 		}
@@ -1621,6 +1635,8 @@ func (c *conv) closing(ctx context.Context, text string) (Reply, bool, error) {
 		line = textYoureWelcome
 	case en:
 		line = textEnglishOK
+	case kind == closingPlan:
+		line = textPlanAck
 	default:
 		line = textOK
 	}
@@ -2203,7 +2219,7 @@ func (c *conv) ticketShape(ctx context.Context, text string) (Reply, bool, error
 func (c *conv) lookedUpWhen(ctx context.Context, text string) (Reply, bool, error) {
 	no := c.prevLookedUp
 	b := bare(text)
-	if no == "" || c.stateless || c.inFlow() || utf8.RuneCountInString(b) > 24 ||
+	if no == "" || c.stateless || c.inFlow() || utf8.RuneCountInString(b) > 24 || !timeAskRE.MatchString(b) ||
 		!whenRE.MatchString(b) && !slaQuestionRE.MatchString(b) && !doneWhenRE.MatchString(b) {
 		return Reply{}, false, nil
 	}
@@ -2223,6 +2239,12 @@ func (c *conv) lookedUpWhen(ctx context.Context, text string) (Reply, bool, erro
 	}
 	return c.text(fmt.Sprintf(textLookedUpNone, no) + textSLAHelp), true, nil
 }
+
+// grievanceRE: what went wrong, said with a complaint ("扣了我两次钱!").
+var grievanceRE = mustMatcher(`[!！]|扣了|多扣|乱扣|两次|重复|骗|没人管|不处理|不给|太差|太慢|气`)
+
+// timeAskRE asks about time, not a chase ("怎么还没处理" is myTicket's).
+var timeAskRE = mustMatcher(`什么时候|啥时候|多久|几时|多长时间|几天|几个小时|多少天`)
 
 // doneWhenRE asks when something will be finished ("啥时候能处理完", "要多久才好").
 var doneWhenRE = mustMatcher(`(什么时候|啥时候|多久|几时|多长时间).{0,4}(处理完|办完|好|完成|弄好|有结果|能完)`)

@@ -45,7 +45,7 @@ func TestConversationalTurns(t *testing.T) {
 		}},
 		{"going off to read is an okay, not a question", 15, []step{
 			{say: "接口返回签名验证失败 怎么排查"},
-			{say: "好 我先去翻翻文档", want: []string{textOK}, notWant: []string{feedbackMark, suggestMark}},
+			{say: "好 我先去翻翻文档", want: []string{textPlanAck}, notWant: []string{feedbackMark, suggestMark}},
 		}},
 		{"a bare ok in a Chinese conversation is answered in Chinese", 11, []step{
 			{say: "对账单在哪下载"},
@@ -67,6 +67,9 @@ func TestConversationalTurns(t *testing.T) {
 		{"a number with no list on screen shows the menu", 16, []step{
 			{say: "4", want: []string{menuMark, "没有可选的列表"}, notWant: []string{"【"}},
 			{say: "4", want: []string{"【"}},
+			{say: "返回"},
+			{say: "拜拜"},
+			{say: "25", want: []string{"1-17"}, notWant: []string{"没有可选的列表"}},
 			{say: "那第2个呢", notWant: []string{menuMark, notUnderstood}},
 		}},
 		// K13: an upset user going into a form gets a line of empathy first.
