@@ -46,6 +46,7 @@ type conv struct {
 
 	prevLookedUp string // the ticket number the previous message looked up (session.LookedUp)
 	wasEnglish   bool   // the previous message was English (session.English)
+	hadForm      bool   // a ticket form was open when the message came
 }
 
 // Counter names of the dialogue's quality statistics, per day and category (see DayStats).
@@ -116,7 +117,7 @@ func (c *conv) respond(ctx context.Context) (Reply, error) {
 		}
 	}()
 	c.noteMerchant(text)
-	c.prevLookedUp, c.wasEnglish = c.s.LookedUp, c.s.English
+	c.prevLookedUp, c.wasEnglish, c.hadForm = c.s.LookedUp, c.s.English, c.inFlow()
 	c.s.LookedUp = ""
 	defer func() {
 		if c.s.TicketTalk && c.s.LookedUp == "" {
@@ -833,14 +834,15 @@ func (c *conv) navigate(_ context.Context, text string) (Reply, bool, error) {
 		return c.showMenu(hint), true, nil
 	}
 	if p.Kind == "" || (p.Kind == promptRelated && len(p.Options) == 0) {
-		if len(c.pending) == 0 {
-			// No list on screen: the number picks nothing the user saw.
+		if len(c.pending) == 0 && !c.hadForm {
+			// No list on screen: the number picks nothing the user saw. (A ticket form's
+			// type list was on screen: its number out of range is the menu's, as before.)
 			if n := len(c.b.kb.Content().Categories); n > 0 && choiceOver(raw, n) {
 				return c.showMenu(fmt.Sprintf(textOutOfRangeMenu, n)), true, nil
 			}
 			return c.showMenu(textNoListShown), true, nil
 		}
-		// Sent before the notice above it was seen: the main menu, as before it.
+		// Sent before the notice above it was seen, or beside a form: the main menu.
 		p = c.menuPrompt()
 		c.s.Prompt = p
 	}
@@ -1162,6 +1164,14 @@ func (c *conv) faq(ctx context.Context, text string) (Reply, error) {
 		}
 		if c.stateless {
 			return c.text(numbered(textSuggestTitle, qs, "请直接发送上面的问题查看答案。")), nil
+		}
+		if c.s.Answered != "" && !mood && utf8.RuneCountInString(bare(text)) <= 10 && slices.ContainsFunc(res.Hits, func(h kb.Hit) bool { return h.ID == c.s.Answered }) {
+			// A short question whose list holds the answer just given ("然后呢 从哪扣") is
+			// about that answer: its lines that fit, not a list with it again.
+			if q := c.quoteLines(c.s.Answered, need); q != "" {
+				c.s.Prompt = prompt{}
+				return c.text(q + "\n\n" + textFeedbackAsk), nil
+			}
 		}
 		lead := c.leads(res, text, mood)
 		c.s.Prompt = prompt{Kind: promptSuggest, Options: ids}
@@ -2059,7 +2069,7 @@ var (
 	// chatRE is talk about nothing the service does: the weather, saying hello, laughing.
 	chatRE = mustMatcher(`(打(个|声)?招呼|随便(看看|聊聊)|闲聊|来看看你|问候(一下|下)?你?)$|(今天|今儿|最近|外面)?天气(真|挺|好|很|太)?(不错|好|棒|热|冷|晴|差)|^(哈+|嘿嘿|呵呵|嘻嘻)$`)
 	// canDoRE asks what the bot or the service can do.
-	canDoRE = mustMatcher(`(你|你们|机器人|客服)(到底|都|究竟)?(能|可以|会)(帮我)?(管|干|做|帮|办|处理|查|解决)?(些)?(啥|什么|哪些)|(有|能提供)(什么|哪些|啥)(功能|服务|业务)|你(是谁|是什么|是机器人吗|是人吗)`)
+	canDoRE = mustMatcher(`(你|你们|机器人|客服)(到底|都|究竟)?(能|可以|会)(帮我)?(管|干|做|帮|办|处理|查|解决)?(些)?(啥|什么|哪些)|(有|能提供)(什么|哪些|啥)(功能|服务|业务)`)
 	// whichBetterRE asks to compare 易联 with another company.
 	whichBetterRE = mustMatcher(`(和|跟|与|比)(.{1,8}?)(比|相比|比较|对比)?(哪个|哪家|谁)(好|更好|强|便宜|靠谱)|(哪个|哪家)(更)?(好|便宜|靠谱)`)
 	// plainerRE asks for the last answer in fewer, simpler words, or says it cannot be read.

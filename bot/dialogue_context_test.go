@@ -72,6 +72,10 @@ func TestConversationalTurns(t *testing.T) {
 			{say: "25", want: []string{"1-17"}, notWant: []string{"没有可选的列表"}},
 			{say: "那第2个呢", notWant: []string{menuMark, notUnderstood}},
 		}},
+		{"a short question whose list holds the answer just given is about that answer", 10, []step{
+			{say: "你们的手续费是咋收的"},
+			{say: "那从哪扣的", notWant: []string{suggestMark}},
+		}},
 		// K13: an upset user going into a form gets a line of empathy first.
 		{"an upset complaint starts with empathy", 14, []step{
 			{say: "你们怎么回事!! 我要投诉", want: []string{textEmpathy}},
