@@ -1090,6 +1090,11 @@ func (c *conv) faq(ctx context.Context, text string) (Reply, error) {
 		}
 	}
 	c.b.metrics.decisions.WithLabelValues(string(res.Decision)).Inc()
+	if id := c.relatedWhen(text); id != "" && c.quoted == "" {
+		// "要多久能开通" after the onboarding answer: its related entry about time.
+		r, _ := c.answer(id, nil)
+		return r, nil
+	}
 	if c.quoted != "" {
 		c.s.Prompt = prompt{}
 		c.s.Need = ""
@@ -1830,7 +1835,10 @@ func (c *conv) quoteLines(id, need string) string {
 			keys = append(keys, r)
 		}
 	}
-	best, bestScore := "", 1
+	// Every line that ties for the most shared characters: "国庆也一样吗" after the holiday
+	// answer is about each settlement cycle's line, not the shortest of them.
+	var best []string
+	bestScore := 1
 	for _, l := range strings.Split(e.Answer, "\n") {
 		n := 0
 		for _, r := range keys {
@@ -1838,14 +1846,17 @@ func (c *conv) quoteLines(id, need string) string {
 				n++
 			}
 		}
-		if n > bestScore || n == bestScore && best != "" && len(l) < len(best) {
-			best, bestScore = l, n
+		switch {
+		case n > bestScore:
+			best, bestScore = []string{l}, n
+		case n == bestScore && len(best) > 0 && len(best) < 3:
+			best = append(best, l)
 		}
 	}
-	if best == "" {
+	if len(best) == 0 {
 		return ""
 	}
-	return textFromAnswerLines + "\n" + best
+	return textFromAnswerLines + "\n" + strings.Join(best, "\n")
 }
 
 // whyAskedRE: a question about causes, which the answer's lines do not settle for this user.
@@ -2255,6 +2266,25 @@ var grievanceRE = mustMatcher(`[!！]|扣了|多扣|乱扣|两次|重复|骗|没
 
 // timeAskRE asks about time, not a chase ("怎么还没处理" is myTicket's).
 var timeAskRE = mustMatcher(`什么时候|啥时候|多久|几时|多长时间|几天|几个小时|多少天`)
+
+// relatedWhen is, for a short question about time right after an answer ("要多久能开通"),
+// the answer's related entry about time, if it has one.
+func (c *conv) relatedWhen(text string) string {
+	b := bare(text)
+	if c.stateless || c.s.Answered == "" || utf8.RuneCountInString(b) > 8 || !timeAskRE.MatchString(b) {
+		return ""
+	}
+	e, ok := c.b.kb.Content().Entry(c.s.Answered)
+	if !ok {
+		return ""
+	}
+	for _, id := range e.Related {
+		if r, ok := c.b.kb.Content().Entry(id); ok && timeAskRE.MatchString(r.Question) {
+			return id
+		}
+	}
+	return ""
+}
 
 // doneWhenRE asks when something will be finished ("啥时候能处理完", "要多久才好").
 var doneWhenRE = mustMatcher(`(什么时候|啥时候|多久|几时|多长时间).{0,4}(处理完|办完|好|完成|弄好|有结果|能完)`)

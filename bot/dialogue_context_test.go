@@ -63,6 +63,10 @@ func TestConversationalTurns(t *testing.T) {
 			{say: "费率是多少"},
 			{say: "能降吗", notWant: []string{"诈骗", "保证金"}},
 		}},
+		{"how long, after an answer whose related entry is about time", 10, []step{
+			{say: "怎么申请成为易联的商户", want: []string{"入网申请提交后多久能审核完"}},
+			{say: "大概要多久", want: []string{"审核"}, notWant: []string{suggestMark}},
+		}},
 		// K12: a number means a list the user saw.
 		{"a number with no list on screen shows the menu", 16, []step{
 			{say: "4", want: []string{menuMark, "没有可选的列表"}, notWant: []string{"【"}},
