@@ -1145,6 +1145,10 @@ func (c *conv) faq(ctx context.Context, text string) (Reply, error) {
 	if cs := c.s.Case; cs != nil && cs.Kind != caseRisk && res.Decision != kb.Answer {
 		return c.text(c.caseFallback()), nil
 	}
+	if res.Decision != kb.None && len(res.Hits) > 0 && c.s.Case == nil && c.payerGetsMerchantSteps(text, res.Hits[0].ID) {
+		// The entry tells a merchant what to do in the back office; the user paid.
+		c.pre = joinLines(c.pre, fmt.Sprintf(textPayerSide, c.b.contact("hotline"), c.b.hours.window(c.now)))
+	}
 	var r Reply
 	switch res.Decision {
 	case kb.Answer:
@@ -2284,6 +2288,31 @@ func (c *conv) relatedWhen(text string) string {
 		}
 	}
 	return ""
+}
+
+var (
+	// payerRE: the user is the one who paid (an elderly buyer, "买菜付钱扣了两次").
+	payerRE = mustMatcher(`我是(付款人|付款方|消费者|顾客|买家|老年人|老人)|买(菜|东西|衣服|饭|早餐|药)|(我|俺)(刚)?(付|付款|付钱|扫码付|支付|买)|扣了我|我的(卡|银行卡|信用卡|储蓄卡)|孙子|孙女|孩子|儿子|女儿|老年人|年纪大`)
+	// merchantCueRE: the user collects the money.
+	merchantCueRE = mustMatcher(`商户|我们店|店里|我店|本店|后台|收款|收钱|客户付|顾客付|我们收|商家这边|老板让`)
+)
+
+// payerGetsMerchantSteps reports whether a payer is about to be given an entry written for
+// merchants (its steps are done in the merchant back office).
+func (c *conv) payerGetsMerchantSteps(text, id string) bool {
+	if !payerRE.MatchString(text) || merchantCueRE.MatchString(text) {
+		return false
+	}
+	e, ok := c.b.kb.Content().Entry(id)
+	return ok && strings.Contains(e.Answer, "商户后台") && !strings.Contains(e.Question, "付款人") && !strings.Contains(e.Question, "消费者")
+}
+
+// joinLines joins the non-empty lines a and b.
+func joinLines(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "\n" + b
 }
 
 // doneWhenRE asks when something will be finished ("啥时候能处理完", "要多久才好").

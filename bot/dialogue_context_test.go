@@ -67,6 +67,13 @@ func TestConversationalTurns(t *testing.T) {
 			{say: "怎么申请成为易联的商户", want: []string{"入网申请提交后多久能审核完"}},
 			{say: "大概要多久", want: []string{"审核"}, notWant: []string{suggestMark}},
 		}},
+		// K10: a payer given an entry written for merchants is told what is theirs to do.
+		{"a payer is told the back-office steps are the shop's", 19, []step{
+			{say: "我儿子帮我绑的卡 我买东西付钱被扣了两回", want: []string{"付款的一方", testContact["hotline"]}},
+		}},
+		{"a merchant is not", 19, []step{
+			{say: "我们店里顾客付钱被扣了两次 怎么处理", notWant: []string{"付款的一方"}},
+		}},
 		// K12: a number means a list the user saw.
 		{"a number with no list on screen shows the menu", 16, []step{
 			{say: "4", want: []string{menuMark, "没有可选的列表"}, notWant: []string{"【"}},
