@@ -2096,7 +2096,7 @@ var (
 	amountRE   = regexp.MustCompile(`[0-9]+(?:[.．][0-9]{1,2})?`)
 	timeWordRE = mustMatcher(`昨天|今天|前天|上周|上午|下午|晚上|凌晨|中午|[0-9一二三四五六七八九十]+(点|号|日)`)
 	// wrongTicketNoRE is a GD number of any length; a right one has 12 digits.
-	wrongTicketNoRE = regexp.MustCompile(`(?i)gd[ -]?([0-9]+)`)
+	wrongTicketNoRE = regexp.MustCompile(`(?i)gd[ -]?([0-9](?:[ -]?[0-9])*)`)
 	// stressRE: the user needs the answer now (money needed, a shop waiting).
 	stressRE = mustMatcher(`急|等着用|等钱|店里|赶紧|尽快|快点|马上要|客人|顾客等`)
 )
@@ -2221,7 +2221,7 @@ func (c *conv) ticketShape(ctx context.Context, text string) (Reply, bool, error
 	if m == nil {
 		return Reply{}, false, nil
 	}
-	digits := m[1]
+	digits := strings.NewReplacer(" ", "", "-", "").Replace(m[1])
 	if len(digits) == 12 || len(digits) < 4 || len(digits) > 16 {
 		return Reply{}, false, nil // lookup's
 	}

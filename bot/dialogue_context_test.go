@@ -95,6 +95,7 @@ func TestConversationalTurns(t *testing.T) {
 		{"a malformed ticket number is named as one", 10, []step{
 			{say: "帮我看下工单gd2026112600019", want: []string{"GD2026112600019", "12 位"}, notWant: []string{suggestMark}},
 			{say: "GD13912345678 这个呢", want: []string{"12 位"}, notWant: []string{"官方号码", "诈骗"}},
+			{say: "查工单 GD 2026 1126 0001", notWant: []string{"12 位"}},
 		}},
 	}
 	for _, tt := range tests {
