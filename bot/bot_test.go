@@ -260,9 +260,10 @@ func TestMenuNavigation(t *testing.T) {
 			{say: "返回", want: []string{"已经在主菜单了", menuMark}},
 			{say: "17", want: []string{"【客服联系方式与服务时间】"}},
 		}},
-		// Changed by design: a number means what the last list offered, the menu when there
-		// was none; out of range re-shows that list with its range.
+		// Changed by design: a number means what the last list offered; with none on screen
+		// the menu is shown; out of range re-shows that list with its range.
 		{"a number means what the last list offered", []step{
+			{say: "3", want: []string{menuMark}, notWant: []string{catHeader}},
 			{say: "3", want: []string{catHeader}, notWant: []string{noSuchOption}},
 			{say: "菜单"},
 			{say: "18", want: []string{noSuchOption, "1-17", menuMark}},

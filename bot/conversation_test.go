@@ -430,7 +430,10 @@ func TestMenuNumbers(t *testing.T) {
 		name  string
 		steps []step
 	}{
-		{"a fresh number picks from the menu", []step{
+		// Changed by design: a number with no list on screen picks nothing; the menu is shown
+		// and the next number picks from it.
+		{"a fresh number shows the menu", []step{
+			{say: "7", want: []string{menuMark}, notWant: []string{"【" + cats[6].Name + "】"}},
 			{say: "7", want: []string{"【" + cats[6].Name + "】"}, notWant: []string{noSuchOption}},
 		}},
 		{"out of range re-shows the same list with its range", []step{

@@ -43,6 +43,10 @@ type conv struct {
 	quoted   string   // lines of the last answer that answer an elliptical follow-up
 	ctxQ     string   // the follow-up searched together with the question before it
 	usedCtx  bool     // the result came from that combined search
+
+	prevLookedUp string // the ticket number the previous message looked up (session.LookedUp)
+	wasEnglish   bool   // the previous message was English (session.English)
+	hadForm      bool   // a ticket form was open when the message came
 }
 
 // Counter names of the dialogue's quality statistics, per day and category (see DayStats).
@@ -113,6 +117,17 @@ func (c *conv) respond(ctx context.Context) (Reply, error) {
 		}
 	}()
 	c.noteMerchant(text)
+	c.prevLookedUp, c.wasEnglish, c.hadForm = c.s.LookedUp, c.s.English, c.inFlow()
+	c.s.LookedUp = ""
+	defer func() {
+		if c.s.TicketTalk && c.s.LookedUp == "" {
+			// lookup's number, found or not: a "啥时候处理完" next is about it.
+			c.s.LookedUp = strings.ToUpper(strings.NewReplacer(" ", "", "-", "").Replace(looseTicketNoRE.FindString(foldASCII(text))))
+		}
+		if utf8.RuneCountInString(bare(text)) > 3 {
+			c.s.English = isEnglish(text) // "ok" alone keeps the language the conversation is in
+		}
+	}()
 	for _, step := range c.textSteps() {
 		if r, handled, err := step(ctx, text); handled || err != nil {
 			return r, err
@@ -175,6 +190,7 @@ func (c *conv) textSteps() []textStep {
 		c.transferAsked,      // the message after "人工" inside hours goes to the agents; the queue
 		c.solvedReport,       // "工单处理好了": thanks, and the score question
 		c.fundSafety,         // a loss or a scam: what to do now, the urgent ticket; its follow-ups
+		c.ticketShape,        // "gd20261201007 这个呢": a ticket number's shape, not a phone number
 		c.phoneCheck,         // "这个号码是你们的吗"
 		c.outage,             // "接口全部超时", "收不了款": payments down now, the urgent tech ticket
 		c.humanHours,         // "明天几点有人", "人工什么时候上班": the hours, not a transfer
@@ -183,16 +199,20 @@ func (c *conv) textSteps() []textStep {
 		c.ticketNoSlip,       // "GD2026120400": a ticket number with the wrong digits
 		c.suggestion,         // "你们能不能改进一下": feedback on the service, not a chase
 		c.txnNumber,          // "流水号2026…": taken, and what can be done with it
+		c.lookedUpWhen,       // "啥时候能处理完" right after a lookup: that ticket
 		c.myTicket,           // "什么时候处理", "催一下" about the user's ticket
 		c.merchantTicket,     // a merchant number given after an unsolved question: file it
-		c.ticketFlow,         // start, resume, cancel or answer the ticket flow
+		c.ticketFlowCared,    // start, resume, cancel or answer the ticket flow
 		c.closing,            // "好 记下了", "ok 多谢", "没事了 拜拜": a line, no menu
 		c.plan,               // "好 我先去查下防火墙": a line, the hotline when they will call
 		c.merchantIgnores,    // "商家不理我": what 易联 can do, the complaint ticket
 		c.buyerRefund,        // a buyer's refund that has not come, and its follow-ups
+		c.menuAsked,          // "能帮我干啥 有目录吗": the menu itself
 		c.smallWords,         // thanks, okay, emoji, goodbyes, "还在吗"
+		c.chat,               // "早上好", "天气真好", "你们能干啥", "和X比哪个好": a line
 		c.numberAgain,        // "电话多少来着": the hotline alone
 		c.plainTalk,          // "你们能干啥", "帮我写首诗", "试了还是不行": a line, not the menu
+		c.plainer,            // "字太多了 看不懂", "能不能打电话": in brief, and the hotline
 		c.followUp,           // "详细", "然后呢", "为什么" about the answer just given
 		c.navigate,           // menu words, option numbers, 返回, 继续
 		c.feedback,           // 有用 / 没用 on the last answer
@@ -201,7 +221,24 @@ func (c *conv) textSteps() []textStep {
 		c.merchantNoQuestion, // "商户编号是什么"
 		c.identity,           // "你们不是支付宝吗": 易联 is a company of its own
 		c.otherCompany,       // 支付宝, 微信支付, a bank: theirs, honestly
+		c.details,            // "金额是128.5 昨天晚上8点多": joins the last question
 	}
+}
+
+// ticketFlowCared is ticketFlow with a line of empathy on top for an upset user not yet in the
+// flow: going straight into a form ("我要投诉 你们扣了我两次钱!") is no reason to skip it.
+func (c *conv) ticketFlowCared(ctx context.Context, text string) (Reply, bool, error) {
+	// "投诉" alone is a request, not a mood: with a grievance it is both.
+	mood := upset(strings.ReplaceAll(text, "投诉", "")) || strings.Contains(text, "投诉") && grievanceRE.MatchString(text)
+	if c.inFlow() || c.pre != "" || !mood {
+		return c.ticketFlow(ctx, text)
+	}
+	c.pre = textEmpathy
+	r, handled, err := c.ticketFlow(ctx, text)
+	if !handled {
+		c.pre = "" // the step that answers says it, once
+	}
+	return r, handled, err
 }
 
 // inFlow reports whether the ticket flow is waiting for the user's answer.
@@ -350,7 +387,20 @@ func (c *conv) transferAsked(_ context.Context, text string) (Reply, bool, error
 	case asked && (signedOrDecimalRE.MatchString(foldASCII(strings.TrimSpace(text))) || choiceRE.MatchString(foldASCII(strings.TrimSpace(text)))):
 		c.s.Queue = nil
 		return Reply{}, false, nil // a number is a menu choice, not a question for the agents
-	case presenceRE.MatchString(b) || waitRE.MatchString(b) || isHandoff(text):
+	case asked && waitAskRE.MatchString(b) && utf8.RuneCountInString(b) <= 16:
+		// A question about the wait, not for the agents: the notice, and the next message
+		// still goes to them.
+		c.s.Handoff = true
+		if q == nil {
+			q = &queue{Since: c.now}
+			c.s.Queue = q
+		}
+		q.Nudges++
+		if q.Nudges == 1 {
+			return c.text(fmt.Sprintf(textQueueHowLong, c.b.contact("hotline"))), true, nil
+		}
+		return c.text(fmt.Sprintf(textQueueSorry, c.b.contact("hotline"))), true, nil
+	case presenceRE.MatchString(b) || waitRE.MatchString(b) || waitAskRE.MatchString(b) || isHandoff(text):
 		if q == nil {
 			q = &queue{Since: c.now}
 			c.s.Queue = q
@@ -384,6 +434,9 @@ var stopTransferRE = mustMatcher(`(不要|别|不用|不需要|先不|暂时不)
 
 var waitRE = mustMatcher(`怎么还没|还没人|还要等|等多久|等了|排队|人呢|没人理|没人回`)
 
+// waitAskRE asks how long the wait for an agent is ("多久能接通啊").
+var waitAskRE = mustMatcher(`(多久|多长时间|什么时候|啥时候|几分钟)(才|能|可以)?(接通|接入|轮到|有人|回复|回我)|要等(多久|很久)吗?`)
+
 // handoffWords answers a request for a human; it pauses a ticket flow in progress, except
 // outside hours, where the flow is what the user can do. A repeated request gets a shorter,
 // then a more personal reply, never the same block again.
@@ -416,7 +469,7 @@ var (
 	// offScopeRE asks for something no payment service does.
 	offScopeRE = mustMatcher(`写(一)?(首|篇|段|个)?(诗|文章|作文|小说|歌词|情书|周报)|讲(个|一个)?(笑话|故事)|算(个)?命|陪我聊|聊聊天`)
 	// stillFailsRE: the steps just given did not work.
-	stillFailsRE = mustMatcher(`^(我)?(都|也)?(试|弄|操作|照着(做|弄)|按(你|您)说的(做|弄)?)(了|过)(一下|了)?.{0,4}(还是|也|都|依然|仍然)(不行|没用|不好使|失败|不管用|没反应|报错)|^(还是|依然|仍然)(不行|没用|不好使|失败|不管用)(啊|呀|啊|的)?$`)
+	stillFailsRE = mustMatcher(`^(我)?(都|也)?(试|弄|操作|照着(做|弄)|按(你|您)说的(做|弄)?)(了|过)(一下|了)?.{0,4}(还是|也|都|依然|仍然)(不行|没用|不好使|失败|不管用|没反应|报错)|^(还是|依然|仍然)(不行|没用|不好使|失败|不管用)(啊|呀|啊|的)?$|^.{0,8}(还是|依然|仍然|一直)(这样|这个样子|老样子|没变化?|没动静|处理中)(的)?(呢|啊|呀)?$`)
 )
 
 // plainTalk answers in a line what needs no knowledge base: a request outside any payment
@@ -442,7 +495,7 @@ func (c *conv) plainTalk(_ context.Context, text string) (Reply, bool, error) {
 }
 
 // humanHoursRE asks when people answer, not for one now.
-var humanHoursRE = mustMatcher(`(几点|什么时候|啥时候|何时)(才)?(有人|有客服|有人工|能找到?人|能转人工|上班|开始|开门)|(人工|客服|你们)(几点|什么时候|啥时候|一般几点)(才)?(上班|有人|开始|在|营业)|(服务|上班|营业|工作)时间(是)?(几点|多少|是什么|怎么)`)
+var humanHoursRE = mustMatcher(`(几点|什么时候|啥时候|何时)(才)?(有人|有客服|有人工|能找到?人|能转人工|上班|开始|开门)|(人工|客服|你们)(几点|什么时候|啥时候|一般几点)(才)?(上班|有人|开始|在|营业)|(服务|上班|营业|工作)时间(是)?(几点|多少|是什么|怎么)|(你们|客服|人工)(已经|都)?(下班|休息)(了)?(吗|没|么|嘛)|(你们|客服|人工)(还)?(在|上)班(吗|么|嘛|没)`)
 
 // humanHours answers when people answer: the hours, and whether that is now; a ticket being
 // filled is asked on.
@@ -531,6 +584,7 @@ func (c *conv) event(ctx context.Context) (Reply, error) {
 	case "click":
 		return c.click(ctx, c.m.EventKey)
 	case "scan":
+		c.s.Prompt = c.menuPrompt()
 		return c.text("您好，欢迎回来！\n\n" + c.b.menuText()), nil
 	}
 	return Reply{}, nil
@@ -780,6 +834,15 @@ func (c *conv) navigate(_ context.Context, text string) (Reply, bool, error) {
 		return c.showMenu(hint), true, nil
 	}
 	if p.Kind == "" || (p.Kind == promptRelated && len(p.Options) == 0) {
+		if len(c.pending) == 0 && !c.hadForm {
+			// No list on screen: the number picks nothing the user saw. (A ticket form's
+			// type list was on screen: its number out of range is the menu's, as before.)
+			if n := len(c.b.kb.Content().Categories); n > 0 && choiceOver(raw, n) {
+				return c.showMenu(fmt.Sprintf(textOutOfRangeMenu, n)), true, nil
+			}
+			return c.showMenu(textNoListShown), true, nil
+		}
+		// Sent before the notice above it was seen, or beside a form: the main menu.
 		p = c.menuPrompt()
 		c.s.Prompt = p
 	}
@@ -811,7 +874,7 @@ var (
 	// multiChoiceRE: several numbers at once ("3 和 8"); ordinalRE: "第一个", "选3", "3号".
 	multiChoiceRE     = regexp.MustCompile(`^([0-9]{1,2})\s*(?:[,，、和跟及与&+]|还有|\s)\s*([0-9]{1,2}(?:\s*(?:[,，、和跟及与&+]|还有|\s)\s*[0-9]{1,2})*)$`)
 	choiceSepRE       = regexp.MustCompile(`\s*(?:[,，、和跟及与&+]|还有|\s)\s*`)
-	ordinalRE         = regexp.MustCompile(`^(?:第|选|选第|要|看|看第|我要|我选)?([0-9]{1,2}|[一二三四五六七八九])(?:个|项|条|题)?(?:吧|呢)?$`)
+	ordinalRE         = regexp.MustCompile(`^(?:那|那个|那第|还有|再看|再看第)?(?:第|选|选第|要|看|看第|我要|我选)?([0-9]{1,2}|[一二三四五六七八九])(?:个|项|条|题)?(?:吧|呢)?$`)
 	choiceRE          = regexp.MustCompile(`^[0-9]{1,3}$`)
 	signedOrDecimalRE = regexp.MustCompile(`^[+\-−－]\s*[0-9]+([.．][0-9]+)?$|^[0-9]+[.．][0-9]+$`)
 	hanDigits         = "一二三四五六七八九"
@@ -829,6 +892,12 @@ func choice(raw string) (int, bool) {
 		}
 	}
 	return 0, false
+}
+
+// choiceOver reports whether the choice raw is beyond a list of n.
+func choiceOver(raw string, n int) bool {
+	k, ok := choice(raw)
+	return ok && k > n
 }
 
 // outOfRange says which numbers the last list offers, and shows that list again.
@@ -1021,6 +1090,11 @@ func (c *conv) faq(ctx context.Context, text string) (Reply, error) {
 		}
 	}
 	c.b.metrics.decisions.WithLabelValues(string(res.Decision)).Inc()
+	if id := c.relatedWhen(text); id != "" && c.quoted == "" {
+		// "要多久能开通" after the onboarding answer: its related entry about time.
+		r, _ := c.answer(id, nil)
+		return r, nil
+	}
 	if c.quoted != "" {
 		c.s.Prompt = prompt{}
 		c.s.Need = ""
@@ -1071,6 +1145,10 @@ func (c *conv) faq(ctx context.Context, text string) (Reply, error) {
 	if cs := c.s.Case; cs != nil && cs.Kind != caseRisk && res.Decision != kb.Answer {
 		return c.text(c.caseFallback()), nil
 	}
+	if res.Decision != kb.None && len(res.Hits) > 0 && c.s.Case == nil && c.payerGetsMerchantSteps(text, res.Hits[0].ID) {
+		// The entry tells a merchant what to do in the back office; the user paid.
+		c.pre = joinLines(c.pre, fmt.Sprintf(textPayerSide, c.b.contact("hotline"), c.b.hours.window(c.now)))
+	}
 	var r Reply
 	switch res.Decision {
 	case kb.Answer:
@@ -1096,10 +1174,19 @@ func (c *conv) faq(ctx context.Context, text string) (Reply, error) {
 		if c.stateless {
 			return c.text(numbered(textSuggestTitle, qs, "请直接发送上面的问题查看答案。")), nil
 		}
+		if c.s.Answered != "" && !mood && utf8.RuneCountInString(bare(text)) <= 10 && slices.ContainsFunc(res.Hits, func(h kb.Hit) bool { return h.ID == c.s.Answered }) {
+			// A short question whose list holds the answer just given ("然后呢 从哪扣") is
+			// about that answer: its lines that fit, not a list with it again.
+			if q := c.quoteLines(c.s.Answered, need); q != "" {
+				c.s.Prompt = prompt{}
+				return c.text(q + "\n\n" + textFeedbackAsk), nil
+			}
+		}
+		lead := c.leads(res, text, mood)
 		c.s.Prompt = prompt{Kind: promptSuggest, Options: ids}
 		c.s.Suggested = c.userText
 		c.s.Topic, c.s.TopicQ, c.s.LastCategory = res.Hits[0].ID, c.userText, res.Hits[0].Category
-		if mood && len(ids) > 1 {
+		if lead {
 			// An upset user gets an answer first, not a list to choose from: the likeliest
 			// entry in brief, the next ones by number, then a person.
 			e, ok := c.b.kb.Content().Entry(ids[0])
@@ -1110,8 +1197,24 @@ func (c *conv) faq(ctx context.Context, text string) (Reply, error) {
 					short += "\n" + textMoreDetail
 				}
 				n := min(len(ids), 3)
-				c.s.Prompt = prompt{Kind: promptSuggest, Options: ids[1:n]}
-				r = c.text(short + "\n\n" + numbered(textUpsetOthers, qs[1:n], "") + c.humanOffer(mood))
+				others, otherQs := ids[1:n], qs[1:n]
+				if !mood {
+					// Entries of other categories beside a lead are noise, not alternatives.
+					others, otherQs = nil, nil
+					for i, h := range res.Hits[1:] {
+						if h.Category == res.Hits[0].Category && len(others) < 2 {
+							others, otherQs = append(others, ids[i+1]), append(otherQs, qs[i+1])
+						}
+					}
+					short = fmt.Sprintf(textLeadHead, e.Question) + "\n" + short
+				}
+				c.s.Prompt = prompt{Kind: promptSuggest, Options: others}
+				c.s.Last, c.s.Alts = e.ID, others // "没用" offers the others
+				if len(others) == 0 {
+					r = c.text(short + "\n\n" + textFeedbackAsk)
+					break
+				}
+				r = c.text(short + "\n\n" + numbered(textUpsetOthers, otherQs, "") + c.humanOffer(mood))
 				break
 			}
 		}
@@ -1317,8 +1420,10 @@ var followUpRE = mustMatcher(`^(那|那个|那要是|那如果|还有|另外|如
 // retrieval is surest about).
 func (c *conv) withContext(ctx context.Context, text, q string, res kb.Result) (kb.Result, error) {
 	b := bare(text)
+	// A question of a few characters ("能降吗", "要多久") has no subject of its own.
+	bareQ := len([]rune(b)) <= bareQuestionRunes
 	if c.s.Topic != "" && c.s.Topic != topicOther && c.s.TopicQ != "" && len([]rune(b)) <= 16 &&
-		(followUpRE.MatchString(b) || res.Decision != kb.Answer) {
+		(followUpRE.MatchString(b) || res.Decision != kb.Answer || bareQ) {
 		if q := c.quoteAnswered(b); q != "" {
 			c.quoted = q
 			return res, nil
@@ -1338,7 +1443,7 @@ func (c *conv) withContext(ctx context.Context, text, q string, res kb.Result) (
 			return both, nil
 		}
 		if both.Decision == kb.Answer && both.Hits[0].ID != c.s.Answered &&
-			(res.Decision != kb.Answer || followUpRE.MatchString(b) && both.Hits[0].Category == c.s.LastCategory) {
+			(res.Decision != kb.Answer || (followUpRE.MatchString(b) || bareQ) && both.Hits[0].Category == c.s.LastCategory) {
 			both.Smalltalk, both.OutOfScope = "", ""
 			c.usedCtx = true
 			return both, nil
@@ -1425,6 +1530,9 @@ func (c *conv) withContext(ctx context.Context, text, q string, res kb.Result) (
 	return res, nil
 }
 
+// bareQuestionRunes is the longest question taken to have no subject of its own.
+const bareQuestionRunes = 4
+
 // moneyRE: a clause about the user's money, the core of a payment company's service.
 var moneyRE = mustMatcher(`钱|款|到账|结算|退款|扣|冻结|提现|余额|流水|打到|没收到|银行卡`)
 
@@ -1455,6 +1563,7 @@ type closingKind int
 const (
 	notClosing closingKind = iota
 	closingOK
+	closingPlan // an okay that says what the user goes to do ("我去看下文档")
 	closingThanks
 	closingBye
 )
@@ -1464,6 +1573,8 @@ var (
 	pieceByeRE    = regexp.MustCompile(`^(先|那|好的?|我)?(再见|拜拜|拜|88|886|回头见|回见|晚安|睡了|下了|走了|撤了|去忙了|忙去了|bye|byebye|goodbye|seeya|seeyou|cya|goodnight)(啦|了|哈|咯|喽|呀)*$`)
 	pieceThanksRE = regexp.MustCompile(`^(好的?|行|嗯+|哦+|ok|明白了?|知道了|收到)?(真是|真的)?(太|非常|十分|万分)?(谢谢|谢啦|谢了|多谢|感谢|感恩|辛苦|thank|thx|thanks|ty|tks|3q)`)
 	pieceOKRE     = regexp.MustCompile(`^(好的?|好吧|好嘞|好滴|好哒|行吧?|行行|成|可以了?|嗯+|嗯呢|哦+|噢+|喔+|哈+|呵+|额|ok(ay)?|okk|k|知道了?|知道啦|明白了?|明白啦|了解了?|收到了?|懂了|懂啦|是的|对的?|记下了|记住了|记好了|我记下了|我记住了|原来如此|这样啊|原来是这样|没事了?|没问题|那好吧|那行|行了|先这样吧?|那先这样|就这样吧?|我(下午|晚上|晚点|晚些|等会|待会|明天|回头|改天|过会|稍后|一会)?再(看看|试试|说|问|找你|联系|打|弄|来)|我先(看看|试试|去看看|去试试|去弄|去查查)|(我|那我)?(再)?(考虑|想想|琢磨|合计)(一下|下|考虑)?|(那)?(明天|改天|下次|回头|晚点|以后|等会|过会|有空)再(说|问|聊|联系|来|看|找你?)|我去(看看|试试|查查)|gotit|fine|cool|sure|alright|noted|great|good|nice|perfect|understood|iseeyou|isee|yes|yep|yeah)(的|啦|了|哈|呀|哦|吧|呢|啊)*$`)
+	// pieceGoRE: the user goes off to do something ("我去看下文档", "那我先去后台找找").
+	pieceGoRE = regexp.MustCompile(`^(那)?(我|我们)?(先|再|这就|马上|等下|回头)?去(看|查|试|问|翻|找|弄|研究|对|核对|改|后台|文档|官网)[^0-9]{0,8}$`)
 	// englishClosingRE is an English message made only of okays, thanks and goodbyes (bare).
 	englishClosingRE = regexp.MustCompile(`^(ok|okay|okk|k|gotit|got|it|thanks?|thankyou|you|thx|ty|tks|alot|somuch|very|much|fine|cool|great|good|nice|noted|understood|perfect|sure|alright|allright|yes|yep|yeah|isee|bye|byebye|goodbye|seeyou|seeya|later|goodnight|have|a|niceday|gooday|day|and|so|pls|please|no|problem|np|appreciate|appreciated)+$`)
 	// fillerPiece are words that may stand between the others ("谢谢 老板", "好的 亲").
@@ -1510,6 +1621,8 @@ func closingOf(raw string) closingKind {
 			k = closingThanks
 		case pieceOKRE.MatchString(p):
 			k = closingOK
+		case pieceGoRE.MatchString(p) && !strings.ContainsAny(p, "哪吗么啥呢谁几"):
+			k = closingPlan
 		default:
 			return notClosing
 		}
@@ -1525,7 +1638,8 @@ func (c *conv) closing(ctx context.Context, text string) (Reply, bool, error) {
 	if kind == notClosing {
 		return Reply{}, false, nil
 	}
-	en := isEnglish(text)
+	// A bare "ok" is English only in an English conversation.
+	en := isEnglish(text) && (c.wasEnglish || utf8.RuneCountInString(bare(text)) > 3)
 	c.s.Prompt = prompt{}
 	c.s.OfferTicket = false
 	line := ""
@@ -1540,6 +1654,8 @@ func (c *conv) closing(ctx context.Context, text string) (Reply, bool, error) {
 		line = textYoureWelcome
 	case en:
 		line = textEnglishOK
+	case kind == closingPlan:
+		line = textPlanAck
 	default:
 		line = textOK
 	}
@@ -1723,7 +1839,10 @@ func (c *conv) quoteLines(id, need string) string {
 			keys = append(keys, r)
 		}
 	}
-	best, bestScore := "", 1
+	// Every line that ties for the most shared characters: "国庆也一样吗" after the holiday
+	// answer is about each settlement cycle's line, not the shortest of them.
+	var best []string
+	bestScore := 1
 	for _, l := range strings.Split(e.Answer, "\n") {
 		n := 0
 		for _, r := range keys {
@@ -1731,14 +1850,17 @@ func (c *conv) quoteLines(id, need string) string {
 				n++
 			}
 		}
-		if n > bestScore || n == bestScore && best != "" && len(l) < len(best) {
-			best, bestScore = l, n
+		switch {
+		case n > bestScore:
+			best, bestScore = []string{l}, n
+		case n == bestScore && len(best) > 0 && len(best) < 3:
+			best = append(best, l)
 		}
 	}
-	if best == "" {
+	if len(best) == 0 {
 		return ""
 	}
-	return textFromAnswerLines + "\n" + best
+	return textFromAnswerLines + "\n" + strings.Join(best, "\n")
 }
 
 // whyAskedRE: a question about causes, which the answer's lines do not settle for this user.
@@ -1951,3 +2073,277 @@ func (c *conv) txnNumber(_ context.Context, text string) (Reply, bool, error) {
 	}
 	return c.text(fmt.Sprintf(textTxnNumber, no) + c.b.humanWhen(c.now)), true, nil
 }
+
+// Conversation turns that need no knowledge base: a greeting, chat, what the bot can do, the
+// wish for a simpler answer, details given for the last question, a ticket number of the
+// wrong shape and the question of when the ticket just looked up is handled.
+
+var (
+	// greetingRE is a greeting and nothing else (bare, stickers removed).
+	greetingRE = regexp.MustCompile(`^(早上好|早安|早|上午好|中午好|下午好|晚上好|你好|您好|你们好|哈喽|哈啰|嗨|嘿|hello|hi|hey|hallo|在吗|在不在|在么|有人在吗)(呀|啊|哈|哦|呢|嘛|鸭|~)*(你好|您好|客服|小助手|机器人)?(呀|啊|哈|哦)*$`)
+	// chatRE is talk about nothing the service does: the weather, saying hello, laughing.
+	chatRE = mustMatcher(`(打(个|声)?招呼|随便(看看|聊聊)|闲聊|来看看你|问候(一下|下)?你?)$|(今天|今儿|最近|外面)?天气(真|挺|好|很|太)?(不错|好|棒|热|冷|晴|差)|^(哈+|嘿嘿|呵呵|嘻嘻)$`)
+	// canDoRE asks what the bot or the service can do.
+	canDoRE = mustMatcher(`(你|你们|机器人|客服)(到底|都|究竟)?(能|可以|会)(帮我)?(管|干|做|帮|办|处理|查|解决)?(些)?(啥|什么|哪些)|(有|能提供)(什么|哪些|啥)(功能|服务|业务)`)
+	// whichBetterRE asks to compare 易联 with another company.
+	whichBetterRE = mustMatcher(`(和|跟|与|比)(.{1,8}?)(比|相比|比较|对比)?(哪个|哪家|谁)(好|更好|强|便宜|靠谱)|(哪个|哪家)(更)?(好|便宜|靠谱)`)
+	// plainerRE asks for the last answer in fewer, simpler words, or says it cannot be read.
+	plainerRE = mustMatcher(`字(太|好)?(多|长|小)|太长了?|看不清|说(得)?简单(点|些|一点)|简单(点|些|一点)说|通俗(点|一点|些)|听不懂|(说|讲)人话|太复杂`)
+	// phoneWishRE would rather talk on the phone.
+	phoneWishRE = mustMatcher(`打(个)?电话|电话(联系|说|问|沟通)|(能|可以)(直接)?(打|拨)|电话(是)?多少`)
+	// detailsRE gives an amount or a time and asks nothing: details of the last question.
+	detailsRE  = mustMatcher(`(金额|扣了|扣款|付了|一共|总共)?[0-9]+([.．][0-9]{1,2})?(元|块|块钱)?|(昨天|今天|前天|上周|上午|下午|晚上|凌晨|中午)|[0-9一二三四五六七八九十]+(点|号|日|月)`)
+	amountRE   = regexp.MustCompile(`[0-9]+(?:[.．][0-9]{1,2})?`)
+	timeWordRE = mustMatcher(`昨天|今天|前天|上周|上午|下午|晚上|凌晨|中午|[0-9一二三四五六七八九十]+(点|号|日)`)
+	// wrongTicketNoRE is a GD number of any length; a right one has 12 digits.
+	wrongTicketNoRE = regexp.MustCompile(`(?i)gd[ -]?([0-9](?:[ -]?[0-9])*)`)
+	// stressRE: the user needs the answer now (money needed, a shop waiting).
+	stressRE = mustMatcher(`急|等着用|等钱|店里|赶紧|尽快|快点|马上要|客人|顾客等`)
+)
+
+// chat answers greetings, small talk, "what can you do" and comparisons with a line, never
+// "not understood" and the menu.
+func (c *conv) chat(_ context.Context, text string) (Reply, bool, error) {
+	if c.inFlow() {
+		return Reply{}, false, nil
+	}
+	b := bare(stickerRE.ReplaceAllString(text, ""))
+	if b == "" || utf8.RuneCountInString(b) > 24 {
+		return Reply{}, false, nil
+	}
+	switch {
+	case greetingRE.MatchString(b):
+		c.s.Prompt = prompt{}
+		if isEnglish(text) {
+			return c.text(textEnglishHello), true, nil
+		}
+		if c.s.Seen.IsZero() {
+			return c.text(c.b.greetingText()), true, nil
+		}
+		return c.text(textHelloAgain), true, nil
+	case chatRE.MatchString(b) && !askRE.MatchString(b):
+		c.s.Prompt = prompt{}
+		return c.text(textChat), true, nil
+	case canDoRE.MatchString(b) && menuAskRE.MatchString(b):
+		return c.showMenu(textCanDoMenu), true, nil // "能帮我干啥 有目录吗": the menu itself
+	case canDoRE.MatchString(b):
+		c.s.Prompt = prompt{}
+		return c.text(textCanDo), true, nil
+	case whichBetterRE.MatchString(b) && !moneyRE.MatchString(b):
+		c.s.Prompt = prompt{}
+		return c.text(fmt.Sprintf(textCompare, c.b.accountName())), true, nil
+	}
+	return Reply{}, false, nil
+}
+
+// menuAsked shows the menu to a short message that asks for it in words ("有目录吗"), before
+// anything answers the rest of it in prose.
+func (c *conv) menuAsked(_ context.Context, text string) (Reply, bool, error) {
+	b := bare(text)
+	if c.inFlow() || utf8.RuneCountInString(b) > 16 || !menuAskRE.MatchString(b) {
+		return Reply{}, false, nil
+	}
+	if canDoRE.MatchString(b) || capabilityRE.MatchString(b) {
+		return c.showMenu(textCanDoMenu), true, nil
+	}
+	return c.showMenu(""), true, nil
+}
+
+// plainer answers "字太多了 看不懂" and "字太小 能不能打电话": the last answer in a line or
+// two, and the hotline, where a person explains it.
+func (c *conv) plainer(_ context.Context, text string) (Reply, bool, error) {
+	b := bare(text)
+	if c.inFlow() || utf8.RuneCountInString(b) > 20 || !plainerRE.MatchString(b) {
+		return Reply{}, false, nil
+	}
+	c.s.Prompt = prompt{}
+	call := fmt.Sprintf(textPlainerCall, c.b.contact("hotline"), c.b.hours.window(c.now))
+	if phoneWishRE.MatchString(b) {
+		return c.text(call), true, nil
+	}
+	e, ok := c.b.kb.Content().Entry(c.s.Answered)
+	if !ok {
+		return c.text(call), true, nil
+	}
+	return c.text(textPlainerHead + "\n" + gist(e.Answer) + "\n\n" + call), true, nil
+}
+
+// gist is an answer in two lines: its first lines that say something (not "建议您："), cut.
+func gist(answer string) string {
+	var out []string
+	for _, l := range strings.Split(answer, "\n") {
+		l = strings.TrimSpace(l)
+		if l == "" || strings.HasSuffix(l, "：") || strings.HasSuffix(l, ":") {
+			continue
+		}
+		if r := []rune(l); len(r) > 60 {
+			l = string(r[:60]) + "…"
+		}
+		out = append(out, l)
+		if len(out) == 2 {
+			break
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+// details takes an amount and a time given after a question ("金额是128.5 昨天晚上8点多"):
+// the bot cannot see the transaction, a ticket with them can; they join the question.
+func (c *conv) details(_ context.Context, text string) (Reply, bool, error) {
+	if c.stateless || c.inFlow() || c.s.LastQ == "" {
+		return Reply{}, false, nil
+	}
+	b := bare(text)
+	if utf8.RuneCountInString(b) > 30 || askRE.MatchString(b) || !amountRE.MatchString(b) || !timeWordRE.MatchString(b) {
+		return Reply{}, false, nil
+	}
+	// What is left once the amount and the time are taken out must be filler.
+	rest := detailsRE.ReplaceAllString(b, "")
+	if utf8.RuneCountInString(strings.Trim(rest, "是的多左右了吧这笔那笔时间大概一点钟分")) > 4 {
+		return Reply{}, false, nil
+	}
+	c.s.Prompt = prompt{}
+	c.s.OfferTicket = true
+	if !strings.Contains(c.s.LastQ, c.userText) {
+		c.s.LastQ = clip(c.s.LastQ+"（"+c.userText+"）", maxStoredRunes)
+	}
+	return c.text(fmt.Sprintf(textDetailsTaken, c.userText) + c.b.humanWhen(c.now)), true, nil
+}
+
+// ticketShape answers a GD number of the wrong length anywhere in a message ("查工单
+// gd20261201007", "gd20261201007 这个呢") before it can be taken for a phone number: what a
+// ticket number looks like, and the user's tickets.
+func (c *conv) ticketShape(ctx context.Context, text string) (Reply, bool, error) {
+	if c.inFlow() {
+		return Reply{}, false, nil
+	}
+	m := wrongTicketNoRE.FindStringSubmatch(foldASCII(text))
+	if m == nil {
+		return Reply{}, false, nil
+	}
+	digits := strings.NewReplacer(" ", "", "-", "").Replace(m[1])
+	if len(digits) == 12 || len(digits) < 4 || len(digits) > 16 {
+		return Reply{}, false, nil // lookup's
+	}
+	no := "GD" + digits
+	c.s.Prompt = prompt{}
+	c.s.LookedUp = no
+	s := fmt.Sprintf(textTicketNoSlip, no, len(digits))
+	list, err := c.ticketList(ctx)
+	if err != nil {
+		return Reply{}, true, err
+	}
+	if list != "" {
+		return c.text(s + "\n" + list), true, nil
+	}
+	return c.text(s + textTicketNoSlipAsk), true, nil
+}
+
+// lookedUpWhen answers "大概啥时候能处理完" right after a ticket number was looked up: about
+// that ticket, found or not, not the general table of time limits.
+func (c *conv) lookedUpWhen(ctx context.Context, text string) (Reply, bool, error) {
+	no := c.prevLookedUp
+	b := bare(text)
+	if no == "" || c.stateless || c.inFlow() || utf8.RuneCountInString(b) > 24 || !timeAskRE.MatchString(b) ||
+		!whenRE.MatchString(b) && !slaQuestionRE.MatchString(b) && !doneWhenRE.MatchString(b) {
+		return Reply{}, false, nil
+	}
+	c.s.Prompt = prompt{}
+	c.s.LookedUp = no
+	if looseTicketNoRE.MatchString(no) && len(no) == 14 {
+		t, err := c.b.st.ticket(ctx, no)
+		if err != nil && !errors.Is(err, ErrNoTicket) {
+			return Reply{}, true, err
+		}
+		if err == nil && t.OpenID == c.m.OpenID {
+			if t.Status.done() {
+				return c.text(fmt.Sprintf(textLookedUpDone, t.No, t.Status.Name())), true, nil
+			}
+			return c.text(fmt.Sprintf(textLookedUpDue, t.No, t.Status.Name(), c.b.shortTime(t.DueAt))), true, nil
+		}
+	}
+	return c.text(fmt.Sprintf(textLookedUpNone, no) + textSLAHelp), true, nil
+}
+
+// grievanceRE: what went wrong, said with a complaint ("扣了我两次钱!").
+var grievanceRE = mustMatcher(`[!！]|扣了|多扣|乱扣|两次|重复|骗|没人管|不处理|不给|太差|太慢|气`)
+
+// timeAskRE asks about time, not a chase ("怎么还没处理" is myTicket's).
+var timeAskRE = mustMatcher(`什么时候|啥时候|多久|几时|多长时间|几天|几个小时|多少天`)
+
+// relatedWhen is, for a short question about time right after an answer ("要多久能开通"),
+// the answer's related entry about time, if it has one.
+func (c *conv) relatedWhen(text string) string {
+	b := bare(text)
+	if c.stateless || c.s.Answered == "" || utf8.RuneCountInString(b) > 8 || !timeAskRE.MatchString(b) {
+		return ""
+	}
+	e, ok := c.b.kb.Content().Entry(c.s.Answered)
+	if !ok {
+		return ""
+	}
+	for _, id := range e.Related {
+		if r, ok := c.b.kb.Content().Entry(id); ok && timeAskRE.MatchString(r.Question) {
+			return id
+		}
+	}
+	return ""
+}
+
+var (
+	// payerRE: the user is the one who paid (an elderly buyer, "买菜付钱扣了两次").
+	payerRE = mustMatcher(`我是(付款人|付款方|消费者|顾客|买家|老年人|老人)|买(菜|东西|衣服|饭|早餐|药)|(我|俺)(刚)?(付|付款|付钱|扫码付|支付|买)|扣了我|我的(卡|银行卡|信用卡|储蓄卡)|孙子|孙女|孩子|儿子|女儿|老年人|年纪大`)
+	// merchantCueRE: the user collects the money.
+	merchantCueRE = mustMatcher(`商户|我们店|店里|我店|本店|后台|收款|收钱|客户付|顾客付|我们收|商家这边|老板让`)
+)
+
+// payerGetsMerchantSteps reports whether a payer is about to be given an entry written for
+// merchants (its steps are done in the merchant back office).
+func (c *conv) payerGetsMerchantSteps(text, id string) bool {
+	if !payerRE.MatchString(text) || merchantCueRE.MatchString(text) {
+		return false
+	}
+	e, ok := c.b.kb.Content().Entry(id)
+	return ok && strings.Contains(e.Answer, "商户后台") && !strings.Contains(e.Question, "付款人") && !strings.Contains(e.Question, "消费者")
+}
+
+// joinLines joins the non-empty lines a and b.
+func joinLines(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "\n" + b
+}
+
+// doneWhenRE asks when something will be finished ("啥时候能处理完", "要多久才好").
+var doneWhenRE = mustMatcher(`(什么时候|啥时候|多久|几时|多长时间).{0,4}(处理完|办完|好|完成|弄好|有结果|能完)`)
+
+// leads reports whether a list of suggestions should be answered by its first entry: the user
+// is upset or pressed, retrieval is sure of the entry though not of its neighbours, or the
+// entry continues the conversation's topic. Read before the suggestion changes the topic.
+func (c *conv) leads(res kb.Result, text string, mood bool) bool {
+	if c.stateless || len(res.Hits) < 2 {
+		return false
+	}
+	top := res.Hits[0]
+	switch {
+	case mood:
+		return true
+	case utf8.RuneCountInString(bare(text)) < leadRunes:
+		return false // "结算款": too vague to pick for the user
+	case top.Confidence >= leadConfidence:
+		return true
+	case stressRE.MatchString(text) && top.Confidence >= 0.5:
+		return true
+	}
+	return c.s.LastCategory != "" && top.Category == c.s.LastCategory && top.ID != c.s.Answered && top.Confidence >= 0.2
+}
+
+// leadConfidence is the calibrated confidence from which a suggestion's first entry is taken as
+// the answer (the decision was a list because its neighbours were close, not because it is
+// doubtful).
+const leadConfidence = 0.9
+
+// leadRunes is the shortest message whose suggestions may be answered by the first: shorter
+// ones name a subject, not a question.
+const leadRunes = 6

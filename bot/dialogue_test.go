@@ -52,6 +52,9 @@ func TestClosingOf(t *testing.T) {
 		{"好的 那退款多久到账", notClosing},
 		{"谢谢 但是钱还没到", notClosing},
 		{"行 发票怎么开", notClosing},
+		{"ok 我去看下文档", closingPlan},
+		{"行 那我先去后台找找", closingPlan},
+		{"我去哪看文档", notClosing},
 		{"", notClosing},
 	}
 	for _, tt := range tests {

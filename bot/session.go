@@ -80,6 +80,12 @@ type session struct {
 	Merchant string `json:"mch,omitempty"`
 	// LastQ is the user's last question (masked), the description of a ticket filed from it.
 	LastQ string `json:"lastq,omitempty"`
+	// LookedUp is the ticket number the previous message looked up, found or not (or typed in
+	// a wrong shape): "大概啥时候能处理完" right after it is about that ticket.
+	LookedUp string `json:"lu,omitempty"`
+	// English says the user's last message was English: a bare "ok" is answered in the
+	// language the conversation is in.
+	English bool `json:"en,omitempty"`
 }
 
 // fundCase is a fund-safety case: what happened and the urgent ticket filed for it.
