@@ -2,7 +2,9 @@ package kb
 
 import (
 	_ "embed"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -163,31 +165,41 @@ func grams(folded string) map[string]float64 {
 
 // vector is a sparse TF-IDF vector with its norm.
 type vector struct {
-	w    map[string]float64
+	t    []string  // terms, sorted
+	w    []float64 // their weights
 	norm float64
 }
 
 func newVector(g map[string]float64, idf func(string) float64) vector {
-	v := vector{w: make(map[string]float64, len(g))}
-	for t, tf := range g {
-		x := math.Sqrt(tf) * idf(t)
-		v.w[t] = x
+	v := vector{t: slices.Sorted(maps.Keys(g))}
+	v.w = make([]float64, len(v.t))
+	for i, t := range v.t {
+		x := math.Sqrt(g[t]) * idf(t)
+		v.w[i] = x
 		v.norm += x * x
 	}
 	v.norm = math.Sqrt(v.norm)
 	return v
 }
 
+// cosine merges the two sorted term lists: a search compares a message (and its windows)
+// with every question of the candidates, and maps made that most of its time.
 func cosine(a, b vector) float64 {
 	if a.norm == 0 || b.norm == 0 {
 		return 0
 	}
-	if len(a.w) > len(b.w) {
-		a, b = b, a
-	}
 	var dot float64
-	for t, x := range a.w {
-		dot += x * b.w[t]
+	for i, j := 0, 0; i < len(a.t) && j < len(b.t); {
+		switch {
+		case a.t[i] < b.t[j]:
+			i++
+		case a.t[i] > b.t[j]:
+			j++
+		default:
+			dot += a.w[i] * b.w[j]
+			i++
+			j++
+		}
 	}
 	return dot / (a.norm * b.norm)
 }
