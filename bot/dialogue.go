@@ -984,7 +984,7 @@ func (c *conv) answer(id string, alts []string) (Reply, bool) {
 	c.s.Misses = 0
 	c.s.Last = e.ID
 	c.s.Alts = alts
-	c.s.Topic, c.s.Answered = e.ID, e.ID
+	c.s.Topic, c.s.Answered, c.s.Rejected = e.ID, e.ID, ""
 	var sb strings.Builder
 	head, cut := e.Answer, false
 	if !c.stateless {
@@ -1051,6 +1051,7 @@ func (c *conv) feedback(_ context.Context, text string) (Reply, bool, error) {
 		c.count(cat, statNotHelpful)
 		alts := c.s.Alts
 		c.s.Last, c.s.Alts = "", nil
+		c.s.Rejected = c.s.Answered // what comes next is not answered from its lines
 		if len(alts) == 0 {
 			c.s.Prompt = prompt{}
 			return c.text("抱歉没能帮到您。您可以回复“提交工单”留下问题，由客服跟进处理；" + c.b.humanWhen(c.now)), true, nil
@@ -1115,7 +1116,7 @@ func (c *conv) faq(ctx context.Context, text string) (Reply, error) {
 		top = res.Hits[0].ID
 	}
 	sameEntry := top != "" && top == c.s.Answered
-	if !c.stateless && !mood && c.s.Answered != "" && need != c.s.Need &&
+	if !c.stateless && !mood && c.s.Answered != "" && c.s.Answered != c.s.Rejected && need != c.s.Need &&
 		!similar(need, c.s.Need) && utf8.RuneCountInString(need) <= 10 && !whyAskedRE.MatchString(need) {
 		// A short question about the answer just given ("重试几次" after the answer on
 		// retries, "间隔多久" after the one on callbacks) is answered from its lines, not
@@ -1175,7 +1176,7 @@ func (c *conv) faq(ctx context.Context, text string) (Reply, error) {
 		if c.stateless {
 			return c.text(numbered(textSuggestTitle, qs, "请直接发送上面的问题查看答案。")), nil
 		}
-		if c.s.Answered != "" && !mood && utf8.RuneCountInString(bare(text)) <= 10 && slices.ContainsFunc(res.Hits, func(h kb.Hit) bool { return h.ID == c.s.Answered }) {
+		if c.s.Answered != "" && c.s.Answered != c.s.Rejected && !mood && utf8.RuneCountInString(bare(text)) <= 10 && slices.ContainsFunc(res.Hits, func(h kb.Hit) bool { return h.ID == c.s.Answered }) {
 			// A short question whose list holds the answer just given ("然后呢 从哪扣") is
 			// about that answer: its lines that fit, not a list with it again.
 			if q, _ := c.quoteLines(c.s.Answered, need); q != "" {

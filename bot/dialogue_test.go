@@ -159,6 +159,11 @@ func TestFollowUpOnAnswer(t *testing.T) {
 			{say: "回调通知失败会重发吗"},
 			{say: "要返回什么", want: []string{"成功应答"}, notWant: append(lost, "错误码")},
 		}},
+		{"an answer judged no help is not quoted for what comes next", []step{
+			{say: "钱怎么还没到账"},
+			{say: "没用"},
+			{say: "结算的事", want: []string{suggestMark}, notWant: []string{textFromAnswerLines}},
+		}},
 		{"a cross-border question answered with a domestic entry is asked again within cross-border", []step{
 			{say: "境外收款的手续费怎么算", want: []string{"跨境"}, notWant: []string{"退款"}},
 		}},
