@@ -437,7 +437,7 @@ func TestMenuNumbers(t *testing.T) {
 			{say: "7", want: []string{"【" + cats[6].Name + "】"}, notWant: []string{noSuchOption}},
 		}},
 		{"out of range re-shows the same list with its range", []step{
-			{say: "结算款", want: []string{suggestMark, "5. "}},
+			{say: settleVague, want: []string{suggestMark, "5. "}},
 			{say: "8", want: []string{noSuchOption, "1-5", suggestMark[:0] + "1. "}, notWant: []string{menuMark}},
 			{say: "2", notWant: []string{noSuchOption, suggestMark}},
 		}},

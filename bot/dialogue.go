@@ -984,7 +984,7 @@ func (c *conv) answer(id string, alts []string) (Reply, bool) {
 	c.s.Misses = 0
 	c.s.Last = e.ID
 	c.s.Alts = alts
-	c.s.Topic, c.s.Answered = e.ID, e.ID
+	c.s.Topic, c.s.Answered, c.s.Rejected = e.ID, e.ID, ""
 	var sb strings.Builder
 	head, cut := e.Answer, false
 	if !c.stateless {
@@ -1051,6 +1051,7 @@ func (c *conv) feedback(_ context.Context, text string) (Reply, bool, error) {
 		c.count(cat, statNotHelpful)
 		alts := c.s.Alts
 		c.s.Last, c.s.Alts = "", nil
+		c.s.Rejected = c.s.Answered // what comes next is not answered from its lines
 		if len(alts) == 0 {
 			c.s.Prompt = prompt{}
 			return c.text("抱歉没能帮到您。您可以回复“提交工单”留下问题，由客服跟进处理；" + c.b.humanWhen(c.now)), true, nil
@@ -1115,12 +1116,13 @@ func (c *conv) faq(ctx context.Context, text string) (Reply, error) {
 		top = res.Hits[0].ID
 	}
 	sameEntry := top != "" && top == c.s.Answered
-	if !c.stateless && !mood && c.s.Answered != "" && (sameEntry || res.Decision == kb.None) && need != c.s.Need &&
+	if !c.stateless && !mood && c.s.Answered != "" && c.s.Answered != c.s.Rejected && need != c.s.Need &&
 		!similar(need, c.s.Need) && utf8.RuneCountInString(need) <= 10 && !whyAskedRE.MatchString(need) {
 		// A short question about the answer just given ("重试几次" after the answer on
-		// retries) is answered from its lines, not taken for the same question again or
-		// for one the knowledge base has no answer to.
-		if q := c.quoteLines(c.s.Answered, need); q != "" {
+		// retries, "间隔多久" after the one on callbacks) is answered from its lines, not
+		// taken for the same question again, for one the knowledge base has no answer to, or
+		// for another entry whose question it fits no better than a line of the answer.
+		if q, n := c.quoteLines(c.s.Answered, need); q != "" && (sameEntry || res.Decision == kb.None || !c.usedCtx && c.quoteFits(res, need, n)) {
 			c.s.Need = need
 			c.s.Repeats = 0
 			c.s.Prompt = prompt{}
@@ -1174,10 +1176,10 @@ func (c *conv) faq(ctx context.Context, text string) (Reply, error) {
 		if c.stateless {
 			return c.text(numbered(textSuggestTitle, qs, "请直接发送上面的问题查看答案。")), nil
 		}
-		if c.s.Answered != "" && !mood && utf8.RuneCountInString(bare(text)) <= 10 && slices.ContainsFunc(res.Hits, func(h kb.Hit) bool { return h.ID == c.s.Answered }) {
+		if c.s.Answered != "" && c.s.Answered != c.s.Rejected && !mood && utf8.RuneCountInString(bare(text)) <= 10 && slices.ContainsFunc(res.Hits, func(h kb.Hit) bool { return h.ID == c.s.Answered }) {
 			// A short question whose list holds the answer just given ("然后呢 从哪扣") is
 			// about that answer: its lines that fit, not a list with it again.
-			if q := c.quoteLines(c.s.Answered, need); q != "" {
+			if q, _ := c.quoteLines(c.s.Answered, need); q != "" {
 				c.s.Prompt = prompt{}
 				return c.text(q + "\n\n" + textFeedbackAsk), nil
 			}
@@ -1422,8 +1424,9 @@ func (c *conv) withContext(ctx context.Context, text, q string, res kb.Result) (
 	b := bare(text)
 	// A question of a few characters ("能降吗", "要多久") has no subject of its own.
 	bareQ := len([]rune(b)) <= bareQuestionRunes
+	topical := c.topicFits(res, b)
 	if c.s.Topic != "" && c.s.Topic != topicOther && c.s.TopicQ != "" && len([]rune(b)) <= 16 &&
-		(followUpRE.MatchString(b) || res.Decision != kb.Answer || bareQ) {
+		(followUpRE.MatchString(b) || res.Decision != kb.Answer || bareQ || topical) {
 		if q := c.quoteAnswered(b); q != "" {
 			c.quoted = q
 			return res, nil
@@ -1458,15 +1461,30 @@ func (c *conv) withContext(ctx context.Context, text, q string, res kb.Result) (
 			return res, nil
 		}
 		// A short question with no topic of its own ("到账要几天", "需要准备什么资料" after a
-		// cross-border answer) is asked within the topic's category.
+		// cross-border answer) is asked within the topic's category, also when retrieval is
+		// sure of it alone (topical).
 		// One whose own search is sure of another category ("发票怎么开") has a topic.
+		// One whose own search leads with the answer just given ("要返回什么" after the answer
+		// on repeated callbacks) is about that answer (faq quotes its lines).
 		ownTopic := len(res.Hits) > 0 && res.Hits[0].Category != c.s.LastCategory && res.Hits[0].Confidence >= 0.9
-		if cat, ok := c.b.kb.Content().Category(c.s.LastCategory); ok && res.Decision == kb.Suggest && !ownTopic && len([]rune(b)) <= 10 {
+		onAnswer := len(res.Hits) > 0 && res.Hits[0].ID == c.s.Answered
+		if cat, ok := c.b.kb.Content().Category(c.s.LastCategory); ok && (res.Decision == kb.Suggest && !ownTopic && !onAnswer || topical) && len([]rune(b)) <= 10 {
 			in, err := c.b.kb.Search(ctx, query(cat.Name+" "+q), 5)
 			if err != nil {
 				return res, err
 			}
-			if in.Decision == kb.Answer && in.Hits[0].Category == c.s.LastCategory && in.Hits[0].ID != c.s.Answered {
+			// The answer just given, found again, is no answer to a question after it: the
+			// next entry is, when the search is as sure of it and the question found it on its
+			// own ("要冻几天" after the answer on frozen funds: how long unfreezing takes).
+			if in.Decision == kb.Answer && len(in.Hits) > 1 && in.Hits[0].ID == c.s.Answered &&
+				in.Hits[1].Confidence >= leadConfidence && hasHit(res, in.Hits[1].ID) {
+				in.Hits = append([]kb.Hit{in.Hits[1], in.Hits[0]}, in.Hits[2:]...)
+			}
+			// The category's name alone can lead the search ("接口对接与错误码 间隔多久" finds
+			// the entry on error codes): its entry must be one the question found on its own or
+			// share some of its words.
+			if in.Decision == kb.Answer && in.Hits[0].Category == c.s.LastCategory && in.Hits[0].ID != c.s.Answered &&
+				(hasHit(res, in.Hits[0].ID) || shared(keyChars(b), in.Hits[0].Question) >= 2) {
 				in.Smalltalk, in.OutOfScope = "", ""
 				c.ctxQ = cat.Name + " " + q
 				c.usedCtx = true
@@ -1528,6 +1546,33 @@ func (c *conv) withContext(ctx context.Context, text, q string, res kb.Result) (
 		return best.r, nil
 	}
 	return res, nil
+}
+
+// topicFits reports whether a short message that retrieval answers in another category than
+// the conversation's names no subject of its own: an entry of the topic's category among the
+// hits fits its words at least as well as the answer's ("一般多久到账" after a cross-border
+// answer is "跨境收款一般多久到账", not domestic settlement; "结算一般多久到账" and "发票怎么开"
+// are not).
+func (c *conv) topicFits(res kb.Result, b string) bool {
+	if res.Decision != kb.Answer || c.s.LastCategory == "" || utf8.RuneCountInString(b) > 10 ||
+		len(res.Hits) == 0 || res.Hits[0].Category == c.s.LastCategory {
+		return false
+	}
+	keys := keyChars(b)
+	own := shared(keys, res.Hits[0].Question)
+	for _, h := range res.Hits[1:] {
+		if h.Category == c.s.LastCategory && h.ID != c.s.Answered {
+			if n := shared(keys, h.Question); n >= 2 && n >= own {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// hasHit reports whether the entry id is among res's hits.
+func hasHit(res kb.Result, id string) bool {
+	return slices.ContainsFunc(res.Hits, func(h kb.Hit) bool { return h.ID == id })
 }
 
 // bareQuestionRunes is the longest question taken to have no subject of its own.
@@ -1826,30 +1871,20 @@ func (c *conv) ticketOrHuman() string {
 }
 
 // quoteLines returns the lines of an entry's answer that share the most characters with a
-// short question about it, under a line that says where they come from; "" when no line
-// shares two.
-func (c *conv) quoteLines(id, need string) string {
+// short question about it, under a line that says where they come from, and how many
+// characters they share; "" when no line shares two.
+func (c *conv) quoteLines(id, need string) (string, int) {
 	e, ok := c.b.kb.Content().Entry(id)
 	if !ok {
-		return ""
+		return "", 0
 	}
-	var keys []rune
-	for _, r := range need {
-		if unicode.Is(unicode.Han, r) && !strings.ContainsRune(stopChars, r) && !slices.Contains(keys, r) {
-			keys = append(keys, r)
-		}
-	}
+	keys := keyChars(need)
 	// Every line that ties for the most shared characters: "国庆也一样吗" after the holiday
 	// answer is about each settlement cycle's line, not the shortest of them.
 	var best []string
 	bestScore := 1
 	for _, l := range strings.Split(e.Answer, "\n") {
-		n := 0
-		for _, r := range keys {
-			if strings.ContainsRune(l, r) {
-				n++
-			}
-		}
+		n := shared(keys, l)
 		switch {
 		case n > bestScore:
 			best, bestScore = []string{l}, n
@@ -1858,9 +1893,46 @@ func (c *conv) quoteLines(id, need string) string {
 		}
 	}
 	if len(best) == 0 {
-		return ""
+		return "", 0
 	}
-	return textFromAnswerLines + "\n" + strings.Join(best, "\n")
+	return textFromAnswerLines + "\n" + strings.Join(best, "\n"), bestScore
+}
+
+// quoteFits reports whether lines of the answer just given that share n characters with a
+// short question fit it better than the entry retrieval found on its own: as well as a list's
+// first entry, better than an answer's.
+func (c *conv) quoteFits(res kb.Result, need string, n int) bool {
+	if len(res.Hits) == 0 {
+		return true
+	}
+	fit := shared(keyChars(need), res.Hits[0].Question)
+	if res.Decision == kb.Answer {
+		return n > fit
+	}
+	return n >= fit
+}
+
+// keyChars are the characters of a question that can tie it to a text: Chinese characters
+// other than the commonest ones of any question, each once.
+func keyChars(s string) []rune {
+	var keys []rune
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) && !strings.ContainsRune(stopChars, r) && !slices.Contains(keys, r) {
+			keys = append(keys, r)
+		}
+	}
+	return keys
+}
+
+// shared counts the keys that occur in s.
+func shared(keys []rune, s string) int {
+	n := 0
+	for _, r := range keys {
+		if strings.ContainsRune(s, r) {
+			n++
+		}
+	}
+	return n
 }
 
 // whyAskedRE: a question about causes, which the answer's lines do not settle for this user.

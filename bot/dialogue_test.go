@@ -151,6 +151,19 @@ func TestFollowUpOnAnswer(t *testing.T) {
 			{say: "要交哪些材料", want: []string{firstLine(entry(t, ix, "cross-border-materials").Answer)}, notWant: lost},
 			{say: "发票怎么开", notWant: []string{"跨境"}},
 		}},
+		{"a short question naming a subject of its own leaves the cross-border topic", []step{
+			{say: "我们想做外贸收款 怎么开通跨境"},
+			{say: "退款多久到账", want: []string{firstLine(entry(t, ix, "refund-arrival-time").Answer)}, notWant: []string{"跨境"}},
+		}},
+		{"a short question whose search leads with the answer just given: its lines, not the category's", []step{
+			{say: "回调通知失败会重发吗"},
+			{say: "要返回什么", want: []string{"成功应答"}, notWant: append(lost, "错误码")},
+		}},
+		{"an answer judged no help is not quoted for what comes next", []step{
+			{say: "钱怎么还没到账"},
+			{say: "没用"},
+			{say: "结算的事", want: []string{suggestMark}, notWant: []string{textFromAnswerLines}},
+		}},
 		{"a cross-border question answered with a domestic entry is asked again within cross-border", []step{
 			{say: "境外收款的手续费怎么算", want: []string{"跨境"}, notWant: []string{"退款"}},
 		}},

@@ -89,6 +89,13 @@ var (
 	yesRE            = regexp.MustCompile(`^(好|好的|行|可以|嗯+|是|是的|对|要|需要|麻烦了?|好吧|ok|那)*(提一个|提一张|提吧|提|登记|帮我提|提交|就这个|就是这个|就用这个|就用这句|登记一下)?(吧|呀|啊)?$`)
 	questionRE       = regexp.MustCompile(`[?？]|怎么|咋|在哪|哪里|哪儿|去哪|哪找|哪看|多久|什么|啥|吗|为什么|如何|能不能|可不可以|是不是|几天|几点|何时|哪天|多少|多长`)
 	impatientRE      = regexp.MustCompile(`快点|赶紧|直接提|提了|告诉我单号|给我单号|别问了`)
+	// problemToldRE: a message that tells what happened to the user, not only asks: a state
+	// that changed or did not come ("少了", "冻结了", "还没到"), something shown, or a detail
+	// of their case (an amount, a day). At the description step such a message is the
+	// description, whatever question it ends with ("…不知道为什么").
+	problemToldRE = regexp.MustCompile(`(少|多|扣|冻结|失败|报错|退|丢|停|掉|卡|封|关|限制?|拒)了|被(冻结|限|扣|封|关|拒|退)|还(没|不|是不)|一直|突然|` +
+		`没(到|收到|有收到|到账|成功|反应|显示|通过)|收不到|到不了|进不去|登不上|登不进|打不开|用不了|不能用|付不了|提不了|对不上|不一致|显示|提示|` +
+		`[0-9一二两三四五六七八九十百千万]+(块|元|笔|万|次|天了)|昨天|前天|今天|上周|上个月|这几天|刚才|刚刚|[0-9]+号`)
 )
 
 const minDescRunes = 5
@@ -900,7 +907,7 @@ func (c *conv) flowStep(ctx context.Context, text string) (Reply, error) {
 		return next(), nil
 	case stepDesc:
 		d := strings.TrimSpace(c.userText) // already masked
-		lead := ""
+		lead, aside := "", ""
 		if p := findPhone(text); p != "" && cleanDesc(d) == "" {
 			// A phone alone where the problem was asked: it is the contact, not the problem.
 			f.Contact, f.Fails = p, 0
@@ -928,8 +935,20 @@ func (c *conv) flowStep(ctx context.Context, text string) (Reply, error) {
 				return c.flowFail(textFlowDescAboveNone), nil
 			}
 			lead = fmt.Sprintf(textFlowDescAbove, clip(d, 30)) + "\n"
+		case utf8.RuneCountInString(d) <= 30 && questionRE.MatchString(b) && findPhone(text) == "" && problemToldRE.MatchString(b):
+			// A question that tells what happened ("结算款少了两百块钱不知道为什么") is the
+			// problem: it is taken, with the knowledge base's answer in brief by the way.
+			a, ok, err := c.flowAnswer(ctx)
+			if err != nil {
+				return Reply{}, err
+			}
+			if ok {
+				short, _ := shortAnswer(a, repeatRunes)
+				aside = fmt.Sprintf(textFlowDescWithAnswer, short) + "\n"
+			}
 		case utf8.RuneCountInString(d) <= 30 && questionRE.MatchString(b) && findPhone(text) == "":
-			// A question typed here may be one to answer now, or the very problem.
+			// A question that asks only ("对账单在哪下载") may be one to answer now, or the very
+			// problem: answered, and offered as the description.
 			if a, ok, err := c.flowQuestion(ctx, text); err != nil || ok {
 				f.Candidate = d
 				return c.text(a + "\n\n" + textFlowStillOpen + textFlowUseCandidate), err
@@ -948,6 +967,9 @@ func (c *conv) flowStep(ctx context.Context, text string) (Reply, error) {
 		f.Desc = d
 		if isLoss(d) {
 			f.Urgent = true
+		}
+		if aside != "" {
+			c.pre = joinLines(c.pre, aside)
 		}
 		if p := findPhone(text); p != "" {
 			f.Contact = p

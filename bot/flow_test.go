@@ -195,6 +195,25 @@ func TestFlowQuestionsAndStatus(t *testing.T) {
 			},
 		},
 		{
+			name: "a question that tells the problem is the description, answered in brief by the way",
+			steps: []step{
+				{say: "提交工单"},
+				{say: "1"},
+				{say: "8812340000"},
+				{say: "提现一直显示处理中是怎么回事", want: []string{"问题已记下", "处理中", "手机号"}, notWant: []string{"回复“是”"}},
+				{say: "跳过", want: []string{"工单已提交", "问题：提现一直显示处理中是怎么回事"}},
+			},
+		},
+		{
+			name: "a question that only asks is answered and offered as the description",
+			steps: []step{
+				{say: "提交工单"},
+				{say: "1"},
+				{say: "8812340000"},
+				{say: "手续费怎么算", want: []string{"工单还在填写中", "回复“是”"}, notWant: []string{"问题已记下", "手机号"}},
+			},
+		},
+		{
 			name: "waiting question at the merchant step",
 			steps: []step{
 				{say: "提交工单"},

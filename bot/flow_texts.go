@@ -17,6 +17,9 @@ const (
 	textFlowPending    = "您正在填写的工单还没有提交（还差%s）。"
 	textFlowNoneYet    = "您还没有已提交的工单。"
 	textFlowResumeHint = "回复“继续填写”接着填写。"
+	// textFlowDescWithAnswer: a description that is also a question the knowledge base
+	// answers; %s is the answer in brief.
+	textFlowDescWithAnswer = "好的，问题已记下。这类问题的常见情况供您先参考：\n%s"
 	// textFlowNoPhone: the user declined a phone before it was asked for.
 	textFlowNoPhone = "好的，不留电话，提交后请留意这里的回复。"
 	// textFlowHandoffKept: the ticket being filled when the user asked for a human.

@@ -43,6 +43,8 @@ type session struct {
 	TopicQ string `json:"topicq,omitempty"`
 	// Answered is the entry whose answer was shown last (Topic may be only suggested).
 	Answered string `json:"answered,omitempty"`
+	// Rejected is Answered when the user said it did not help: its lines answer nothing more.
+	Rejected string `json:"rejected,omitempty"`
 	// Detail is set when Answered was shown cut to fit a phone screen: "详细", "然后呢" show
 	// the rest.
 	Detail bool `json:"detail,omitempty"`
