@@ -210,13 +210,14 @@ func TestRunUnreachableRedis(t *testing.T) {
 
 func TestChat(t *testing.T) {
 	t.Parallel()
-	in := strings.NewReader("/sub\n对账单在哪下载\n/user other\n1\n/quit\n")
+	in := strings.NewReader("/sub\n对账单在哪下载\n/user other\n1\n1\n/quit\n")
 	var out, errs syncBuffer
 	if err := run(context.Background(), []string{"chat"}, func(string) string { return "" }, in, &out, &errs, hooks{}); err != nil {
 		t.Fatal(err)
 	}
-	// A new user's "1" picks the first item of the menu, the list they would have seen.
-	for _, want := range []string{"欢迎关注", "对账", "已切换到用户", "【交易状态查询】"} {
+	// A new user's "1" is not a choice before a list was shown: the menu comes first, and the
+	// next "1" picks its first item.
+	for _, want := range []string{"欢迎关注", "对账", "已切换到用户", "没有可选的列表", "【交易状态查询】"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("chat output lacks %q:\n%s", want, out.String())
 		}
