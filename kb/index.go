@@ -638,6 +638,11 @@ func (ix *Index) search(ctx context.Context, fq string, n int) (Result, error) {
 // otherProduct returns the other company's product fq names, unless fq also has a word that
 // ties it to our service (for a competitor, only one that names us); "" when there is none.
 func (ix *Index) otherProduct(fq string) string {
+	// A message that names 易联 itself is about us whatever else it names (一笔易联支付的扣款
+	// on a bank's credit card statement).
+	if strings.Contains(fq, "易联") {
+		return ""
+	}
 	if !namesUs(fq) {
 		for _, w := range ix.competitors {
 			if strings.Contains(fq, w) {

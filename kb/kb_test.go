@@ -149,6 +149,8 @@ func TestSearchDecisions(t *testing.T) {
 		{"微信转账每天限额多少", None, "", false},
 		{"云闪付的积分怎么兑换", None, "", false},
 		{"招商银行app转账限额", None, "", false},
+		// Naming 易联 makes it ours, even on another bank's card statement.
+		{"我招商银行信用卡账单里有一笔易联支付的扣款", Suggest, "anti-fraud-unauthorised-charge", false},
 		// Ours although it names another product; two fee entries fit it about equally (the
 		// payment methods' rates and where to look up one's own), so they are offered.
 		{"接微信支付的费率是多少", Suggest, "fees/", false},
