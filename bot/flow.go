@@ -701,11 +701,11 @@ func (c *conv) flowAside(a string) string {
 		f.Asides, f.AsideStep = 0, f.Step
 	}
 	f.Asides++
-	if !f.English && (f.Step == stepType || f.Asides > 1) {
-		return a + "\n\n" + flowReminder(f.Step)
-	}
 	if strings.HasPrefix(a, textFlowNotFiledLead) {
 		return a + "\n\n" + c.flowPrompt()
+	}
+	if !f.English && (f.Step == stepType || f.Asides > 1) {
+		return a + "\n\n" + flowReminder(f.Step)
 	}
 	return a + "\n\n" + textFlowStillOpen + "\n" + c.flowPrompt()
 }

@@ -50,7 +50,7 @@ const (
 	textFlowRemindContact  = "（工单还没提交：需要电话联系就回复手机号，不需要回复“跳过”。）"
 	// textFlowLater…: out of hours, the user will come back later; %s are when people are
 	// there and the hotline.
-	textFlowLaterClosed = "好的。人工客服%s起在线，到时在这里回复“人工”，或拨打热线 %s 都可以。"
+	textFlowLaterClosed = "好的，工单先不提交。人工客服%s起在线，到时在这里回复“人工”，或拨打热线 %s 都可以。"
 	textFlowLaterKept   = "已填的工单内容先帮您留着，回来回复“继续填写”接着填。"
 	// textFlowPhoneTaken: a phone sent where the description was asked.
 	textFlowPhoneTaken = "好的，联系电话 %s 已记下。"
