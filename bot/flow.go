@@ -733,7 +733,8 @@ var laterRE = regexp.MustCompile(`(明天|明早|晚点|晚些|回头|等会儿?
 // set aside quietly (what was given is kept), and the reply says when someone is there.
 func (c *conv) flowLater(_ context.Context, text string) (Reply, bool, error) {
 	b := bare(text)
-	if !c.inFlow() || c.s.Flow.Outage || c.b.hours.open(c.now) || !laterRE.MatchString(b) || utf8.RuneCountInString(b) > 24 ||
+	// An explicit 取消 is the cancel's, which says what was kept and when people are there.
+	if !c.inFlow() || c.s.Flow.Outage || c.b.hours.open(c.now) || !laterRE.MatchString(b) || strings.Contains(b, "取消") || utf8.RuneCountInString(b) > 24 ||
 		findMerchantNo(text) != "" || findPhone(text) != "" {
 		return Reply{}, false, nil
 	}
