@@ -193,6 +193,7 @@ func (c *conv) textSteps() []textStep {
 		c.ticketShape,        // "gd20261201007 这个呢": a ticket number's shape, not a phone number
 		c.phoneCheck,         // "这个号码是你们的吗"
 		c.outage,             // "接口全部超时", "收不了款": payments down now, the urgent tech ticket
+		c.flowLater,          // "那我8点以后再来找人工" inside the form: respected (flow.go)
 		c.humanHours,         // "明天几点有人", "人工什么时候上班": the hours, not a transfer
 		c.handoffWords,       // "人工" and friends
 		c.lookup,             // 查询工单 GD…, a bare ticket number, 我的工单
@@ -2066,11 +2067,7 @@ func (c *conv) englishIntent(_ context.Context, text string) (Reply, bool, error
 		}
 		return c.text(fmt.Sprintf(textEnglishHotline, hotline, hours)), true, nil
 	case enEnglishRE.MatchString(low):
-		c.s.Prompt = prompt{}
-		if open {
-			return c.text(fmt.Sprintf(textEnglishSupportOpen, hotline)), true, nil
-		}
-		return c.text(fmt.Sprintf(textEnglishSupportClosed, hours, hotline)), true, nil
+		return c.englishSpeak(), true, nil // english.go
 	}
 	return Reply{}, false, nil
 }

@@ -40,6 +40,10 @@ type flow struct {
 	NoContact bool `json:"nocontact,omitempty"`
 	// English: the user writes English, so the form speaks English.
 	English bool `json:"en,omitempty"`
+	// Asides counts questions answered in passing at this step: after the first the step is
+	// recalled in a line, not asked in full again.
+	Asides    int      `json:"asides,omitempty"`
+	AsideStep flowStep `json:"aside_step,omitempty"`
 }
 
 // flowStep is what the ticket flow asks for next.
@@ -606,6 +610,14 @@ func (c *conv) fillFromRequest(text string) bool {
 	return f.Type != "" && f.advance()
 }
 
+// subjectDetailRE is a detail the agents can work with: a figure, a date or time, an order or an error.
+var subjectDetailRE = regexp.MustCompile(`[0-9]|[一二三四五六七八九十两百千万]+(块|元|号|日|月|点)|昨天|今天|前天|上周|上个?月|早上|晚上|中午|下午|上午|金额|订单|流水|报错|错误码`)
+
+// hasDetails reports whether a ticket's subject says more than a heading: details, or length.
+func hasDetails(s string) bool {
+	return subjectDetailRE.MatchString(s) || utf8.RuneCountInString(bare(s)) >= 15
+}
+
 // reopen starts a ticket that refers to the resolved one the user said was not solved, with its
 // type and merchant number: only the description is asked.
 func (c *conv) reopen(ctx context.Context) Reply {
@@ -679,11 +691,62 @@ func (c *conv) flowQuestion(ctx context.Context, text string) (string, bool, err
 
 // flowAside is an answer given inside the flow, and the step asked again; an answer that
 // already says the ticket is not filed does not say so twice.
+//
+// The type list was on screen when the form opened, and a step asked once stays on screen: a
+// second aside, or any aside at the type step, recalls the step in one line instead, so that
+// side questions are not followed by the whole form each time.
 func (c *conv) flowAside(a string) string {
+	f := c.s.Flow
+	if f.AsideStep != f.Step {
+		f.Asides, f.AsideStep = 0, f.Step
+	}
+	f.Asides++
 	if strings.HasPrefix(a, textFlowNotFiledLead) {
 		return a + "\n\n" + c.flowPrompt()
 	}
+	if !f.English && (f.Step == stepType || f.Asides > 1) {
+		return a + "\n\n" + flowReminder(f.Step)
+	}
 	return a + "\n\n" + textFlowStillOpen + "\n" + c.flowPrompt()
+}
+
+// flowReminder is the step, recalled in a line after a question answered in passing.
+func flowReminder(step flowStep) string {
+	switch step {
+	case stepType:
+		return textFlowRemindType
+	case stepMerchant:
+		return textFlowRemindMerchant
+	case stepDesc:
+		return textFlowRemindDesc
+	}
+	return textFlowRemindContact
+}
+
+// laterRE is a user who will come back for a person or the ticket later: "那我8点以后再来找人工",
+// "明天再说", "先不登记了".
+var laterRE = regexp.MustCompile(`(明天|明早|晚点|晚些|回头|等会儿?|一会儿?|过会儿?|稍后|待会儿?|到时候?|上班(后|以后)?|[0-9一二三四五六七八九十两]+点(钟|半)?(以后|之后|后)?).{0,6}(再来|再找|再问|再说|再联系|再打|再填|再登记|再提交|来找|找人工|找客服|打电话|打热线)`)
+
+// flowLater answers a user who, inside the form out of hours (where the form was opened for
+// them, not asked for), says they will come back later for a person or the ticket: the offer
+// is respected, not pushed again. The form is
+// set aside quietly (what was given is kept), and the reply says when someone is there.
+func (c *conv) flowLater(_ context.Context, text string) (Reply, bool, error) {
+	b := bare(text)
+	// An explicit 取消 is the cancel's, which says what was kept and when people are there.
+	if !c.inFlow() || c.s.Flow.Outage || c.b.hours.open(c.now) || !laterRE.MatchString(b) || strings.Contains(b, "取消") || utf8.RuneCountInString(b) > 24 ||
+		findMerchantNo(text) != "" || findPhone(text) != "" {
+		return Reply{}, false, nil
+	}
+	kept := c.s.Flow.filled()
+	c.leaveFlow()
+	c.s.Prompt = prompt{}
+	c.s.OfferTicket = false
+	s := fmt.Sprintf(textFlowLaterClosed, c.b.hours.nextOpen(c.now), c.b.contact("hotline"))
+	if kept {
+		s += textFlowLaterKept
+	}
+	return c.text(s), true, nil
 }
 
 // flowAnswer is the knowledge base's sure answer to the message, if it has one.
@@ -1074,7 +1137,8 @@ func (c *conv) flowMeta(ctx context.Context, text, b string) (Reply, bool, error
 		if f.Desc == "" && f.Candidate != "" {
 			f.Desc, f.Candidate = f.Candidate, ""
 		}
-		if f.Desc == "" && utf8.RuneCountInString(bare(f.Subject)) >= minDescRunes {
+		if f.Desc == "" && utf8.RuneCountInString(bare(f.Subject)) >= minDescRunes && hasDetails(f.Subject) {
+			// A heading alone ("你们扣了我两次钱") is no description: the details are asked.
 			f.Desc, f.Subject = f.Subject, ""
 		}
 		if f.Desc != "" && (f.Step == stepContact || f.MerchantNo != "" || f.Individual) {
@@ -1225,7 +1289,12 @@ func (c *conv) createTicket(ctx context.Context) (Reply, error) {
 		fmt.Fprintf(&sb, "\n联系电话：%s", t.ContactMasked)
 	}
 	if urgent && f.Outage {
-		fmt.Fprintf(&sb, "\n\n"+textOutageDone, b.shortTime(b.urgentDue(c.now)), b.contact("emergency_line"))
+		if b.hours.open(c.now) {
+			fmt.Fprintf(&sb, "\n\n"+textOutageDone, b.shortTime(b.urgentDue(c.now)), b.contact("emergency_line"))
+		} else {
+			// Out of hours neither line answers: only the ticket's promise.
+			fmt.Fprintf(&sb, "\n\n"+textOutageDoneClosed, b.hours.nextOpen(c.now), b.shortTime(b.urgentDue(c.now)))
+		}
 	} else if urgent {
 		fmt.Fprintf(&sb, "\n\n您的问题涉及资金安全，%s。如遇盗刷或诈骗，请同时联系开户银行止付、冻结，并拨打110或96110报警。", b.urgentPromise(c.now))
 	} else {

@@ -40,6 +40,18 @@ const (
 	textFlowConfirmed = "好的，马上就能提交，还差这一项："
 	// textFlowSolved: the user's problem went away while the ticket was being filled.
 	textFlowSolved = "太好了，问题解决了就好。这张工单还没提交，我就不提交了；之后有需要随时找我。"
+	// textOutageDoneClosed closes an outage ticket filed out of hours, when no line answers:
+	// when it is handled and the promise.
+	textOutageDoneClosed = "已按加急技术故障处理，技术同事%s 上班后第一时间处理（%s前联系您）。在那之前请记下一两个失败订单号，店里先请顾客换其他方式付款。"
+	// textFlowRemind…: a step recalled in a line after a question answered in passing.
+	textFlowRemindType     = "（工单还没提交：要登记就回复类型数字 1 商户服务、2 技术支持、3 投诉建议、0 其他；不需要回复“取消”。）"
+	textFlowRemindMerchant = "（工单还没提交：接着回复商户编号就行，个人用户回复“个人用户”。）"
+	textFlowRemindDesc     = "（工单还没提交：接着简单说说您遇到的问题就行。）"
+	textFlowRemindContact  = "（工单还没提交：需要电话联系就回复手机号，不需要回复“跳过”。）"
+	// textFlowLater…: out of hours, the user will come back later; %s are when people are
+	// there and the hotline.
+	textFlowLaterClosed = "好的，工单先不提交。人工客服%s起在线，到时在这里回复“人工”，或拨打热线 %s 都可以。"
+	textFlowLaterKept   = "已填的工单内容先帮您留着，回来回复“继续填写”接着填。"
 	// textFlowPhoneTaken: a phone sent where the description was asked.
 	textFlowPhoneTaken = "好的，联系电话 %s 已记下。"
 )

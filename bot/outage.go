@@ -56,7 +56,11 @@ func (c *conv) outage(ctx context.Context, text string) (Reply, bool, error) {
 	if outageRushRE.MatchString(b) {
 		ack = textOutageAckRush
 	}
-	now := fmt.Sprintf(textOutageNow, c.b.contact("emergency_line"))
+	now := fmt.Sprintf(textOutageNowOpen, c.b.contact("hotline"), c.b.contact("emergency_line"))
+	if !c.b.hours.open(c.now) {
+		// Out of hours only what answers now is named: neither line is staffed.
+		now = fmt.Sprintf(textOutageNowClosed, c.b.contact("hotline"), c.b.hours.window(c.now), c.b.contact("emergency_line"))
+	}
 	if shopRE.MatchString(b) {
 		now += "\n" + textOutageCheck // a till or a QR code at a shop, not an API
 	}
@@ -162,14 +166,17 @@ func (c *conv) outageFollowUp(ctx context.Context, text, b string) (Reply, bool,
 		}
 		return c.text(s + "\n" + textOutageRepliesHere), true, nil
 	case isHandoff(text) && !c.b.hours.open(c.now):
-		return c.text(fmt.Sprintf(textOutageHandoffClosed, c.b.hours.window(c.now), no, c.b.hours.nextOpen(c.now), c.b.contact("emergency_line"))), true, nil
+		return c.text(fmt.Sprintf(textOutageHandoffClosed, c.b.hours.window(c.now), no, c.b.hours.nextOpen(c.now), c.b.contact("hotline"))), true, nil
 	case maintenanceAskRE.MatchString(b):
 		return c.text(c.noticeLine() + "\n" + fmt.Sprintf(textOutageInHand, no) + missing), true, nil
 	case stillDownRE.MatchString(b) || isOutage(b):
 		if err := c.noteOnTicket(ctx, no, nil); err != nil {
 			return Reply{}, true, err
 		}
-		return c.text(fmt.Sprintf(textOutageNoted, no, c.b.contact("emergency_line")) + missing), true, nil
+		if !c.b.hours.open(c.now) {
+			return c.text(fmt.Sprintf(textOutageNotedClosed, no, c.b.hours.nextOpen(c.now)) + missing), true, nil
+		}
+		return c.text(fmt.Sprintf(textOutageNoted, no, c.b.contact("hotline")) + missing), true, nil
 	case fileAskRE.MatchString(b) || utf8.RuneCountInString(b) <= 2 && digits(b) == b && b != "":
 		// "帮我登记一下", or a type number typed out of habit: the ticket is filed already.
 		return c.text(fmt.Sprintf(textOutageAlready, no)), true, nil

@@ -166,7 +166,7 @@ func TestOutageTicketFiledAtOnce(t *testing.T) {
 				{say: "收款码突然收不了款了 客人都在排队", match: outageTicketRE, want: []string{"加急技术支持工单 GD", "非服务时间", "备用热线"}, notWant: []string{"回复“人工”马上"}},
 				{say: "你们是不是在升级系统", want: []string{"没有已公告", "加急工单 GD"}, notWant: []string{"官网公告栏"}},
 				{say: "1", want: []string{"已经登记好了"}, notWant: []string{"电话格式不对", "请回复数字选择"}},
-				{say: "转人工", want: []string{"不在服务时间", "不用再重新提交", testContact["emergency_line"]}, notWant: []string{"请选择工单类型"}},
+				{say: "转人工", want: []string{"不在服务时间", "不用再重新提交", testContact["hotline"]}, notWant: []string{"请选择工单类型", testContact["emergency_line"]}},
 			},
 		},
 	}

@@ -792,7 +792,7 @@ func TestFlowQuestionPausesFlow(t *testing.T) {
 	converse(t, b, []step{
 		{say: "人工", want: []string{"不在服务时间", "工单类型"}},
 		// Changed by design: a question is answered and the flow stays where it was.
-		{say: "对账单在哪下载", want: []string{"对账", "工单还在填写中", "工单类型"}, notWant: []string{"请回复 1、2、3 或 0"}},
+		{say: "对账单在哪下载", want: []string{"对账", "工单还没提交", "类型数字"}, notWant: []string{"请回复 1、2、3 或 0", "请选择工单类型"}},
 		{say: "技术", want: []string{"商户编号"}},
 		{say: "12345", want: []string{"88", "跳过"}},
 		{say: "商户编号在哪里可以查到呢", want: []string{"商户后台首页", "工单还在填写中", "请回复您的商户编号"}},
