@@ -259,7 +259,16 @@ func (c *conv) score(ctx context.Context, text string) (Reply, bool, error) {
 	}
 	c.s.Rate = ""
 	if no == "" {
-		return Reply{}, false, nil
+		// "4分吧 回复有点慢" unasked is still a score: on the ticket of this conversation, if any.
+		n, ok := unaskedScore(bare(text))
+		if !ok || c.stateless || c.inFlow() {
+			return Reply{}, false, nil
+		}
+		if no = c.openTicket(); no == "" {
+			no = noTicketOnFile
+		}
+		r, err := c.rate(ctx, no, n, false)
+		return r, true, err
 	}
 	done := func() {
 		c.csatDone = c.csatDone || notice
@@ -336,6 +345,17 @@ func scoreIn(b string) (int, bool) {
 		return n, true
 	}
 	return slices.Index([]rune("一二三四五六七八九十"), []rune(m[2])[0]) + 1, true
+}
+
+// unaskedScore reads a score nobody asked for: a number of points said as such ("4分吧",
+// "给5星"), in a short message; "3分钟" and "第2个" are no score.
+func unaskedScore(b string) (int, bool) {
+	m := scoreRE.FindStringSubmatch(b)
+	if m == nil || m[3] == "" || utf8.RuneCountInString(b) > 20 || strings.HasPrefix(b[len(m[0]):], "钟") {
+		return 0, false
+	}
+	n, ok := scoreIn(b)
+	return n, ok && n >= 1 && n <= 5
 }
 
 // showsCSAT reports whether this reply shows the pending notice that asks for the score.
@@ -1089,6 +1109,9 @@ func (c *conv) faq(ctx context.Context, text string) (Reply, error) {
 		if res, err = c.crossBorderFirst(ctx, text, q, res); err != nil {
 			return Reply{}, err
 		}
+		if res, err = c.inTopic(ctx, text, q, res); err != nil {
+			return Reply{}, err
+		}
 	}
 	c.b.metrics.decisions.WithLabelValues(string(res.Decision)).Inc()
 	if id := c.relatedWhen(text); id != "" && c.quoted == "" {
@@ -1099,7 +1122,7 @@ func (c *conv) faq(ctx context.Context, text string) (Reply, error) {
 	if c.quoted != "" {
 		c.s.Prompt = prompt{}
 		c.s.Need = ""
-		return c.text(c.quoted + "\n\n" + textFeedbackAsk), nil
+		return c.text(c.quoted), nil
 	}
 	if res.Smalltalk != "" {
 		c.s.Prompt = prompt{}
@@ -1126,7 +1149,7 @@ func (c *conv) faq(ctx context.Context, text string) (Reply, error) {
 			c.s.Need = need
 			c.s.Repeats = 0
 			c.s.Prompt = prompt{}
-			return c.text(q + "\n\n" + textFeedbackAsk), nil
+			return c.text(q), nil
 		}
 	}
 	if !c.stateless && res.Decision != kb.None && need != "" && (need == c.s.Need || sameEntry && (res.Decision == kb.Answer || similar(need, c.s.Need))) {
@@ -1181,7 +1204,7 @@ func (c *conv) faq(ctx context.Context, text string) (Reply, error) {
 			// about that answer: its lines that fit, not a list with it again.
 			if q, _ := c.quoteLines(c.s.Answered, need); q != "" {
 				c.s.Prompt = prompt{}
-				return c.text(q + "\n\n" + textFeedbackAsk), nil
+				return c.text(q), nil
 			}
 		}
 		lead := c.leads(res, text, mood)
@@ -1408,10 +1431,10 @@ func (c *conv) quoteAnswered(b string) string {
 			lines = append(lines, l)
 		}
 	}
-	if len(lines) == 0 {
+	if len(lines) == 0 || !answersKind(b, lines) {
 		return ""
 	}
-	return fmt.Sprintf(textFromAnswer, term) + "\n" + strings.Join(lines, "\n")
+	return quoted(lines)
 }
 
 // followUpRE: a message that leans on the one before ("那信用卡呢", "那个多久", "周末也到吗").
@@ -1547,6 +1570,46 @@ func (c *conv) withContext(ctx context.Context, text, q string, res kb.Result) (
 	}
 	return res, nil
 }
+
+// inTopic keeps a short follow-up that retrieval is unsure of inside the conversation's topic:
+// a list is cut to the entries of the topic's category, and a question found nowhere is
+// searched within it. A list across topics ("要多久" after a pending payment: maintenance,
+// tickets, refunds) or the menu is no answer to a follow-up.
+func (c *conv) inTopic(ctx context.Context, text, q string, res kb.Result) (kb.Result, error) {
+	cat, ok := c.b.kb.Content().Category(c.s.LastCategory)
+	if c.stateless || !ok || c.s.Topic == "" || c.s.Topic == topicOther || res.Decision == kb.Answer ||
+		res.OutOfScope != "" || res.Smalltalk != "" || utf8.RuneCountInString(bare(text)) > topicRunes {
+		return res, nil
+	}
+	inCat := func(hs []kb.Hit) []kb.Hit {
+		var out []kb.Hit
+		for _, h := range hs {
+			if h.Category == c.s.LastCategory && h.ID != c.s.Answered {
+				out = append(out, h)
+			}
+		}
+		return out
+	}
+	if res.Decision == kb.Suggest {
+		if hs := inCat(res.Hits); len(hs) > 0 {
+			res.Hits = hs
+			return res, nil
+		}
+	}
+	in, err := c.b.kb.Search(ctx, query(cat.Name+" "+c.s.TopicQ+" "+q), 5)
+	if err != nil {
+		return res, err
+	}
+	if hs := inCat(in.Hits); len(hs) > 0 && in.Decision != kb.None && shared(keyChars(bare(text)), hs[0].Question) >= 2 {
+		in.Hits, in.Decision, in.Smalltalk, in.OutOfScope = hs, kb.Suggest, "", ""
+		c.usedCtx = true
+		return in, nil
+	}
+	return res, nil
+}
+
+// topicRunes is the longest message taken as a follow-up that may lean on the topic.
+const topicRunes = 14
 
 // topicFits reports whether a short message that retrieval answers in another category than
 // the conversation's names no subject of its own: an entry of the topic's category among the
@@ -1765,10 +1828,10 @@ func shortAnswer(answer string, limit int) (string, bool) {
 		return answer, false
 	}
 	lines := strings.Split(answer, "\n")
-	n := 0
+	n, said := 0, 0
 	for i, l := range lines {
 		n += utf8.RuneCountInString(l) + 1
-		if i > 0 && n > limit {
+		if i > 0 && n > limit && said >= minShownLines {
 			// A line that introduces what follows ("建议：") goes with what it introduces.
 			for i > 1 && strings.HasSuffix(strings.TrimSpace(lines[i-1]), "：") || i > 1 && strings.HasSuffix(strings.TrimSpace(lines[i-1]), ":") {
 				i--
@@ -1779,9 +1842,16 @@ func shortAnswer(answer string, limit int) (string, bool) {
 			}
 			return head, true
 		}
+		if t := strings.TrimSpace(l); t != "" && !strings.HasSuffix(t, "：") && !strings.HasSuffix(t, ":") {
+			said++
+		}
 	}
 	return answer, false
 }
+
+// minShownLines is the least number of lines that say something (not a heading like "建议：")
+// a cut answer shows: a reply of one step, or of a heading and "回复'详细'", answers nothing.
+const minShownLines = 3
 
 // minRestRunes is the least an answer's rest must hold to be worth a "详细" round trip.
 const minRestRunes = 80
@@ -1892,10 +1962,46 @@ func (c *conv) quoteLines(id, need string) (string, int) {
 			best = append(best, l)
 		}
 	}
-	if len(best) == 0 {
+	if len(best) == 0 || !answersKind(need, best) {
 		return "", 0
 	}
-	return textFromAnswerLines + "\n" + strings.Join(best, "\n"), bestScore
+	return quoted(best), bestScore
+}
+
+// quoted is lines of an answer given again as a reply of their own: without the numbers of the
+// list they stood in.
+func quoted(lines []string) string {
+	out := make([]string, len(lines))
+	for i, l := range lines {
+		out[i] = listNoRE.ReplaceAllString(strings.TrimSpace(l), "")
+	}
+	return strings.Join(out, "\n")
+}
+
+// listNoRE is the number of a list item ("2. ", "（3）").
+var listNoRE = regexp.MustCompile(`^(\d{1,2}[.、．)）]\s*|[（(]\d{1,2}[)）]\s*)`)
+
+var (
+	// howLongRE asks for a time ("多久能收到", "几天到账"); timeSaidRE says one.
+	howLongRE  = mustMatcher(`多久|多长时间|几天|几个小时|什么时候|啥时候|何时|时效`)
+	timeSaidRE = mustMatcher(`为准|不固定|没有统一|取决于|视.{1,8}而定|\d|[一二三四五六七八九十两半]个?(天|小时|分钟|工作日|月|周)|实时|即时|立即|马上|当天|当日|次日|隔天|工作日|T\+|D0|D1`)
+	// howMuchRE asks for an amount or a rate; amountSaidRE says one.
+	howMuchRE    = mustMatcher(`多少钱|费率|手续费多少|多少|限额`)
+	amountSaidRE = mustMatcher(`\d|%|元|费率|限额|免费|不收`)
+)
+
+// answersKind reports whether lines can answer the kind of question need is: a question of
+// how long wants a time in them, one of how much an amount. Lines that only share its words
+// ("退款" in the line on expired refunds, for "退回去多久能收到") answer nothing.
+func answersKind(need string, lines []string) bool {
+	text := strings.Join(lines, "\n")
+	switch {
+	case howLongRE.MatchString(need):
+		return timeSaidRE.MatchString(text)
+	case howMuchRE.MatchString(need):
+		return amountSaidRE.MatchString(text)
+	}
+	return true
 }
 
 // quoteFits reports whether lines of the answer just given that share n characters with a
@@ -1970,7 +2076,8 @@ func (c *conv) solvedReport(ctx context.Context, text string) (Reply, bool, erro
 	c.s.TicketTalk = false
 	// About a ticket: it says so, it follows a lookup, or it credits the staff ("客服帮我改好了").
 	// Without the word, a plain "好了" is not enough.
-	about := ticketRefRE.MatchString(b) || (talk || staffDidRE.MatchString(b)) && solvedStrongRE.MatchString(b)
+	// A ticket filed in this conversation is what "问题解决了" is about.
+	about := ticketRefRE.MatchString(b) || (talk || staffDidRE.MatchString(b) || c.openTicket() != "") && solvedStrongRE.MatchString(b)
 	if !about || !solvedRE.MatchString(b) || notSolvedRE.MatchString(b) || utf8.RuneCountInString(b) > 60 {
 		return Reply{}, false, nil
 	}

@@ -371,18 +371,16 @@ const (
 	textQueueAlready     = "已经在为您转接人工客服了，不用重复发送。请直接发送您要咨询的问题，客服接入后会回复您。"
 	textNothingToCancel  = "好的，有需要随时找我。"
 	textWhere            = "易联支付的办公地址请以官网公示的信息为准，我这里没有能确认的地址。办理业务不需要上门：客服热线 %s（每天 %s），邮箱 %s，也可以在这里直接问我。"
-	textFromAnswer       = "关于“%s”，刚才的回答里是这样说的："
 	textQueueAck         = "好的。客服接入后会回复您，有问题可以直接发给我转给客服。"
 )
 
 // Follow-ups on the answer just given.
 const (
-	textDetailNone      = "刚才的回答已经是完整的了。"
-	textNextRelated     = "关于这个问题，还可以看看（回复数字查看）："
-	textNextOffer       = "还没解决的话，回复“提交工单”留下商户编号和情况，客服会跟进；"
-	textWhyLines        = "刚才的回答里说到的原因："
-	textFromAnswerLines = "刚才的回答里是这样说的："
-	textWhyUnknown      = "具体原因要看您账户和交易的实际情况，我这边查不到明细。"
+	textDetailNone  = "刚才的回答已经是完整的了。"
+	textNextRelated = "关于这个问题，还可以看看（回复数字查看）："
+	textNextOffer   = "还没解决的话，回复“提交工单”留下商户编号和情况，客服会跟进；"
+	textWhyLines    = "刚才的回答里说到的原因："
+	textWhyUnknown  = "具体原因要看您账户和交易的实际情况，我这边查不到明细。"
 )
 
 // Satisfaction asked by the bot when the user says a ticket was solved.
