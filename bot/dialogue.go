@@ -1170,9 +1170,20 @@ func (c *conv) faq(ctx context.Context, text string) (Reply, error) {
 	if cs := c.s.Case; cs != nil && cs.Kind != caseRisk && res.Decision != kb.Answer {
 		return c.text(c.caseFallback()), nil
 	}
-	if res.Decision != kb.None && len(res.Hits) > 0 && c.s.Case == nil && c.payerGetsMerchantSteps(text, res.Hits[0].ID) {
-		// The entry tells a merchant what to do in the back office; the user paid.
-		c.pre = joinLines(c.pre, fmt.Sprintf(textPayerSide, c.b.contact("hotline"), c.b.hours.window(c.now)))
+	if payerRE.MatchString(text) && !merchantCueRE.MatchString(text) {
+		c.s.Payer = true
+	} else if merchantCueRE.MatchString(text) {
+		c.s.Payer = false
+	}
+	if res.Decision != kb.None && len(res.Hits) > 0 && c.s.Case == nil &&
+		(c.payerGetsMerchantSteps(text, res.Hits[0].ID) || c.s.Payer && elderRE.MatchString(text)) {
+		// The entry tells a merchant what to do in the back office, or a long list of checks
+		// to a user who says they cannot follow one; the user paid: a payer's few plain lines
+		// and a person, not a procedure cut short.
+		c.s.Prompt = prompt{}
+		c.s.Topic, c.s.TopicQ, c.s.LastCategory = res.Hits[0].ID, c.userText, res.Hits[0].Category
+		c.s.Answered, c.s.Detail = "", false
+		return c.text(c.payerLines(text)), nil
 	}
 	var r Reply
 	switch res.Decision {
@@ -1591,8 +1602,18 @@ func (c *conv) inTopic(ctx context.Context, text, q string, res kb.Result) (kb.R
 		return out
 	}
 	if res.Decision == kb.Suggest {
+		// A list that holds the answer just given is about it (faq quotes its lines), and one
+		// all inside the topic is the topic's already.
+		// So is a question the answer's own lines answer ("间隔多久" after the one on callbacks).
+		if q, _ := c.quoteLines(c.s.Answered, needKey(text)); q != "" {
+			return res, nil
+		}
+		if hasHit(res, c.s.Answered) || !slices.ContainsFunc(res.Hits, func(h kb.Hit) bool { return h.Category != c.s.LastCategory }) {
+			return res, nil
+		}
 		if hs := inCat(res.Hits); len(hs) > 0 {
 			res.Hits = hs
+			c.usedCtx = true
 			return res, nil
 		}
 	}
@@ -1600,7 +1621,10 @@ func (c *conv) inTopic(ctx context.Context, text, q string, res kb.Result) (kb.R
 	if err != nil {
 		return res, err
 	}
-	if hs := inCat(in.Hits); len(hs) > 0 && in.Decision != kb.None && shared(keyChars(bare(text)), hs[0].Question) >= 2 {
+	// A question with a few characters of its own ("得等多久") is the topic's; one with more must
+	// share them with the entry found.
+	keys := keyChars(bare(text))
+	if hs := inCat(in.Hits); len(hs) > 0 && in.Decision != kb.None && (len(keys) <= 3 || shared(keys, hs[0].Question) >= 2) {
 		in.Hits, in.Decision, in.Smalltalk, in.OutOfScope = hs, kb.Suggest, "", ""
 		c.usedCtx = true
 		return in, nil
@@ -1865,6 +1889,10 @@ func (c *conv) detail() Reply {
 	}
 	head, _ := shortAnswer(e.Answer, answerRunes)
 	rest := strings.TrimLeft(strings.TrimPrefix(e.Answer, head), "\n")
+	if strings.TrimSpace(rest) == "" {
+		// The answer was shown whole after all: what comes next, not an empty reply.
+		return c.text(strings.TrimPrefix(c.nextSteps(e), "\n"))
+	}
 	return c.text(rest + "\n\n" + textFeedbackAsk)
 }
 
@@ -1874,6 +1902,9 @@ var (
 	detailRE = regexp.MustCompile(`^(more|details?|moredetails?|tellmemore|showmore|continue|full)$|^(请|麻烦)?(详细|具体|完整)(点|一点|些|一些|说说|说明|步骤|讲讲|内容)?(呢|吧|啊)?$|^(展开|全部|看全部|看详细|详情)$`)
 	nextRE   = regexp.MustCompile(`^(那)?(然后|接下来|之后|下一步|后面|再然后|还有|还有别的|还有其他的?|其他的?|别的)(呢|吗|嘛|怎么办|怎么弄|怎么做|咋办|干嘛|做什么)?$|^然后$`)
 	whyAskRE = regexp.MustCompile(`^(那|可是|但是)?(为什么|为啥|为何|啥原因|什么原因|怎么会这样|怎么会|咋回事|原因呢|原因是什么)(呢|啊|呀|吗)?$`)
+	// stillRE: the steps just given did not work ("那怎么办 还是进不去"): the rest of them, then
+	// a ticket or a person.
+	stillRE = regexp.MustCompile(`^.{0,6}(还是|仍然|依然|照样|都试了|试了)(不行|没用|不管用|进不去|登不上|登不进去|打不开|失败|不能用|一样)(啊|呀|呢|怎么办)?$`)
 	// reasonRE marks the lines of an answer that give causes.
 	reasonRE = mustMatcher(`原因|因为|由于|多为|多是|通常是|一般是|可能是|可能|导致`)
 )
@@ -1890,14 +1921,14 @@ func (c *conv) followUp(_ context.Context, text string) (Reply, bool, error) {
 		return Reply{}, false, nil
 	}
 	switch {
-	case detailRE.MatchString(b) || nextRE.MatchString(b) && c.s.Detail:
+	case detailRE.MatchString(b) || (nextRE.MatchString(b) || stillRE.MatchString(b)) && c.s.Detail:
 		if c.s.Detail {
 			return c.detail(), true, nil
 		}
 		if detailRE.MatchString(b) {
 			return c.text(textDetailNone + c.nextSteps(e)), true, nil
 		}
-	case nextRE.MatchString(b):
+	case nextRE.MatchString(b) || stillRE.MatchString(b):
 		return c.text(strings.TrimPrefix(c.nextSteps(e), "\n")), true, nil
 	case whyAskRE.MatchString(b):
 		var lines []string
@@ -1962,7 +1993,7 @@ func (c *conv) quoteLines(id, need string) (string, int) {
 			best = append(best, l)
 		}
 	}
-	if len(best) == 0 || !answersKind(need, best) {
+	if len(best) == 0 || !answersKind(need+" "+c.userText, best) {
 		return "", 0
 	}
 	return quoted(best), bestScore
@@ -1971,15 +2002,24 @@ func (c *conv) quoteLines(id, need string) (string, int) {
 // quoted is lines of an answer given again as a reply of their own: without the numbers of the
 // list they stood in.
 func quoted(lines []string) string {
-	out := make([]string, len(lines))
-	for i, l := range lines {
-		out[i] = listNoRE.ReplaceAllString(strings.TrimSpace(l), "")
+	var out []string
+	for _, l := range lines {
+		l = listNoRE.ReplaceAllString(strings.TrimSpace(l), "")
+		if strings.HasSuffix(l, "：") || strings.HasSuffix(l, ":") {
+			// "…等。建议您：" introduces steps not quoted: the heading goes.
+			i := strings.LastIndex(l, "。")
+			if i < 0 {
+				continue
+			}
+			l = l[:i+len("。")]
+		}
+		out = append(out, l)
 	}
 	return strings.Join(out, "\n")
 }
 
 // listNoRE is the number of a list item ("2. ", "（3）").
-var listNoRE = regexp.MustCompile(`^(\d{1,2}[.、．)）]\s*|[（(]\d{1,2}[)）]\s*)`)
+var listNoRE = regexp.MustCompile(`^(\d{1,2}[.、．)）]\s*|[（(]\d{1,2}[)）]\s*|[-•·]\s*)`)
 
 var (
 	// howLongRE asks for a time ("多久能收到", "几天到账"); timeSaidRE says one.
@@ -2340,11 +2380,35 @@ func (c *conv) plainer(_ context.Context, text string) (Reply, bool, error) {
 	if phoneWishRE.MatchString(b) {
 		return c.text(call), true, nil
 	}
+	if c.s.Payer {
+		// A payer who finds it too long gets the payer's lines, not the merchant's gist.
+		return c.text(c.payerLines(c.s.LastQ + " " + text)), true, nil
+	}
 	e, ok := c.b.kb.Content().Entry(c.s.Answered)
 	if !ok {
 		return c.text(call), true, nil
 	}
 	return c.text(textPlainerHead + "\n" + gist(e.Answer) + "\n\n" + call), true, nil
+}
+
+// elderRE: a user who says reading steps is hard for them.
+var elderRE = mustMatcher(`老年人|老人|年纪大|岁数大|眼睛不好|眼神不好|看不清|不太会|不会弄|不懂这些|孩子.{0,4}(上班|不在)`)
+
+// chargedRE: a payer says money was taken ("扣了两次", "多付了").
+var chargedRE = mustMatcher(`扣|多付|付了两次|付了2次|重复付|钱没了|钱少了`)
+
+// payerLines answers a payer in two plain lines, the hotline and, in hours, a person: what to
+// check when a payment fails, what happens to money taken.
+func (c *conv) payerLines(text string) string {
+	t := textPayerFailed
+	if chargedRE.MatchString(text) {
+		t = textPayerCharged
+	}
+	s := fmt.Sprintf(t, c.b.contact("hotline"), c.b.hours.window(c.now))
+	if c.b.hours.open(c.now) {
+		s += "\n" + c.b.humanWhen(c.now)
+	}
+	return s
 }
 
 // gist is an answer in two lines: its first lines that say something (not "建议您："), cut.
@@ -2508,6 +2572,8 @@ func (c *conv) leads(res kb.Result, text string, mood bool) bool {
 	switch {
 	case mood:
 		return true
+	case c.usedCtx && top.Category == c.s.LastCategory && top.ID != c.s.Answered:
+		return true // a follow-up kept in the topic: its best entry, not a list to pick from
 	case utf8.RuneCountInString(bare(text)) < leadRunes:
 		return false // "结算款": too vague to pick for the user
 	case top.Confidence >= leadConfidence:
