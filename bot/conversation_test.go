@@ -358,7 +358,7 @@ func TestContextAndScope(t *testing.T) {
 		}},
 		{"an elliptical follow-up quotes the answer just given", []step{
 			{say: "对账单在哪下载", want: []string{feedbackMark}},
-			{say: "那电脑呢", want: []string{"关于“电脑”", "用电脑登录后台下载"}, notWant: []string{suggestMark, menuMark}},
+			{say: "那电脑呢", want: []string{"用电脑登录后台下载"}, notWant: []string{suggestMark, menuMark, "刚才的回答里", textFeedbackAsk}},
 		}},
 		{"an elliptical follow-up stays in the topic's category", []step{
 			{say: "退款多长时间能到账"},

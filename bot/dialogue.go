@@ -260,7 +260,16 @@ func (c *conv) score(ctx context.Context, text string) (Reply, bool, error) {
 	}
 	c.s.Rate = ""
 	if no == "" {
-		return Reply{}, false, nil
+		// "4分吧 回复有点慢" unasked is still a score: on the ticket of this conversation, if any.
+		n, ok := unaskedScore(bare(text))
+		if !ok || c.stateless || c.inFlow() {
+			return Reply{}, false, nil
+		}
+		if no = c.openTicket(); no == "" {
+			no = noTicketOnFile
+		}
+		r, err := c.rate(ctx, no, n, false)
+		return r, true, err
 	}
 	done := func() {
 		c.csatDone = c.csatDone || notice
@@ -337,6 +346,17 @@ func scoreIn(b string) (int, bool) {
 		return n, true
 	}
 	return slices.Index([]rune("一二三四五六七八九十"), []rune(m[2])[0]) + 1, true
+}
+
+// unaskedScore reads a score nobody asked for: a number of points said as such ("4分吧",
+// "给5星"), in a short message; "3分钟" and "第2个" are no score.
+func unaskedScore(b string) (int, bool) {
+	m := scoreRE.FindStringSubmatch(b)
+	if m == nil || m[3] == "" || utf8.RuneCountInString(b) > 20 || strings.HasPrefix(b[len(m[0]):], "钟") {
+		return 0, false
+	}
+	n, ok := scoreIn(b)
+	return n, ok && n >= 1 && n <= 5
 }
 
 // showsCSAT reports whether this reply shows the pending notice that asks for the score.
@@ -1090,6 +1110,9 @@ func (c *conv) faq(ctx context.Context, text string) (Reply, error) {
 		if res, err = c.crossBorderFirst(ctx, text, q, res); err != nil {
 			return Reply{}, err
 		}
+		if res, err = c.inTopic(ctx, text, q, res); err != nil {
+			return Reply{}, err
+		}
 	}
 	c.b.metrics.decisions.WithLabelValues(string(res.Decision)).Inc()
 	if id := c.relatedWhen(text); id != "" && c.quoted == "" {
@@ -1100,7 +1123,7 @@ func (c *conv) faq(ctx context.Context, text string) (Reply, error) {
 	if c.quoted != "" {
 		c.s.Prompt = prompt{}
 		c.s.Need = ""
-		return c.text(c.quoted + "\n\n" + textFeedbackAsk), nil
+		return c.text(c.quoted), nil
 	}
 	if res.Smalltalk != "" {
 		c.s.Prompt = prompt{}
@@ -1127,7 +1150,7 @@ func (c *conv) faq(ctx context.Context, text string) (Reply, error) {
 			c.s.Need = need
 			c.s.Repeats = 0
 			c.s.Prompt = prompt{}
-			return c.text(q + "\n\n" + textFeedbackAsk), nil
+			return c.text(q), nil
 		}
 	}
 	if !c.stateless && res.Decision != kb.None && need != "" && (need == c.s.Need || sameEntry && (res.Decision == kb.Answer || similar(need, c.s.Need))) {
@@ -1148,9 +1171,20 @@ func (c *conv) faq(ctx context.Context, text string) (Reply, error) {
 	if cs := c.s.Case; cs != nil && cs.Kind != caseRisk && res.Decision != kb.Answer {
 		return c.text(c.caseFallback()), nil
 	}
-	if res.Decision != kb.None && len(res.Hits) > 0 && c.s.Case == nil && c.payerGetsMerchantSteps(text, res.Hits[0].ID) {
-		// The entry tells a merchant what to do in the back office; the user paid.
-		c.pre = joinLines(c.pre, fmt.Sprintf(textPayerSide, c.b.contact("hotline"), c.b.hours.window(c.now)))
+	if payerRE.MatchString(text) && !merchantCueRE.MatchString(text) {
+		c.s.Payer = true
+	} else if merchantCueRE.MatchString(text) {
+		c.s.Payer = false
+	}
+	if res.Decision != kb.None && len(res.Hits) > 0 && c.s.Case == nil &&
+		(c.payerGetsMerchantSteps(text, res.Hits[0].ID) || c.s.Payer && elderRE.MatchString(text)) {
+		// The entry tells a merchant what to do in the back office, or a long list of checks
+		// to a user who says they cannot follow one; the user paid: a payer's few plain lines
+		// and a person, not a procedure cut short.
+		c.s.Prompt = prompt{}
+		c.s.Topic, c.s.TopicQ, c.s.LastCategory = res.Hits[0].ID, c.userText, res.Hits[0].Category
+		c.s.Answered, c.s.Detail = "", false
+		return c.text(c.payerLines(text)), nil
 	}
 	var r Reply
 	switch res.Decision {
@@ -1182,7 +1216,7 @@ func (c *conv) faq(ctx context.Context, text string) (Reply, error) {
 			// about that answer: its lines that fit, not a list with it again.
 			if q, _ := c.quoteLines(c.s.Answered, need); q != "" {
 				c.s.Prompt = prompt{}
-				return c.text(q + "\n\n" + textFeedbackAsk), nil
+				return c.text(q), nil
 			}
 		}
 		lead := c.leads(res, text, mood)
@@ -1409,10 +1443,10 @@ func (c *conv) quoteAnswered(b string) string {
 			lines = append(lines, l)
 		}
 	}
-	if len(lines) == 0 {
+	if len(lines) == 0 || !answersKind(b, lines) {
 		return ""
 	}
-	return fmt.Sprintf(textFromAnswer, term) + "\n" + strings.Join(lines, "\n")
+	return quoted(lines)
 }
 
 // followUpRE: a message that leans on the one before ("那信用卡呢", "那个多久", "周末也到吗").
@@ -1548,6 +1582,59 @@ func (c *conv) withContext(ctx context.Context, text, q string, res kb.Result) (
 	}
 	return res, nil
 }
+
+// inTopic keeps a short follow-up that retrieval is unsure of inside the conversation's topic:
+// a list is cut to the entries of the topic's category, and a question found nowhere is
+// searched within it. A list across topics ("要多久" after a pending payment: maintenance,
+// tickets, refunds) or the menu is no answer to a follow-up.
+func (c *conv) inTopic(ctx context.Context, text, q string, res kb.Result) (kb.Result, error) {
+	cat, ok := c.b.kb.Content().Category(c.s.LastCategory)
+	if c.stateless || !ok || c.s.Topic == "" || c.s.Topic == topicOther || res.Decision == kb.Answer ||
+		res.OutOfScope != "" || res.Smalltalk != "" || utf8.RuneCountInString(bare(text)) > topicRunes {
+		return res, nil
+	}
+	inCat := func(hs []kb.Hit) []kb.Hit {
+		var out []kb.Hit
+		for _, h := range hs {
+			if h.Category == c.s.LastCategory && h.ID != c.s.Answered {
+				out = append(out, h)
+			}
+		}
+		return out
+	}
+	if res.Decision == kb.Suggest {
+		// A list that holds the answer just given is about it (faq quotes its lines), and one
+		// all inside the topic is the topic's already.
+		// So is a question the answer's own lines answer ("间隔多久" after the one on callbacks).
+		if q, _ := c.quoteLines(c.s.Answered, needKey(text)); q != "" {
+			return res, nil
+		}
+		if hasHit(res, c.s.Answered) || !slices.ContainsFunc(res.Hits, func(h kb.Hit) bool { return h.Category != c.s.LastCategory }) {
+			return res, nil
+		}
+		if hs := inCat(res.Hits); len(hs) > 0 {
+			res.Hits = hs
+			c.usedCtx = true
+			return res, nil
+		}
+	}
+	in, err := c.b.kb.Search(ctx, query(cat.Name+" "+c.s.TopicQ+" "+q), 5)
+	if err != nil {
+		return res, err
+	}
+	// A question with a few characters of its own ("得等多久") is the topic's; one with more must
+	// share them with the entry found.
+	keys := keyChars(bare(text))
+	if hs := inCat(in.Hits); len(hs) > 0 && in.Decision != kb.None && (len(keys) <= 3 || shared(keys, hs[0].Question) >= 2) {
+		in.Hits, in.Decision, in.Smalltalk, in.OutOfScope = hs, kb.Suggest, "", ""
+		c.usedCtx = true
+		return in, nil
+	}
+	return res, nil
+}
+
+// topicRunes is the longest message taken as a follow-up that may lean on the topic.
+const topicRunes = 14
 
 // topicFits reports whether a short message that retrieval answers in another category than
 // the conversation's names no subject of its own: an entry of the topic's category among the
@@ -1766,10 +1853,10 @@ func shortAnswer(answer string, limit int) (string, bool) {
 		return answer, false
 	}
 	lines := strings.Split(answer, "\n")
-	n := 0
+	n, said := 0, 0
 	for i, l := range lines {
 		n += utf8.RuneCountInString(l) + 1
-		if i > 0 && n > limit {
+		if i > 0 && n > limit && said >= minShownLines {
 			// A line that introduces what follows ("建议：") goes with what it introduces.
 			for i > 1 && strings.HasSuffix(strings.TrimSpace(lines[i-1]), "：") || i > 1 && strings.HasSuffix(strings.TrimSpace(lines[i-1]), ":") {
 				i--
@@ -1780,9 +1867,16 @@ func shortAnswer(answer string, limit int) (string, bool) {
 			}
 			return head, true
 		}
+		if t := strings.TrimSpace(l); t != "" && !strings.HasSuffix(t, "：") && !strings.HasSuffix(t, ":") {
+			said++
+		}
 	}
 	return answer, false
 }
+
+// minShownLines is the least number of lines that say something (not a heading like "建议：")
+// a cut answer shows: a reply of one step, or of a heading and "回复'详细'", answers nothing.
+const minShownLines = 3
 
 // minRestRunes is the least an answer's rest must hold to be worth a "详细" round trip.
 const minRestRunes = 80
@@ -1796,6 +1890,10 @@ func (c *conv) detail() Reply {
 	}
 	head, _ := shortAnswer(e.Answer, answerRunes)
 	rest := strings.TrimLeft(strings.TrimPrefix(e.Answer, head), "\n")
+	if strings.TrimSpace(rest) == "" {
+		// The answer was shown whole after all: what comes next, not an empty reply.
+		return c.text(strings.TrimPrefix(c.nextSteps(e), "\n"))
+	}
 	return c.text(rest + "\n\n" + textFeedbackAsk)
 }
 
@@ -1805,6 +1903,9 @@ var (
 	detailRE = regexp.MustCompile(`^(more|details?|moredetails?|tellmemore|showmore|continue|full)$|^(请|麻烦)?(详细|具体|完整)(点|一点|些|一些|说说|说明|步骤|讲讲|内容)?(呢|吧|啊)?$|^(展开|全部|看全部|看详细|详情)$`)
 	nextRE   = regexp.MustCompile(`^(那)?(然后|接下来|之后|下一步|后面|再然后|还有|还有别的|还有其他的?|其他的?|别的)(呢|吗|嘛|怎么办|怎么弄|怎么做|咋办|干嘛|做什么)?$|^然后$`)
 	whyAskRE = regexp.MustCompile(`^(那|可是|但是)?(为什么|为啥|为何|啥原因|什么原因|怎么会这样|怎么会|咋回事|原因呢|原因是什么)(呢|啊|呀|吗)?$`)
+	// stillRE: the steps just given did not work ("那怎么办 还是进不去"): the rest of them, then
+	// a ticket or a person.
+	stillRE = regexp.MustCompile(`^.{0,6}(还是|仍然|依然|照样|都试了|试了)(不行|没用|不管用|进不去|登不上|登不进去|打不开|失败|不能用|一样)(啊|呀|呢|怎么办)?$`)
 	// reasonRE marks the lines of an answer that give causes.
 	reasonRE = mustMatcher(`原因|因为|由于|多为|多是|通常是|一般是|可能是|可能|导致`)
 )
@@ -1821,14 +1922,14 @@ func (c *conv) followUp(_ context.Context, text string) (Reply, bool, error) {
 		return Reply{}, false, nil
 	}
 	switch {
-	case detailRE.MatchString(b) || nextRE.MatchString(b) && c.s.Detail:
+	case detailRE.MatchString(b) || (nextRE.MatchString(b) || stillRE.MatchString(b)) && c.s.Detail:
 		if c.s.Detail {
 			return c.detail(), true, nil
 		}
 		if detailRE.MatchString(b) {
 			return c.text(textDetailNone + c.nextSteps(e)), true, nil
 		}
-	case nextRE.MatchString(b):
+	case nextRE.MatchString(b) || stillRE.MatchString(b):
 		return c.text(strings.TrimPrefix(c.nextSteps(e), "\n")), true, nil
 	case whyAskRE.MatchString(b):
 		var lines []string
@@ -1893,10 +1994,55 @@ func (c *conv) quoteLines(id, need string) (string, int) {
 			best = append(best, l)
 		}
 	}
-	if len(best) == 0 {
+	if len(best) == 0 || !answersKind(need+" "+c.userText, best) {
 		return "", 0
 	}
-	return textFromAnswerLines + "\n" + strings.Join(best, "\n"), bestScore
+	return quoted(best), bestScore
+}
+
+// quoted is lines of an answer given again as a reply of their own: without the numbers of the
+// list they stood in.
+func quoted(lines []string) string {
+	var out []string
+	for _, l := range lines {
+		l = listNoRE.ReplaceAllString(strings.TrimSpace(l), "")
+		if strings.HasSuffix(l, "：") || strings.HasSuffix(l, ":") {
+			// "…等。建议您：" introduces steps not quoted: the heading goes.
+			i := strings.LastIndex(l, "。")
+			if i < 0 {
+				continue
+			}
+			l = l[:i+len("。")]
+		}
+		out = append(out, l)
+	}
+	return strings.Join(out, "\n")
+}
+
+// listNoRE is the number of a list item ("2. ", "（3）").
+var listNoRE = regexp.MustCompile(`^(\d{1,2}[.、．)）]\s*|[（(]\d{1,2}[)）]\s*|[-•·]\s*)`)
+
+var (
+	// howLongRE asks for a time ("多久能收到", "几天到账"); timeSaidRE says one.
+	howLongRE  = mustMatcher(`多久|多长时间|几天|几个小时|什么时候|啥时候|何时|时效`)
+	timeSaidRE = mustMatcher(`为准|不固定|没有统一|取决于|视.{1,8}而定|\d|[一二三四五六七八九十两半]个?(天|小时|分钟|工作日|月|周)|实时|即时|立即|马上|当天|当日|次日|隔天|工作日|T\+|D0|D1`)
+	// howMuchRE asks for an amount or a rate; amountSaidRE says one.
+	howMuchRE    = mustMatcher(`多少钱|费率|手续费多少|多少|限额`)
+	amountSaidRE = mustMatcher(`\d|%|元|费率|限额|免费|不收`)
+)
+
+// answersKind reports whether lines can answer the kind of question need is: a question of
+// how long wants a time in them, one of how much an amount. Lines that only share its words
+// ("退款" in the line on expired refunds, for "退回去多久能收到") answer nothing.
+func answersKind(need string, lines []string) bool {
+	text := strings.Join(lines, "\n")
+	switch {
+	case howLongRE.MatchString(need):
+		return timeSaidRE.MatchString(text)
+	case howMuchRE.MatchString(need):
+		return amountSaidRE.MatchString(text)
+	}
+	return true
 }
 
 // quoteFits reports whether lines of the answer just given that share n characters with a
@@ -1971,7 +2117,8 @@ func (c *conv) solvedReport(ctx context.Context, text string) (Reply, bool, erro
 	c.s.TicketTalk = false
 	// About a ticket: it says so, it follows a lookup, or it credits the staff ("客服帮我改好了").
 	// Without the word, a plain "好了" is not enough.
-	about := ticketRefRE.MatchString(b) || (talk || staffDidRE.MatchString(b)) && solvedStrongRE.MatchString(b)
+	// A ticket filed in this conversation is what "问题解决了" is about.
+	about := ticketRefRE.MatchString(b) || (talk || staffDidRE.MatchString(b) || c.openTicket() != "") && solvedStrongRE.MatchString(b)
 	if !about || !solvedRE.MatchString(b) || notSolvedRE.MatchString(b) || utf8.RuneCountInString(b) > 60 {
 		return Reply{}, false, nil
 	}
@@ -2230,11 +2377,35 @@ func (c *conv) plainer(_ context.Context, text string) (Reply, bool, error) {
 	if phoneWishRE.MatchString(b) {
 		return c.text(call), true, nil
 	}
+	if c.s.Payer {
+		// A payer who finds it too long gets the payer's lines, not the merchant's gist.
+		return c.text(c.payerLines(c.s.LastQ + " " + text)), true, nil
+	}
 	e, ok := c.b.kb.Content().Entry(c.s.Answered)
 	if !ok {
 		return c.text(call), true, nil
 	}
 	return c.text(textPlainerHead + "\n" + gist(e.Answer) + "\n\n" + call), true, nil
+}
+
+// elderRE: a user who says reading steps is hard for them.
+var elderRE = mustMatcher(`老年人|老人|年纪大|岁数大|眼睛不好|眼神不好|看不清|不太会|不会弄|不懂这些|孩子.{0,4}(上班|不在)`)
+
+// chargedRE: a payer says money was taken ("扣了两次", "多付了").
+var chargedRE = mustMatcher(`扣|多付|付了两次|付了2次|重复付|钱没了|钱少了`)
+
+// payerLines answers a payer in two plain lines, the hotline and, in hours, a person: what to
+// check when a payment fails, what happens to money taken.
+func (c *conv) payerLines(text string) string {
+	t := textPayerFailed
+	if chargedRE.MatchString(text) {
+		t = textPayerCharged
+	}
+	s := fmt.Sprintf(t, c.b.contact("hotline"), c.b.hours.window(c.now))
+	if c.b.hours.open(c.now) {
+		s += "\n" + c.b.humanWhen(c.now)
+	}
+	return s
 }
 
 // gist is an answer in two lines: its first lines that say something (not "建议您："), cut.
@@ -2398,6 +2569,8 @@ func (c *conv) leads(res kb.Result, text string, mood bool) bool {
 	switch {
 	case mood:
 		return true
+	case c.usedCtx && top.Category == c.s.LastCategory && top.ID != c.s.Answered:
+		return true // a follow-up kept in the topic: its best entry, not a list to pick from
 	case utf8.RuneCountInString(bare(text)) < leadRunes:
 		return false // "结算款": too vague to pick for the user
 	case top.Confidence >= leadConfidence:

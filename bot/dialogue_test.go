@@ -98,10 +98,10 @@ func TestClosings(t *testing.T) {
 
 func TestShortAnswer(t *testing.T) {
 	t.Parallel()
-	long := "第一行说明情况：\n1. " + strings.Repeat("步骤", 40) + "；\n2. " + strings.Repeat("再查", 40) + "；\n3. " + strings.Repeat("最后", 30) + "。"
+	long := "第一行说明情况：\n1. " + strings.Repeat("步骤", 40) + "；\n2. " + strings.Repeat("再查", 40) + "；\n3. " + strings.Repeat("最后", 30) + "。\n4. " + strings.Repeat("另外", 40) + "。\n5. " + strings.Repeat("补充", 40) + "。"
 	head, cut := shortAnswer(long, 150)
-	if !cut || !strings.HasPrefix(long, head) || strings.Contains(head, "2. ") {
-		t.Errorf("shortAnswer(long) = %q, %v; want the first two lines, cut", head, cut)
+	if !cut || !strings.HasPrefix(long, head) || !strings.Contains(head, "3. ") || strings.Contains(head, "4. ") {
+		t.Errorf("shortAnswer(long) = %q, %v; want the heading and three steps, cut", head, cut)
 	}
 	if got, cut := shortAnswer("短答案。\n第二行。", 150); cut || got != "短答案。\n第二行。" {
 		t.Errorf("shortAnswer(short) = %q, %v; want it whole", got, cut)
@@ -162,7 +162,7 @@ func TestFollowUpOnAnswer(t *testing.T) {
 		{"an answer judged no help is not quoted for what comes next", []step{
 			{say: "钱怎么还没到账"},
 			{say: "没用"},
-			{say: "结算的事", want: []string{suggestMark}, notWant: []string{textFromAnswerLines}},
+			{say: "结算的事", want: []string{suggestMark}, notWant: []string{"刚才的回答里"}},
 		}},
 		{"a cross-border question answered with a domestic entry is asked again within cross-border", []step{
 			{say: "境外收款的手续费怎么算", want: []string{"跨境"}, notWant: []string{"退款"}},
@@ -368,8 +368,10 @@ func TestShortAnswerRest(t *testing.T) {
 	}{
 		{"short", line(120), line(120), false},
 		{"rest too short to cut", line(150) + "\n" + line(70), line(150) + "\n" + line(70), false},
-		{"long rest", line(150) + "\n" + line(100) + "\n" + line(60), line(150), true},
-		{"header goes with its list", line(120) + "\n建议：\n" + line(100) + "\n" + line(40), line(120), true},
+		{"long rest", line(150) + "\n" + line(100) + "\n" + line(60) + "\n" + line(90), line(150) + "\n" + line(100) + "\n" + line(60), true},
+		{"header goes with its list", line(120) + "\n" + line(10) + "\n" + line(10) + "\n建议：\n" + line(100) + "\n" + line(40), line(120) + "\n" + line(10) + "\n" + line(10), true},
+		// A heading is no line of its own: "建议：" and "回复'详细'" are not an answer.
+		{"at least three lines that say something", line(60) + "\n建议您：\n" + line(150) + "\n" + line(40) + "\n" + line(100), line(60) + "\n建议您：\n" + line(150) + "\n" + line(40), true},
 	}
 	for _, tt := range tests {
 		head, cut := shortAnswer(tt.answer, answerRunes)

@@ -88,6 +88,9 @@ type session struct {
 	// English says the user's last message was English: a bare "ok" is answered in the
 	// language the conversation is in.
 	English bool `json:"en,omitempty"`
+	// Payer is set once the user showed they are the one who paid, not a merchant: answers
+	// stay in a payer's few plain lines.
+	Payer bool `json:"payer,omitempty"`
 }
 
 // fundCase is a fund-safety case: what happened and the urgent ticket filed for it.

@@ -371,18 +371,16 @@ const (
 	textQueueAlready     = "已经在为您转接人工客服了，不用重复发送。请直接发送您要咨询的问题，客服接入后会回复您。"
 	textNothingToCancel  = "好的，有需要随时找我。"
 	textWhere            = "易联支付的办公地址请以官网公示的信息为准，我这里没有能确认的地址。办理业务不需要上门：客服热线 %s（每天 %s），邮箱 %s，也可以在这里直接问我。"
-	textFromAnswer       = "关于“%s”，刚才的回答里是这样说的："
 	textQueueAck         = "好的。客服接入后会回复您，有问题可以直接发给我转给客服。"
 )
 
 // Follow-ups on the answer just given.
 const (
-	textDetailNone      = "刚才的回答已经是完整的了。"
-	textNextRelated     = "关于这个问题，还可以看看（回复数字查看）："
-	textNextOffer       = "还没解决的话，回复“提交工单”留下商户编号和情况，客服会跟进；"
-	textWhyLines        = "刚才的回答里说到的原因："
-	textFromAnswerLines = "刚才的回答里是这样说的："
-	textWhyUnknown      = "具体原因要看您账户和交易的实际情况，我这边查不到明细。"
+	textDetailNone  = "刚才的回答已经是完整的了。"
+	textNextRelated = "关于这个问题，还可以看看（回复数字查看）："
+	textNextOffer   = "还没解决的话，回复“提交工单”留下商户编号和情况，客服会跟进；"
+	textWhyLines    = "刚才的回答里说到的原因："
+	textWhyUnknown  = "具体原因要看您账户和交易的实际情况，我这边查不到明细。"
 )
 
 // Satisfaction asked by the bot when the user says a ticket was solved.
@@ -455,6 +453,7 @@ const (
 	textLookedUpDone = "工单 %s 已经是“%s”，回复工单号可以看客服的处理结果。"
 	textLookedUpNone = "刚才的 %s 没有查到对应的工单，所以没法告诉您它的进度。请核对一下编号（GD 加 12 位数字），或回复“我的工单”查看您名下的工单。"
 	textQueueHowLong = "已经在为您排队转接了，客服接入后会第一时间回复您，高峰期可能要多等一会儿，请稍候。着急的话也可以拨打客服热线 %s。"
-	textPayerSide    = "如果您是付款的一方：下面说的商户后台操作需要收款的商家来做。扣了钱但没付成功、或者多扣的，一般会原路退回您的付款账户；不放心的话可以找收款的商家，或拨打客服热线 %s（每天 %s）帮您查。"
+	textPayerCharged = "您是付款的一方，不用去弄什么后台，别着急：\n1. 扣了钱但没付成功、或者多扣了的，一般会自动原路退回您付款的卡或账户，留意几天内的到账通知；\n2. 过几天还没退回，可以找收款的商家，或者打客服热线 %s（每天 %s），有人一步一步帮您查。"
+	textPayerFailed  = "您是付款的一方，不用去弄什么后台，先试这两步：\n1. 看看手机网络是否正常、卡里余额够不够，换一张卡或换个付款方式再试一次；\n2. 还是不行，可以请收款的商家帮忙看看，或者打客服热线 %s（每天 %s），有人一步一步帮您弄。"
 	textNoListShown  = "您发的是一个数字，但刚才没有可选的列表。想了解哪方面？回复下面的数字选择，或直接说您的问题："
 )
