@@ -198,8 +198,8 @@ const (
 	// and more lose on holdout and eval).
 	categoryWeight  = 0.4
 	modelCandidates = 10
-	modelEpochs     = 8
-	modelRate       = 0.5
+	modelEpochs     = 4
+	modelRate       = 1.0
 	modelL2         = 1e-4
 )
 
@@ -216,6 +216,10 @@ const (
 	windowStep     = 3
 	windowDiscount = 1.0
 )
+
+// ownQuestion is the similarity from which a message is one of our questions in other
+// characters, whatever the unrelated model says.
+const ownQuestion = 0.9
 
 // The classes of the unrelated model.
 const (
@@ -629,7 +633,9 @@ func (ix *Index) search(ctx context.Context, fq string, n int) (Result, error) {
 	}
 	// A message like the unrelated ones (个税怎么报, 员工工资结算) is not ours to answer, unless
 	// it names us or our service.
-	if p := ix.th.UnrelatedProbability; r.Decision != None && p > 0 && unrelated >= p && !namesUs(fq) && !ix.hasOurs(fq) {
+	// A message all but identical to one of our questions (有没有年费) is ours, however much
+	// it also looks like them.
+	if p := ix.th.UnrelatedProbability; r.Decision != None && p > 0 && unrelated >= p && !namesUs(fq) && !ix.hasOurs(fq) && (len(r.Hits) == 0 || r.Hits[0].Similarity < ownQuestion) {
 		r.Decision, r.Unrelated = None, true
 	}
 	return r, nil

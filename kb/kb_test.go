@@ -72,19 +72,22 @@ func TestEvalDevelopmentSet(t *testing.T) {
 // 2.0 % / 0.883); it chose the unrelated model's and the calibration's thresholds. The wider
 // content and the category model cost the oldest sets a little (blind-a answered 0.885 ->
 // 0.857, out of scope 0.983 -> 0.967) and gained on every fresh one (top-1 +2.2 to +3 points).
+// blind-e was held out through all of it (first run 0.958 / 0.989 / 0.824 / 2.0 % / 1.000); the
+// figures below are after the training was shortened for build time (4 epochs at rate 1.0).
 var floors = []struct {
 	path string
 	cat  floor
 	ent  *floor // entry level, for sets labelled with entry ids
 }{
-	{"content/eval.tsv", floor{0.963, 0.993, 0.855, 0.009, 1.000}, nil},
+	{"content/eval.tsv", floor{0.973, 0.993, 0.860, 0.006, 1.000}, nil},
 	{"testdata/holdout.tsv", floor{0.990, 1.000, 0.897, 0.000, 1.000}, nil},
-	{"testdata/blind.tsv", floor{0.971, 0.993, 0.926, 0.000, 0.967}, nil},
-	{"testdata/blind-a-entries.tsv", floor{0.974, 0.995, 0.857, 0.006, 0.967}, &floor{0.901, 0.975, 0.848, 0.042, 0}},
-	{"testdata/blind-b-entries.tsv", floor{0.982, 0.997, 0.807, 0.004, 0.963}, &floor{0.894, 0.984, 0.806, 0.048, 0}},
-	{"testdata/blind-c-entries.tsv", floor{0.946, 0.980, 0.777, 0.011, 0.940}, &floor{0.821, 0.927, 0.791, 0.103, 0}},
-	{"testdata/blind-d-entries.tsv", floor{0.929, 0.972, 0.797, 0.025, 0.937}, &floor{0.808, 0.930, 0.806, 0.093, 0}},
-	{"testdata/blind-f-entries.tsv", floor{0.938, 0.980, 0.830, 0.016, 0.950}, &floor{0.842, 0.953, 0.846, 0.079, 0}},
+	{"testdata/blind.tsv", floor{0.985, 0.993, 0.919, 0.000, 0.967}, nil},
+	{"testdata/blind-a-entries.tsv", floor{0.982, 0.992, 0.885, 0.006, 0.967}, &floor{0.909, 0.975, 0.878, 0.062, 0}},
+	{"testdata/blind-b-entries.tsv", floor{0.985, 0.994, 0.820, 0.004, 0.944}, &floor{0.890, 0.974, 0.823, 0.059, 0}},
+	{"testdata/blind-c-entries.tsv", floor{0.946, 0.983, 0.802, 0.014, 0.955}, &floor{0.818, 0.933, 0.818, 0.104, 0}},
+	{"testdata/blind-d-entries.tsv", floor{0.931, 0.970, 0.810, 0.034, 0.937}, &floor{0.811, 0.927, 0.819, 0.104, 0}},
+	{"testdata/blind-f-entries.tsv", floor{0.951, 0.980, 0.846, 0.015, 0.933}, &floor{0.856, 0.956, 0.862, 0.085, 0}},
+	{"testdata/blind-e-entries.tsv", floor{0.953, 0.989, 0.827, 0.017, 1.000}, &floor{0.840, 0.965, 0.843, 0.104, 0}},
 }
 
 // floor holds minimum rates, except wrong, the maximum share of direct answers that are wrong.
@@ -150,7 +153,7 @@ func TestSearchDecisions(t *testing.T) {
 		{"云闪付的积分怎么兑换", None, "", false},
 		{"招商银行app转账限额", None, "", false},
 		// Naming 易联 makes it ours, even on another bank's card statement.
-		{"我招商银行信用卡账单里有一笔易联支付的扣款", Suggest, "anti-fraud-unauthorised-charge", false},
+		{"我招商银行信用卡账单里有一笔易联支付的扣款", Answer, "anti-fraud-unauthorised-charge", false},
 		// Ours although it names another product; two fee entries fit it about equally (the
 		// payment methods' rates and where to look up one's own), so they are offered.
 		{"接微信支付的费率是多少", Suggest, "fees/", false},
