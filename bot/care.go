@@ -1328,7 +1328,13 @@ func (c *conv) ticketNoSlip(ctx context.Context, text string) (Reply, bool, erro
 	}
 	c.s.Prompt = prompt{}
 	no := strings.ToUpper(strings.Join(strings.Fields(strings.ReplaceAll(t, "-", " ")), ""))
-	s := fmt.Sprintf(textTicketNoSlip, no, len(no)-2)
+	return c.slipReply(ctx, no, len(no)-2)
+}
+
+// slipReply says a ticket number has the wrong number of digits and shows the user's own
+// tickets, or asks for the number again when there are none.
+func (c *conv) slipReply(ctx context.Context, no string, digits int) (Reply, bool, error) {
+	s := fmt.Sprintf(textTicketNoSlip, no, digits)
 	list, err := c.ticketList(ctx)
 	if err != nil {
 		return Reply{}, true, err

@@ -2468,15 +2468,7 @@ func (c *conv) ticketShape(ctx context.Context, text string) (Reply, bool, error
 	no := "GD" + digits
 	c.s.Prompt = prompt{}
 	c.s.LookedUp = no
-	s := fmt.Sprintf(textTicketNoSlip, no, len(digits))
-	list, err := c.ticketList(ctx)
-	if err != nil {
-		return Reply{}, true, err
-	}
-	if list != "" {
-		return c.text(s + "\n" + list), true, nil
-	}
-	return c.text(s + textTicketNoSlipAsk), true, nil
+	return c.slipReply(ctx, no, len(digits))
 }
 
 // lookedUpWhen answers "大概啥时候能处理完" right after a ticket number was looked up: about
