@@ -421,7 +421,9 @@ func TestDeskSecurity(t *testing.T) {
 	fake := wechatfake.New()
 	t.Cleanup(fake.Close)
 	env := deskEnv(t, fake)
-	env["DESK_IDLE_TIMEOUT"] = "1s"
+	// Long enough that a login and the next page on a loaded machine (two race runs at once,
+	// a load of 10) stay inside it: at 1 s the csrf subtest's session expired between them.
+	env["DESK_IDLE_TIMEOUT"] = "5s"
 	addAgent(t, env, "guard", "admin", "guard-password-2026")
 	addAgent(t, env, "target", "agent", "target-password-2026")
 	public, admin := startDesk(t, env)
@@ -462,7 +464,7 @@ func TestDeskSecurity(t *testing.T) {
 
 	t.Run("idle session expires", func(t *testing.T) {
 		c, _ := deskClient(t, admin, "guard", "guard-password-2026")
-		time.Sleep(1500 * time.Millisecond) // past DESK_IDLE_TIMEOUT: a lower bound, not a timing assertion
+		time.Sleep(6 * time.Second) // past DESK_IDLE_TIMEOUT: a lower bound, not a timing assertion
 		resp, err := c.Get(admin + "/desk/")
 		if err != nil {
 			t.Fatal(err)
