@@ -191,8 +191,6 @@ const (
 // English.
 const (
 	textEnglishHello           = "Hi, I'm here. How can I help?"
-	textEnglishHelp            = "Hello! This is Yilian Pay (易联支付) customer service. I answer best in Chinese; for help in English, call our hotline %s (daily %s) or reply \"human\" to reach an agent during service hours."
-	textEnglishAnswer          = "Here is our answer (in Chinese). For help in English, call %s (daily %s) or reply \"human\"."
 	textEnglishHandoffOpen     = "Sure, I'm transferring you to a human agent. Please type your question and an agent will reply soon."
 	textEnglishHandoffClosed   = "Our agents work daily %s, so no one is available right now. Please call our hotline %s then, or leave your question here and we will follow up."
 	textEnglishMore            = "(Reply \"more\" for the rest.)"
@@ -206,8 +204,6 @@ const (
 	textEnglishHotline         = "Our hotline is %s, daily %s (Beijing time). You can also ask me here, or reply \"human\" for an agent during those hours."
 	textEnglishCrossBorderDesk = "For cross-border business, our international desk works %s (Beijing time): call %s and ask for it. General service runs daily %s."
 	textEnglishAbroad          = "A 400 number (%s) may not be reachable from outside mainland China. You can leave your question here: our agents work daily %s (Beijing time)."
-	textEnglishSupportOpen     = "Yes. Reply \"human\" and I'll transfer you to an agent now, or call %s. My own answers are in Chinese, with a line in English."
-	textEnglishSupportClosed   = "Our agents work daily %s (Beijing time); then reply \"human\" or call %s. Until then you can leave a ticket here (reply \"ticket\"); my own answers are in Chinese."
 	textEnglishRisk            = "This is a typical scam. Official Yilian Pay staff never ask you to transfer money, pay a deposit, share your screen or tell them a code or password. Hang up and call our official hotline %s yourself. If you already paid or gave a code, tell me right away."
 )
 
@@ -411,9 +407,6 @@ const (
 	textOutageAckRush       = "明白，大促中收款中断每分钟都是损失，我马上帮您处理。"
 	textOutageNoNotice      = "目前没有已公告的系统维护，我们按故障处理。"
 	textOutageNotice        = "目前有公告：%s"
-	textOutageNow           = "现在可以做的：签约商户请拨打高峰期备用热线 %s；同时记下报错码、开始时间和一两个失败订单号，方便技术排查。"
-	textOutageOpen          = "我已为您开加急技术支持工单，技术同事会尽快联系您（人工服务每天 %s）。"
-	textOutageClosed        = "现在是非服务时间（人工服务每天 %s），我已为您开加急技术支持工单，%s 上班后第一时间处理；夜间请先打备用热线。"
 	textOutageLineDead      = "抱歉备用热线没接通，工单已按加急登记，会写明这一点，技术同事会主动联系您。"
 	textTicketEnglish       = "Your ticket is filed: %s. %s To check on it, just send the ticket number."
 	textTicketEnglishDue    = "We will get back to you by %s (Beijing time)."
