@@ -640,12 +640,7 @@ func (c *conv) fileUrgent(ctx context.Context, kind string) (*Ticket, error) {
 		typ = TypeMerchant
 	}
 	c.s.Urgent = false
-	t := &Ticket{
-		OpenID: c.m.OpenID, Type: typ, Priority: PriorityUrgent, Status: StatusOpen,
-		CreatedAt: c.now, UpdatedAt: c.now, DueAt: c.b.urgentDue(c.now),
-		MerchantNo: findMerchantNo(c.userText), Description: c.userText,
-		Category: "anti-fraud", Replies: []TicketReply{},
-	}
+	t := c.urgentTicket(typ, "anti-fraud")
 	if err := c.storeTicket(ctx, newToken(), t); err != nil {
 		return nil, err
 	}
@@ -1651,4 +1646,15 @@ func entryUrgent(category, text string) bool {
 		return isLoss(text)
 	}
 	return true
+}
+
+// urgentTicket is the urgent ticket a fund-safety case or an outage files without a form: the
+// user's message is its description, with the merchant number found in it.
+func (c *conv) urgentTicket(typ TicketType, category string) *Ticket {
+	return &Ticket{
+		OpenID: c.m.OpenID, Type: typ, Priority: PriorityUrgent, Status: StatusOpen,
+		CreatedAt: c.now, UpdatedAt: c.now, DueAt: c.b.urgentDue(c.now),
+		MerchantNo: findMerchantNo(c.userText), Description: c.userText,
+		Category: category, Replies: []TicketReply{},
+	}
 }

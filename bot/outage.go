@@ -69,12 +69,7 @@ func (c *conv) outage(ctx context.Context, text string) (Reply, bool, error) {
 		// Without a session nothing can be filed: say so, and who answers.
 		return c.text(joinNonEmpty(ack, c.noticeLine(), now, fmt.Sprintf(textOutageNoStore, c.b.contact("hotline"), c.b.hours.window(c.now)))), true, nil
 	}
-	t := &Ticket{
-		OpenID: c.m.OpenID, Type: TypeTech, Priority: PriorityUrgent, Status: StatusOpen,
-		CreatedAt: c.now, UpdatedAt: c.now, DueAt: c.b.urgentDue(c.now),
-		MerchantNo: findMerchantNo(c.userText), Description: c.userText,
-		Category: "maintenance", Replies: []TicketReply{},
-	}
+	t := c.urgentTicket(TypeTech, "maintenance")
 	if err := c.storeTicket(ctx, newToken(), t); err != nil {
 		return Reply{}, true, err
 	}
