@@ -72,15 +72,7 @@ func TestCaseContextFollowUps(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			b := newTestBot(t, ix, tt.start, Options{})
-			rs := converse(t, b, tt.steps)
-			sameTicket(t, rs)
-			page, err := b.Tickets(context.Background(), TicketFilter{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if page.Total != 1 {
-				t.Fatalf("%d tickets, want 1", page.Total)
-			}
+			onlyTicket(t, b, converse(t, b, tt.steps))
 		})
 	}
 }
@@ -164,4 +156,23 @@ func TestNearMissAndSecretOffers(t *testing.T) {
 			}
 		})
 	}
+}
+
+// onlyTicket checks that a conversation's replies name one ticket and that it is the user's
+// only one, and returns it.
+func onlyTicket(t *testing.T, b *testBot, rs []Reply) *Ticket {
+	t.Helper()
+	sameTicket(t, rs)
+	page, err := b.Tickets(context.Background(), TicketFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if page.Total != 1 {
+		t.Fatalf("%d tickets, want 1", page.Total)
+	}
+	tk, err := b.Ticket(context.Background(), page.Tickets[0].No)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tk
 }

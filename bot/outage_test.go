@@ -174,19 +174,7 @@ func TestOutageTicketFiledAtOnce(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			b := newTestBot(t, ix, tt.start, Options{})
-			rs := converse(t, b, tt.steps)
-			sameTicket(t, rs)
-			page, err := b.Tickets(context.Background(), TicketFilter{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if page.Total != 1 {
-				t.Fatalf("%d tickets, want 1", page.Total)
-			}
-			tk, err := b.Ticket(context.Background(), page.Tickets[0].No)
-			if err != nil {
-				t.Fatal(err)
-			}
+			tk := onlyTicket(t, b, converse(t, b, tt.steps))
 			if tk.Type != TypeTech || tk.Priority != PriorityUrgent || tk.MerchantNo != tt.merchant || tk.Contact != tt.contact {
 				t.Errorf("ticket = %s %s merchant %q contact %q, want urgent tech, %q, %q", tk.Type, tk.Priority, tk.MerchantNo, tk.Contact, tt.merchant, tt.contact)
 			}
